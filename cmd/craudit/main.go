@@ -1,0 +1,97 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	root := newRoot()
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return 0
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintln(os.Stderr, "craudit: "+ee.err.Error())
+		}
+		return ee.code
+	}
+	// Cobra's own errors are usage errors.
+	fmt.Fprintln(os.Stderr, "craudit: "+err.Error())
+	return 2
+}
+
+func newRoot() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "craudit",
+		Short: "Evidence and judgement of a software-update release for the EU Cyber Resilience Act",
+		Long: `craudit bundles an update release with its evidence (SBOM, vulnerabilities, VEX,
+provenance, signed device manifest), checks it against the ENISA seven-step
+secure-update lifecycle and the CRA, verifies live update repositories, and
+renders a signed Annex VII evidence dossier.
+
+Exit codes: 0 passed, 1 noncompliant or verification failure, 2 could not run.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	// Commands as a plain list: one line each, no init() registration.
+	for _, c := range []*cobra.Command{
+		newVersionCmd(),
+	} {
+		root.AddCommand(c)
+	}
+	return root
+}
+
+// exitError carries an exit code to main.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+
+// couldNotRun is exit 2: bad usage, unreadable or malformed input.
+func couldNotRun(err error) error { return &exitError{code: 2, err: err} }
+
+// failed is exit 1: the thing judged is noncompliant; msg is printed when non-empty.
+func failed(err error) error { return &exitError{code: 1, err: err} }
+
+// exitCode ends with a code and no further message (the command printed its own).
+func exitCode(code int) error {
+	if code == 0 {
+		return nil
+	}
+	return &exitError{code: code}
+}
+
+func newVersionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:     "version",
+		Short:   "Print craudit's version",
+		Example: "  craudit version",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fmt.Fprintln(cmd.OutOrStdout(), "craudit "+version)
+			return nil
+		},
+	}
+}

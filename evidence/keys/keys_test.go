@@ -1,0 +1,142 @@
+package keys
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func TestSignVerifyRoundTrip(t *testing.T) {
+	for _, typ := range []Type{ECDSAP256, Ed25519} {
+		t.Run(string(typ), func(t *testing.T) {
+			k, err := Generate(typ)
+			if err != nil {
+				t.Fatal(err)
+			}
+			msg := []byte("manifest bytes")
+			sig, err := k.Sign(msg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := k.Public().Verify(msg, sig); err != nil {
+				t.Fatalf("verify: %v", err)
+			}
+			if err := k.Public().Verify(append(msg, 'x'), sig); !errors.Is(err, ErrBadSignature) {
+				t.Fatalf("changed message verified: %v", err)
+			}
+			// PEM round trip keeps the key.
+			pemBytes, err := k.MarshalPEM()
+			if err != nil {
+				t.Fatal(err)
+			}
+			k2, err := ParsePrivatePEM(pemBytes)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !k2.Public().Equal(k.Public()) {
+				t.Fatal("PEM round trip changed the key")
+			}
+			p2, err := ParsePublicPEM(k.Public().MarshalPEM())
+			if err != nil || !p2.Equal(k.Public()) {
+				t.Fatalf("public PEM round trip: %v", err)
+			}
+		})
+	}
+}
+
+func TestFromSeedIsDeterministic(t *testing.T) {
+	for _, typ := range []Type{ECDSAP256, Ed25519} {
+		a, _ := FromSeed(typ, []byte("seed"))
+		b, _ := FromSeed(typ, []byte("seed"))
+		c, _ := FromSeed(typ, []byte("other"))
+		if !a.Public().Equal(b.Public()) {
+			t.Errorf("%s: same seed gave different keys", typ)
+		}
+		if a.Public().Equal(c.Public()) {
+			t.Errorf("%s: different seeds gave the same key", typ)
+		}
+	}
+}
+
+// TestOpenSSLAcceptsSignatures proves the signature format is openssl's.
+func TestOpenSSLAcceptsSignatures(t *testing.T) {
+	if _, err := exec.LookPath("openssl"); err != nil {
+		t.Skip("openssl not installed")
+	}
+	dir := t.TempDir()
+	msg := []byte("{\"schema\":\"x\"}\n")
+	os.WriteFile(filepath.Join(dir, "m.json"), msg, 0o644)
+	for _, tc := range []struct {
+		typ  Type
+		args []string
+	}{
+		{ECDSAP256, []string{"dgst", "-sha256", "-verify", "k.pub", "-signature", "m.sig", "m.json"}},
+		{Ed25519, []string{"pkeyutl", "-verify", "-pubin", "-inkey", "k.pub", "-rawin", "-in", "m.json", "-sigfile", "m.sig"}},
+	} {
+		k, _ := Generate(tc.typ)
+		sig, _ := k.Sign(msg)
+		os.WriteFile(filepath.Join(dir, "k.pub"), k.Public().MarshalPEM(), 0o644)
+		os.WriteFile(filepath.Join(dir, "m.sig"), sig, 0o644)
+		cmd := exec.Command("openssl", tc.args...)
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s: openssl rejected our signature: %v\n%s", tc.typ, err, out)
+		}
+		// And openssl's own key file is read back by us.
+		pemBytes, _ := k.MarshalPEM()
+		os.WriteFile(filepath.Join(dir, "k.key"), pemBytes, 0o600)
+		out, err := exec.Command("openssl", "pkey", "-in", filepath.Join(dir, "k.key"), "-pubout").Output()
+		if err != nil {
+			t.Fatalf("%s: openssl cannot read our private key: %v", tc.typ, err)
+		}
+		if !bytes.Equal(out, k.Public().MarshalPEM()) {
+			t.Fatalf("%s: openssl derived a different public key", tc.typ)
+		}
+	}
+}
+
+func TestCertificate(t *testing.T) {
+	root, _ := Generate(ECDSAP256)
+	other, _ := Generate(ECDSAP256)
+	vendor, _ := Generate(Ed25519)
+	nb := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	cert, sig, err := Certify(root, vendor.Public(), CertifyOptions{Name: "vendor", Scope: []string{"thermo"}, NotBefore: nb, NotAfter: nb.AddDate(2, 0, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mid := nb.AddDate(1, 0, 0)
+	tests := []struct {
+		name   string
+		cert   []byte
+		root   *PublicKey
+		opts   CertVerifyOptions
+		reason CertReason
+		ok     bool
+	}{
+		{"valid", cert, root.Public(), CertVerifyOptions{At: mid, Product: "thermo"}, 0, true},
+		{"wrong root", cert, other.Public(), CertVerifyOptions{At: mid}, CertBadSignature, false},
+		{"changed byte", append(bytes.Clone(cert[:len(cert)-1]), ' '), root.Public(), CertVerifyOptions{At: mid}, CertBadSignature, false},
+		{"expired", cert, root.Public(), CertVerifyOptions{At: nb.AddDate(3, 0, 0)}, CertExpired, false},
+		{"not yet valid", cert, root.Public(), CertVerifyOptions{At: nb.AddDate(-1, 0, 0)}, CertNotYetValid, false},
+		{"out of scope", cert, root.Public(), CertVerifyOptions{At: mid, Product: "kettle"}, CertOutOfScope, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, sub, err := VerifyCertificate(tc.cert, sig, tc.root, tc.opts)
+			if tc.ok {
+				if err != nil || !sub.Equal(vendor.Public()) {
+					t.Fatalf("want valid, got %v", err)
+				}
+				return
+			}
+			var ce *CertificateError
+			if !errors.As(err, &ce) || ce.Reason != tc.reason {
+				t.Fatalf("want %v, got %v", tc.reason, err)
+			}
+		})
+	}
+}
