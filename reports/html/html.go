@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/craudit/craudit/checks"
+	"github.com/craudit/craudit/evidence/bundle"
 	"github.com/craudit/craudit/reports"
 )
 
@@ -35,6 +36,7 @@ var tmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 	"link":     func(d *reports.Data, p string) string { return link(d, p) },
 	"count":    count,
 	"upper":    strings.ToUpper,
+	"pathonly": func(it bundle.Item) bool { return bundle.PathOnly(it.Path, it.Role) },
 }).Parse(pageTmpl))
 
 var allStatuses = []checks.Status{checks.Pass, checks.Fail, checks.Missing, checks.Declared, checks.NotApplicable, checks.Waived, checks.Error}
