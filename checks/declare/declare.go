@@ -125,11 +125,12 @@ func judgeEvidence(c Control, in *checks.Input, files []string) (checks.Status, 
 // answers returns the parsed answers.yaml, or the outcome every declaration
 // check reports when it cannot be used.
 func answers(in *checks.Input) (*product.Answers, checks.Outcome, bool) {
-	if in.Answers != nil {
-		return in.Answers, checks.Outcome{}, true
-	}
+	// A parse or validation error wins: Load may keep a half-valid Answers.
 	if err, ok := in.ParseErrs[bundle.AnswersFile]; ok {
 		return nil, checks.Errorf(fmt.Sprintf("%s cannot be read: %v", bundle.AnswersFile, oneLine(err.Error()))), false
+	}
+	if in.Answers != nil {
+		return in.Answers, checks.Outcome{}, true
 	}
 	if in.Bundle != nil && in.Bundle.Bad(bundle.AnswersFile) {
 		return nil, checks.Outcome{Status: checks.Fail, Message: bundle.AnswersFile + " failed verification: its declarations cannot be trusted"}, false
