@@ -122,3 +122,14 @@ func (s *Set) CatalogueOf(id string) string {
 	}
 	return ""
 }
+
+// Describe returns an entry's title and text, shaped for renderers that take
+// a lookup function (reports/sarif, reports/junit). Unknown placeholders
+// describe themselves as unknown.
+func (s *Set) Describe(id string) (title, text string, ok bool) {
+	e, ok := s.byID[id]
+	if !ok {
+		return "", "", false
+	}
+	return e.DisplayTitle(), e.Text, true
+}
