@@ -160,14 +160,14 @@ func TestSemantics(t *testing.T) {
 	want := map[string]key{
 		"vuln/known-exploitable#CVE-2023-42363@pkg:apk/alpine/busybox@1.36.1-r2": {"vuln/known-exploitable", "fail", "error", "fail"},
 		"vuln/known-exploitable#GHSA-xxxx@pkg:golang/x@1":                        {"vuln/known-exploitable", "fail", "error", "waived"},
-		"declare/key-storage":      {"declare/key-storage", "review", "none", "declared"},
-		"declare/atomic-install":   {"declare/atomic-install", "fail", "error", "missing"},
-		"product/cvd-policy":       {"product/cvd-policy", "fail", "error", "waived"},
-		"product/doc-reference":    {"product/doc-reference", "fail", "error", "missing"},
-		"sbom/bsi-fields#busybox":  {"sbom/bsi-fields", "fail", "error", "fail"},
-		"verifier/freshness":       {"verifier/freshness", "open", "none", "error"},
-		"attack/rollback":          {"attack/rollback", "open", "none", "error"},
-		"provenance/builder":       {"provenance/builder", "fail", "warning", "fail"},
+		"declare/key-storage":     {"declare/key-storage", "review", "none", "declared"},
+		"declare/atomic-install":  {"declare/atomic-install", "fail", "error", "missing"},
+		"product/cvd-policy":      {"product/cvd-policy", "fail", "error", "waived"},
+		"product/doc-reference":   {"product/doc-reference", "fail", "error", "missing"},
+		"sbom/bsi-fields#busybox": {"sbom/bsi-fields", "fail", "error", "fail"},
+		"verifier/freshness":      {"verifier/freshness", "open", "none", "error"},
+		"attack/rollback":         {"attack/rollback", "open", "none", "error"},
+		"provenance/builder":      {"provenance/builder", "fail", "warning", "fail"},
 	}
 	for id, w := range want {
 		if got[id] != w {
