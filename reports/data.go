@@ -57,6 +57,7 @@ func Collect(in *checks.Input, r *checks.Report) *Data {
 var StepNames = map[int]string{
 	1: "Build and sign", 2: "Publish", 3: "Check for updates", 4: "Retrieve",
 	5: "Verify", 6: "Install", 7: "Record status",
+	0: "Product, support and vulnerability handling (CRA, outside the update lifecycle)",
 }
 
 // StepGroup is the results of one ENISA step.
@@ -94,7 +95,14 @@ func ByStep(r *checks.Report) []StepGroup {
 		})
 		out = append(out, *g)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Step < out[j].Step })
+	// Step 0 (obligations outside the lifecycle) comes after the seven steps.
+	key := func(s int) int {
+		if s == 0 {
+			return 8
+		}
+		return s
+	}
+	sort.Slice(out, func(i, j int) bool { return key(out[i].Step) < key(out[j].Step) })
 	return out
 }
 

@@ -16,6 +16,7 @@ func All() []reports.Renderer {
 	return []reports.Renderer{
 		html.Renderer{},
 		jsonreport.Renderer{},
+		sarifRenderer{},
 		text.Renderer{},
 	}
 }

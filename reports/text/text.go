@@ -32,7 +32,11 @@ func (Renderer) Render(w io.Writer, d *reports.Data) error {
 		}
 	}
 	for _, g := range reports.ByStep(r) {
-		fmt.Fprintf(&b, "\nStep %d — %s\n", g.Step, g.Name)
+		if g.Step > 0 {
+			fmt.Fprintf(&b, "\nStep %d — %s\n", g.Step, g.Name)
+		} else {
+			fmt.Fprintf(&b, "\n%s\n", g.Name)
+		}
 		for _, res := range g.Results {
 			req := ""
 			if !res.Required {

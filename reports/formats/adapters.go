@@ -1,0 +1,20 @@
+package formats
+
+import (
+	"io"
+
+	"github.com/craudit/craudit/checks/list"
+	"github.com/craudit/craudit/mappings"
+	"github.com/craudit/craudit/reports"
+	"github.com/craudit/craudit/reports/sarif"
+)
+
+// sarifRenderer gives the SARIF writer the check descriptions and catalogue
+// texts it turns into rule help.
+type sarifRenderer struct{}
+
+func (sarifRenderer) Name() string { return "sarif" }
+func (sarifRenderer) File() string { return "results.sarif" }
+func (sarifRenderer) Render(w io.Writer, d *reports.Data) error {
+	return sarif.Render(w, d.Report, sarif.Options{Lookup: mappings.MustLoad().Describe, Checks: list.Infos()})
+}
