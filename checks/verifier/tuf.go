@@ -516,4 +516,3 @@ func (tr *tufRun) persist(role string, data []byte) {
 			Detail: "could not keep " + role + " for the next run: " + err.Error()})
 	}
 }
-

@@ -124,7 +124,20 @@ func (r *TUFRepo) Delegate(name string, key crypto.Signer, paths []string, termi
 // change to Root (bump Root.Signed.Version first).
 func (r *TUFRepo) SignRoot() error {
 	r.Root.ClearSignatures()
+	seen := map[string]bool{}
 	for _, k := range append(append([]crypto.Signer{}, r.Keys[metadata.ROOT]...), r.ExtraRootSigners...) {
+		tk, err := metadata.KeyFromPublicKey(k.Public())
+		if err != nil {
+			return err
+		}
+		id, err := tk.ID()
+		if err != nil {
+			return err
+		}
+		if seen[id] {
+			continue // a key that stays across a rotation signs once
+		}
+		seen[id] = true
 		if err := sign(r.Root, k); err != nil {
 			return err
 		}
