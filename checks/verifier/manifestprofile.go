@@ -172,8 +172,12 @@ func passVerdict(s manifest.Step, vo manifest.VerifyOptions) Verdict {
 func (r *run) manifestPassText(s manifest.Step, m *manifest.Manifest, cert *keys.Certificate, st *ManifestState, msum string) string {
 	switch s {
 	case manifest.StepChain:
-		return fmt.Sprintf("vendor certificate %s signed by root key %s, valid %s to %s at the reference time, scope %v includes %q",
-			cert.Serial, r.t.Trust.KeyID, cert.NotBefore.Format(rfc), cert.NotAfter.Format(rfc), cert.Scope, m.Product)
+		txt := fmt.Sprintf("vendor certificate %s signed by root key %s, valid %s to %s at the reference time, scope %v",
+			cert.Serial, r.t.Trust.KeyID, cert.NotBefore.Format(rfc), cert.NotAfter.Format(rfc), cert.Scope)
+		if m != nil {
+			txt += fmt.Sprintf(" includes %q", m.Product)
+		}
+		return txt
 	case manifest.StepSignature:
 		return fmt.Sprintf("manifest.json signed by the certified vendor key %s", cert.Subject.KeyID)
 	case manifest.StepApplicability:
