@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
 
@@ -36,7 +35,7 @@ Exit 0 when the pipeline ran (whatever the judgement), 2 when it could not.`,
 				Out: out, Force: force, Now: now, TimeSource: source,
 				Tool: checks.Tool{Name: "craudit", Version: version}, Make: producers(),
 				Checks: list.All(), Catalogues: catalogueRefs(), Renderers: formats.Dossier(),
-				Live: demoLive(),
+				Live: demo.LiveRepo("craudit "+version, now, source),
 			})
 			if err != nil {
 				return couldNotRun(err)
@@ -55,9 +54,4 @@ Exit 0 when the pipeline ran (whatever the judgement), 2 when it could not.`,
 	c.Flags().StringVar(&out, "out", "./craudit-demo", "the folder to write the demo into")
 	c.Flags().BoolVar(&force, "force", false, "replace an existing demo folder")
 	return c
-}
-
-// demoLive gathers live evidence for the demo (the verifier is wired here).
-func demoLive() func(ctx context.Context, l demo.Layout) (map[string][]byte, error) {
-	return nil
 }
