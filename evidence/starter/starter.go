@@ -76,7 +76,7 @@ func answers(set *mappings.Set) []byte {
 			if e, ok := set.Lookup(fmt.Sprintf("enisa/step/%d", step)); ok {
 				fmt.Fprintf(&b, "\n  # ---- ENISA step %d: %s ----\n", step, e.Title)
 			} else {
-				b.WriteString("\n  # ---- Vulnerability handling and documentation ----\n")
+				b.WriteString("\n  # ---- Vulnerability handling, documentation and product properties ----\n")
 			}
 		}
 		fmt.Fprintf(&b, "\n  # %s\n", c.Title)
