@@ -116,3 +116,36 @@ func TestHostileTextStillParses(t *testing.T) {
 		t.Errorf("failure = %+v", f)
 	}
 }
+
+// FuzzMarshal: whatever text checks and findings carry (they quote
+// untrusted metadata), the XML must parse and keep one testcase per check.
+func FuzzMarshal(f *testing.F) {
+	f.Add("fail: x", "]]>", "a\x00b")
+	f.Add("<x>&amp;", "\xff\xfe", "\u2028")
+	f.Fuzz(func(t *testing.T, msg, finding, title string) {
+		r := &checks.Report{Results: []checks.Result{
+			{Check: "a/b", Title: title, Status: checks.Fail, Required: true, Message: msg, Findings: []checks.Finding{{ID: "a/b#" + finding, Status: checks.Fail, Message: finding}}},
+			{Check: "c/d", Title: title, Status: checks.Declared, Message: msg},
+		}}
+		b, err := Marshal(r, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ts testsuites
+		if err := xml.Unmarshal(b, &ts); err != nil {
+			t.Fatalf("output does not parse: %v\n%s", err, b)
+		}
+		if ts.Tests != 2 {
+			t.Fatalf("tests = %d", ts.Tests)
+		}
+	})
+}
+
+func BenchmarkMarshal(b *testing.B) {
+	r, o := reporttest.Report(), Options{Lookup: reporttest.Lookup}
+	for b.Loop() {
+		if _, err := Marshal(r, o); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
