@@ -62,6 +62,7 @@ func (s *Set) Listing(catalogue string, checks []CheckRef) (*Listing, error) {
 			return nil, fmt.Errorf("unknown catalogue %q (want one of %s)", catalogue, strings.Join(names, ", "))
 		}
 		cats = []Catalogue{c}
+		catalogue = c.ID
 	}
 	byEntry := map[string][]string{}
 	l := &Listing{Schema: ListingSchema, Catalogues: []CatalogueInfo{}, Entries: []ListedEntry{}, Checks: []CheckRef{}}

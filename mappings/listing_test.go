@@ -60,6 +60,9 @@ func TestListing(t *testing.T) {
 		t.Errorf("full text lacks the CRA check or the unknown placeholders")
 	}
 
+	if l, err := s.Listing("enisa", refs); err != nil || len(l.Catalogues) != 1 || l.Catalogues[0].ID != "enisa-secure-updates" || len(l.Checks) != 1 {
+		t.Errorf("prefix alias: %v %+v", err, l)
+	}
 	if _, err := s.Listing("iso-27001", nil); err == nil || !strings.Contains(err.Error(), "want one of") {
 		t.Errorf("unknown catalogue: %v", err)
 	}

@@ -67,7 +67,7 @@ whether it enforces a CRA mandate or a practice.`,
 			return l.WriteText(cmd.OutOrStdout())
 		},
 	}
-	cmd.Flags().StringVar(&catalogue, "catalogue", "", "only this catalogue (cra, enisa-secure-updates, bsi-tr-03183-2, ntia, etsi-en-304-621, stride)")
+	cmd.Flags().StringVar(&catalogue, "catalogue", "", "only this catalogue: cra, enisa-secure-updates (or enisa), bsi-tr-03183-2, ntia, etsi-en-304-621, stride")
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
 	return cmd
 }
