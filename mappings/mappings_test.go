@@ -311,3 +311,44 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 }
+
+// TestAddingARecommendationIsDataOnly replaces one unknown placeholder with
+// a real entry, as the final advisory will allow, and shows nothing but the
+// YAML has to change.
+func TestAddingARecommendationIsDataOnly(t *testing.T) {
+	raw, err := files.ReadFile("catalogues/enisa-secure-updates.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	placeholder := "  - {id: enisa/rec/unknown-13, kind: recommendation, known: false}\n"
+	real := "  - {id: enisa/rec/update-channel-monitoring, kind: recommendation, group: observability-and-recovery, steps: [7], title: Example, text: An example entry.}\n"
+	if !strings.Contains(string(raw), placeholder) {
+		t.Fatal("placeholder not found")
+	}
+	var cats []Catalogue
+	for _, name := range []string{"cra", "stride", "etsi-en-304-621"} {
+		b, _ := files.ReadFile("catalogues/" + name + ".yaml")
+		c, err := parseCatalogue(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cats = append(cats, c)
+	}
+	c, err := parseCatalogue([]byte(strings.Replace(string(raw), placeholder, real, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := newSet(append(cats, c))
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := 0
+	for _, e := range s.Recommendations() {
+		if e.IsKnown() {
+			known++
+		}
+	}
+	if known != 24 || len(s.Recommendations()) != 36 {
+		t.Errorf("known %d of %d, want 24 of 36", known, len(s.Recommendations()))
+	}
+}

@@ -26,10 +26,11 @@ func (s *Set) Catalogues() []Catalogue {
 	return out
 }
 
-// Catalogue returns one catalogue by its ID.
+// Catalogue returns one catalogue by its ID or by its entry prefix without
+// the slash ("enisa" finds enisa-secure-updates).
 func (s *Set) Catalogue(id string) (Catalogue, bool) {
 	for _, c := range s.cats {
-		if c.ID == id {
+		if c.ID == id || strings.TrimSuffix(c.Prefix, "/") == id {
 			c.Entries = slices.Clone(c.Entries)
 			return c, true
 		}

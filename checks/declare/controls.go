@@ -2,6 +2,9 @@ package declare
 
 import "github.com/craudit/craudit/checks"
 
+// partIWhereApplicable is the CRA's own qualifier on Annex I Part I (2).
+const partIWhereApplicable = "Annex I Part I (2) applies each point on the basis of the risk assessment and where applicable"
+
 // Control is one declaration-based control.
 type Control struct {
 	// Slug names the control: its check ID is declare/<slug>, and
@@ -224,6 +227,47 @@ func Controls() []Control {
 			Question: "Can you send an early warning within 24 hours, a notification within 72 hours and a final report on time for an actively exploited vulnerability or a severe incident, and inform affected users?",
 			MapsTo:   []string{"cra/art-14/2/a", "cra/art-14/2/b", "cra/art-14/2/c", "cra/art-14/4/a", "cra/art-14/4/b", "cra/art-14/4/c", "cra/art-14/8"},
 			Basis:    checks.BasisCRA,
+		},
+		{
+			Slug:     "documentation-retention",
+			Title:    "Technical documentation kept for ten years",
+			Question: "Are the technical documentation and the EU declaration of conformity kept available to authorities for ten years after placing on the market, or for the support period if longer?",
+			MapsTo:   []string{"cra/art-13/13", "cra/annex-vii/8"},
+			Basis:    checks.BasisCRA,
+		},
+		// Product properties of Annex I Part I that the update channel does
+		// not show; each applies on the basis of the risk assessment.
+		{
+			Slug:              "secure-defaults",
+			Title:             "Secure by default, with a reset",
+			Question:          "Does the product ship with a secure default configuration (no default passwords, unneeded services off) and can users reset it to its original state?",
+			MapsTo:            []string{"cra/annex-i/part-i/2/b", "cra/annex-ii/8/a"},
+			Basis:             checks.BasisCRA,
+			NotApplicableWhen: partIWhereApplicable,
+		},
+		{
+			Slug:              "data-protection",
+			Title:             "Data confidentiality and minimisation",
+			Question:          "Is data the product stores or sends encrypted at rest and in transit, and does it process only the data its purpose needs?",
+			MapsTo:            []string{"cra/annex-i/part-i/2/e", "cra/annex-i/part-i/2/g"},
+			Basis:             checks.BasisCRA,
+			NotApplicableWhen: partIWhereApplicable,
+		},
+		{
+			Slug:              "attack-surface",
+			Title:             "Limited attack surface and exploitation mitigation",
+			Question:          "Are external interfaces limited to what is needed, exploitation mitigations (for example memory protections, sandboxing) enabled, and the product's impact on other networks limited?",
+			MapsTo:            []string{"cra/annex-i/part-i/2/j", "cra/annex-i/part-i/2/k", "cra/annex-i/part-i/2/i"},
+			Basis:             checks.BasisCRA,
+			NotApplicableWhen: partIWhereApplicable,
+		},
+		{
+			Slug:              "data-removal",
+			Title:             "Secure removal and transfer of user data",
+			Question:          "Can users erase all their data and settings securely and permanently, and move their data securely to another product where that is possible?",
+			MapsTo:            []string{"cra/annex-i/part-i/2/m", "cra/annex-ii/8/d"},
+			Basis:             checks.BasisCRA,
+			NotApplicableWhen: partIWhereApplicable,
 		},
 		{
 			Slug:     "risk-assessment",

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/craudit/craudit/checks"
@@ -160,5 +161,26 @@ func EvidencePaths(d product.Declaration) []string {
 	for _, e := range d.Evidence {
 		out = append(out, bundle.DeclarationEvidencePath(path.Clean(e)))
 	}
+	return out
+}
+
+// UnknownControls lists the controls answers.yaml declares that no
+// declaration check reads (typically a typo), sorted; callers warn about
+// them, since the control meant is then reported missing.
+func UnknownControls(a *product.Answers) []string {
+	known := map[string]bool{}
+	for _, c := range Controls() {
+		known[c.ID()] = true
+	}
+	var out []string
+	if a == nil {
+		return nil
+	}
+	for _, d := range a.Declarations {
+		if !known[d.Control] {
+			out = append(out, d.Control)
+		}
+	}
+	slices.Sort(out)
 	return out
 }

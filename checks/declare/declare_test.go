@@ -12,6 +12,7 @@ import (
 	"github.com/craudit/craudit/checks"
 	"github.com/craudit/craudit/evidence/bundle"
 	"github.com/craudit/craudit/evidence/keys"
+	"github.com/craudit/craudit/evidence/product"
 	"github.com/craudit/craudit/mappings"
 )
 
@@ -198,5 +199,15 @@ func BenchmarkDeclarations(b *testing.B) {
 		for _, c := range list {
 			c.Run(context.Background(), in)
 		}
+	}
+}
+
+func TestUnknownControls(t *testing.T) {
+	a := &product.Answers{Declarations: []product.Declaration{{Control: "declare/key-storage"}, {Control: "declare/key-storrage"}, {Control: "declare/atomic"}}}
+	if got := UnknownControls(a); !slices.Equal(got, []string{"declare/atomic", "declare/key-storrage"}) {
+		t.Errorf("UnknownControls = %v", got)
+	}
+	if UnknownControls(nil) != nil {
+		t.Error("nil answers")
 	}
 }

@@ -81,6 +81,8 @@ Exit codes: 0 passed, 1 noncompliant or verification failure, 2 could not run.`,
 		newServeCmd(),
 		newRepoCmd(),
 		newTUFClientCmd(),
+		newMappingsCmd(),
+		newInitCmd(),
 	} {
 		root.AddCommand(c)
 	}

@@ -17,6 +17,7 @@ func All() []reports.Renderer {
 		html.Renderer{},
 		jsonreport.Renderer{},
 		sarifRenderer{},
+		junitRenderer{},
 		text.Renderer{},
 	}
 }

@@ -195,3 +195,36 @@ func TestRuleName(t *testing.T) {
 		t.Errorf("ruleName = %q", got)
 	}
 }
+
+// FuzzMarshal: whatever text checks and findings carry, the log is JSON
+// with one rule per check.
+func FuzzMarshal(f *testing.F) {
+	f.Add("fail: x", "sub*ject", "a\x00b")
+	f.Add("<x>&amp;", "\xff\xfe", "`md`")
+	f.Fuzz(func(t *testing.T, msg, finding, title string) {
+		r := &checks.Report{Results: []checks.Result{
+			{Check: "a/b", Title: title, Status: checks.Fail, Required: true, Message: msg, Findings: []checks.Finding{{ID: "a/b#" + finding, Subject: finding, Status: checks.Fail, Message: msg}}},
+			{Check: "c/d", Title: title, Status: checks.Error, Message: msg},
+		}}
+		b, err := Marshal(r, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var d decoded
+		if err := json.Unmarshal(b, &d); err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Runs[0].Tool.Driver.Rules) != 2 || len(d.Runs[0].Results) != 2 {
+			t.Fatalf("rules/results = %d/%d", len(d.Runs[0].Tool.Driver.Rules), len(d.Runs[0].Results))
+		}
+	})
+}
+
+func BenchmarkMarshal(b *testing.B) {
+	r, o := reporttest.Report(), Options{Lookup: reporttest.Lookup, Checks: reporttest.Infos()}
+	for b.Loop() {
+		if _, err := Marshal(r, o); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
