@@ -142,7 +142,7 @@ func BundleStep(o StepOptions) ([]byte, error) {
 		}
 		so.Subjects = append(so.Subjects, Subject{Name: s.Name, Digest: d})
 	}
-	var inputs []string
+	inputs := []string{}
 	for _, m := range o.Materials {
 		so.Materials = append(so.Materials, Material{URI: m.URI, Digest: map[string]string{"sha256": strings.ToLower(m.SHA256)}})
 		inputs = append(inputs, m.URI)
