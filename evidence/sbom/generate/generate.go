@@ -186,11 +186,20 @@ type treeFile struct {
 // the regular files inside with their digests (read from syft's own
 // extracted copy, so the artefact itself is not read again).
 func catalogue(ctx context.Context, p string, dir bool) (*sbom.SBOM, []treeFile, error) {
-	srcKind := "file"
+	srcKind, srcPath, single := "file", p, false
 	if dir {
 		srcKind = "dir"
+	} else if !syftExtracts(p) {
+		// A plain file: syft's file source would read all of it once more to
+		// derive its ID. Catalogue it as the only entry of a folder instead
+		// (a hard link, so no bytes are copied); the cataloguers still read
+		// whatever they need of it.
+		if d, cleanup, err := linkAlone(p); err == nil {
+			defer cleanup()
+			srcKind, srcPath, single = "dir", d, true
+		}
 	}
-	src, err := syft.GetSource(ctx, p, syft.DefaultGetSourceConfig().WithSources(srcKind).WithDigestAlgorithms())
+	src, err := syft.GetSource(ctx, srcPath, syft.DefaultGetSourceConfig().WithSources(srcKind).WithDigestAlgorithms())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -222,7 +231,7 @@ func catalogue(ctx context.Context, p string, dir bool) (*sbom.SBOM, []treeFile,
 		if err != nil || md.Type != stfile.TypeRegular {
 			continue
 		}
-		if !dir && isSingleFile(src) {
+		if single || (!dir && isSingleFile(src)) {
 			continue // a plain file: the artefact itself is the component
 		}
 		tf, err := readTreeFile(res, loc, md)
