@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"crypto/ed25519"
 	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/hex"
 	"fmt"
 	"os"
@@ -256,18 +257,23 @@ func (r *TUFRepo) Write(dir string) error {
 		return err
 	}
 	for p, data := range r.Files {
-		name := p
+		names := []string{p}
 		if consistent {
-			h := sha256.Sum256(data)
+			// TUF 1.0 (consistent snapshots): a target is stored under each of
+			// its listed hashes, since a client may pick any of them (go-tuf's
+			// updater takes whichever its map yields first).
+			h256, h512 := sha256.Sum256(data), sha512.Sum512(data)
 			d, base := path.Split(p)
-			name = d + hex.EncodeToString(h[:]) + "." + base
+			names = []string{d + hex.EncodeToString(h256[:]) + "." + base, d + hex.EncodeToString(h512[:]) + "." + base}
 		}
-		fp := filepath.Join(td, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(fp), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(fp, data, 0o644); err != nil {
-			return err
+		for _, name := range names {
+			fp := filepath.Join(td, filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(fp), 0o755); err != nil {
+				return err
+			}
+			if err := os.WriteFile(fp, data, 0o644); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
