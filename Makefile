@@ -4,7 +4,7 @@ BIN     ?= bin/craudit
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: build demo test fuzz bench docs vet clean
+.PHONY: build demo test fuzz bench bench-go docs vet clean
 
 build:
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/craudit
@@ -23,7 +23,13 @@ FUZZTIME ?= 5s
 fuzz:
 	@./scripts/fuzz.sh $(FUZZTIME)
 
+# craudit against its peers (cp, syft, osv-scanner, go-tuf), side by side with
+# ratios; writes the table into docs/performance.md. Needs ~2.5 GiB in /tmp.
 bench:
+	@./scripts/bench.sh
+
+# The in-process Go benchmarks only.
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 # Regenerate the generated documentation (CLI reference, check catalogue).

@@ -41,6 +41,9 @@ an interrupted run leaves nothing at --out.`,
 			}
 			o.Tool = bundle.Tool{Name: "craudit", Version: version}
 			o.Make = producers()
+			if o.SBOM == "" {
+				o.Make.SBOM = prepareSBOM(cmd.Context())
+			}
 			idx, err := pack.Bundle(cmd.Context(), o)
 			if err != nil {
 				return couldNotRun(err)

@@ -58,6 +58,19 @@ func checkImportedProvenance(data []byte, name, trustedRoot string) error {
 }
 
 func makeSBOM(ctx context.Context, arts []pack.Artefact, p *product.Product, r *product.Release, created time.Time) ([]byte, error) {
+	return makeSBOMWith(ctx, nil, arts, p, r, created)
+}
+
+// prepareSBOM is makeSBOM with syft's licence scanner built from now on in
+// the background, while the artefacts are copied and hashed.
+func prepareSBOM(ctx context.Context) func(context.Context, []pack.Artefact, *product.Product, *product.Release, time.Time) ([]byte, error) {
+	prep := generate.Prepare(ctx)
+	return func(ctx context.Context, arts []pack.Artefact, p *product.Product, r *product.Release, created time.Time) ([]byte, error) {
+		return makeSBOMWith(ctx, prep, arts, p, r, created)
+	}
+}
+
+func makeSBOMWith(ctx context.Context, prep *generate.Prepared, arts []pack.Artefact, p *product.Product, r *product.Release, created time.Time) ([]byte, error) {
 	var in []generate.Input
 	for _, a := range arts {
 		in = append(in, generate.Input{Name: a.Name, Path: a.Path, SHA256: a.Item.SHA256, SHA512: a.Item.SHA512})
@@ -67,5 +80,6 @@ func makeSBOM(ctx context.Context, arts []pack.Artefact, p *product.Product, r *
 		Creator:     generate.Creator{Name: p.Manufacturer.Name, Email: p.Manufacturer.Email, URL: p.Manufacturer.Website},
 		Timestamp:   created,
 		ProductName: p.Product.Name, ProductVersion: r.Version,
+		Prepared: prep,
 	})
 }

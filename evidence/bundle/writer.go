@@ -82,7 +82,7 @@ func (w *Writer) AddFile(p, role, mediaType, src string) (Item, error) {
 	if err != nil {
 		return Item{}, err
 	}
-	d, err := HashCopy(out, in)
+	d, err := HashCopy(withWriteback(out), in)
 	if err == nil {
 		err = out.Sync()
 	}

@@ -57,6 +57,9 @@ type Options struct {
 	// distributes its own files (e.g. "LicenseRef-Proprietary"); empty when
 	// unknown, which the BSI check then reports.
 	VendorLicence string
+	// Prepared, when set, is the licence scanner Prepare started building;
+	// without it Generate builds one itself (once for all artefacts).
+	Prepared *Prepared
 }
 
 // Generate catalogues every input with syft and returns a deterministic
@@ -68,8 +71,17 @@ func Generate(ctx context.Context, in []Input, o Options) ([]byte, error) {
 	if o.Timestamp.IsZero() {
 		return nil, errors.New("sbom: no timestamp given")
 	}
+	p := o.Prepared
+	if p == nil {
+		p = Prepare(ctx)
+	}
+	sctx, err := p.wait(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("sbom: %w", err)
+	}
 	b := newBuilder(o)
 	for _, a := range in {
+		ctx := sctx
 		if err := b.addArtefact(ctx, a); err != nil {
 			return nil, fmt.Errorf("sbom: %s: %w", a.Name, err)
 		}
