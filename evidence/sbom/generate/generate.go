@@ -201,7 +201,11 @@ func catalogue(ctx context.Context, p string, dir bool) (*sbom.SBOM, []treeFile,
 	srcKind, srcPath, single := "file", p, false
 	if dir {
 		srcKind = "dir"
-	} else if !syftExtracts(p) {
+	} else if syftExtracts(p) {
+		if err := checkArchive(ctx, p); err != nil {
+			return nil, nil, err
+		}
+	} else {
 		// A plain file: syft's file source would read all of it once more to
 		// derive its ID. Catalogue it as the only entry of a folder instead
 		// (a hard link, so no bytes are copied); the cataloguers still read

@@ -1,0 +1,84 @@
+package generate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/mholt/archives"
+)
+
+// Limits on what an archive artefact may unpack to. syft unpacks archives
+// to a temporary folder without bounds, so a small hostile archive could
+// fill the disk: these are checked first, from the archive's own headers.
+const (
+	// MaxExpanded is the most an archive may unpack to.
+	MaxExpanded = 16 << 30
+	// MaxRatio is the most an archive may grow when unpacked, once it
+	// unpacks to more than bombFloor (real firmware images compress a few
+	// times; bombs by hundreds or thousands).
+	MaxRatio  = 100
+	bombFloor = 64 << 20
+)
+
+// ErrArchiveBomb is an archive that would unpack beyond the limits.
+var ErrArchiveBomb = errors.New("archive would unpack beyond the limits (a decompression bomb?)")
+
+var errStop = errors.New("stop")
+
+// checkArchive reads an archive's headers (member names and sizes; for a
+// plain tar or a zip the contents are skipped, a compressed tar is
+// decompressed once) and refuses one that would unpack beyond the limits or
+// names a member outside its root.
+func checkArchive(ctx context.Context, p string) error {
+	f, err := os.Open(p)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	name := p
+	if long, ok := compoundAliases[filepath.Ext(p)]; ok {
+		name = strings.TrimSuffix(p, filepath.Ext(p)) + long
+	}
+	format, _, err := archives.Identify(ctx, name, nil)
+	if err != nil {
+		return nil // not an archive syft unpacks
+	}
+	ex, ok := format.(archives.Extractor)
+	if !ok {
+		return nil
+	}
+	limit := min(int64(MaxExpanded), max(int64(bombFloor), st.Size()*MaxRatio))
+	var total int64
+	var bad error
+	err = ex.Extract(ctx, f, func(_ context.Context, fi archives.FileInfo) error {
+		n := strings.TrimPrefix(filepath.ToSlash(fi.NameInArchive), "./")
+		if n != "" && n != "." && !filepath.IsLocal(filepath.FromSlash(n)) {
+			bad = fmt.Errorf("archive member %q leaves the archive's root", fi.NameInArchive)
+			return errStop
+		}
+		if fi.Mode().Type() == 0 || fi.Mode().Type() == fs.ModeIrregular {
+			total += max(fi.Size(), 0)
+		}
+		if total > limit {
+			bad = fmt.Errorf("%w: more than %d bytes from %d", ErrArchiveBomb, limit, st.Size())
+			return errStop
+		}
+		return nil
+	})
+	if bad != nil {
+		return bad
+	}
+	if err != nil && !errors.Is(err, errStop) {
+		return fmt.Errorf("unreadable archive: %w", err)
+	}
+	return nil
+}
