@@ -248,7 +248,7 @@ func hostileArchives(t *testing.T) map[string][]byte {
 		"tar with absolute entry": tarOf(&tar.Header{Name: "/etc/cron.d/x", Typeflag: tar.TypeReg, Size: 3, Mode: 0o644}),
 		"tar with escaping link":  tarOf(&tar.Header{Name: "lib", Typeflag: tar.TypeSymlink, Linkname: "../../..", Mode: 0o777}, &tar.Header{Name: "lib/x", Typeflag: tar.TypeReg, Size: 1, Mode: 0o644}),
 		"tar bomb (1 TiB member)": huge.Bytes(),
-		"zip bomb (80 MiB)":      zb.Bytes(),
+		"zip bomb (80 MiB)":       zb.Bytes(),
 	}
 }
 
