@@ -362,12 +362,12 @@ func (tr *tufRun) target(name string) error {
 	}
 	t := tr.t
 	if tf == nil {
-		t.add(Step{ID: "target/lookup", Control: ControlSignature, ENISAStep: 5, Verdict: Fail,
+		t.add(Step{ID: "target/lookup", Control: ControlSignature, ENISAStep: 5, Verdict: Fail, Target: name,
 			Detail: fmt.Sprintf("no trusted targets metadata lists %q", name)})
 		t.Targets = append(t.Targets, Target{Name: name, Verdict: Fail})
 		return errStop
 	}
-	t.add(Step{ID: "target/lookup", Control: ControlSignature, ENISAStep: 5, Verdict: Pass, Role: role,
+	t.add(Step{ID: "target/lookup", Control: ControlSignature, ENISAStep: 5, Verdict: Pass, Role: role, Target: name,
 		Detail: fmt.Sprintf("%q listed by role %s (length %d)", name, role, tf.Length)})
 	remote := name
 	if tr.tm.Root.Signed.ConsistentSnapshot {
@@ -388,7 +388,7 @@ func (tr *tufRun) target(name string) error {
 	if err := tf.VerifyLengthHashes(data); err != nil {
 		rec.Verdict = Fail
 		t.Targets = append(t.Targets, rec)
-		t.add(Step{ID: "target/integrity", Control: ControlIntegrity, ENISAStep: 5, Verdict: Fail, Role: role, Detail: fmt.Sprintf("%s: %v", name, err)})
+		t.add(Step{ID: "target/integrity", Control: ControlIntegrity, ENISAStep: 5, Verdict: Fail, Role: role, Target: name, Detail: fmt.Sprintf("%s: %v", name, err)})
 		return errStop
 	}
 	algs := make([]string, 0, len(tf.Hashes))
@@ -396,7 +396,7 @@ func (tr *tufRun) target(name string) error {
 		algs = append(algs, a)
 	}
 	sort.Strings(algs)
-	t.add(Step{ID: "target/integrity", Control: ControlIntegrity, ENISAStep: 5, Verdict: Pass, Role: role,
+	t.add(Step{ID: "target/integrity", Control: ControlIntegrity, ENISAStep: 5, Verdict: Pass, Role: role, Target: name,
 		Detail: fmt.Sprintf("%s: length %d and %v match the signed metadata", name, len(data), algs)})
 	rec.Verdict = Pass
 	t.Targets = append(t.Targets, rec)
