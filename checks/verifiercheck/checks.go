@@ -69,15 +69,45 @@ func judge(i checks.Info, c verifier.Control, in *checks.Input) checks.Outcome {
 	if err != nil {
 		return checks.Errorf(fmt.Sprintf("%s: %v", TranscriptPath, err))
 	}
-	t, err := verifier.ParseTranscript(b)
+	runs, err := verifier.ParseTranscripts(b)
 	if err != nil {
 		return checks.Errorf(fmt.Sprintf("%s: %v", TranscriptPath, err))
 	}
 	out := checks.Outcome{Evidence: in.Refs(TranscriptPath)}
+	// Several runs (one per profile): the worst one decides.
+	var msgs []string
+	status := checks.Status("")
+	for _, t := range runs {
+		o := judgeRun(i, c, t, len(runs) > 1)
+		out.Findings = append(out.Findings, o.Findings...)
+		msgs = append(msgs, o.Message)
+		status = worse(status, o.Status)
+	}
+	out.Status = status
+	out.Message = strings.Join(msgs, "; ")
+	return out
+}
+
+// rank orders statuses from best to worst for combining runs.
+var rank = map[checks.Status]int{checks.NotApplicable: 0, checks.Pass: 1, checks.Missing: 2, checks.Fail: 3, checks.Error: 4}
+
+func worse(a, b checks.Status) checks.Status {
+	if a == "" || rank[b] > rank[a] {
+		return b
+	}
+	return a
+}
+
+func judgeRun(i checks.Info, c verifier.Control, t *verifier.Transcript, prefix bool) checks.Outcome {
+	var out checks.Outcome
 	steps := t.StepsFor(c)
 	var failed, passed, skipped []verifier.Step
 	for _, s := range steps {
-		f := checks.Finding{ID: checks.FindingID(i.ID, subject(s)), Subject: subject(s), Message: s.Detail}
+		sub := subject(s)
+		if prefix {
+			sub = string(t.Profile) + ":" + sub
+		}
+		f := checks.Finding{ID: checks.FindingID(i.ID, sub), Subject: sub, Message: s.Detail}
 		switch s.Verdict {
 		case verifier.Fail:
 			failed = append(failed, s)

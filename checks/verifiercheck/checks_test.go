@@ -107,3 +107,21 @@ func TestInfo(t *testing.T) {
 		t.Errorf("%d checks for %d controls", len(seen), len(verifier.Controls))
 	}
 }
+
+// TestSet: a file with a TUF and a manifest run is judged by its worst run.
+func TestSet(t *testing.T) {
+	tuf, _ := verifier.ParseTranscript(transcript(verifier.ProfileTUF, goodTUF...))
+	man, _ := verifier.ParseTranscript(transcript(verifier.ProfileManifest,
+		step("transport/scheme", verifier.ControlTransport, verifier.Pass),
+		step("manifest/freshness", verifier.ControlFreshness, verifier.Fail),
+		step("manifest/applicability", verifier.ControlApplicability, verifier.Pass)))
+	got := run(t, map[string][]byte{verifiercheck.TranscriptPath: verifier.NewSet(tuf, man).JSON()})
+	for id, want := range map[string]checks.Status{"verifier/freshness": checks.Fail, "verifier/transport": checks.Pass, "verifier/applicability": checks.Pass} {
+		if got[id].Status != want {
+			t.Errorf("%s: %s (%s), want %s", id, got[id].Status, got[id].Message, want)
+		}
+	}
+	if f := got["verifier/freshness"].Findings; len(f) != 2 || !strings.HasPrefix(f[1].Subject, "manifest:") {
+		t.Errorf("findings %+v", f)
+	}
+}
