@@ -7,6 +7,8 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/tls"
+	"encoding/pem"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -433,6 +435,24 @@ func TestTransportControls(t *testing.T) {
 		o := f.opts("fw.bin")
 		o.CAFile = other.CAPath
 		wantFail(t, verify(t, o), "transport/tls")
+	})
+	t.Run("server offering only TLS 1.1", func(t *testing.T) {
+		hs := httptest.NewUnstartedServer(http.FileServer(http.Dir(f.dir)))
+		hs.TLS = &tls.Config{MaxVersion: tls.VersionTLS11}
+		hs.StartTLS()
+		defer hs.Close()
+		ca := filepath.Join(t.TempDir(), "ca.pem")
+		must(t, os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: hs.Certificate().Raw}), 0o644))
+		o := f.opts("fw.bin")
+		o.RepoURL, o.CAFile = hs.URL, ca
+		wantFail(t, verify(t, o), "transport/tls")
+		// The same server with TLS 1.2 is accepted: the CA file is right.
+		hs2 := httptest.NewUnstartedServer(http.FileServer(http.Dir(f.dir)))
+		hs2.TLS = &tls.Config{Certificates: hs.TLS.Certificates}
+		hs2.StartTLS()
+		defer hs2.Close()
+		o.RepoURL = hs2.URL
+		wantOK(t, verify(t, o))
 	})
 	t.Run("redirect to http", func(t *testing.T) {
 		hs := httptest.NewServer(http.FileServer(http.Dir(f.dir)))

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -337,6 +338,10 @@ func (c *Client) classify(rawURL string, ctx context.Context, err error) error {
 	var ae tls.AlertError
 	switch {
 	case errors.As(err, &ce), errors.As(err, &he), errors.As(err, &ue), errors.As(err, &ie), errors.As(err, &rh), errors.As(err, &ae):
+		return &Error{Kind: KindTLS, URL: rawURL, Err: err}
+	}
+	// Handshake alerts (protocol version, bad certificate) have no exported type.
+	if strings.Contains(err.Error(), "tls: ") {
 		return &Error{Kind: KindTLS, URL: rawURL, Err: err}
 	}
 	var ne net.Error
