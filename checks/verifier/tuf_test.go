@@ -26,7 +26,7 @@ import (
 // refTime is the reference time of generated repositories.
 var refTime = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 
-func newKey(t *testing.T) crypto.Signer {
+func newKey(t testing.TB) crypto.Signer {
 	t.Helper()
 	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -38,7 +38,7 @@ func newKey(t *testing.T) crypto.Signer {
 // tufFixture is a generated TUF repository served over HTTPS: a top-level
 // target fw.bin and a target vendor/app.bin in the delegated role "vendor".
 type tufFixture struct {
-	t    *testing.T
+	t    testing.TB
 	dir  string
 	r    *repo.TUFRepo
 	srv  *repo.Server
@@ -46,7 +46,7 @@ type tufFixture struct {
 	vkey crypto.Signer
 }
 
-func newTUF(t *testing.T, consistent bool) *tufFixture {
+func newTUF(t testing.TB, consistent bool) *tufFixture {
 	t.Helper()
 	f := &tufFixture{t: t, dir: t.TempDir(), keys: map[string]crypto.Signer{}, vkey: newKey(t)}
 	for _, role := range repo.TopLevelRoles {
@@ -554,5 +554,23 @@ func TestCouldNotRun(t *testing.T) {
 				t.Fatalf("err %v, want a RunError", err)
 			}
 		})
+	}
+}
+
+// TestHostnameMismatch: the server's certificate names 127.0.0.1 and
+// localhost; reached at 127.0.0.2 the host name check refuses it.
+func TestHostnameMismatch(t *testing.T) {
+	f := newTUF(t, false)
+	s, err := repo.Serve(f.dir, "127.0.0.2:0", "")
+	if err != nil {
+		t.Skipf("cannot listen on 127.0.0.2: %v", err)
+	}
+	defer s.Close()
+	o := f.opts("fw.bin")
+	o.RepoURL, o.CAFile = s.URL, s.CAPath
+	tr := verify(t, o)
+	wantFail(t, tr, "transport/tls")
+	if !strings.Contains(tr.Failure.Reason, "127.0.0.2") {
+		t.Fatalf("reason %q does not name the host", tr.Failure.Reason)
 	}
 }
