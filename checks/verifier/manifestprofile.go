@@ -210,6 +210,13 @@ func (r *run) artefact(a manifest.Artefact) error {
 	}
 	u := joinURL(r.o.RepoURL, ArtefactsDir+url.PathEscape(a.Name))
 	rec := Target{Name: a.Name, URL: u, Length: a.Size}
+	if a.Size > r.lim.TargetMaxLength {
+		rec.Verdict = Fail
+		t.Targets = append(t.Targets, rec)
+		t.add(Step{ID: "artefact/integrity", Control: ControlIntegrity, ENISAStep: 5, Verdict: Fail, Target: a.Name,
+			Detail: fmt.Sprintf("%s: signed size %d exceeds the limit of %d bytes", a.Name, a.Size, r.lim.TargetMaxLength)})
+		return errStop
+	}
 	data, err := r.fetch(u, "artefact "+a.Name, a.Size, 4)
 	if err != nil {
 		rec.Verdict = Fail

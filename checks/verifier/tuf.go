@@ -377,6 +377,13 @@ func (tr *tufRun) target(name string) error {
 	}
 	u := joinURL(tr.targsURL, escapePath(remote))
 	rec := Target{Name: name, URL: u, Length: tf.Length, Role: role}
+	if tf.Length > tr.lim.TargetMaxLength {
+		rec.Verdict = Fail
+		t.Targets = append(t.Targets, rec)
+		t.add(Step{ID: "target/integrity", Control: ControlIntegrity, ENISAStep: 5, Verdict: Fail, Role: role, Target: name,
+			Detail: fmt.Sprintf("%s: signed length %d exceeds the limit of %d bytes", name, tf.Length, tr.lim.TargetMaxLength)})
+		return errStop
+	}
 	data, err := tr.fetch(u, "target "+name, tf.Length, 4)
 	if err != nil {
 		rec.Verdict = Fail

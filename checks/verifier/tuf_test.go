@@ -242,6 +242,26 @@ func TestTUFBrokenStep(t *testing.T) {
 			must(t, f.r.SignRoot()) // root v1 now wants 2 targets signatures; only 1 is made
 			f.write()
 		}},
+		{name: "targets older than the snapshot names", steps: "targets/rollback", break_: func(f *tufFixture) {
+			f.r.NoMetaHashes = true
+			f.write()
+			old, _ := os.ReadFile(f.md("targets.json"))
+			f.r.Targets.Signed.Version = 2
+			f.write()
+			must(t, os.WriteFile(f.md("targets.json"), old, 0o644))
+		}},
+		{name: "delegated role older than the snapshot names", steps: "delegated-targets/rollback", break_: func(f *tufFixture) {
+			f.r.NoMetaHashes = true
+			f.write()
+			old, _ := os.ReadFile(f.md("vendor.json"))
+			f.r.Delegated["vendor"].Signed.Version = 2
+			f.write()
+			must(t, os.WriteFile(f.md("vendor.json"), old, 0o644))
+		}, opts: func(o *verifier.Options) { o.Targets = []string{"vendor/app.bin"} }},
+		{name: "delegated role bytes differ from the snapshot's hash", steps: "delegated-targets/integrity", break_: func(f *tufFixture) {
+			f.editFile("metadata/vendor.json", func(b []byte) []byte { return bytes.Replace(b, []byte("app.bin"), []byte("app.BIN"), 1) })
+		}, opts: func(o *verifier.Options) { o.Targets = []string{"vendor/app.bin"} }},
+		{name: "target above the size cap", steps: "target/integrity", opts: func(o *verifier.Options) { o.Limits.TargetMaxLength = 4 }},
 		{name: "targets expired", steps: "targets/freshness", break_: func(f *tufFixture) {
 			f.r.Targets.Signed.Expires = refTime.Add(-time.Minute)
 			f.write()

@@ -29,7 +29,10 @@ func newServeCmd() *cobra.Command {
 				return couldNotRun(err)
 			}
 			defer s.Close()
-			line, _ := json.Marshal(map[string]string{"url": s.URL, "ca": s.CAPath})
+			line, _ := json.Marshal(struct {
+				URL string `json:"url"`
+				CA  string `json:"ca"`
+			}{s.URL, s.CAPath})
 			fmt.Fprintln(cmd.OutOrStdout(), string(line))
 			fmt.Fprintf(cmd.ErrOrStderr(), "serving %s at %s (Ctrl-C to stop)\n", args[0], s.URL)
 			sig := make(chan os.Signal, 1)

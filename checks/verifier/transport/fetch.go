@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -185,6 +186,7 @@ func (c *Client) TLSVersions() []string {
 	for v := range c.tlsSeen {
 		out = append(out, v)
 	}
+	sort.Strings(out)
 	return out
 }
 
