@@ -54,6 +54,7 @@ Exit codes: 0 passed, 1 noncompliant or verification failure, 2 could not run.`,
 		newServeCmd(),
 		newRepoCmd(),
 		newTUFClientCmd(),
+		newManifestClientCmd(),
 	} {
 		root.AddCommand(c)
 	}
