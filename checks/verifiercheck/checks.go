@@ -3,6 +3,7 @@ package verifiercheck
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/craudit/craudit/checks"
@@ -100,6 +101,10 @@ func worse(a, b checks.Status) checks.Status {
 
 func judgeRun(i checks.Info, c verifier.Control, t *verifier.Transcript, prefix bool) checks.Outcome {
 	var out checks.Outcome
+	// Results carry no host or port (they must be reproducible): the
+	// repository's origin is in the transcript, which the evidence cites.
+	where := fmt.Sprintf("%s repository", t.Profile)
+	clean := func(s string) string { return stripOrigins(s, t) }
 	steps := t.StepsFor(c)
 	var failed, passed, skipped []verifier.Step
 	for _, s := range steps {
@@ -107,7 +112,7 @@ func judgeRun(i checks.Info, c verifier.Control, t *verifier.Transcript, prefix 
 		if prefix {
 			sub = string(t.Profile) + ":" + sub
 		}
-		f := checks.Finding{ID: checks.FindingID(i.ID, sub), Subject: sub, Message: s.Detail}
+		f := checks.Finding{ID: checks.FindingID(i.ID, sub), Subject: sub, Message: clean(s.Detail)}
 		switch s.Verdict {
 		case verifier.Fail:
 			failed = append(failed, s)
@@ -123,26 +128,25 @@ func judgeRun(i checks.Info, c verifier.Control, t *verifier.Transcript, prefix 
 		}
 		out.Findings = append(out.Findings, f)
 	}
-	where := fmt.Sprintf("%s repository %s", t.Profile, t.Repository)
 	switch {
 	case len(failed) > 0:
 		out.Status = checks.Fail
-		out.Message = fmt.Sprintf("%s: %s failed: %s", where, failed[0].ID, failed[0].Detail)
+		out.Message = fmt.Sprintf("%s: %s failed: %s", where, failed[0].ID, clean(failed[0].Detail))
 	case c == verifier.ControlApplicability && t.Profile == verifier.ProfileTUF:
 		out.Status = checks.NotApplicable
 		out.Message = where + ": TUF metadata carries no device identity; applicability is the installer's job in this profile"
 	case len(skipped) > 0 && len(passed) == 0:
 		out.Status = checks.Missing
-		out.Message = fmt.Sprintf("%s: %s not checked: %s", where, skipped[0].ID, skipped[0].Detail)
+		out.Message = fmt.Sprintf("%s: %s not checked: %s", where, skipped[0].ID, clean(skipped[0].Detail))
 	case len(passed) == 0 && t.Failure != nil:
 		out.Status = checks.Missing
-		out.Message = fmt.Sprintf("%s: not reached, the verifier stopped at %s (%s)", where, t.Failure.Step, t.Failure.Reason)
+		out.Message = fmt.Sprintf("%s: not reached, the verifier stopped at %s (%s)", where, t.Failure.Step, clean(t.Failure.Reason))
 	case len(passed) == 0:
 		out.Status = checks.Missing
 		out.Message = where + ": the transcript records no step for this control"
 	case len(skipped) > 0:
 		out.Status = checks.Missing
-		out.Message = fmt.Sprintf("%s: %d steps passed but %s was not checked: %s", where, len(passed), skipped[0].ID, skipped[0].Detail)
+		out.Message = fmt.Sprintf("%s: %d steps passed but %s was not checked: %s", where, len(passed), skipped[0].ID, clean(skipped[0].Detail))
 	default:
 		out.Status = checks.Pass
 		out.Message = fmt.Sprintf("%s: %d steps passed (%s)", where, len(passed), summary(passed))
@@ -151,6 +155,19 @@ func judgeRun(i checks.Info, c verifier.Control, t *verifier.Transcript, prefix 
 		}
 	}
 	return out
+}
+
+// stripOrigins replaces scheme://host:port of the run's URLs with
+// "<repository>".
+func stripOrigins(s string, t *verifier.Transcript) string {
+	for _, raw := range []string{t.Repository, t.MetadataURL, t.TargetsURL} {
+		u, err := url.Parse(raw)
+		if err != nil || u.Host == "" {
+			continue
+		}
+		s = strings.ReplaceAll(s, u.Scheme+"://"+u.Host, "<repository>")
+	}
+	return s
 }
 
 func subject(s verifier.Step) string {
