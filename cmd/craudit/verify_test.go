@@ -10,6 +10,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -84,7 +86,14 @@ func TestVerifyExitCodes(t *testing.T) {
 // metadata directory.
 func TestTUFClientProtocol(t *testing.T) {
 	dir, r := tufRepoDir(t)
-	hs := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	var targetGets atomic.Int64
+	fs := http.FileServer(http.Dir(dir))
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/targets/") {
+			targetGets.Add(1)
+		}
+		fs.ServeHTTP(w, r)
+	}))
 	defer hs.Close()
 	t.Setenv("SOURCE_DATE_EPOCH", fmt.Sprint(cmdRefTime.Unix()))
 	md, outDir := t.TempDir(), t.TempDir()
@@ -114,6 +123,21 @@ func TestTUFClientProtocol(t *testing.T) {
 	}
 	if b, err := os.ReadFile(filepath.Join(outDir, "fw.bin")); err != nil || string(b) != "firmware\n" {
 		t.Fatalf("downloaded target: %q %v", b, err)
+	}
+	// A second download finds the verified copy and does not fetch it; a
+	// corrupted copy is fetched again.
+	if got := run(download); got != 0 {
+		t.Fatalf("cached download: exit %d", got)
+	}
+	if n := targetGets.Load(); n != 1 {
+		t.Fatalf("%d target downloads, want 1 (the second is cached)", n)
+	}
+	os.WriteFile(filepath.Join(outDir, "fw.bin"), []byte("garbage\n"), 0o644)
+	if got := run(download); got != 0 {
+		t.Fatalf("download over a corrupted copy: exit %d", got)
+	}
+	if b, _ := os.ReadFile(filepath.Join(outDir, "fw.bin")); string(b) != "firmware\n" {
+		t.Fatalf("corrupted copy not replaced: %q", b)
 	}
 	// A newer timestamp, then the old one again: rollback across invocations.
 	old, _ := os.ReadFile(filepath.Join(dir, "metadata", "timestamp.json"))
