@@ -17,7 +17,7 @@ import (
 )
 
 // untar unpacks a .tar.gz of real test data into a temporary directory.
-func untar(t *testing.T, archive string) string {
+func untar(t testing.TB, archive string) string {
 	t.Helper()
 	f, err := os.Open(archive)
 	if err != nil {
@@ -64,7 +64,7 @@ func untar(t *testing.T, archive string) string {
 	return dir
 }
 
-func readTrim(t *testing.T, p string) string {
+func readTrim(t testing.TB, p string) string {
 	t.Helper()
 	b, err := os.ReadFile(p)
 	if err != nil {
@@ -83,7 +83,7 @@ func serve(t testing.TB, dir string) *repo.Server {
 	return s
 }
 
-func parseFaketime(t *testing.T, s string) time.Time {
+func parseFaketime(t testing.TB, s string) time.Time {
 	t.Helper()
 	for _, layout := range []string{time.RFC3339, "2006-01-02 15:04:05-07:00", "2006-01-02 15:04:05Z07:00"} {
 		if at, err := time.Parse(layout, s); err == nil {
