@@ -72,6 +72,9 @@ func TestRepoPublishAndVerify(t *testing.T) {
 	defer s.Close()
 	rootPub := filepath.Join(t.TempDir(), "root.pub")
 	os.WriteFile(rootPub, root.Public().MarshalPEM(), 0o644)
+	// verify judges at the wall clock, never at SOURCE_DATE_EPOCH (which a
+	// build may set to any date).
+	t.Setenv("SOURCE_DATE_EPOCH", "2208988800") // 2040
 	if got := run([]string{"verify", "--repo", s.URL, "--ca", s.CAPath, "--trust", filepath.Join(rdir, "metadata", "1.root.json"), "--target", "fw.bin"}); got != 0 {
 		t.Fatalf("verify TUF: exit %d", got)
 	}
