@@ -56,7 +56,7 @@ func TestManifestClient(t *testing.T) {
 	args := []string{"manifest-client", "--trust", trust, "--ca", s.CAPath, "--state", state, "--repo", s.URL,
 		"--installed-version", "1.0.0", "--out", out, "--product", "thermostat", "--hardware-id", "tx-100",
 		"--reference-time", cmdRefTime.Format(time.RFC3339), "update"}
-	if got := run(args); got != 0 {
+	if got := runCode(args); got != 0 {
 		t.Fatalf("update: exit %d", got)
 	}
 	if b, _ := os.ReadFile(filepath.Join(out, "slot", "fw.bin")); string(b) != "v1.0.1\n" {
@@ -65,7 +65,7 @@ func TestManifestClient(t *testing.T) {
 	// A validly signed but older release (lower counter) is refused and the
 	// installed slot stays as it was.
 	writeManifestRepo(t, dir, root, vendor, []byte("old!!!\n"), 4, "1.0.2")
-	if got := run(args); got != 1 {
+	if got := runCode(args); got != 1 {
 		t.Fatalf("rollback: exit %d, want 1", got)
 	}
 	if b, _ := os.ReadFile(filepath.Join(out, "slot", "fw.bin")); string(b) != "v1.0.1\n" {
@@ -74,7 +74,7 @@ func TestManifestClient(t *testing.T) {
 	// A tampered artefact is refused too.
 	writeManifestRepo(t, dir, root, vendor, []byte("v1.0.3\n"), 6, "1.0.3")
 	os.WriteFile(filepath.Join(dir, "artefacts", "fw.bin"), []byte("evil!!\n"), 0o644)
-	if got := run(args); got != 1 {
+	if got := runCode(args); got != 1 {
 		t.Fatalf("tampered artefact: exit %d, want 1", got)
 	}
 	if b, _ := os.ReadFile(filepath.Join(out, "slot", "fw.bin")); string(b) != "v1.0.1\n" {

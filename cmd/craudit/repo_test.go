@@ -53,16 +53,16 @@ func TestRepoPublishAndVerify(t *testing.T) {
 	t.Setenv("SOURCE_DATE_EPOCH", "")
 	rdir := filepath.Join(t.TempDir(), "repo")
 	kdir := filepath.Join(t.TempDir(), "keys")
-	if got := run([]string{"repo", "publish", bdir, rdir, "--keys", kdir}); got != 2 {
+	if got := runCode([]string{"repo", "publish", bdir, rdir, "--keys", kdir}); got != 2 {
 		t.Fatalf("--keys without --tuf: exit %d, want 2", got)
 	}
-	if got := run([]string{"repo", "publish", bdir, rdir, "--tuf", "--keys", kdir}); got != 0 {
+	if got := runCode([]string{"repo", "publish", bdir, rdir, "--tuf", "--keys", kdir}); got != 0 {
 		t.Fatalf("publish: exit %d", got)
 	}
-	if got := run([]string{"repo", "publish", bdir, rdir, "--tuf", "--keys", kdir}); got != 2 {
+	if got := runCode([]string{"repo", "publish", bdir, rdir, "--tuf", "--keys", kdir}); got != 2 {
 		t.Fatalf("publish over an existing repository without --force: exit %d, want 2", got)
 	}
-	if got := run([]string{"repo", "publish", bdir, rdir, "--tuf", "--keys", kdir, "--force"}); got != 0 {
+	if got := runCode([]string{"repo", "publish", bdir, rdir, "--tuf", "--keys", kdir, "--force"}); got != 0 {
 		t.Fatalf("publish --force: exit %d", got)
 	}
 	s, err := repo.Serve(rdir, "", "")
@@ -75,18 +75,18 @@ func TestRepoPublishAndVerify(t *testing.T) {
 	// verify judges at the wall clock, never at SOURCE_DATE_EPOCH (which a
 	// build may set to any date).
 	t.Setenv("SOURCE_DATE_EPOCH", "2208988800") // 2040
-	if got := run([]string{"verify", "--repo", s.URL, "--ca", s.CAPath, "--trust", filepath.Join(rdir, "metadata", "1.root.json"), "--target", "fw.bin"}); got != 0 {
+	if got := runCode([]string{"verify", "--repo", s.URL, "--ca", s.CAPath, "--trust", filepath.Join(rdir, "metadata", "1.root.json"), "--target", "fw.bin"}); got != 0 {
 		t.Fatalf("verify TUF: exit %d", got)
 	}
 	// The manifest was stamped an hour before cmdRefTime: judge it then.
 	at := cmdRefTime.Format(time.RFC3339)
-	if got := run([]string{"verify", "--repo", s.URL, "--ca", s.CAPath, "--trust", rootPub, "--reference-time", at,
+	if got := runCode([]string{"verify", "--repo", s.URL, "--ca", s.CAPath, "--trust", rootPub, "--reference-time", at,
 		"--product", "thermostat", "--hardware-id", "tx-100", "--installed-version", "1.0.0"}); got != 0 {
 		t.Fatalf("verify manifest: exit %d", got)
 	}
 	// A changed bundle is refused by publish (producing command: exit 2).
 	os.WriteFile(filepath.Join(bdir, "artefacts", "fw.bin"), []byte("changed\n"), 0o644)
-	if got := run([]string{"repo", "publish", bdir, filepath.Join(t.TempDir(), "r2")}); got != 2 {
+	if got := runCode([]string{"repo", "publish", bdir, filepath.Join(t.TempDir(), "r2")}); got != 2 {
 		t.Fatalf("publish of a changed bundle: exit %d, want 2", got)
 	}
 }

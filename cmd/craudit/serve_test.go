@@ -26,7 +26,7 @@ func TestServeCommand(t *testing.T) {
 	stdout := os.Stdout
 	os.Stdout = w
 	done := make(chan int, 1)
-	go func() { done <- run([]string{"serve", dir, "--tls-dir", filepath.Join(t.TempDir(), "tls")}) }()
+	go func() { done <- runCode([]string{"serve", dir, "--tls-dir", filepath.Join(t.TempDir(), "tls")}) }()
 	line, err := bufio.NewReader(r).ReadBytes('\n')
 	os.Stdout = stdout
 	if err != nil {

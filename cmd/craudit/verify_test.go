@@ -71,7 +71,7 @@ func TestVerifyExitCodes(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := run(tc.args); got != tc.want {
+			if got := runCode(tc.args); got != tc.want {
 				t.Fatalf("exit %d, want %d", got, tc.want)
 			}
 		})
@@ -104,13 +104,13 @@ func TestTUFClientProtocol(t *testing.T) {
 
 	bad := filepath.Join(t.TempDir(), "bad.json")
 	os.WriteFile(bad, []byte("{}"), 0o644)
-	if got := run(append(append([]string{}, base...), "init", bad)); got != 1 {
+	if got := runCode(append(append([]string{}, base...), "init", bad)); got != 1 {
 		t.Fatalf("init with a bad root: exit %d, want 1", got)
 	}
-	if got := run(append(append([]string{}, base...), "init", filepath.Join(dir, "metadata", "1.root.json"))); got != 0 {
+	if got := runCode(append(append([]string{}, base...), "init", filepath.Join(dir, "metadata", "1.root.json"))); got != 0 {
 		t.Fatalf("init: exit %d", got)
 	}
-	if got := run(refresh); got != 0 {
+	if got := runCode(refresh); got != 0 {
 		t.Fatalf("refresh: exit %d", got)
 	}
 	for _, f := range []string{"root.json", "timestamp.json", "snapshot.json", "targets.json"} {
@@ -118,7 +118,7 @@ func TestTUFClientProtocol(t *testing.T) {
 			t.Errorf("refresh did not keep %s: %v", f, err)
 		}
 	}
-	if got := run(download); got != 0 {
+	if got := runCode(download); got != 0 {
 		t.Fatalf("download: exit %d", got)
 	}
 	if b, err := os.ReadFile(filepath.Join(outDir, "fw.bin")); err != nil || string(b) != "firmware\n" {
@@ -126,14 +126,14 @@ func TestTUFClientProtocol(t *testing.T) {
 	}
 	// A second download finds the verified copy and does not fetch it; a
 	// corrupted copy is fetched again.
-	if got := run(download); got != 0 {
+	if got := runCode(download); got != 0 {
 		t.Fatalf("cached download: exit %d", got)
 	}
 	if n := targetGets.Load(); n != 1 {
 		t.Fatalf("%d target downloads, want 1 (the second is cached)", n)
 	}
 	os.WriteFile(filepath.Join(outDir, "fw.bin"), []byte("garbage\n"), 0o644)
-	if got := run(download); got != 0 {
+	if got := runCode(download); got != 0 {
 		t.Fatalf("download over a corrupted copy: exit %d", got)
 	}
 	if b, _ := os.ReadFile(filepath.Join(outDir, "fw.bin")); string(b) != "firmware\n" {
@@ -145,18 +145,18 @@ func TestTUFClientProtocol(t *testing.T) {
 	if err := r.Write(dir); err != nil {
 		t.Fatal(err)
 	}
-	if got := run(refresh); got != 0 {
+	if got := runCode(refresh); got != 0 {
 		t.Fatalf("refresh to v2: exit %d", got)
 	}
 	os.WriteFile(filepath.Join(dir, "metadata", "timestamp.json"), old, 0o644)
-	if got := run(refresh); got != 1 {
+	if got := runCode(refresh); got != 1 {
 		t.Fatalf("refresh after rollback: exit %d, want 1", got)
 	}
 	// Faked time in the far future: expired.
 	t.Setenv("SOURCE_DATE_EPOCH", fmt.Sprint(cmdRefTime.AddDate(3, 0, 0).Unix()))
 	r.Timestamp.Signed.Version = 3
 	r.Write(dir)
-	if got := run(refresh); got != 1 {
+	if got := runCode(refresh); got != 1 {
 		t.Fatalf("refresh when expired: exit %d, want 1", got)
 	}
 }
