@@ -215,4 +215,3 @@ func authors(p pkg.Package) *[]cdx.OrganizationalContact {
 	}
 	return &[]cdx.OrganizationalContact{{Name: who}}
 }
-
