@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/craudit/craudit/evidence/sbom"
 	"github.com/craudit/craudit/fixtures/thermostat"
 )
 
@@ -73,6 +74,20 @@ func TestGenerateThermostat(t *testing.T) {
 	var v map[string]any
 	if err := json.Unmarshal(out, &v); err != nil {
 		t.Fatal(err)
+	}
+	// The demo SBOM passes its own BSI check with real data only.
+	doc, err := sbom.Decode(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := sbom.Check(doc, sbom.StandardBSI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Conformant {
+		var buf strings.Builder
+		_ = rep.WriteText(&buf)
+		t.Errorf("generated SBOM is not BSI-conformant:\n%s", buf.String())
 	}
 	// Deterministic: a second run gives the same bytes.
 	if again := thermostatSBOM(t); string(again) != s {
