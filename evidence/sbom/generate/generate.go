@@ -53,6 +53,9 @@ type Options struct {
 	Timestamp time.Time
 	// ProductName and ProductVersion describe the release the SBOM is for.
 	ProductName, ProductVersion string
+	// ProductPURL identifies the release as VEX statements name it
+	// (e.g. pkg:generic/vendor/firmware@1.0.1); optional.
+	ProductPURL string
 	// VendorLicence is the SPDX expression under which the manufacturer
 	// distributes its own files (e.g. "LicenseRef-Proprietary"); empty when
 	// unknown, which the BSI check then reports.

@@ -34,6 +34,7 @@ func demoOptions() Options {
 		ToolName: "craudit", ToolVersion: "test",
 		Creator:   Creator{Name: "Thermo Demo GmbH", Email: "security@thermo-demo.example", URL: "https://thermo-demo.example"},
 		Timestamp: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC), ProductName: "SmartTherm ST100", ProductVersion: "1.0.1",
+		ProductPURL:   thermostat.FirmwarePURL("1.0.1"),
 		VendorLicence: "LicenseRef-ThermoDemo-Proprietary",
 	}
 }
