@@ -84,6 +84,7 @@ Exit codes: 0 passed, 1 noncompliant or verification failure, 2 could not run.`,
 		newMappingsCmd(),
 		newInitCmd(),
 		newManifestClientCmd(),
+		newSBOMCmd(),
 	} {
 		root.AddCommand(c)
 	}
