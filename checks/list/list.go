@@ -8,6 +8,7 @@ import (
 	"github.com/craudit/craudit/checks/declare"
 	"github.com/craudit/craudit/checks/manifestcheck"
 	"github.com/craudit/craudit/checks/productcheck"
+	"github.com/craudit/craudit/checks/sbomcheck"
 	"github.com/craudit/craudit/checks/verifiercheck"
 )
 
@@ -19,6 +20,7 @@ func All() []checks.Check {
 		productcheck.Checks(),
 		declare.Checks(),
 		verifiercheck.Checks(),
+		sbomcheck.Checks(),
 	} {
 		all = append(all, area...)
 	}

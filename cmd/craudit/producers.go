@@ -10,7 +10,10 @@ import (
 	"github.com/craudit/craudit/evidence/pack"
 	"github.com/craudit/craudit/evidence/product"
 	"github.com/craudit/craudit/evidence/provenance"
+	"github.com/craudit/craudit/evidence/sbom"
 	"github.com/craudit/craudit/evidence/sbom/generate"
+	"github.com/craudit/craudit/evidence/vuln"
+	"github.com/craudit/craudit/evidence/vuln/osvscan"
 )
 
 // producers wires the heavy evidence producers (syft, osv-scanner,
@@ -18,9 +21,21 @@ import (
 func producers() pack.Producers {
 	return pack.Producers{
 		SBOM:                    makeSBOM,
+		ImportSBOM:              importSBOM,
+		Scan:                    osvscan.Scan,
+		NotScanned:              func(reason string) ([]byte, error) { return vuln.NotScanned(reason).Marshal() },
 		Provenance:              stepProvenance,
 		CheckImportedProvenance: checkImportedProvenance,
 	}
+}
+
+// importSBOM converts a manufacturer's CycloneDX or SPDX JSON SBOM.
+func importSBOM(data []byte, name string) ([]byte, error) {
+	doc, err := sbom.Decode(data)
+	if err != nil {
+		return nil, err
+	}
+	return sbom.ToCycloneDX(doc, data)
 }
 
 // stepProvenance signs the in-toto statement of the bundling step itself.
@@ -66,6 +81,15 @@ func makeSBOM(ctx context.Context, arts []pack.Artefact, p *product.Product, r *
 		ToolName: "craudit", ToolVersion: version,
 		Creator:     generate.Creator{Name: p.Manufacturer.Name, Email: p.Manufacturer.Email, URL: p.Manufacturer.Website},
 		Timestamp:   created,
-		ProductName: p.Product.Name, ProductVersion: r.Version,
+		ProductName: p.Product.Name, ProductVersion: r.Version, ProductPURL: releasePURL(p, r),
+		VendorLicence: p.Product.Licence,
 	})
+}
+
+// releasePURL is product.yaml's purl at the release's version, or empty.
+func releasePURL(p *product.Product, r *product.Release) string {
+	if p.Product.PURL == "" {
+		return ""
+	}
+	return p.Product.PURL + "@" + r.Version
 }

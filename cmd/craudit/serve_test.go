@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
@@ -23,12 +24,11 @@ func TestServeCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stdout := os.Stdout
-	os.Stdout = w
 	done := make(chan int, 1)
-	go func() { done <- runCode([]string{"serve", dir, "--tls-dir", filepath.Join(t.TempDir(), "tls")}) }()
+	go func() {
+		done <- run(context.Background(), []string{"serve", dir, "--tls-dir", filepath.Join(t.TempDir(), "tls")}, w, io.Discard)
+	}()
 	line, err := bufio.NewReader(r).ReadBytes('\n')
-	os.Stdout = stdout
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,10 +49,10 @@ func Requirements(standard string) ([]Requirement, error) {
 // bsiRequirements are the required fields of BSI TR-03183-2 v2.1.0
 // (section 5): SBOM-level, then component-level.
 var bsiRequirements = []Requirement{
-	{ID: "bsi-tr-03183-2/sbom-format", Title: "CycloneDX 1.6 or later, or SPDX 3.0.1 or later", Scope: ScopeDocument, doc: bsiFormat},
+	{ID: "bsi-tr-03183-2/spec-version", Title: "CycloneDX 1.6 or later, or SPDX 3.0.1 or later", Scope: ScopeDocument, doc: bsiFormat},
 	{ID: "bsi-tr-03183-2/sbom-creator", Title: "SBOM creator with e-mail or URL", Scope: ScopeDocument, doc: docCreator},
 	{ID: "bsi-tr-03183-2/sbom-timestamp", Title: "SBOM creation time in UTC", Scope: ScopeDocument, doc: docTimestampUTC},
-	{ID: "bsi-tr-03183-2/sbom-no-vulnerabilities", Title: "no vulnerability information inside the SBOM", Scope: ScopeDocument, doc: noVulns},
+	{ID: "bsi-tr-03183-2/no-vulnerabilities", Title: "no vulnerability information inside the SBOM", Scope: ScopeDocument, doc: noVulns},
 	{ID: "bsi-tr-03183-2/component-creator", Title: "component creator with e-mail or URL", Scope: ScopeComponent, comp: compCreator},
 	{ID: "bsi-tr-03183-2/component-name", Title: "component name", Scope: ScopeComponent, comp: compName},
 	{ID: "bsi-tr-03183-2/component-version", Title: "component version (or file modification time)", Scope: ScopeComponent, comp: compVersion},

@@ -52,12 +52,12 @@ func TestCheckTable(t *testing.T) {
 		wantPass       []string
 	}{
 		{"testdata/minimal-cdx12.json", StandardBSI, false,
-			[]string{"bsi-tr-03183-2/sbom-format", "bsi-tr-03183-2/sbom-creator", "bsi-tr-03183-2/sbom-timestamp", "bsi-tr-03183-2/component-hash-sha512", "bsi-tr-03183-2/component-filename"},
-			[]string{"bsi-tr-03183-2/component-licence", "bsi-tr-03183-2/component-creator", "bsi-tr-03183-2/sbom-no-vulnerabilities"}},
+			[]string{"bsi-tr-03183-2/spec-version", "bsi-tr-03183-2/sbom-creator", "bsi-tr-03183-2/sbom-timestamp", "bsi-tr-03183-2/component-hash-sha512", "bsi-tr-03183-2/component-filename"},
+			[]string{"bsi-tr-03183-2/component-licence", "bsi-tr-03183-2/component-creator", "bsi-tr-03183-2/no-vulnerabilities"}},
 		{"testdata/minimal-cdx12.json", StandardNTIA, true, nil,
 			[]string{"ntia/supplier", "ntia/unique-identifier", "ntia/dependency-relationship", "ntia/timestamp"}},
 		{"testdata/minimal-spdx23.json", StandardBSI, false,
-			[]string{"bsi-tr-03183-2/sbom-format", "bsi-tr-03183-2/component-executable"},
+			[]string{"bsi-tr-03183-2/spec-version", "bsi-tr-03183-2/component-executable"},
 			[]string{"bsi-tr-03183-2/sbom-creator", "bsi-tr-03183-2/sbom-timestamp", "bsi-tr-03183-2/component-licence"}},
 	}
 	for _, tt := range tests {
