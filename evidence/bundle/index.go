@@ -165,3 +165,11 @@ func ParseIndex(b []byte) (*Index, error) {
 	}
 	return &x, nil
 }
+
+// The Sigstore trusted root given to `bundle --trusted-root` is kept in the
+// bundle so imported Sigstore bundles can be verified again offline; the
+// bundle's signature vouches for it.
+const (
+	SigstoreRoot     = "keys/sigstore-trusted-root.json"
+	RoleSigstoreRoot = "sigstore-trusted-root"
+)
