@@ -50,6 +50,7 @@ Exit codes: 0 passed, 1 noncompliant or verification failure, 2 could not run.`,
 	// Commands as a plain list: one line each, no init() registration.
 	for _, c := range []*cobra.Command{
 		newVersionCmd(),
+		newProvenanceCmd(),
 	} {
 		root.AddCommand(c)
 	}
