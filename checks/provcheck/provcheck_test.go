@@ -156,7 +156,9 @@ func TestChecks(t *testing.T) {
 			IDPresent: checks.Fail, IDSignature: checks.Pass, IDSubjects: checks.Fail}},
 		{"no materials", func(*testing.T) spec { return spec{buildMaterial: true} }, nil, map[string]checks.Status{IDMaterials: checks.Fail}},
 		{"step signed by another key", func(t *testing.T) spec { return spec{stepSigner: key(t, "stranger")} }, nil, map[string]checks.Status{IDSignature: checks.Fail}},
-		{"unparsable provenance", func(*testing.T) spec { return spec{imported: map[string][]byte{"junk.intoto.jsonl": []byte("{not json\n")}} }, nil, map[string]checks.Status{
+		{"unparsable provenance", func(*testing.T) spec {
+			return spec{imported: map[string][]byte{"junk.intoto.jsonl": []byte("{not json\n")}}
+		}, nil, map[string]checks.Status{
 			IDSignature: checks.Fail, IDSubjects: checks.Fail, IDMaterials: checks.Fail}},
 	}
 	for _, tc := range tests {

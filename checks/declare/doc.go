@@ -1,0 +1,23 @@
+// Package declare holds the declaration checks: controls that no tool can
+// observe from a release (how signing keys are stored, how a release is
+// approved, whether the device installs atomically and logs securely, how
+// vulnerabilities are handled). The manufacturer answers each in
+// answers.yaml with a status, a statement, an owner and evidence files that
+// the bundle pins by hash.
+//
+// A declaration is never a pass: at best it is "declared", meaning the
+// manufacturer states the control is implemented and attached verified
+// evidence. The rules, in order:
+//
+//   - answers.yaml unreadable: error (nothing can be judged); tampered: fail
+//   - no declaration, or status open: missing
+//   - not_implemented or partial: fail
+//   - not_applicable: only where the CRA itself makes the requirement
+//     conditional, and only with a justification; otherwise fail (not
+//     allowed) or missing (no justification)
+//   - implemented without a statement, an owner or any evidence file:
+//     missing (a declaration without evidence is reported as such)
+//   - implemented with an evidence file absent from the bundle: missing;
+//     with one that failed verification: fail
+//   - implemented, complete, every evidence file verified: declared
+package declare

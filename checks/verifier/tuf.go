@@ -1,0 +1,518 @@
+package verifier
+
+import (
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"sort"
+
+	"github.com/craudit/craudit/evidence/atomicfs"
+	"github.com/theupdateframework/go-tuf/v2/metadata"
+	"github.com/theupdateframework/go-tuf/v2/metadata/trustedmetadata"
+)
+
+// tufRun is the TUF client workflow (specification section 5) with a
+// transcript step for every decision; trustedmetadata enforces the rules.
+type tufRun struct {
+	*run
+	tm       *trustedmetadata.TrustedMetadata
+	metaURL  string
+	targsURL string
+}
+
+func (r *run) tuf(trust []byte) error {
+	tr := &tufRun{run: r, metaURL: r.o.MetadataURL, targsURL: r.o.TargetsURL}
+	if tr.metaURL == "" {
+		tr.metaURL = joinURL(r.o.RepoURL, "metadata")
+	}
+	if tr.targsURL == "" {
+		tr.targsURL = joinURL(r.o.RepoURL, "targets")
+	}
+	r.t.MetadataURL, r.t.TargetsURL = tr.metaURL, tr.targsURL
+	err := tr.workflow(trust)
+	if errors.Is(err, errStop) {
+		return nil
+	}
+	return err
+}
+
+// metaOrder is the order in which trustedmetadata judges a role's file, so
+// that a failure at one control means the ones before it passed.
+var metaOrder = []Control{ControlIntegrity, ControlSignature, ControlRollback, ControlFreshness}
+
+// classify maps go-tuf's typed errors to the control that refused.
+func classify(err error) Control {
+	switch {
+	case errors.Is(err, &metadata.ErrUnsignedMetadata{}):
+		return ControlSignature
+	case errors.Is(err, &metadata.ErrBadVersionNumber{}):
+		return ControlRollback
+	case errors.Is(err, &metadata.ErrExpiredMetadata{}):
+		return ControlFreshness
+	case errors.Is(err, &metadata.ErrLengthOrHashMismatch{}):
+		return ControlIntegrity
+	}
+	// Unparsable, wrong type, missing entries: nothing in it can be trusted.
+	return ControlSignature
+}
+
+// record writes the steps for one metadata file: every control of metaOrder
+// that applies, up to the failing one. details holds the pass texts.
+func (tr *tufRun) record(subject, role string, version int64, enisa int, applies []Control, err error, details map[Control]string) error {
+	failAt := Control("")
+	if err != nil {
+		failAt = classify(err)
+	}
+	for _, c := range metaOrder {
+		if !slices.Contains(applies, c) && c != failAt {
+			continue
+		}
+		s := Step{ID: subject + "/" + string(c), Control: c, ENISAStep: enisa, Role: role, Version: version}
+		if c == failAt {
+			s.Verdict, s.Detail = Fail, err.Error()
+			tr.t.add(s)
+			return errStop
+		}
+		s.Verdict, s.Detail = Pass, details[c]
+		tr.t.add(s)
+	}
+	return nil
+}
+
+func (tr *tufRun) info(id, detail string) {
+	tr.t.add(Step{ID: id, Control: ControlRollback, ENISAStep: 3, Verdict: Info, Detail: detail})
+}
+
+func (tr *tufRun) workflow(trust []byte) error {
+	t := tr.t
+	// 5.2 "Load the trusted root metadata file": from the state when one was
+	// kept (it was verified by an earlier run), else the trust file.
+	rootData, from := trust, "trust file"
+	if b, ok := tr.loadState(metadata.ROOT); ok {
+		rootData, from = b, "state directory"
+	}
+	h := sha256.Sum256(trust)
+	t.Trust = TrustInfo{Kind: ProfileTUF, SHA256: hex.EncodeToString(h[:])}
+	tm, err := trustedmetadata.New(rootData)
+	if err != nil {
+		return couldNotRun("trusted root (%s) is unusable: %v", from, err)
+	}
+	tm.RefTime = tr.ref
+	tr.tm = tm
+	if from == "trust file" {
+		t.Trust.Version = tm.Root.Signed.Version
+	} else if tt, err := metadata.Root().FromBytes(trust); err == nil {
+		t.Trust.Version = tt.Signed.Version
+	}
+	t.add(Step{ID: "root/trusted", Control: ControlSignature, ENISAStep: 3, Verdict: Pass, Role: metadata.ROOT,
+		Version: tm.Root.Signed.Version, Detail: fmt.Sprintf("root v%d from the %s, signed by a threshold of its own keys", tm.Root.Signed.Version, from)})
+
+	// 5.3 root chain: N+1, N+2 ... until 404, each signed by the old and the new root.
+	first := tm.Root.Signed.Version
+	for next := first + 1; next <= first+tr.lim.MaxRootRotations; next++ {
+		purpose := fmt.Sprintf("root v%d", next)
+		u := joinURL(tr.metaURL, fmt.Sprintf("%d.root.json", next))
+		data, err := tr.c.Get(u, purpose, tr.lim.RootMaxLength)
+		if isNotFound(err) {
+			break
+		}
+		if err != nil {
+			return tr.fetchErr(err, purpose, 3)
+		}
+		_, err = tm.UpdateRoot(data)
+		if err := tr.record("root", metadata.ROOT, next, 3, []Control{ControlSignature, ControlRollback}, err, map[Control]string{
+			ControlSignature: fmt.Sprintf("root v%d signed by thresholds of root v%d and of itself", next, next-1),
+			ControlRollback:  fmt.Sprintf("version %d follows %d", next, next-1),
+		}); err != nil {
+			return err
+		}
+		tr.persist(metadata.ROOT, data)
+	}
+	rv := tm.Root.Signed.Version
+	t.Versions[metadata.ROOT] = rv
+	// 5.3.10 the final root must not be expired (freeze attack).
+	if tm.Root.Signed.IsExpired(tr.ref) {
+		t.add(Step{ID: "root/freshness", Control: ControlFreshness, ENISAStep: 3, Verdict: Fail, Role: metadata.ROOT, Version: rv,
+			Detail: fmt.Sprintf("root v%d expired %s (reference time %s)", rv, tm.Root.Signed.Expires.UTC().Format(rfc), tr.ref.Format(rfc))})
+		return errStop
+	}
+	t.add(Step{ID: "root/freshness", Control: ControlFreshness, ENISAStep: 3, Verdict: Pass, Role: metadata.ROOT, Version: rv,
+		Detail: fmt.Sprintf("root v%d expires %s", rv, tm.Root.Signed.Expires.UTC().Format(rfc))})
+
+	if err := tr.timestamp(); err != nil {
+		return err
+	}
+	if err := tr.snapshot(); err != nil {
+		return err
+	}
+	if _, err := tr.targets(metadata.TARGETS, metadata.ROOT); err != nil {
+		return err
+	}
+	for _, name := range tr.o.Targets {
+		if err := tr.target(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+const rfc = "2006-01-02T15:04:05Z07:00"
+
+func (tr *tufRun) timestamp() error {
+	tm, t := tr.tm, tr.t
+	// 5.4: a stored timestamp protects against rollback; one the new root no
+	// longer accepts (key rotation) is dropped: fast-forward recovery.
+	var stored int64
+	if b, ok := tr.loadState(metadata.TIMESTAMP); ok {
+		if _, err := tm.UpdateTimestamp(b); err != nil && !errors.Is(err, &metadata.ErrRepository{}) {
+			return &RunError{Err: fmt.Errorf("stored timestamp: %w", err)}
+		} else if tm.Timestamp == nil {
+			tr.info("state/timestamp", fmt.Sprintf("stored timestamp not trusted by root v%d and discarded: %v", tm.Root.Signed.Version, err))
+		} else {
+			stored = tm.Timestamp.Signed.Version
+			tr.info("state/timestamp", fmt.Sprintf("stored timestamp v%d kept for rollback protection", stored))
+		}
+	}
+	data, err := tr.fetch(joinURL(tr.metaURL, "timestamp.json"), "timestamp", tr.lim.TimestampMaxLength, 3)
+	if err != nil {
+		return err
+	}
+	_, err = tm.UpdateTimestamp(data)
+	if errors.Is(err, &metadata.ErrEqualVersionNumber{}) {
+		err = nil // the same timestamp as stored: nothing new, not an error
+	}
+	var v int64
+	if nt, perr := metadata.Timestamp().FromBytes(data); perr == nil {
+		v = nt.Signed.Version
+	}
+	rb := fmt.Sprintf("version %d, no earlier timestamp stored", v)
+	if stored > 0 {
+		rb = fmt.Sprintf("version %d >= stored %d, snapshot version not lower", v, stored)
+	}
+	fresh := ""
+	if err == nil && tm.Timestamp != nil {
+		if tm.Timestamp.Signed.IsExpired(tr.ref) {
+			err = &metadata.ErrExpiredMetadata{Msg: fmt.Sprintf("timestamp v%d expired %s (reference time %s)",
+				tm.Timestamp.Signed.Version, tm.Timestamp.Signed.Expires.UTC().Format(rfc), tr.ref.Format(rfc))}
+		}
+		fresh = fmt.Sprintf("expires %s", tm.Timestamp.Signed.Expires.UTC().Format(rfc))
+	}
+	if err := tr.record("timestamp", metadata.TIMESTAMP, v, 3, []Control{ControlSignature, ControlRollback, ControlFreshness}, err, map[Control]string{
+		ControlSignature: tr.thresholdText(metadata.TIMESTAMP),
+		ControlRollback:  rb,
+		ControlFreshness: fresh,
+	}); err != nil {
+		return err
+	}
+	if tm.Timestamp.Signed.Version != stored {
+		tr.persist(metadata.TIMESTAMP, data)
+	}
+	t.Versions[metadata.TIMESTAMP] = tm.Timestamp.Signed.Version
+	return nil
+}
+
+func (tr *tufRun) thresholdText(role string) string {
+	r := tr.tm.Root.Signed.Roles[role]
+	if r == nil {
+		return "signed"
+	}
+	return fmt.Sprintf("signed by at least %d of %d %s keys in root v%d", r.Threshold, len(r.KeyIDs), role, tr.tm.Root.Signed.Version)
+}
+
+func (tr *tufRun) snapshot() error {
+	tm, t := tr.tm, tr.t
+	if b, ok := tr.loadState(metadata.SNAPSHOT); ok {
+		_, err := tm.UpdateSnapshot(b, true)
+		switch {
+		case err == nil:
+			tr.info("state/snapshot", fmt.Sprintf("stored snapshot v%d is still current", tm.Snapshot.Signed.Version))
+			t.Versions[metadata.SNAPSHOT] = tm.Snapshot.Signed.Version
+			t.add(Step{ID: "snapshot/freshness", Control: ControlFreshness, ENISAStep: 3, Verdict: Pass, Role: metadata.SNAPSHOT,
+				Version: tm.Snapshot.Signed.Version, Detail: "stored snapshot matches the timestamp and expires " + tm.Snapshot.Signed.Expires.UTC().Format(rfc)})
+			return nil
+		case errors.Is(err, &metadata.ErrRepository{}):
+			tr.info("state/snapshot", "stored snapshot is not current, downloading: "+err.Error())
+		default:
+			return &RunError{Err: fmt.Errorf("stored snapshot: %w", err)}
+		}
+	}
+	meta := tm.Timestamp.Signed.Meta["snapshot.json"]
+	if meta == nil {
+		t.add(Step{ID: "snapshot/integrity", Control: ControlIntegrity, ENISAStep: 3, Verdict: Fail, Role: metadata.SNAPSHOT,
+			Detail: "timestamp has no snapshot.json entry"})
+		return errStop
+	}
+	limit := meta.Length
+	if limit == 0 {
+		limit = tr.lim.SnapshotMaxLength
+	}
+	name := "snapshot.json"
+	if tm.Root.Signed.ConsistentSnapshot {
+		name = fmt.Sprintf("%d.snapshot.json", meta.Version)
+	}
+	data, err := tr.fetch(joinURL(tr.metaURL, name), "snapshot", limit, 3)
+	if err != nil {
+		return err
+	}
+	_, err = tm.UpdateSnapshot(data, false)
+	integ := fmt.Sprintf("length %d and hashes match the timestamp's record", len(data))
+	if len(meta.Hashes) == 0 && meta.Length == 0 {
+		integ = "timestamp records no length or hashes; version checked instead"
+	}
+	if err := tr.record("snapshot", metadata.SNAPSHOT, meta.Version, 3, metaOrder, err, map[Control]string{
+		ControlIntegrity: integ,
+		ControlSignature: tr.thresholdText(metadata.SNAPSHOT),
+		ControlRollback:  fmt.Sprintf("version %d is the one the timestamp names; no listed role rolled back", meta.Version),
+		ControlFreshness: "expires " + expires(tm.Snapshot),
+	}); err != nil {
+		return err
+	}
+	tr.persist(metadata.SNAPSHOT, data)
+	t.Versions[metadata.SNAPSHOT] = tm.Snapshot.Signed.Version
+	return nil
+}
+
+func expires[T metadata.Roles](m *metadata.Metadata[T]) string {
+	if m == nil {
+		return ""
+	}
+	switch s := any(&m.Signed).(type) {
+	case *metadata.SnapshotType:
+		return s.Expires.UTC().Format(rfc)
+	case *metadata.TargetsType:
+		return s.Expires.UTC().Format(rfc)
+	}
+	return ""
+}
+
+// targets loads a targets role (top-level or delegated), from the state
+// when still current, else from the repository.
+func (tr *tufRun) targets(role, parent string) (*metadata.Metadata[metadata.TargetsType], error) {
+	tm, t := tr.tm, tr.t
+	if m, ok := tm.Targets[role]; ok {
+		return m, nil
+	}
+	subject, enisa := "targets", 5
+	if role != metadata.TARGETS {
+		subject = "delegated-targets"
+	}
+	if b, ok := tr.loadState(role); ok {
+		m, err := tm.UpdateDelegatedTargets(b, role, parent)
+		switch {
+		case err == nil:
+			tr.info("state/"+subject, fmt.Sprintf("stored %s v%d is still current", role, m.Signed.Version))
+			t.Versions[role] = m.Signed.Version
+			return m, nil
+		case errors.Is(err, &metadata.ErrRepository{}):
+			tr.info("state/"+subject, fmt.Sprintf("stored %s is not current, downloading: %v", role, err))
+		default:
+			return nil, &RunError{Err: fmt.Errorf("stored %s: %w", role, err)}
+		}
+	}
+	meta := tm.Snapshot.Signed.Meta[role+".json"]
+	if meta == nil {
+		t.add(Step{ID: subject + "/integrity", Control: ControlIntegrity, ENISAStep: enisa, Verdict: Fail, Role: role,
+			Detail: fmt.Sprintf("snapshot has no entry for %s.json", role)})
+		return nil, errStop
+	}
+	limit := meta.Length
+	if limit == 0 {
+		limit = tr.lim.TargetsMaxLength
+	}
+	name := url.PathEscape(role) + ".json"
+	if tm.Root.Signed.ConsistentSnapshot {
+		name = fmt.Sprintf("%d.%s", meta.Version, name)
+	}
+	data, err := tr.fetch(joinURL(tr.metaURL, name), role, limit, enisa)
+	if err != nil {
+		return nil, err
+	}
+	m, err := tm.UpdateDelegatedTargets(data, role, parent)
+	integ := fmt.Sprintf("length %d and hashes match the snapshot's record", len(data))
+	if len(meta.Hashes) == 0 && meta.Length == 0 {
+		integ = "snapshot records no length or hashes; version checked instead"
+	}
+	sig := fmt.Sprintf("signed by a threshold of the keys %s delegates to %s", parent, role)
+	if err := tr.record(subject, role, meta.Version, enisa, metaOrder, err, map[Control]string{
+		ControlIntegrity: integ,
+		ControlSignature: sig,
+		ControlRollback:  fmt.Sprintf("version %d is the one the snapshot names", meta.Version),
+		ControlFreshness: "expires " + expires(m),
+	}); err != nil {
+		return nil, err
+	}
+	tr.persist(role, data)
+	t.Versions[role] = m.Signed.Version
+	return m, nil
+}
+
+// target finds name by the pre-order depth-first walk over delegations (5.7),
+// downloads it and checks length and hashes.
+func (tr *tufRun) target(name string) error {
+	tf, role, err := tr.lookup(name)
+	if err != nil {
+		return err
+	}
+	t := tr.t
+	if tf == nil {
+		t.add(Step{ID: "target/lookup", Control: ControlSignature, ENISAStep: 5, Verdict: Fail,
+			Detail: fmt.Sprintf("no trusted targets metadata lists %q", name)})
+		t.Targets = append(t.Targets, Target{Name: name, Verdict: Fail})
+		return errStop
+	}
+	t.add(Step{ID: "target/lookup", Control: ControlSignature, ENISAStep: 5, Verdict: Pass, Role: role,
+		Detail: fmt.Sprintf("%q listed by role %s (length %d)", name, role, tf.Length)})
+	remote := name
+	if tr.tm.Root.Signed.ConsistentSnapshot {
+		// Consistent snapshots: the file is served as <dir>/<hash>.<base>.
+		dir, base := path.Split(name)
+		remote = dir + hexHash(tf.Hashes) + "." + base
+	}
+	u := joinURL(tr.targsURL, escapePath(remote))
+	rec := Target{Name: name, URL: u, Length: tf.Length, Role: role}
+	data, err := tr.fetch(u, "target "+name, tf.Length, 4)
+	if err != nil {
+		rec.Verdict = Fail
+		t.Targets = append(t.Targets, rec)
+		return err
+	}
+	h256, h512 := sha256.Sum256(data), sha512.Sum512(data)
+	rec.SHA256, rec.SHA512 = hex.EncodeToString(h256[:]), hex.EncodeToString(h512[:])
+	if err := tf.VerifyLengthHashes(data); err != nil {
+		rec.Verdict = Fail
+		t.Targets = append(t.Targets, rec)
+		t.add(Step{ID: "target/integrity", Control: ControlIntegrity, ENISAStep: 5, Verdict: Fail, Role: role, Detail: fmt.Sprintf("%s: %v", name, err)})
+		return errStop
+	}
+	algs := make([]string, 0, len(tf.Hashes))
+	for a := range tf.Hashes {
+		algs = append(algs, a)
+	}
+	sort.Strings(algs)
+	t.add(Step{ID: "target/integrity", Control: ControlIntegrity, ENISAStep: 5, Verdict: Pass, Role: role,
+		Detail: fmt.Sprintf("%s: length %d and %v match the signed metadata", name, len(data), algs)})
+	rec.Verdict = Pass
+	t.Targets = append(t.Targets, rec)
+	if tr.o.TargetDir != "" {
+		if err := os.MkdirAll(tr.o.TargetDir, 0o755); err != nil {
+			return &RunError{Err: err}
+		}
+		if err := atomicfs.WriteFile(filepath.Join(tr.o.TargetDir, url.PathEscape(name)), data, 0o644, true); err != nil {
+			return &RunError{Err: err}
+		}
+	}
+	return nil
+}
+
+// lookup walks the delegation graph in pre-order, depth first, stopping at
+// terminating roles, visiting at most MaxDelegations roles.
+func (tr *tufRun) lookup(name string) (*metadata.TargetFiles, string, error) {
+	type pair struct{ role, parent string }
+	stack := []pair{{metadata.TARGETS, metadata.ROOT}}
+	visited := map[string]bool{}
+	for len(visited) <= tr.lim.MaxDelegations && len(stack) > 0 {
+		p := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if visited[p.role] {
+			continue
+		}
+		m, err := tr.targets(p.role, p.parent)
+		if err != nil {
+			return nil, "", err
+		}
+		if tf, ok := m.Signed.Targets[name]; ok {
+			return tf, p.role, nil
+		}
+		visited[p.role] = true
+		if m.Signed.Delegations == nil {
+			continue
+		}
+		var children []pair
+		for _, rr := range m.Signed.Delegations.GetRolesForTarget(name) {
+			children = append(children, pair{rr.Name, p.role})
+			if rr.Terminating {
+				stack = nil
+				break
+			}
+		}
+		slices.Reverse(children)
+		stack = append(stack, children...)
+	}
+	return nil, "", nil
+}
+
+// hexHash picks the hash used in consistent-snapshot file names: sha256 when
+// listed, else the first algorithm by name (go-tuf picks a map entry at random).
+func hexHash(h metadata.Hashes) string {
+	if v, ok := h["sha256"]; ok {
+		return hex.EncodeToString(v)
+	}
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	if len(keys) == 0 {
+		return ""
+	}
+	return hex.EncodeToString(h[keys[0]])
+}
+
+func escapePath(p string) string {
+	parts := []string{}
+	for _, s := range splitSlash(p) {
+		parts = append(parts, url.PathEscape(s))
+	}
+	return joinSlash(parts)
+}
+
+func splitSlash(p string) []string {
+	var out []string
+	start := 0
+	for i := 0; i < len(p); i++ {
+		if p[i] == '/' {
+			out = append(out, p[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, p[start:])
+}
+
+func joinSlash(s []string) string {
+	out := ""
+	for i, x := range s {
+		if i > 0 {
+			out += "/"
+		}
+		out += x
+	}
+	return out
+}
+
+// loadState reads a stored metadata file (root.json, timestamp.json ...).
+func (tr *tufRun) loadState(role string) ([]byte, bool) {
+	if tr.o.StateDir == "" {
+		return nil, false
+	}
+	b, err := readLimited(filepath.Join(tr.o.StateDir, url.PathEscape(role)+".json"), tr.lim.TargetsMaxLength)
+	return b, err == nil
+}
+
+// persist keeps verified metadata for the next run (rollback protection).
+func (tr *tufRun) persist(role string, data []byte) {
+	if tr.o.StateDir == "" {
+		return
+	}
+	p := filepath.Join(tr.o.StateDir, url.PathEscape(role)+".json")
+	if err := atomicfs.WriteFile(p, data, 0o644, true); err != nil {
+		tr.t.add(Step{ID: "state/write", Control: ControlRollback, ENISAStep: 3, Verdict: Fail,
+			Detail: "could not keep " + role + " for the next run: " + err.Error()})
+	}
+}

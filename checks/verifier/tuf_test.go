@@ -1,0 +1,538 @@
+package verifier_test
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/craudit/craudit/checks/verifier"
+	"github.com/craudit/craudit/evidence/repo"
+	"github.com/theupdateframework/go-tuf/v2/metadata"
+)
+
+// refTime is the reference time of generated repositories.
+var refTime = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+
+func newKey(t *testing.T) crypto.Signer {
+	t.Helper()
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// tufFixture is a generated TUF repository served over HTTPS: a top-level
+// target fw.bin and a target vendor/app.bin in the delegated role "vendor".
+type tufFixture struct {
+	t    *testing.T
+	dir  string
+	r    *repo.TUFRepo
+	srv  *repo.Server
+	keys map[string]crypto.Signer
+	vkey crypto.Signer
+}
+
+func newTUF(t *testing.T, consistent bool) *tufFixture {
+	t.Helper()
+	f := &tufFixture{t: t, dir: t.TempDir(), keys: map[string]crypto.Signer{}, vkey: newKey(t)}
+	for _, role := range repo.TopLevelRoles {
+		f.keys[role] = newKey(t)
+	}
+	r, err := repo.NewTUFRepo(refTime.Add(-time.Hour), repo.DefaultExpiry, f.keys, consistent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.AddTarget("targets", "fw.bin", []byte("firmware 1.0.1\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Delegate("vendor", f.vkey, []string{"vendor/*"}, true, refTime.AddDate(0, 1, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.AddTarget("vendor", "vendor/app.bin", []byte("vendor application\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.SignRoot(); err != nil {
+		t.Fatal(err)
+	}
+	f.r = r
+	f.write()
+	f.srv = serve(t, f.dir)
+	return f
+}
+
+func (f *tufFixture) write() {
+	f.t.Helper()
+	if err := f.r.Write(f.dir); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+func (f *tufFixture) trust() string { return filepath.Join(f.dir, "metadata", "1.root.json") }
+
+func (f *tufFixture) opts(targets ...string) verifier.Options {
+	return verifier.Options{RepoURL: f.srv.URL, TrustFile: f.trust(), CAFile: f.srv.CAPath,
+		ReferenceTime: refTime, Targets: targets}
+}
+
+func (f *tufFixture) md(name string) string { return filepath.Join(f.dir, "metadata", name) }
+
+// editFile applies fn to a served file.
+func (f *tufFixture) editFile(rel string, fn func([]byte) []byte) {
+	f.t.Helper()
+	p := filepath.Join(f.dir, filepath.FromSlash(rel))
+	b, err := os.ReadFile(p)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if err := os.WriteFile(p, fn(b), 0o644); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+func verify(t *testing.T, o verifier.Options) *verifier.Transcript {
+	t.Helper()
+	tr, err := verifier.Verify(context.Background(), o)
+	if err != nil {
+		t.Fatalf("could not run: %v", err)
+	}
+	// Every transcript is valid JSON that reads back.
+	if _, err := verifier.ParseTranscript(tr.JSON()); err != nil {
+		t.Fatalf("transcript does not parse back: %v", err)
+	}
+	return tr
+}
+
+func wantFail(t *testing.T, tr *verifier.Transcript, step string) {
+	t.Helper()
+	if tr.Verdict != verifier.Failed {
+		t.Fatalf("verdict %s, want failed at %s", tr.Verdict, step)
+	}
+	if tr.Failure == nil || tr.Failure.Step != step {
+		t.Fatalf("failure %+v, want step %s", tr.Failure, step)
+	}
+	s, ok := tr.Step(step)
+	if !ok || s.Verdict != verifier.Fail {
+		t.Fatalf("transcript does not record %s as failed", step)
+	}
+}
+
+func wantOK(t *testing.T, tr *verifier.Transcript) {
+	t.Helper()
+	if !tr.OK() {
+		t.Fatalf("verdict %s, failure %+v", tr.Verdict, tr.Failure)
+	}
+}
+
+func TestTUFGood(t *testing.T) {
+	for _, consistent := range []bool{false, true} {
+		name := "plain"
+		if consistent {
+			name = "consistent-snapshot"
+		}
+		t.Run(name, func(t *testing.T) {
+			f := newTUF(t, consistent)
+			tr := verify(t, f.opts("fw.bin", "vendor/app.bin"))
+			wantOK(t, tr)
+			if len(tr.Targets) != 2 || tr.Targets[1].Role != "vendor" {
+				t.Fatalf("targets %+v", tr.Targets)
+			}
+			for _, id := range []string{"transport/scheme", "transport/tls", "root/trusted", "root/freshness",
+				"timestamp/signature", "timestamp/rollback", "timestamp/freshness",
+				"snapshot/integrity", "snapshot/signature", "snapshot/rollback", "snapshot/freshness",
+				"targets/integrity", "targets/signature", "targets/rollback", "targets/freshness",
+				"delegated-targets/signature", "target/lookup", "target/integrity"} {
+				if s, ok := tr.Step(id); !ok || s.Verdict != verifier.Pass {
+					t.Errorf("step %s: %+v (found %v)", id, s, ok)
+				}
+			}
+			// Consistent snapshots fetch versioned metadata and hash-prefixed targets.
+			var sawVersioned, sawPrefixed bool
+			for _, rq := range tr.Requests {
+				sawVersioned = sawVersioned || strings.HasSuffix(rq.URL, "/1.snapshot.json")
+				sawPrefixed = sawPrefixed || strings.Contains(rq.URL, "/targets/vendor/") && !strings.HasSuffix(rq.URL, "/vendor/app.bin")
+			}
+			if sawVersioned != consistent || sawPrefixed != consistent {
+				t.Errorf("consistent=%v but versioned=%v prefixed=%v", consistent, sawVersioned, sawPrefixed)
+			}
+		})
+	}
+}
+
+// TestTUFBrokenStep breaks exactly one step per case and checks that the
+// transcript names it.
+func TestTUFBrokenStep(t *testing.T) {
+	other := newKey(t)
+	tests := []struct {
+		name   string
+		steps  string
+		break_ func(f *tufFixture)
+		opts   func(o *verifier.Options)
+	}{
+		{name: "root v2 not signed by the old root", steps: "root/signature", break_: func(f *tufFixture) {
+			f.r.Root.Signed.Version = 2
+			nk := newKey(t)
+			tk, _ := metadata.KeyFromPublicKey(nk.Public())
+			old, _ := metadata.KeyFromPublicKey(f.keys["root"].Public())
+			oid, _ := old.ID()
+			f.r.Root.Signed.RevokeKey(oid, "root")
+			f.r.Root.Signed.AddKey(tk, "root")
+			f.r.Keys["root"] = []crypto.Signer{nk}
+			must(t, f.r.SignRoot())
+			f.write()
+		}},
+		{name: "root chain skips a version", steps: "root/rollback", break_: func(f *tufFixture) {
+			f.r.Root.Signed.Version = 3
+			f.r.ExtraRootSigners = nil
+			must(t, f.r.SignRoot())
+			f.write() // written as 2.root.json, but says version 3
+		}},
+		{name: "final root expired", steps: "root/freshness", opts: func(o *verifier.Options) {
+			o.ReferenceTime = refTime.AddDate(2, 0, 0)
+		}},
+		{name: "timestamp signed by an unknown key", steps: "timestamp/signature", break_: func(f *tufFixture) {
+			f.r.Keys["timestamp"] = []crypto.Signer{other}
+			f.write()
+		}},
+		{name: "timestamp expired (freeze)", steps: "timestamp/freshness", break_: func(f *tufFixture) {
+			f.r.Timestamp.Signed.Expires = refTime.Add(-time.Minute)
+			f.write()
+		}},
+		{name: "snapshot bytes differ from the timestamp's hash", steps: "snapshot/integrity", break_: func(f *tufFixture) {
+			f.editFile("metadata/snapshot.json", func(b []byte) []byte { return bytes.Replace(b, []byte(`"version": 1`), []byte(`"version": 2`), 1) })
+		}},
+		{name: "snapshot signed by the targets key", steps: "snapshot/signature", break_: func(f *tufFixture) {
+			f.r.Keys["snapshot"] = []crypto.Signer{f.keys["targets"]}
+			f.write()
+		}},
+		{name: "snapshot version is not the one the timestamp names", steps: "snapshot/rollback", break_: func(f *tufFixture) {
+			f.write()
+			// Re-sign a timestamp that names snapshot v7 without hashes.
+			f.r.Timestamp.Signed.Meta["snapshot.json"] = metadata.MetaFile(7)
+			f.r.Timestamp.ClearSignatures()
+			b := signTimestamp(t, f)
+			must(t, os.WriteFile(f.md("timestamp.json"), b, 0o644))
+		}},
+		{name: "snapshot expired", steps: "snapshot/freshness", break_: func(f *tufFixture) {
+			f.r.Snapshot.Signed.Expires = refTime.Add(-time.Minute)
+			f.write()
+		}},
+		{name: "targets bytes differ from the snapshot's hash", steps: "targets/integrity", break_: func(f *tufFixture) {
+			f.editFile("metadata/targets.json", func(b []byte) []byte { return bytes.Replace(b, []byte("fw.bin"), []byte("fx.bin"), 1) })
+		}},
+		{name: "targets below its threshold", steps: "targets/signature", break_: func(f *tufFixture) {
+			second := newKey(t)
+			tk, _ := metadata.KeyFromPublicKey(second.Public())
+			f.r.Root.Signed.AddKey(tk, "targets")
+			f.r.Root.Signed.Roles["targets"].Threshold = 2
+			f.r.RootHistory = nil
+			must(t, f.r.SignRoot()) // root v1 now wants 2 targets signatures; only 1 is made
+			f.write()
+		}},
+		{name: "targets expired", steps: "targets/freshness", break_: func(f *tufFixture) {
+			f.r.Targets.Signed.Expires = refTime.Add(-time.Minute)
+			f.write()
+		}},
+		{name: "delegated role signed by an undelegated key", steps: "delegated-targets/signature", break_: func(f *tufFixture) {
+			f.r.Keys["vendor"] = []crypto.Signer{other}
+			f.write()
+		}, opts: func(o *verifier.Options) { o.Targets = []string{"vendor/app.bin"} }},
+		{name: "delegated role expired", steps: "delegated-targets/freshness", break_: func(f *tufFixture) {
+			f.r.Delegated["vendor"].Signed.Expires = refTime.Add(-time.Minute)
+			f.write()
+		}, opts: func(o *verifier.Options) { o.Targets = []string{"vendor/app.bin"} }},
+		{name: "target listed by nobody", steps: "target/lookup", opts: func(o *verifier.Options) { o.Targets = []string{"evil.bin"} }},
+		{name: "target byte changed", steps: "target/integrity", break_: func(f *tufFixture) {
+			f.editFile("targets/fw.bin", func(b []byte) []byte { b[0] ^= 1; return b })
+		}},
+		{name: "target longer than signed (endless data)", steps: "transport/too-large", break_: func(f *tufFixture) {
+			f.editFile("targets/fw.bin", func(b []byte) []byte { return append(b, bytes.Repeat([]byte("x"), 1<<20)...) })
+		}},
+		{name: "timestamp above the size limit", steps: "transport/too-large", break_: func(f *tufFixture) {
+			f.editFile("metadata/timestamp.json", func(b []byte) []byte { return append(b, bytes.Repeat([]byte(" "), 20000)...) })
+		}},
+		{name: "timestamp missing", steps: "transport/not-found", break_: func(f *tufFixture) {
+			must(t, os.Remove(f.md("timestamp.json")))
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newTUF(t, false)
+			if tc.break_ != nil {
+				tc.break_(f)
+			}
+			o := f.opts("fw.bin")
+			if tc.opts != nil {
+				tc.opts(&o)
+			}
+			wantFail(t, verify(t, o), tc.steps)
+		})
+	}
+}
+
+func signTimestamp(t *testing.T, f *tufFixture) []byte {
+	t.Helper()
+	// Write with a tiny repository trick: sign via a copy holding only the timestamp.
+	tmp := &repo.TUFRepo{}
+	_ = tmp
+	s, err := sigstoreSigner(f.keys["timestamp"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.r.Timestamp.Sign(s); err != nil {
+		t.Fatal(err)
+	}
+	b, err := f.r.Timestamp.ToBytes(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestTUFRootRotation: a good rotation (new root signed by old and new keys)
+// is followed, with a new timestamp key.
+func TestTUFRootRotation(t *testing.T) {
+	f := newTUF(t, true)
+	state := t.TempDir()
+	o := f.opts("fw.bin")
+	o.StateDir = state
+	wantOK(t, verify(t, o))
+
+	// Rotate root and timestamp keys in root v2; the old root co-signs.
+	oldRoot := f.keys["root"]
+	nr, nt := newKey(t), newKey(t)
+	for role, k := range map[string]crypto.Signer{"root": nr, "timestamp": nt} {
+		oldK, _ := metadata.KeyFromPublicKey(f.keys[role].Public())
+		oid, _ := oldK.ID()
+		must(t, f.r.Root.Signed.RevokeKey(oid, role))
+		tk, _ := metadata.KeyFromPublicKey(k.Public())
+		must(t, f.r.Root.Signed.AddKey(tk, role))
+		f.r.Keys[role] = []crypto.Signer{k}
+	}
+	f.r.Root.Signed.Version = 2
+	f.r.ExtraRootSigners = []crypto.Signer{oldRoot}
+	must(t, f.r.SignRoot())
+	f.r.Timestamp.Signed.Version = 2
+	f.r.Snapshot.Signed.Version = 2
+	f.write()
+	tr := verify(t, o)
+	wantOK(t, tr)
+	if tr.Versions["root"] != 2 {
+		t.Fatalf("root version %d, want 2", tr.Versions["root"])
+	}
+	st, ok := tr.Step("root/signature")
+	if !ok || st.Version != 2 || st.Verdict != verifier.Pass {
+		t.Fatalf("root/signature %+v", st)
+	}
+	// The state now holds root v2.
+	b, _ := os.ReadFile(filepath.Join(state, "root.json"))
+	if !bytes.Equal(b, f.r.RootHistory[1]) {
+		t.Fatal("state root.json is not root v2")
+	}
+}
+
+// TestTUFRollbackAcrossRuns: a second run, after the repository went back to
+// an older timestamp, is refused thanks to the state kept by the first.
+func TestTUFRollbackAcrossRuns(t *testing.T) {
+	f := newTUF(t, false)
+	oldTS, _ := os.ReadFile(f.md("timestamp.json"))
+	oldSnap, _ := os.ReadFile(f.md("snapshot.json"))
+	oldTargets, _ := os.ReadFile(f.md("targets.json"))
+	f.r.Timestamp.Signed.Version = 2
+	f.r.Snapshot.Signed.Version = 2
+	f.write()
+	state := t.TempDir()
+	o := f.opts("fw.bin")
+	o.StateDir = state
+	wantOK(t, verify(t, o))
+	// Without state the old repository would verify: only the state refuses it.
+	must(t, os.WriteFile(f.md("timestamp.json"), oldTS, 0o644))
+	must(t, os.WriteFile(f.md("snapshot.json"), oldSnap, 0o644))
+	must(t, os.WriteFile(f.md("targets.json"), oldTargets, 0o644))
+	noState := f.opts("fw.bin")
+	wantOK(t, verify(t, noState))
+	wantFail(t, verify(t, o), "timestamp/rollback")
+}
+
+// TestTUFFastForwardRecovery: after the timestamp key is rotated, a stored
+// timestamp with a high version is discarded, not used to refuse the new one.
+func TestTUFFastForwardRecovery(t *testing.T) {
+	f := newTUF(t, false)
+	f.r.Timestamp.Signed.Version = 50
+	f.write()
+	state := t.TempDir()
+	o := f.opts()
+	o.StateDir = state
+	wantOK(t, verify(t, o))
+	nt := newKey(t)
+	oldK, _ := metadata.KeyFromPublicKey(f.keys["timestamp"].Public())
+	oid, _ := oldK.ID()
+	must(t, f.r.Root.Signed.RevokeKey(oid, "timestamp"))
+	tk, _ := metadata.KeyFromPublicKey(nt.Public())
+	must(t, f.r.Root.Signed.AddKey(tk, "timestamp"))
+	f.r.Keys["timestamp"] = []crypto.Signer{nt}
+	f.r.Root.Signed.Version = 2
+	f.r.ExtraRootSigners = []crypto.Signer{f.keys["root"]}
+	must(t, f.r.SignRoot())
+	f.r.Timestamp.Signed.Version = 1
+	f.write()
+	tr := verify(t, o)
+	wantOK(t, tr)
+	s, ok := tr.Step("state/timestamp")
+	if !ok || !strings.Contains(s.Detail, "discarded") {
+		t.Fatalf("state/timestamp %+v", s)
+	}
+}
+
+func TestTransportControls(t *testing.T) {
+	f := newTUF(t, false)
+	other := serve(t, t.TempDir()) // a second server: its CA is not f's
+
+	t.Run("plain http refused", func(t *testing.T) {
+		hs := httptest.NewServer(http.FileServer(http.Dir(f.dir)))
+		defer hs.Close()
+		o := f.opts("fw.bin")
+		o.RepoURL = hs.URL
+		tr := verify(t, o)
+		wantFail(t, tr, "transport/scheme")
+		if len(tr.Requests) != 0 {
+			t.Fatalf("requests made over refused http: %d", len(tr.Requests))
+		}
+	})
+	t.Run("plain http allowed is still a failed control", func(t *testing.T) {
+		hs := httptest.NewServer(http.FileServer(http.Dir(f.dir)))
+		defer hs.Close()
+		o := f.opts("fw.bin")
+		o.RepoURL = hs.URL
+		o.AllowInsecureHTTPUnsafe = true
+		tr := verify(t, o)
+		wantFail(t, tr, "transport/scheme")
+		if s, ok := tr.Step("target/integrity"); !ok || s.Verdict != verifier.Pass {
+			t.Fatalf("the rest of the workflow did not run: %+v", s)
+		}
+	})
+	t.Run("certificate from another CA", func(t *testing.T) {
+		o := f.opts("fw.bin")
+		o.CAFile = other.CAPath
+		wantFail(t, verify(t, o), "transport/tls")
+	})
+	t.Run("redirect to http", func(t *testing.T) {
+		hs := httptest.NewServer(http.FileServer(http.Dir(f.dir)))
+		defer hs.Close()
+		s, err := repo.ServeHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, hs.URL+r.URL.Path, http.StatusFound)
+		}), "", "")
+		must(t, err)
+		defer s.Close()
+		o := f.opts("fw.bin")
+		o.RepoURL, o.CAFile = s.URL, s.CAPath
+		wantFail(t, verify(t, o), "transport/redirect")
+	})
+	t.Run("endless redirects", func(t *testing.T) {
+		s, err := repo.ServeHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, r.URL.Path+"x", http.StatusFound)
+		}), "", "")
+		must(t, err)
+		defer s.Close()
+		o := f.opts("fw.bin")
+		o.RepoURL, o.CAFile = s.URL, s.CAPath
+		wantFail(t, verify(t, o), "transport/redirect")
+	})
+	t.Run("slow retrieval", func(t *testing.T) {
+		s, err := repo.ServeHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Length", "10000")
+			w.WriteHeader(http.StatusOK)
+			for i := 0; i < 10000; i++ {
+				if _, err := w.Write([]byte(" ")); err != nil {
+					return
+				}
+				w.(http.Flusher).Flush()
+				select {
+				case <-r.Context().Done():
+					return
+				case <-time.After(100 * time.Millisecond):
+				}
+			}
+		}), "", "")
+		must(t, err)
+		defer s.Close()
+		o := f.opts("fw.bin")
+		o.RepoURL, o.CAFile = s.URL, s.CAPath
+		o.MinRate, o.RateGrace = 1000, 500*time.Millisecond
+		wantFail(t, verify(t, o), "transport/slow-retrieval")
+	})
+	t.Run("server never answers", func(t *testing.T) {
+		s, err := repo.ServeHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			<-r.Context().Done()
+		}), "", "")
+		must(t, err)
+		defer s.Close()
+		o := f.opts("fw.bin")
+		o.RepoURL, o.CAFile = s.URL, s.CAPath
+		o.Timeout = time.Second
+		wantFail(t, verify(t, o), "transport/timeout")
+	})
+	t.Run("endless body", func(t *testing.T) {
+		s, err := repo.ServeHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			chunk := bytes.Repeat([]byte("A"), 32<<10)
+			for {
+				if _, err := w.Write(chunk); err != nil {
+					return
+				}
+			}
+		}), "", "")
+		must(t, err)
+		defer s.Close()
+		o := f.opts("fw.bin")
+		o.RepoURL, o.CAFile = s.URL, s.CAPath
+		wantFail(t, verify(t, o), "transport/too-large")
+	})
+}
+
+func TestCouldNotRun(t *testing.T) {
+	f := newTUF(t, false)
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	must(t, os.WriteFile(bad, []byte("not a root"), 0o644))
+	s := serve(t, t.TempDir())
+	addr := strings.TrimPrefix(s.URL, "https://")
+	s.Close() // nothing listens there now
+	tests := []struct {
+		name string
+		o    func(o *verifier.Options)
+	}{
+		{"missing trust file", func(o *verifier.Options) { o.TrustFile = filepath.Join(t.TempDir(), "none.json") }},
+		{"unusable trust file", func(o *verifier.Options) { o.TrustFile = bad }},
+		{"unreadable CA", func(o *verifier.Options) { o.CAFile = bad }},
+		{"connection refused", func(o *verifier.Options) { o.RepoURL = "https://" + addr }},
+		{"not a URL", func(o *verifier.Options) { o.RepoURL = "repo" }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			o := f.opts()
+			tc.o(&o)
+			_, err := verifier.Verify(context.Background(), o)
+			var re *verifier.RunError
+			if !errors.As(err, &re) {
+				t.Fatalf("err %v, want a RunError", err)
+			}
+		})
+	}
+}

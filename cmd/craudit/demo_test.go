@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+var (
+	demoOnce sync.Once
+	demoDir  string
+	demoErr  string
+)
+
+// sharedDemo runs the demo once per test binary (it costs a few seconds) at a
+// fixed SOURCE_DATE_EPOCH; tests that change it work on a copy.
+func sharedDemo(t *testing.T) string {
+	t.Helper()
+	demoOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "craudit-demo-test-")
+		if err != nil {
+			demoErr = err.Error()
+			return
+		}
+		demoDir = filepath.Join(dir, "demo")
+		os.Setenv("SOURCE_DATE_EPOCH", demoEpoch)
+		defer os.Unsetenv("SOURCE_DATE_EPOCH")
+		code, stdout, stderr := craudit(t, "demo", "--out", demoDir)
+		if code != 0 {
+			demoErr = fmt.Sprintf("demo exit %d: %s", code, stderr)
+			return
+		}
+		if !strings.HasSuffix(strings.TrimSpace(stdout), filepath.Join("dossier", "index.html")) {
+			demoErr = "demo did not print the dossier path: " + stdout
+		}
+	})
+	if demoErr != "" {
+		t.Fatal(demoErr)
+	}
+	return demoDir
+}
+
+// demoEpoch is 2026-11-24T00:00:00Z.
+const demoEpoch = "1795478400"
+
+func TestDemoLayout(t *testing.T) {
+	d := sharedDemo(t)
+	for _, f := range []string{
+		"keys/root.key", "keys/root.pub", "keys/vendor.key", "keys/vendor.pub", "keys/vendor.cert.json", "keys/vendor.cert.json.sig",
+		"release/thermostat-fw-1.0.0.tar", "release/thermostat-fw-1.0.1.tar", "release/product.yaml", "release/release.yaml", "release/answers.yaml",
+		"bundle/bundle.json", "bundle/bundle.json.sig", "bundle/manifest.json", "bundle/manifest.json.sig", "bundle/sbom.cdx.json",
+		"bundle/artefacts/thermostat-fw-1.0.1.tar", "bundle/keys/signer.pub",
+		"dossier/index.html", "dossier/results.json", "dossier/SHA256SUMS", "dossier/SHA256SUMS.sig", "dossier/signer.pub",
+		"dossier/evidence/bundle/bundle.json", "dossier/evidence/live/transcript.json",
+	} {
+		if _, err := os.Stat(filepath.Join(d, f)); err != nil {
+			t.Errorf("demo lacks %s", f)
+		}
+	}
+	for _, k := range []string{"keys/root.key", "keys/vendor.key"} {
+		if st, err := os.Stat(filepath.Join(d, k)); err == nil && st.Mode().Perm() != 0o600 {
+			t.Errorf("%s mode %v, want 0600", k, st.Mode().Perm())
+		}
+	}
+	// The demo release passes its own gate honestly.
+	code, out, stderr := craudit(t, "check", filepath.Join(d, "bundle"), "--trust", filepath.Join(d, "keys/root.pub"),
+		"--reference-time", "2026-11-24T00:00:00Z")
+	if code != 0 {
+		t.Errorf("check of the demo bundle: exit %d\n%s\n%s", code, out, stderr)
+	}
+}
+
+func TestDemoIsReproducible(t *testing.T) {
+	d := sharedDemo(t)
+	other := filepath.Join(t.TempDir(), "again")
+	t.Setenv("SOURCE_DATE_EPOCH", demoEpoch)
+	if code, _, stderr := craudit(t, "demo", "--out", other); code != 0 {
+		t.Fatalf("second demo: %s", stderr)
+	}
+	for _, f := range []string{"dossier/results.json", "dossier/index.html", "bundle/sbom.cdx.json", "release/thermostat-fw-1.0.1.tar"} {
+		a, _ := os.ReadFile(filepath.Join(d, f))
+		b, _ := os.ReadFile(filepath.Join(other, f))
+		if len(a) == 0 || !bytes.Equal(a, b) {
+			t.Errorf("%s differs between two demo runs with the same SOURCE_DATE_EPOCH", f)
+		}
+	}
+	if code, _, _ := craudit(t, "demo", "--out", other); code != 2 {
+		t.Errorf("demo overwrote an existing folder without --force: exit %d", code)
+	}
+}
+
+func TestDemoSignaturesAndTampering(t *testing.T) {
+	if _, err := exec.LookPath("openssl"); err != nil {
+		t.Skip("openssl not installed")
+	}
+	src := sharedDemo(t)
+	d := filepath.Join(t.TempDir(), "demo")
+	if err := exec.Command("cp", "-a", src, d).Run(); err != nil {
+		t.Fatal(err)
+	}
+	opensslVerify := func() error {
+		return exec.Command("openssl", "dgst", "-sha256", "-verify", filepath.Join(d, "keys/vendor.pub"),
+			"-signature", filepath.Join(d, "bundle/manifest.json.sig"), filepath.Join(d, "bundle/manifest.json")).Run()
+	}
+	if err := opensslVerify(); err != nil {
+		t.Fatalf("openssl rejects the demo manifest signature: %v", err)
+	}
+	trust := filepath.Join(d, "keys/root.pub")
+	if code, _, stderr := craudit(t, "bundle", "verify", filepath.Join(d, "bundle"), "--trust", trust); code != 0 {
+		t.Fatalf("bundle verify of the untouched demo: %d %s", code, stderr)
+	}
+	if code, _, stderr := craudit(t, "dossier", "verify", filepath.Join(d, "dossier"), "--trust", trust); code != 0 {
+		t.Fatalf("dossier verify of the untouched demo: %d %s", code, stderr)
+	}
+	flip(t, filepath.Join(d, "bundle/manifest.json"))
+	if err := opensslVerify(); err == nil {
+		t.Error("openssl accepted a manifest with a flipped byte")
+	}
+	code, _, stderr := craudit(t, "bundle", "verify", filepath.Join(d, "bundle"), "--trust", trust)
+	if code != 1 || !strings.Contains(stderr, "manifest.json") {
+		t.Errorf("bundle verify after a flipped manifest byte: exit %d, stderr %q", code, stderr)
+	}
+	if code, _, _ := craudit(t, "check", filepath.Join(d, "bundle"), "--trust", trust); code != 1 {
+		t.Errorf("check of a tampered bundle: exit %d, want 1", code)
+	}
+	flip(t, filepath.Join(d, "dossier/evidence/bundle/artefacts/thermostat-fw-1.0.1.tar"))
+	if code, _, _ := craudit(t, "dossier", "verify", filepath.Join(d, "dossier"), "--trust", trust); code != 1 {
+		t.Errorf("dossier verify after a flipped evidence byte: exit %d, want 1", code)
+	}
+}
+
+func flip(t *testing.T, p string) {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 1
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

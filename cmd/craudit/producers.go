@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/craudit/craudit/evidence/bundle"
+	"github.com/craudit/craudit/evidence/keys"
+	"github.com/craudit/craudit/evidence/pack"
+	"github.com/craudit/craudit/evidence/product"
+	"github.com/craudit/craudit/evidence/provenance"
+	"github.com/craudit/craudit/evidence/sbom/generate"
+)
+
+// producers wires the heavy evidence producers (syft, osv-scanner,
+// provenance) into the bundler; only this package links them all.
+func producers() pack.Producers {
+	return pack.Producers{
+		SBOM:                    makeSBOM,
+		Provenance:              stepProvenance,
+		CheckImportedProvenance: checkImportedProvenance,
+	}
+}
+
+// stepProvenance signs the in-toto statement of the bundling step itself.
+func stepProvenance(arts []pack.Artefact, materials []bundle.Item, signer *keys.PrivateKey, created time.Time) ([]byte, error) {
+	o := provenance.StepOptions{BuilderID: "https://craudit.dev/builder/craudit@" + version, ToolVersion: version,
+		Started: created, Finished: created, Signer: signer}
+	for _, a := range arts {
+		o.Subjects = append(o.Subjects, provenance.StepSubject{Name: a.Item.Path, SHA256: a.Item.SHA256, SHA512: a.Item.SHA512})
+	}
+	for _, m := range materials {
+		o.Materials = append(o.Materials, provenance.StepMaterial{URI: m.Path, SHA256: m.SHA256})
+	}
+	return provenance.BundleStep(o)
+}
+
+// checkImportedProvenance refuses a provenance file that does not parse, and
+// one whose Sigstore signatures fail against --trusted-root when given.
+func checkImportedProvenance(data []byte, name, trustedRoot string) error {
+	atts, err := provenance.Parse(data)
+	if err != nil {
+		return err
+	}
+	if trustedRoot == "" {
+		return nil
+	}
+	tr, err := provenance.LoadTrustedRoot(trustedRoot)
+	if err != nil {
+		return fmt.Errorf("--trusted-root %s: %w", trustedRoot, err)
+	}
+	res := provenance.VerifyAttestations(atts, provenance.VerifyOptions{TrustedRoot: tr})
+	if p := res.Prop(provenance.PropSignature); p.State != provenance.Verified {
+		return fmt.Errorf("signature not verified against %s: %s", trustedRoot, p.Detail)
+	}
+	return nil
+}
+
+func makeSBOM(ctx context.Context, arts []pack.Artefact, p *product.Product, r *product.Release, created time.Time) ([]byte, error) {
+	var in []generate.Input
+	for _, a := range arts {
+		in = append(in, generate.Input{Name: a.Name, Path: a.Path, SHA256: a.Item.SHA256, SHA512: a.Item.SHA512})
+	}
+	return generate.Generate(ctx, in, generate.Options{
+		ToolName: "craudit", ToolVersion: version,
+		Creator:     generate.Creator{Name: p.Manufacturer.Name, Email: p.Manufacturer.Email, URL: p.Manufacturer.Website},
+		Timestamp:   created,
+		ProductName: p.Product.Name, ProductVersion: r.Version,
+	})
+}

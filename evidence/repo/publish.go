@@ -1,0 +1,218 @@
+package repo
+
+import (
+	"crypto"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/craudit/craudit/evidence/atomicfs"
+	"github.com/craudit/craudit/evidence/bundle"
+	"github.com/craudit/craudit/evidence/keys"
+)
+
+// TUFOptions configure the TUF half of a published repository.
+type TUFOptions struct {
+	// KeysDir holds one PEM private key per top-level role (root.key,
+	// targets.key, snapshot.key, timestamp.key); missing ones are made
+	// (ECDSA P-256) and written there with their .pub.
+	KeysDir string
+	// Now stamps the metadata (SOURCE_DATE_EPOCH or the wall clock); Expiry
+	// sets each role's validity (zero: DefaultExpiry).
+	Now    time.Time
+	Expiry Expiry
+	// Version of targets, snapshot and timestamp (default 1); a later
+	// release republished into the same keys should raise it.
+	Version int64
+}
+
+// PublishOptions say what to lay out.
+type PublishOptions struct {
+	Force bool
+	// TUF, when set, adds metadata/ and targets/ beside the manifest layout.
+	TUF *TUFOptions
+}
+
+// TrustRootPath is where a TUF repository's initial root lies in a
+// published directory; a device is provisioned with it.
+const TrustRootPath = "metadata/1.root.json"
+
+// PublishManifest lays out a bundle as a manifest-profile repository.
+func PublishManifest(bundleDir, outDir string, force bool) error {
+	return Publish(bundleDir, outDir, PublishOptions{Force: force})
+}
+
+// PublishTUF lays out a bundle as a manifest-profile and a TUF repository.
+func PublishTUF(bundleDir, outDir string, force bool, o TUFOptions) error {
+	return Publish(bundleDir, outDir, PublishOptions{Force: force, TUF: &o})
+}
+
+// Publish reads the bundle (every file checked against its index) and
+// writes the repository atomically into outDir.
+func Publish(bundleDir, outDir string, o PublishOptions) error {
+	b, err := bundle.Open(bundleDir, bundle.VerifyOptions{})
+	if err != nil {
+		return fmt.Errorf("bundle %s: %w", bundleDir, err)
+	}
+	if b.Index == nil {
+		return fmt.Errorf("bundle %s: %s", bundleDir, problems(b))
+	}
+	// The root key is not known here: only the signer's authentication is
+	// left open; any other problem (a changed or extra file) refuses.
+	for _, p := range b.Problems {
+		if p.Path == bundle.SignerKey && strings.Contains(p.Reason, "no trusted root key") {
+			continue
+		}
+		return fmt.Errorf("bundle %s: %s", bundleDir, p)
+	}
+	files := map[string][]byte{}
+	for _, p := range []string{bundle.ManifestFile, bundle.ManifestSig, bundle.VendorCert, bundle.VendorCertSig, bundle.SignerKey} {
+		data, err := readItem(b, p)
+		if err != nil {
+			return fmt.Errorf("bundle %s: %w", bundleDir, err)
+		}
+		files[p] = data
+	}
+	arts := b.Index.ByRole(bundle.RoleArtefact)
+	if len(arts) == 0 {
+		return fmt.Errorf("bundle %s: no artefacts", bundleDir)
+	}
+	for _, it := range arts {
+		data, err := readItem(b, it.Path)
+		if err != nil {
+			return fmt.Errorf("bundle %s: %w", bundleDir, err)
+		}
+		files[it.Path] = data
+	}
+	var tuf *TUFRepo
+	if o.TUF != nil {
+		if tuf, err = buildTUF(files, *o.TUF); err != nil {
+			return err
+		}
+	}
+	st, err := atomicfs.NewDir(outDir, o.Force)
+	if err != nil {
+		return err
+	}
+	for p, data := range files {
+		fp := filepath.Join(st.Path, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(fp), 0o755); err != nil {
+			st.Abort()
+			return err
+		}
+		if err := os.WriteFile(fp, data, 0o644); err != nil {
+			st.Abort()
+			return err
+		}
+	}
+	if tuf != nil {
+		if err := tuf.Write(st.Path); err != nil {
+			st.Abort()
+			return err
+		}
+	}
+	return st.Commit()
+}
+
+func problems(b *bundle.Bundle) string {
+	var s []string
+	for _, p := range b.Problems {
+		s = append(s, p.String())
+	}
+	return strings.Join(s, "; ")
+}
+
+// readItem returns an item's bytes checked against the index. The signer
+// key is flagged only because no root was given, so it is checked here.
+func readItem(b *bundle.Bundle, p string) ([]byte, error) {
+	if p != bundle.SignerKey {
+		return b.Read(p)
+	}
+	it, ok := b.Index.Item(p)
+	if !ok {
+		return nil, fmt.Errorf("%s: not in the bundle", p)
+	}
+	data, err := os.ReadFile(b.Path(p))
+	if err != nil {
+		return nil, err
+	}
+	h := sha256.Sum256(data)
+	if int64(len(data)) != it.Size || hex.EncodeToString(h[:]) != it.SHA256 {
+		return nil, fmt.Errorf("%s: differs from %s", p, bundle.IndexFile)
+	}
+	return data, nil
+}
+
+func buildTUF(files map[string][]byte, o TUFOptions) (*TUFRepo, error) {
+	if o.KeysDir == "" {
+		return nil, errors.New("--tuf needs a keys directory")
+	}
+	if o.Now.IsZero() {
+		o.Now = time.Now()
+	}
+	if o.Expiry == (Expiry{}) {
+		o.Expiry = DefaultExpiry
+	}
+	signers := map[string]crypto.Signer{}
+	for _, role := range TopLevelRoles {
+		k, err := roleKey(o.KeysDir, role)
+		if err != nil {
+			return nil, err
+		}
+		signers[role] = k.Signer()
+	}
+	r, err := NewTUFRepo(o.Now, o.Expiry, signers, true)
+	if err != nil {
+		return nil, err
+	}
+	if o.Version > 1 {
+		r.Targets.Signed.Version, r.Snapshot.Signed.Version, r.Timestamp.Signed.Version = o.Version, o.Version, o.Version
+	}
+	for p, data := range files {
+		if strings.HasPrefix(p, bundle.ArtefactDir) {
+			if err := r.AddTarget("targets", path.Base(p), data); err != nil {
+				return nil, err
+			}
+		}
+	}
+	// The manifest travels as a target too, so a TUF client gets the
+	// release's signed description with the same guarantees.
+	if err := r.AddTarget("targets", bundle.ManifestFile, files[bundle.ManifestFile]); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// roleKey loads KeysDir/ROLE.key or makes it.
+func roleKey(dir, role string) (*keys.PrivateKey, error) {
+	p := filepath.Join(dir, role+".key")
+	if k, err := keys.LoadPrivate(p); err == nil {
+		return k, nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	k, err := keys.Generate(keys.ECDSAP256)
+	if err != nil {
+		return nil, err
+	}
+	pemb, err := k.MarshalPEM()
+	if err != nil {
+		return nil, err
+	}
+	if err := atomicfs.WriteFile(p, pemb, 0o600, false); err != nil {
+		return nil, err
+	}
+	if err := atomicfs.WriteFile(filepath.Join(dir, role+".pub"), k.Public().MarshalPEM(), 0o644, false); err != nil {
+		return nil, err
+	}
+	return k, nil
+}

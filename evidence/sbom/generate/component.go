@@ -1,0 +1,185 @@
+package generate
+
+import (
+	"bytes"
+	"io/fs"
+	"net/mail"
+	"path"
+	"slices"
+	"strings"
+
+	cdx "github.com/CycloneDX/cyclonedx-go"
+	"github.com/anchore/syft/syft/cpe"
+	"github.com/anchore/syft/syft/pkg"
+)
+
+// Property names of the BSI TR-03183-2 CycloneDX taxonomy, and craudit's own.
+const (
+	PropFilename   = "bsi:component:filename"
+	PropExecutable = "bsi:component:executable"
+	PropArchive    = "bsi:component:archive"
+	PropStructured = "bsi:component:structured"
+	// PropNote explains, in words, a field that is absent and why.
+	PropNote = "craudit:note"
+)
+
+// kind is what BSI asks to know about a file.
+type kind struct{ executable, archive, structured bool }
+
+func (k kind) props() []cdx.Property {
+	yes := func(b bool, y, n string) string {
+		if b {
+			return y
+		}
+		return n
+	}
+	return []cdx.Property{
+		{Name: PropExecutable, Value: yes(k.executable, "executable", "non-executable")},
+		{Name: PropArchive, Value: yes(k.archive, "archive", "no archive")},
+		{Name: PropStructured, Value: yes(k.structured, "structured", "unstructured")},
+	}
+}
+
+// classify tells from a file's name, mode and first bytes whether it is an
+// executable, an archive or a structured (machine-readable) file.
+func classify(name string, mode fs.FileMode, head []byte) kind {
+	var k kind
+	switch {
+	case bytes.HasPrefix(head, []byte("\x7fELF")), bytes.HasPrefix(head, []byte("MZ")),
+		bytes.HasPrefix(head, []byte{0xcf, 0xfa, 0xed, 0xfe}), bytes.HasPrefix(head, []byte{0xfe, 0xed, 0xfa, 0xcf}),
+		bytes.HasPrefix(head, []byte("#!")):
+		k.executable = true
+	}
+	if mode&0o111 != 0 && mode.IsRegular() {
+		k.executable = true
+	}
+	switch {
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte{0x1f, 0x8b}),
+		bytes.HasPrefix(head, []byte("\xfd7zXZ\x00")), bytes.HasPrefix(head, []byte("BZh")),
+		bytes.HasPrefix(head, []byte{0x28, 0xb5, 0x2f, 0xfd}),
+		len(head) > 262 && bytes.Equal(head[257:262], []byte("ustar")):
+		k.archive = true
+	}
+	switch strings.ToLower(path.Ext(name)) {
+	case ".tar", ".zip", ".gz", ".tgz", ".xz", ".bz2", ".zst", ".apk", ".ipk", ".deb", ".rpm", ".jar", ".swu", ".raucb", ".mender", ".squashfs":
+		k.archive = true
+	case ".json", ".xml", ".yaml", ".yml", ".toml", ".cbor":
+		k.structured = true
+	}
+	if !k.archive && !k.executable {
+		t := bytes.TrimLeft(head, " \t\r\n")
+		if bytes.HasPrefix(t, []byte("<?xml")) || (bytes.HasPrefix(t, []byte("{")) && bytes.Contains(t, []byte("\":"))) {
+			k.structured = true
+		}
+	}
+	return k
+}
+
+// packageComponent describes a package syft found, with the files it
+// installed as nested components (its deployable form inside the image).
+func (b *builder) packageComponent(p pkg.Package, ref string, files []treeFile) cdx.Component {
+	c := cdx.Component{BOMRef: ref, Type: cdx.ComponentTypeLibrary, Name: p.Name, Version: p.Version, PackageURL: p.PURL}
+	if s := declaredCPE(p.CPEs); s != "" {
+		c.CPE = s
+	}
+	c.Licenses = licences(p)
+	var notes []string
+	if a := authors(p); a != nil {
+		c.Authors = a
+	} else {
+		notes = append(notes, "creator: the package metadata names no maintainer or author")
+	}
+	if c.Licenses == nil {
+		notes = append(notes, "licence: the package metadata declares none")
+	}
+	if m, ok := p.Metadata.(pkg.ApkDBEntry); ok {
+		if m.URL != "" {
+			c.ExternalReferences = &[]cdx.ExternalReference{{Type: cdx.ERTypeWebsite, URL: m.URL}}
+		}
+		c.Description = m.Description
+	}
+	exe := false
+	var nested []cdx.Component
+	for _, f := range files {
+		fc := b.fileComponent(f, ref+"/file:"+f.path)
+		fc.Authors, fc.Licenses = c.Authors, c.Licenses
+		if c.Version != "" {
+			// The installed file is part of that package version.
+			fc.Version = c.Version
+		}
+		nested = append(nested, fc)
+		exe = exe || f.kind.executable
+	}
+	props := []cdx.Property{}
+	if len(nested) > 0 {
+		c.Components = &nested
+		props = append(props, kind{executable: exe}.props()...)
+		notes = append(notes, "hash and filename: the package archive is not part of the release; its installed files are listed as sub-components, each with its SHA-512")
+	} else {
+		notes = append(notes, "hash and filename: syft found this package from metadata only; no file of the release is known to be its deployable form")
+	}
+	for _, n := range notes {
+		props = append(props, cdx.Property{Name: PropNote, Value: n})
+	}
+	if len(props) > 0 {
+		c.Properties = &props
+	}
+	return c
+}
+
+// declaredCPE returns a CPE the package's own data declares; syft's guessed
+// CPEs are left out, since the SBOM would present a guess as fact.
+func declaredCPE(cs []cpe.CPE) string {
+	for _, c := range cs {
+		if c.Source == cpe.DeclaredSource || c.Source == cpe.NVDDictionaryLookupSource {
+			return c.Attributes.BindToFmtString()
+		}
+	}
+	return ""
+}
+
+func licences(p pkg.Package) *cdx.Licenses {
+	var ls cdx.Licenses
+	for _, l := range p.Licenses.ToSlice() {
+		switch {
+		case l.SPDXExpression != "" && !strings.ContainsAny(l.SPDXExpression, " ()"):
+			ls = append(ls, cdx.LicenseChoice{License: &cdx.License{ID: l.SPDXExpression}})
+		case l.SPDXExpression != "":
+			ls = append(ls, cdx.LicenseChoice{Expression: l.SPDXExpression})
+		case l.Value != "":
+			ls = append(ls, cdx.LicenseChoice{License: &cdx.License{Name: l.Value}})
+		}
+	}
+	if len(ls) == 0 {
+		return nil
+	}
+	// A CycloneDX licence list holds either one expression or licences.
+	for _, l := range ls {
+		if l.Expression != "" {
+			return &cdx.Licenses{l}
+		}
+	}
+	return &ls
+}
+
+// authors maps the package maintainer (apk m:, deb Maintainer) to
+// CycloneDX authors, as an e-mail where one is given.
+func authors(p pkg.Package) *[]cdx.OrganizationalContact {
+	var who string
+	switch m := p.Metadata.(type) {
+	case pkg.ApkDBEntry:
+		who = m.Maintainer
+	case pkg.DpkgDBEntry:
+		who = m.Maintainer
+	}
+	who = strings.TrimSpace(who)
+	if who == "" {
+		return nil
+	}
+	if a, err := mail.ParseAddress(who); err == nil {
+		return &[]cdx.OrganizationalContact{{Name: a.Name, Email: a.Address}}
+	}
+	return &[]cdx.OrganizationalContact{{Name: who}}
+}
+
+var _ = slices.Sort[[]string]

@@ -1,0 +1,459 @@
+package generate
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	cdx "github.com/CycloneDX/cyclonedx-go"
+	stfile "github.com/anchore/stereoscope/pkg/file"
+	"github.com/anchore/syft/syft"
+	"github.com/anchore/syft/syft/artifact"
+	"github.com/anchore/syft/syft/file"
+	"github.com/anchore/syft/syft/pkg"
+	"github.com/anchore/syft/syft/sbom"
+	"github.com/anchore/syft/syft/source"
+)
+
+// Input is one release artefact.
+type Input struct {
+	// Name is the artefact's name in the bundle (artefacts/NAME); its base
+	// is the component's filename.
+	Name string
+	// Path is the file (or folder) on disk that syft reads.
+	Path string
+	// SHA256 and SHA512 are hex digests the bundle writer already computed,
+	// so large artefacts are not read twice. Empty for a folder.
+	SHA256, SHA512 string
+}
+
+// Creator is who the SBOM says made it and the vendor's own components.
+type Creator struct {
+	Name  string
+	Email string
+	URL   string
+}
+
+// Options configure Generate.
+type Options struct {
+	ToolName, ToolVersion string
+	Creator               Creator
+	// Timestamp is the SBOM's creation time (the caller applies SOURCE_DATE_EPOCH).
+	Timestamp time.Time
+	// ProductName and ProductVersion describe the release the SBOM is for.
+	ProductName, ProductVersion string
+	// VendorLicence is the SPDX expression under which the manufacturer
+	// distributes its own files (e.g. "LicenseRef-Proprietary"); empty when
+	// unknown, which the BSI check then reports.
+	VendorLicence string
+}
+
+// Generate catalogues every input with syft and returns a deterministic
+// CycloneDX 1.6 JSON SBOM carrying the BSI TR-03183-2 fields it can know.
+func Generate(ctx context.Context, in []Input, o Options) ([]byte, error) {
+	if len(in) == 0 {
+		return nil, errors.New("sbom: no artefacts to describe")
+	}
+	if o.Timestamp.IsZero() {
+		return nil, errors.New("sbom: no timestamp given")
+	}
+	b := newBuilder(o)
+	for _, a := range in {
+		if err := b.addArtefact(ctx, a); err != nil {
+			return nil, fmt.Errorf("sbom: %s: %w", a.Name, err)
+		}
+	}
+	return b.encode()
+}
+
+// sniffLen is how much of a file is read to tell executables, archives and
+// structured files apart.
+const sniffLen = 512
+
+type builder struct {
+	o     Options
+	bom   *cdx.BOM
+	comps []cdx.Component
+	deps  map[string][]string
+	// complete and unknown collect refs whose dependency lists are known to
+	// be complete (package-manager data) or cannot be known (opaque files).
+	complete, unknown []string
+	seed              []string
+}
+
+func newBuilder(o Options) *builder {
+	return &builder{o: o, deps: map[string][]string{}}
+}
+
+func (b *builder) addArtefact(ctx context.Context, a Input) error {
+	st, err := os.Stat(a.Path)
+	if err != nil {
+		return err
+	}
+	b.seed = append(b.seed, a.Name, a.SHA256)
+	ref := "artefact:" + a.Name
+	top := cdx.Component{BOMRef: ref, Type: cdx.ComponentTypeFile, Name: path.Base(a.Name)}
+	if b.o.ProductVersion != "" {
+		// The artefact is part of the release: its version is the release's.
+		top.Version = b.o.ProductVersion
+	}
+	b.vendorFields(&top)
+	props := []cdx.Property{{Name: PropFilename, Value: path.Base(a.Name)}}
+	if !st.IsDir() {
+		head, err := readHead(a.Path)
+		if err != nil {
+			return err
+		}
+		kind := classify(a.Name, st.Mode(), head)
+		props = append(props, kind.props()...)
+		top.Hashes = hashes(a.SHA256, a.SHA512)
+		if kind.archive {
+			top.Type = cdx.ComponentTypeFirmware
+		} else if kind.executable {
+			top.Type = cdx.ComponentTypeApplication
+		}
+	}
+	top.Properties = &props
+
+	s, files, err := catalogue(ctx, a.Path, st.IsDir())
+	if err != nil {
+		return err
+	}
+	if !st.IsDir() && len(files) > 0 {
+		times := memberTimes(a.Path)
+		for i := range files {
+			files[i].modTime = times[files[i].path] // zero when unknown
+		}
+	}
+	comps, deps, err := b.describe(ref, s, files, a.Name)
+	if err != nil {
+		return err
+	}
+	b.comps = append(b.comps, top)
+	b.comps = append(b.comps, comps...)
+	b.deps[ref] = deps
+	return nil
+}
+
+// vendorFields marks a component as the manufacturer's own.
+func (b *builder) vendorFields(c *cdx.Component) {
+	if oe := b.creatorEntity(); oe != nil {
+		c.Manufacturer = oe
+	}
+	if b.o.VendorLicence != "" {
+		c.Licenses = &cdx.Licenses{{Expression: b.o.VendorLicence}}
+	}
+}
+
+func (b *builder) creatorEntity() *cdx.OrganizationalEntity {
+	c := b.o.Creator
+	if c.Name == "" && c.Email == "" && c.URL == "" {
+		return nil
+	}
+	oe := &cdx.OrganizationalEntity{Name: c.Name}
+	if c.URL != "" {
+		oe.URL = &[]string{c.URL}
+	}
+	if c.Email != "" {
+		oe.Contact = &[]cdx.OrganizationalContact{{Name: c.Name, Email: c.Email}}
+	}
+	return oe
+}
+
+// treeFile is a regular file inside an archive or folder, with what the
+// SBOM needs to know about it.
+type treeFile struct {
+	path    string // in-archive path, "/bin/busybox"
+	mode    fs.FileMode
+	modTime time.Time
+	sha256  string
+	sha512  string
+	kind    kind
+}
+
+// catalogue runs syft over one artefact and, for archives and folders, lists
+// the regular files inside with their digests (read from syft's own
+// extracted copy, so the artefact itself is not read again).
+func catalogue(ctx context.Context, p string, dir bool) (*sbom.SBOM, []treeFile, error) {
+	srcKind := "file"
+	if dir {
+		srcKind = "dir"
+	}
+	src, err := syft.GetSource(ctx, p, syft.DefaultGetSourceConfig().WithSources(srcKind).WithDigestAlgorithms())
+	if err != nil {
+		return nil, nil, err
+	}
+	defer src.Close()
+	// Files are listed below from the resolver; syft's own file cataloguing
+	// (and its digests of every file) is switched off.
+	cfg := syft.DefaultCreateSBOMConfig().WithoutFiles().WithParallelism(1)
+	s, err := syft.CreateSBOM(ctx, src, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := src.FileResolver(source.SquashedScope)
+	if err != nil {
+		return nil, nil, err
+	}
+	var files []treeFile
+	seen := map[string]bool{}
+	var locs []file.Location
+	for loc := range res.AllLocations(ctx) {
+		locs = append(locs, loc)
+	}
+	for _, loc := range locs {
+		rp := loc.RealPath
+		if seen[rp] {
+			continue
+		}
+		seen[rp] = true
+		md, err := res.FileMetadataByLocation(loc)
+		if err != nil || md.Type != stfile.TypeRegular {
+			continue
+		}
+		if !dir && isSingleFile(src) {
+			continue // a plain file: the artefact itself is the component
+		}
+		tf, err := readTreeFile(res, loc, md)
+		if err != nil {
+			return nil, nil, err
+		}
+		if dir {
+			tf.modTime = md.ModTime().UTC() // a folder's files keep theirs
+		}
+		files = append(files, tf)
+	}
+	slices.SortFunc(files, func(a, b treeFile) int { return strings.Compare(a.path, b.path) })
+	return s, files, nil
+}
+
+// isSingleFile reports whether a file source is a plain file, not an
+// archive syft unpacked.
+func isSingleFile(src source.Source) bool {
+	d := src.Describe()
+	if m, ok := d.Metadata.(source.FileMetadata); ok {
+		return !isArchiveMIME(m.MIMEType)
+	}
+	return false
+}
+
+func isArchiveMIME(m string) bool {
+	switch m {
+	case "application/x-tar", "application/zip", "application/gzip", "application/x-gzip",
+		"application/java-archive", "application/x-xz", "application/x-bzip2", "application/zstd":
+		return true
+	}
+	return false
+}
+
+func readTreeFile(res file.Resolver, loc file.Location, md file.Metadata) (treeFile, error) {
+	rc, err := res.FileContentsByLocation(loc)
+	if err != nil {
+		return treeFile{}, err
+	}
+	defer rc.Close()
+	h256, h512 := sha256.New(), sha512.New()
+	head := &headWriter{max: sniffLen}
+	if _, err := io.Copy(io.MultiWriter(h256, h512, head), rc); err != nil {
+		return treeFile{}, err
+	}
+	p := "/" + strings.TrimPrefix(loc.RealPath, "/")
+	return treeFile{
+		path: p, mode: md.Mode(),
+		sha256: hex.EncodeToString(h256.Sum(nil)), sha512: hex.EncodeToString(h512.Sum(nil)),
+		kind: classify(p, md.Mode(), head.buf.Bytes()),
+	}, nil
+}
+
+type headWriter struct {
+	buf bytes.Buffer
+	max int
+}
+
+func (h *headWriter) Write(p []byte) (int, error) {
+	if n := h.max - h.buf.Len(); n > 0 {
+		h.buf.Write(p[:min(n, len(p))])
+	}
+	return len(p), nil
+}
+
+func readHead(p string) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	buf := make([]byte, sniffLen)
+	n, err := io.ReadFull(f, buf)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	return buf[:n], nil
+}
+
+func hashes(s256, s512 string) *[]cdx.Hash {
+	var hs []cdx.Hash
+	if s256 != "" {
+		hs = append(hs, cdx.Hash{Algorithm: cdx.HashAlgoSHA256, Value: s256})
+	}
+	if s512 != "" {
+		hs = append(hs, cdx.Hash{Algorithm: cdx.HashAlgoSHA512, Value: s512})
+	}
+	if len(hs) == 0 {
+		return nil
+	}
+	return &hs
+}
+
+// describe turns syft's packages and the tree's files into components
+// nested under the artefact, and returns the artefact's direct dependencies.
+func (b *builder) describe(artRef string, s *sbom.SBOM, files []treeFile, artName string) ([]cdx.Component, []string, error) {
+	pkgs := s.Artifacts.Packages.Sorted()
+	refOf := map[artifact.ID]string{}
+	owned := map[string]string{} // file path -> package ref
+	var comps []cdx.Component
+	used := map[string]int{}
+	for _, p := range pkgs {
+		ref := artRef + "#" + pkgKey(p)
+		if n := used[ref]; n > 0 {
+			ref = fmt.Sprintf("%s~%d", ref, n)
+		}
+		used[ref]++
+		refOf[p.ID()] = ref
+		for _, fp := range ownedFiles(p) {
+			owned[fp] = ref
+		}
+	}
+	byRef := map[string][]treeFile{}
+	var loose []treeFile
+	for _, f := range files {
+		if r, ok := owned[f.path]; ok {
+			byRef[r] = append(byRef[r], f)
+		} else {
+			loose = append(loose, f)
+		}
+	}
+	// Dependencies between packages, from the package managers' data.
+	pdeps := map[string][]string{}
+	for _, r := range s.Relationships {
+		if r.Type != artifact.DependencyOfRelationship {
+			continue
+		}
+		from, ok1 := refOf[r.From.ID()]
+		to, ok2 := refOf[r.To.ID()]
+		if ok1 && ok2 && from != to {
+			// From is a dependency of To.
+			pdeps[to] = appendUnique(pdeps[to], from)
+		}
+	}
+	var direct []string
+	for _, p := range pkgs {
+		ref := refOf[p.ID()]
+		c := b.packageComponent(p, ref, byRef[ref])
+		comps = append(comps, c)
+		direct = append(direct, ref)
+		d := pdeps[ref]
+		slices.Sort(d)
+		b.deps[ref] = d
+		if hasCompleteDeps(p) {
+			b.complete = append(b.complete, ref)
+		} else {
+			b.unknown = append(b.unknown, ref)
+		}
+	}
+	// Files no package owns: the vendor's own, and anything unmanaged.
+	// Every executable, archive or structured one is a component (BSI).
+	if d := s.Artifacts.LinuxDistribution; d != nil && d.ID != "" {
+		ref := artRef + "#os:" + d.ID + "@" + d.VersionID
+		c := cdx.Component{BOMRef: ref, Type: cdx.ComponentTypeOS, Name: d.ID, Version: d.VersionID, Description: d.PrettyName}
+		if d.HomeURL != "" {
+			c.Supplier = &cdx.OrganizationalEntity{Name: d.Name, URL: &[]string{d.HomeURL}}
+			c.ExternalReferences = &[]cdx.ExternalReference{{Type: cdx.ERTypeWebsite, URL: d.HomeURL}}
+		}
+		c.Properties = &[]cdx.Property{{Name: PropNote, Value: "operating system identified from /etc/os-release; its packages are listed as separate components"}}
+		comps = append(comps, c)
+		direct = append(direct, ref)
+		b.unknown = append(b.unknown, ref)
+	}
+	for _, f := range loose {
+		if !f.kind.executable && !f.kind.archive && !f.kind.structured {
+			continue
+		}
+		ref := artRef + "#file:" + f.path
+		c := b.fileComponent(f, ref)
+		b.vendorFields(&c)
+		comps = append(comps, c)
+		direct = append(direct, ref)
+		b.unknown = append(b.unknown, ref)
+	}
+	slices.Sort(direct)
+	b.complete = append(b.complete, artRef)
+	_ = artName
+	return comps, direct, nil
+}
+
+func appendUnique(s []string, v string) []string {
+	if slices.Contains(s, v) {
+		return s
+	}
+	return append(s, v)
+}
+
+// hasCompleteDeps reports whether a package's dependency list comes from a
+// package manager's own record, which lists every runtime dependency.
+func hasCompleteDeps(p pkg.Package) bool {
+	switch p.Type {
+	case pkg.ApkPkg, pkg.DebPkg, pkg.RpmPkg, pkg.GoModulePkg:
+		return true
+	}
+	return false
+}
+
+func pkgKey(p pkg.Package) string {
+	if p.PURL != "" {
+		return p.PURL
+	}
+	return string(p.Type) + ":" + p.Name + "@" + p.Version
+}
+
+// ownedFiles lists the in-tree paths a package's metadata says it installed.
+func ownedFiles(p pkg.Package) []string {
+	var out []string
+	if fo, ok := p.Metadata.(pkg.FileOwner); ok {
+		for _, f := range fo.OwnedFiles() {
+			out = append(out, "/"+strings.TrimPrefix(f, "/"))
+		}
+	}
+	return out
+}
+
+func (b *builder) fileComponent(f treeFile, ref string) cdx.Component {
+	c := cdx.Component{
+		BOMRef: ref, Type: cdx.ComponentTypeFile, Name: f.path,
+		Hashes: hashes(f.sha256, f.sha512),
+	}
+	if !f.modTime.IsZero() && f.modTime.Unix() > 0 {
+		// BSI: without a version, the file's modification time stands in.
+		c.Version = f.modTime.UTC().Format(time.RFC3339)
+	}
+	var notes []cdx.Property
+	if c.Version == "" {
+		notes = append(notes, cdx.Property{Name: PropNote, Value: "version: the file carries no version and its archive records no modification time"})
+	}
+	props := []cdx.Property{{Name: PropFilename, Value: path.Base(f.path)}}
+	props = append(props, f.kind.props()...)
+	props = append(props, notes...)
+	c.Properties = &props
+	return c
+}
