@@ -8,6 +8,7 @@ import (
 	"github.com/craudit/craudit/checks/declare"
 	"github.com/craudit/craudit/checks/manifestcheck"
 	"github.com/craudit/craudit/checks/productcheck"
+	"github.com/craudit/craudit/checks/provcheck"
 )
 
 // All returns every check, sorted by ID.
@@ -17,6 +18,7 @@ func All() []checks.Check {
 		manifestcheck.Checks(),
 		productcheck.Checks(),
 		declare.Checks(),
+		provcheck.Checks(),
 	} {
 		all = append(all, area...)
 	}

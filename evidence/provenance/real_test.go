@@ -194,3 +194,29 @@ func TestRealProvenance(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckImport(t *testing.T) {
+	dir := shared.Testdata(t, "provenance")
+	live := liveTrustedRoot(t)
+	custom, err := LoadTrustedRoot(filepath.Join(dir, "sigstore-conformance/intoto-with-custom-trust-root/trusted_root.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen := read(t, filepath.Join(dir, "slsa-verifier/gha_generic-v2.1.0/binary-linux-amd64-workflow_dispatch.intoto.jsonl"))
+	if err := CheckImport(gen, live); err != nil {
+		t.Errorf("real provenance refused with the right root: %v", err)
+	}
+	if err := CheckImport(gen, custom); err == nil {
+		t.Error("real provenance accepted with an unrelated root")
+	}
+	if err := CheckImport(gen, nil); err != nil {
+		t.Errorf("without a root only syntax is checked: %v", err)
+	}
+	// Bare DSSE envelopes are left to the checks.
+	if err := CheckImport(read(t, filepath.Join(dir, "slsa-verifier/multi-subject/binary-linux-amd64-multi-subject-first.intoto.jsonl")), live); err != nil {
+		t.Errorf("bare DSSE refused: %v", err)
+	}
+	if err := CheckImport([]byte("{"), nil); err == nil {
+		t.Error("junk accepted")
+	}
+}
