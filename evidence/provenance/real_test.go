@@ -21,7 +21,7 @@ import (
 
 // liveTrustedRoot extracts the production Sigstore trusted_root.json, a TUF
 // target of the packed sigstore root-signing repository.
-func liveTrustedRoot(t *testing.T) *root.TrustedRoot {
+func liveTrustedRoot(t testing.TB) *root.TrustedRoot {
 	t.Helper()
 	f, err := os.Open(shared.Testdata(t, "tuf", "sigstore-root-signing-live.tar.gz"))
 	if err != nil {
