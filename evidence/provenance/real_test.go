@@ -92,6 +92,7 @@ func TestRealProvenance(t *testing.T) {
 		source    string
 		stmt      string
 		pred      string
+		detail    string // expected in the signature's detail
 		want      map[string]State
 	}{
 		{name: "delegator sigstore v0.2 SLSA v1", file: "slsa-verifier/gha_delegator-v2.1.0/binary-linux-amd64-workflow_dispatch.build.slsa",
@@ -120,7 +121,8 @@ func TestRealProvenance(t *testing.T) {
 			want: map[string]State{PropSignature: Unverified, PropSubject: Verified}},
 		{name: "multi-subject bare DSSE with cert", file: "slsa-verifier/multi-subject/binary-linux-amd64-multi-subject-first.intoto.jsonl",
 			artefactF: "slsa-verifier/multi-subject/binary-linux-amd64-multi-subject-first", root: "live", stmt: StatementV01, pred: PredicateSLSAV02,
-			want: map[string]State{PropSignature: Unverified, PropPredicate: Verified, PropSubject: Verified}},
+			detail: "matches the certificate in the envelope",
+			want:   map[string]State{PropSignature: Unverified, PropPredicate: Verified, PropSubject: Verified}},
 		{name: "conformance DSSE v0.3", file: "sigstore-conformance/happy-path-intoto-in-dsse-v3/bundle.sigstore.json",
 			artefactF: "sigstore-conformance/a.txt", root: "live", stmt: StatementV1, pred: PredicateSLSAV1,
 			want: map[string]State{PropSignature: Verified, PropPredicate: Verified, PropSubject: Verified}},
@@ -177,6 +179,9 @@ func TestRealProvenance(t *testing.T) {
 				if got := res.Prop(name); got.State != want {
 					t.Errorf("%s = %s (%s), want %s", name, got.State, got.Detail, want)
 				}
+			}
+			if tc.detail != "" && !strings.Contains(res.Prop(PropSignature).Detail, tc.detail) {
+				t.Errorf("signature detail %q lacks %q", res.Prop(PropSignature).Detail, tc.detail)
 			}
 			if tc.stmt != "" {
 				a := res.Attestations[0]
