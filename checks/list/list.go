@@ -9,6 +9,7 @@ import (
 	"github.com/craudit/craudit/checks/manifestcheck"
 	"github.com/craudit/craudit/checks/productcheck"
 	"github.com/craudit/craudit/checks/provcheck"
+	"github.com/craudit/craudit/checks/verifiercheck"
 )
 
 // All returns every check, sorted by ID.
@@ -18,6 +19,7 @@ func All() []checks.Check {
 		manifestcheck.Checks(),
 		productcheck.Checks(),
 		declare.Checks(),
+		verifiercheck.Checks(),
 		provcheck.Checks(),
 	} {
 		all = append(all, area...)

@@ -53,6 +53,9 @@ type Options struct {
 	Timestamp time.Time
 	// ProductName and ProductVersion describe the release the SBOM is for.
 	ProductName, ProductVersion string
+	// ProductPURL identifies the release as VEX statements name it
+	// (e.g. pkg:generic/vendor/firmware@1.0.1); optional.
+	ProductPURL string
 	// VendorLicence is the SPDX expression under which the manufacturer
 	// distributes its own files (e.g. "LicenseRef-Proprietary"); empty when
 	// unknown, which the BSI check then reports.
@@ -90,10 +93,11 @@ type builder struct {
 	// be complete (package-manager data) or cannot be known (opaque files).
 	complete, unknown []string
 	seed              []string
+	osNames           map[string]string // artefact ref -> "alpine 3.19.1"
 }
 
 func newBuilder(o Options) *builder {
-	return &builder{o: o, deps: map[string][]string{}}
+	return &builder{o: o, deps: map[string][]string{}, osNames: map[string]string{}}
 }
 
 func (b *builder) addArtefact(ctx context.Context, a Input) error {
@@ -140,6 +144,16 @@ func (b *builder) addArtefact(ctx context.Context, a Input) error {
 	if err != nil {
 		return err
 	}
+	if n := b.osNames[ref]; n != "" {
+		props = append(props, cdx.Property{Name: PropOS, Value: n})
+	}
+	top.Licenses = nil
+	if expr, ok := aggregateLicence(comps, b.o.VendorLicence); ok {
+		top.Licenses = &cdx.Licenses{{Expression: expr}}
+	} else {
+		props = append(props, cdx.Property{Name: PropNote, Value: "licence: not every part of the artefact has a known licence, so its distribution licence cannot be stated"})
+	}
+	top.Properties = &props
 	b.comps = append(b.comps, top)
 	b.comps = append(b.comps, comps...)
 	b.deps[ref] = deps
@@ -375,16 +389,9 @@ func (b *builder) describe(artRef string, s *sbom.SBOM, files []treeFile, artNam
 	// Files no package owns: the vendor's own, and anything unmanaged.
 	// Every executable, archive or structured one is a component (BSI).
 	if d := s.Artifacts.LinuxDistribution; d != nil && d.ID != "" {
-		ref := artRef + "#os:" + d.ID + "@" + d.VersionID
-		c := cdx.Component{BOMRef: ref, Type: cdx.ComponentTypeOS, Name: d.ID, Version: d.VersionID, Description: d.PrettyName}
-		if d.HomeURL != "" {
-			c.Supplier = &cdx.OrganizationalEntity{Name: d.Name, URL: &[]string{d.HomeURL}}
-			c.ExternalReferences = &[]cdx.ExternalReference{{Type: cdx.ERTypeWebsite, URL: d.HomeURL}}
-		}
-		c.Properties = &[]cdx.Property{{Name: PropNote, Value: "operating system identified from /etc/os-release; its packages are listed as separate components"}}
-		comps = append(comps, c)
-		direct = append(direct, ref)
-		b.unknown = append(b.unknown, ref)
+		// Recorded on the artefact rather than as a component: the operating
+		// system is not one deployable file; its packages are listed one by one.
+		b.osNames[artRef] = strings.TrimSpace(d.ID + " " + d.VersionID)
 	}
 	for _, f := range loose {
 		if !f.kind.executable && !f.kind.archive && !f.kind.structured {
