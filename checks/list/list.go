@@ -8,6 +8,7 @@ import (
 	"github.com/craudit/craudit/checks/declare"
 	"github.com/craudit/craudit/checks/manifestcheck"
 	"github.com/craudit/craudit/checks/productcheck"
+	"github.com/craudit/craudit/checks/provcheck"
 	"github.com/craudit/craudit/checks/sbomcheck"
 	"github.com/craudit/craudit/checks/verifiercheck"
 )
@@ -21,6 +22,7 @@ func All() []checks.Check {
 		declare.Checks(),
 		verifiercheck.Checks(),
 		sbomcheck.Checks(),
+		provcheck.Checks(),
 	} {
 		all = append(all, area...)
 	}

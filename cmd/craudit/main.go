@@ -85,6 +85,7 @@ Exit codes: 0 passed, 1 noncompliant or verification failure, 2 could not run.`,
 		newInitCmd(),
 		newManifestClientCmd(),
 		newSBOMCmd(),
+		newProvenanceCmd(),
 	} {
 		root.AddCommand(c)
 	}

@@ -54,22 +54,14 @@ func stepProvenance(arts []pack.Artefact, materials []bundle.Item, signer *keys.
 // checkImportedProvenance refuses a provenance file that does not parse, and
 // one whose Sigstore signatures fail against --trusted-root when given.
 func checkImportedProvenance(data []byte, name, trustedRoot string) error {
-	atts, err := provenance.Parse(data)
-	if err != nil {
-		return err
-	}
 	if trustedRoot == "" {
-		return nil
+		return provenance.CheckImport(data, nil)
 	}
 	tr, err := provenance.LoadTrustedRoot(trustedRoot)
 	if err != nil {
 		return fmt.Errorf("--trusted-root %s: %w", trustedRoot, err)
 	}
-	res := provenance.VerifyAttestations(atts, provenance.VerifyOptions{TrustedRoot: tr})
-	if p := res.Prop(provenance.PropSignature); p.State != provenance.Verified {
-		return fmt.Errorf("signature not verified against %s: %s", trustedRoot, p.Detail)
-	}
-	return nil
+	return provenance.CheckImport(data, tr)
 }
 
 func makeSBOM(ctx context.Context, arts []pack.Artefact, p *product.Product, r *product.Release, created time.Time) ([]byte, error) {
