@@ -72,6 +72,9 @@ func TestGenerateThermostat(t *testing.T) {
 			t.Errorf("SBOM lacks %s", want)
 		}
 	}
+	if !strings.Contains(s, `"purl": "`+thermostat.FirmwarePURL("1.0.1")+`"`) {
+		t.Error("the SBOM's subject lacks the purl the demo VEX names")
+	}
 	if strings.Contains(s, "syft-archive-contents") || strings.Contains(s, os.TempDir()+"/") {
 		t.Error("SBOM names a temporary extraction path")
 	}
