@@ -212,7 +212,7 @@ func catalogue(ctx context.Context, p string, dir bool) (*sbom.SBOM, []treeFile,
 	}
 	src, err := syft.GetSource(ctx, p, syft.DefaultGetSourceConfig().WithSources(srcKind).WithDigestAlgorithms())
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("syft cannot read it: %s", oneLine(err))
 	}
 	defer src.Close()
 	// Files are listed below from the resolver; syft's own file cataloguing
@@ -480,4 +480,16 @@ func ProductPURL(productID, version string) string {
 		p += "@" + url.PathEscape(version)
 	}
 	return p
+}
+
+// oneLine folds syft's multi-line errors (one line per source provider)
+// into the single line the command line prints.
+func oneLine(err error) string {
+	var parts []string
+	for _, l := range strings.Split(err.Error(), "\n") {
+		if l = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(l), "- ")); l != "" {
+			parts = append(parts, l)
+		}
+	}
+	return strings.Join(parts, "; ")
 }

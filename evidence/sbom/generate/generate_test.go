@@ -1,6 +1,7 @@
 package generate
 
 import (
+	"archive/tar"
 	"archive/zip"
 	"bytes"
 	"context"
@@ -198,6 +199,35 @@ func BenchmarkGenerateThermostat(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		if _, err := Generate(context.Background(), []Input{in}, demoOptions()); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestHostileArchive: syft unpacks archives on disk; entries climbing out
+// with ../ or absolute paths must not land outside its extraction folder.
+func TestHostileArchive(t *testing.T) {
+	root := t.TempDir()
+	work := filepath.Join(root, "a", "b")
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TMPDIR", work)
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, name := range []string{"../../escaped-rel", "/tmp/../" + filepath.Join(root, "escaped-abs")[1:], "ok/file.json"} {
+		data := []byte(`{"x": 1}`)
+		_ = tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(data)), Typeflag: tar.TypeReg, ModTime: time.Unix(1, 0)})
+		_, _ = tw.Write(data)
+	}
+	_ = tw.Close()
+	in := writeArtefact(t, work, "hostile.tar", buf.Bytes())
+	_, err := Generate(context.Background(), []Input{in}, demoOptions())
+	if err == nil || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), "path traversal") {
+		t.Errorf("Generate: want a one-line path traversal error, got %v", err)
+	}
+	for _, p := range []string{filepath.Join(root, "escaped-rel"), filepath.Join(root, "a", "escaped-rel"), filepath.Join(root, "escaped-abs")} {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("archive entry escaped to %s", p)
 		}
 	}
 }
