@@ -231,3 +231,27 @@ func TestHostileArchive(t *testing.T) {
 		}
 	}
 }
+
+func TestGenerateDirectory(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "rootfs")
+	if err := os.MkdirAll(filepath.Join(dir, "bin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "bin", "run.sh"), []byte("#!/bin/sh\necho hi\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("plain"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := Generate(context.Background(), []Input{{Name: "rootfs", Path: dir}}, demoOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(out)
+	if !strings.Contains(s, `"name": "/bin/run.sh"`) || strings.Contains(s, `"name": "/notes.txt"`) {
+		t.Errorf("directory SBOM: want the executable, not the plain text file:\n%s", s)
+	}
+	if strings.Contains(s, dir) {
+		t.Error("SBOM names the folder's path on disk")
+	}
+}
