@@ -73,7 +73,7 @@ func makeSBOM(ctx context.Context, arts []pack.Artefact, p *product.Product, r *
 		ToolName: "craudit", ToolVersion: version,
 		Creator:     generate.Creator{Name: p.Manufacturer.Name, Email: p.Manufacturer.Email, URL: p.Manufacturer.Website},
 		Timestamp:   created,
-		ProductName: p.Product.Name, ProductVersion: r.Version, ProductPURL: releasePURL(p, r),
+		ProductName: p.Product.Name, ProductVersion: r.Version, ProductPURL: releasePURL(p, r), ProductID: p.Product.ID,
 		VendorLicence: p.Product.Licence,
 	})
 }

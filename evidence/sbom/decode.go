@@ -23,8 +23,9 @@ func Decode(b []byte) (*Document, error) {
 		return nil, fmt.Errorf("%w: larger than %d bytes", ErrUnreadable, MaxSize)
 	}
 	var probe struct {
-		BOMFormat   *string `json:"bomFormat"`
-		SPDXVersion *string `json:"spdxVersion"`
+		BOMFormat   *string         `json:"bomFormat"`
+		SPDXVersion *string         `json:"spdxVersion"`
+		Context     json.RawMessage `json:"@context"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	if err := dec.Decode(&probe); err != nil {
@@ -42,6 +43,8 @@ func Decode(b []byte) (*Document, error) {
 		doc, err = decodeCycloneDX(b)
 	case probe.SPDXVersion != nil:
 		doc, err = decodeSPDX(b)
+	case bytes.Contains(probe.Context, []byte("spdx.org/rdf/3")):
+		return nil, fmt.Errorf("%w: SPDX 3 JSON-LD is not supported yet (CycloneDX JSON 1.2+ and SPDX JSON 2.2/2.3 are)", ErrUnreadable)
 	default:
 		return nil, fmt.Errorf("%w: neither CycloneDX (bomFormat) nor SPDX (spdxVersion) JSON", ErrUnreadable)
 	}

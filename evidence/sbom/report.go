@@ -129,29 +129,37 @@ func (r *CheckReport) WriteText(w io.Writer) error {
 	for _, c := range r.Summary {
 		fmt.Fprintf(&b, "%-46s %-9s %7d %7d\n", c.Requirement, c.Scope, c.Pass, c.Fail)
 	}
-	shown := map[string]int{}
-	header := false
+	// Gaps grouped by requirement, a few each.
+	byReq := map[string][]Result{}
 	for _, res := range r.Results {
-		if res.Status != StatusFail {
-			continue
+		if res.Status == StatusFail && len(byReq[res.Requirement]) <= maxDetails {
+			byReq[res.Requirement] = append(byReq[res.Requirement], res)
 		}
-		if !header {
-			b.WriteString("\nGaps:\n")
-			header = true
-		}
-		shown[res.Requirement]++
-		if n := shown[res.Requirement]; n > maxDetails {
-			continue
-		}
-		subj := res.Subject
-		if res.Component != "" && res.Component != res.Subject {
-			subj = res.Component + " [" + res.Subject + "]"
-		}
-		fmt.Fprintf(&b, "  %s  %s: %s\n", res.Requirement, subj, res.Message)
+	}
+	if !r.Conformant {
+		b.WriteString("\nGaps:\n")
 	}
 	for _, c := range r.Summary {
-		if c.Fail > maxDetails {
-			fmt.Fprintf(&b, "  %s: %d more not shown (--format json lists all)\n", c.Requirement, c.Fail-maxDetails)
+		list := byReq[c.Requirement]
+		if len(list) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "  %s (%d):\n", c.Requirement, c.Fail)
+		for i, res := range list {
+			if i == maxDetails {
+				fmt.Fprintf(&b, "    ... %d more (--format json lists all)\n", c.Fail-maxDetails)
+				break
+			}
+			subj := res.Subject
+			if res.Component != "" && res.Component != res.Subject {
+				subj = res.Component + " [" + res.Subject + "]"
+			}
+			fmt.Fprintf(&b, "    %s: %s\n", subj, res.Message)
+		}
+	}
+	for _, res := range r.Results {
+		if res.Status == StatusFail && byReq[res.Requirement] == nil {
+			fmt.Fprintf(&b, "  %s: %s\n", res.Subject, res.Message) // e.g. "no components"
 		}
 	}
 	_, err := io.WriteString(w, b.String())

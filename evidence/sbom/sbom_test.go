@@ -259,3 +259,29 @@ func FuzzDecode(f *testing.F) {
 		_, _ = ToCycloneDX(doc, b)
 	})
 }
+
+func TestMerge(t *testing.T) {
+	gen := mustRead(t, filepath.Join("generate", "testdata", "thermostat-1.0.1.cdx.json"))
+	imp, err := Import("testdata/minimal-spdx23.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Merge(gen, imp, "vendor.spdx.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, _ := Decode(gen)
+	m, err := Decode(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Components) != len(g.Components)+2 {
+		t.Fatalf("%d components after merge, want %d", len(m.Components), len(g.Components)+2)
+	}
+	if got := m.Deps["imported:vendor.spdx.json:SPDXRef-app"]; len(got) != 1 || got[0] != "imported:vendor.spdx.json:SPDXRef-zlib" {
+		t.Errorf("deps %v", got)
+	}
+	if m.Components[0].Ref != g.Components[0].Ref || m.Timestamp != g.Timestamp {
+		t.Error("generated part changed")
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path"
 	"slices"
@@ -53,9 +54,11 @@ type Options struct {
 	Timestamp time.Time
 	// ProductName and ProductVersion describe the release the SBOM is for.
 	ProductName, ProductVersion string
-	// ProductPURL identifies the release as VEX statements name it
-	// (e.g. pkg:generic/vendor/firmware@1.0.1); optional.
+	// ProductPURL identifies the release as VEX statements name it; when
+	// empty and ProductID is set it is ProductPURL(ProductID, ProductVersion).
 	ProductPURL string
+	// ProductID is product.yaml's product id.
+	ProductID string
 	// VendorLicence is the SPDX expression under which the manufacturer
 	// distributes its own files (e.g. "LicenseRef-Proprietary"); empty when
 	// unknown, which the BSI check then reports.
@@ -70,6 +73,9 @@ func Generate(ctx context.Context, in []Input, o Options) ([]byte, error) {
 	}
 	if o.Timestamp.IsZero() {
 		return nil, errors.New("sbom: no timestamp given")
+	}
+	if o.ProductPURL == "" && o.ProductID != "" {
+		o.ProductPURL = ProductPURL(o.ProductID, o.ProductVersion)
 	}
 	b := newBuilder(o)
 	for _, a := range in {
@@ -206,7 +212,7 @@ func catalogue(ctx context.Context, p string, dir bool) (*sbom.SBOM, []treeFile,
 	}
 	src, err := syft.GetSource(ctx, p, syft.DefaultGetSourceConfig().WithSources(srcKind).WithDigestAlgorithms())
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("syft cannot read it: %s", oneLine(err))
 	}
 	defer src.Close()
 	// Files are listed below from the resolver; syft's own file cataloguing
@@ -463,4 +469,27 @@ func (b *builder) fileComponent(f treeFile, ref string) cdx.Component {
 	props = append(props, notes...)
 	c.Properties = &props
 	return c
+}
+
+// ProductPURL is the package URL craudit gives a release of a product:
+// pkg:generic/<product id>@<version>. VEX statements about the release name
+// it as their product.
+func ProductPURL(productID, version string) string {
+	p := "pkg:generic/" + url.PathEscape(productID)
+	if version != "" {
+		p += "@" + url.PathEscape(version)
+	}
+	return p
+}
+
+// oneLine folds syft's multi-line errors (one line per source provider)
+// into the single line the command line prints.
+func oneLine(err error) string {
+	var parts []string
+	for _, l := range strings.Split(err.Error(), "\n") {
+		if l = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(l), "- ")); l != "" {
+			parts = append(parts, l)
+		}
+	}
+	return strings.Join(parts, "; ")
 }

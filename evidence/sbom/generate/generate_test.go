@@ -1,6 +1,7 @@
 package generate
 
 import (
+	"archive/tar"
 	"archive/zip"
 	"bytes"
 	"context"
@@ -71,6 +72,9 @@ func TestGenerateThermostat(t *testing.T) {
 		if !strings.Contains(s, want) {
 			t.Errorf("SBOM lacks %s", want)
 		}
+	}
+	if !strings.Contains(s, `"purl": "`+thermostat.FirmwarePURL("1.0.1")+`"`) {
+		t.Error("the SBOM's subject lacks the purl the demo VEX names")
 	}
 	if strings.Contains(s, "syft-archive-contents") || strings.Contains(s, os.TempDir()+"/") {
 		t.Error("SBOM names a temporary extraction path")
@@ -196,5 +200,58 @@ func BenchmarkGenerateThermostat(b *testing.B) {
 		if _, err := Generate(context.Background(), []Input{in}, demoOptions()); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestHostileArchive: syft unpacks archives on disk; entries climbing out
+// with ../ or absolute paths must not land outside its extraction folder.
+func TestHostileArchive(t *testing.T) {
+	root := t.TempDir()
+	work := filepath.Join(root, "a", "b")
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TMPDIR", work)
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, name := range []string{"../../escaped-rel", "/tmp/../" + filepath.Join(root, "escaped-abs")[1:], "ok/file.json"} {
+		data := []byte(`{"x": 1}`)
+		_ = tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(data)), Typeflag: tar.TypeReg, ModTime: time.Unix(1, 0)})
+		_, _ = tw.Write(data)
+	}
+	_ = tw.Close()
+	in := writeArtefact(t, work, "hostile.tar", buf.Bytes())
+	_, err := Generate(context.Background(), []Input{in}, demoOptions())
+	if err == nil || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), "path traversal") {
+		t.Errorf("Generate: want a one-line path traversal error, got %v", err)
+	}
+	for _, p := range []string{filepath.Join(root, "escaped-rel"), filepath.Join(root, "a", "escaped-rel"), filepath.Join(root, "escaped-abs")} {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("archive entry escaped to %s", p)
+		}
+	}
+}
+
+func TestGenerateDirectory(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "rootfs")
+	if err := os.MkdirAll(filepath.Join(dir, "bin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "bin", "run.sh"), []byte("#!/bin/sh\necho hi\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("plain"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := Generate(context.Background(), []Input{{Name: "rootfs", Path: dir}}, demoOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(out)
+	if !strings.Contains(s, `"name": "/bin/run.sh"`) || strings.Contains(s, `"name": "/notes.txt"`) {
+		t.Errorf("directory SBOM: want the executable, not the plain text file:\n%s", s)
+	}
+	if strings.Contains(s, dir) {
+		t.Error("SBOM names the folder's path on disk")
 	}
 }

@@ -130,7 +130,7 @@ func osvName(purl, fallback string) string {
 		}
 	case "maven":
 		return p.Namespace + ":" + p.Name
-	case "npm":
+	case "npm", "composer", "swift":
 		if p.Namespace != "" {
 			return p.Namespace + "/" + p.Name
 		}
@@ -185,7 +185,7 @@ func fromResults(res models.VulnerabilityResults, comps []scanComponent) []vuln.
 						continue
 					}
 					seen[key] = true
-					f := finding(v, c, pv.Package.Name, pv.Package.Ecosystem)
+					f := finding(v, c, c.name, pv.Package.Ecosystem)
 					f.Score = scores[v.GetId()]
 					f.Severity = vuln.SeverityFromScore(f.Score)
 					f.MatchedBy = "osv-scanner " + ScannerVersion
@@ -202,8 +202,12 @@ func match(comps []scanComponent, p models.PackageInfo) []scanComponent {
 	var out []scanComponent
 	eco, _, _ := strings.Cut(p.Ecosystem, ":")
 	for _, c := range comps {
+		// osv-scanner sometimes reports only the last part of a namespaced
+		// name (composer "psr7" for guzzlehttp/psr7, Maven artifact IDs).
+		last := c.name[strings.LastIndexAny(c.name, "/:")+1:]
 		if c.Ecosystem == eco && c.Version == p.Version &&
-			(strings.EqualFold(c.name, p.Name) || strings.EqualFold(c.Name, p.Name) || strings.EqualFold(c.Name, p.OSPackageName)) {
+			(strings.EqualFold(c.name, p.Name) || strings.EqualFold(c.Name, p.Name) || strings.EqualFold(last, p.Name) ||
+				(p.OSPackageName != "" && strings.EqualFold(c.Name, p.OSPackageName))) {
 			out = append(out, c)
 		}
 	}
