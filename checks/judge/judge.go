@@ -21,6 +21,10 @@ type Options struct {
 	Checks     []checks.Check
 	Tool       checks.Tool
 	Catalogues []checks.CatalogueRef
+	// Gather, when set, collects live evidence into the input before the
+	// checks run (e.g. a verifier run against a live repository). Its error
+	// means the tool could not judge.
+	Gather func(ctx context.Context, in *checks.Input) error
 }
 
 // Judge verifies and judges a bundle. It returns an error only when the
@@ -34,6 +38,11 @@ func Judge(ctx context.Context, o Options) (*checks.Input, *checks.Report, error
 	in := checks.Load(b, o.Root, o.At, o.Policy)
 	for p, data := range o.Live {
 		in.Live[p] = data
+	}
+	if o.Gather != nil {
+		if err := o.Gather(ctx, in); err != nil {
+			return nil, nil, err
+		}
 	}
 	r := checks.Run(ctx, o.Checks, in, checks.RunOptions{Tool: o.Tool, TimeSource: o.TimeSource, Catalogues: o.Catalogues})
 	return in, r, nil

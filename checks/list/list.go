@@ -8,6 +8,9 @@ import (
 	"github.com/craudit/craudit/checks/declare"
 	"github.com/craudit/craudit/checks/manifestcheck"
 	"github.com/craudit/craudit/checks/productcheck"
+	"github.com/craudit/craudit/checks/provcheck"
+	"github.com/craudit/craudit/checks/sbomcheck"
+	"github.com/craudit/craudit/checks/verifiercheck"
 )
 
 // All returns every check, sorted by ID.
@@ -17,6 +20,9 @@ func All() []checks.Check {
 		manifestcheck.Checks(),
 		productcheck.Checks(),
 		declare.Checks(),
+		verifiercheck.Checks(),
+		sbomcheck.Checks(),
+		provcheck.Checks(),
 	} {
 		all = append(all, area...)
 	}

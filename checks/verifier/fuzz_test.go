@@ -6,29 +6,40 @@ import (
 	"github.com/craudit/craudit/checks/verifier"
 )
 
-// FuzzParseTranscript feeds arbitrary bytes to the transcript reader (a
-// transcript comes from a bundle or a dossier, so from anyone): no panic, and
-// what it accepts encodes and reads back.
-func FuzzParseTranscript(f *testing.F) {
-	f.Add([]byte(`{"schema":"` + verifier.TranscriptSchema + `","verdict":"verified","steps":[],"requests":[]}`))
-	f.Add([]byte(`{"schema":"` + verifier.TranscriptSchema + `","steps":[{"id":"x","verdict":"fail"}],"versions":{"root":-1},"targets":[{}],"failure":{"step":"x"}}`))
-	f.Add([]byte(`{"schema":"other"}`))
-	f.Add([]byte(`[`))
+// FuzzParseTranscripts: a transcript comes from a bundle or dossier that may
+// be hostile; parsing never panics, and what parses encodes again.
+func FuzzParseTranscripts(f *testing.F) {
+	t := &verifier.Transcript{Schema: verifier.TranscriptSchema, Profile: verifier.ProfileTUF, Verdict: verifier.Verified,
+		Steps: []verifier.Step{{ID: "root/trusted", Control: verifier.ControlSignature, Verdict: verifier.Pass}}}
+	f.Add(t.JSON())
+	f.Add(verifier.NewSet(t, t).JSON())
+	f.Add([]byte(`{"schema":"` + verifier.SetSchema + `","runs":[null]}`))
+	f.Add([]byte(`{"schema":1}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		tr, err := verifier.ParseTranscript(b)
+		runs, err := verifier.ParseTranscripts(b)
 		if err != nil {
 			return
 		}
-		again, err := verifier.ParseTranscript(tr.JSON())
-		if err != nil {
-			t.Fatalf("an accepted transcript does not read back: %v", err)
+		for _, r := range runs {
+			if r == nil {
+				t.Fatal("nil run accepted")
+			}
+			_ = r.JSON()
+			_ = r.Text()
+			_ = r.StepsFor(verifier.ControlSignature)
 		}
-		if again.OK() != tr.OK() {
-			t.Fatal("verdict changed on a round trip")
-		}
-		_ = tr.Text()
-		for _, c := range []verifier.Control{verifier.ControlTransport, verifier.ControlSignature, verifier.ControlFreshness, verifier.ControlRollback} {
-			_ = tr.StepsFor(c)
+	})
+}
+
+// FuzzDetectProfile: the trust file decides the profile; nothing panics.
+func FuzzDetectProfile(f *testing.F) {
+	f.Add([]byte(`{"signed":{"_type":"root"}}`))
+	f.Add([]byte("-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n"))
+	f.Add([]byte(""))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		p, err := verifier.DetectProfile(b)
+		if err == nil && p != verifier.ProfileTUF && p != verifier.ProfileManifest {
+			t.Fatalf("profile %q", p)
 		}
 	})
 }

@@ -62,7 +62,7 @@ an interrupted run leaves nothing at --out.`,
 	f.StringVar(&o.SBOM, "sbom", "", "an SBOM to import instead of generating one (CycloneDX or SPDX JSON)")
 	f.StringArrayVar(&o.VEX, "vex", nil, "an OpenVEX document (repeatable)")
 	f.StringArrayVar(&o.Provenance, "provenance", nil, "build provenance: DSSE, .intoto.jsonl or Sigstore bundle (repeatable)")
-	f.StringVar(&o.TrustedRoot, "trusted-root", "", "Sigstore trusted_root.json to verify imported Sigstore bundles offline")
+	f.StringVar(&o.TrustedRoot, "trusted-root", "", "Sigstore trusted_root.json: imported Sigstore bundles must verify against it offline; kept in the bundle for the checks")
 	f.StringVar(&o.OSVDB, "osv-db", "", "offline OSV database directory (osv-scalibr/<Ecosystem>/all.zip)")
 	f.StringVar(&o.Transcript, "transcript", "", "a verifier transcript made earlier (craudit verify --format json)")
 	f.StringVar(&o.AttackResults, "attack-results", "", "attack results made earlier (craudit attack --format json)")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/craudit/craudit/checks"
 	"github.com/craudit/craudit/checks/judge"
 	"github.com/craudit/craudit/checks/list"
+	"github.com/craudit/craudit/checks/verifiercheck"
 	"github.com/craudit/craudit/evidence/bundle"
 	"github.com/craudit/craudit/evidence/keys"
 	"github.com/craudit/craudit/evidence/product"
@@ -20,6 +22,7 @@ import (
 // judgeFlags are shared by check, report and dossier.
 type judgeFlags struct {
 	trust, policy, refTime, attackResults string
+	repo, repoTrust, ca                   string
 }
 
 func (j *judgeFlags) register(c *cobra.Command) {
@@ -27,6 +30,28 @@ func (j *judgeFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&j.policy, "policy", "", "policy.yaml: required checks, severity threshold, waivers")
 	c.Flags().StringVar(&j.refTime, "reference-time", "", "judge validity at this RFC 3339 time (default: now)")
 	c.Flags().StringVar(&j.attackResults, "attack-results", "", "attack results (craudit attack --format json) to judge with the bundle")
+	c.Flags().StringVar(&j.repo, "repo", "", "verify this live update repository now and judge its transcript (live evidence)")
+	c.Flags().StringVar(&j.repoTrust, "repo-trust", "", "the repository's trust file: a TUF root.json or a root public key (default: --trust)")
+	c.Flags().StringVar(&j.ca, "ca", "", "the CA the repository's TLS certificate must chain to (default: system roots)")
+}
+
+// gather returns the live-evidence step for --repo, or nil.
+func (j *judgeFlags) gather(source string) func(ctx context.Context, in *checks.Input) error {
+	if j.repo == "" {
+		return nil
+	}
+	trust := j.repoTrust
+	if trust == "" {
+		trust = j.trust
+	}
+	return func(ctx context.Context, in *checks.Input) error {
+		_, err := verifiercheck.Gather(ctx, in, verifiercheck.GatherOptions{RepoURL: j.repo, TrustFile: trust, CAFile: j.ca,
+			TimeSource: source, Tool: "craudit " + version})
+		if err != nil {
+			return fmt.Errorf("--repo %s: %w", j.repo, err)
+		}
+		return nil
+	}
 }
 
 // judged is a judgement and what it was made from.
@@ -62,7 +87,8 @@ func (j *judgeFlags) judge(cmd *cobra.Command, dir string) (*judged, error) {
 		live[bundle.AttackFile] = b
 	}
 	in, rep, err := judge.Judge(cmd.Context(), judge.Options{BundleDir: dir, Root: root, At: at, TimeSource: source,
-		Policy: pol, Live: live, Checks: list.All(), Tool: checks.Tool{Name: "craudit", Version: version}, Catalogues: catalogueRefs()})
+		Policy: pol, Live: live, Checks: list.All(), Tool: checks.Tool{Name: "craudit", Version: version}, Catalogues: catalogueRefs(),
+		Gather: j.gather(source)})
 	if err != nil {
 		return nil, err
 	}

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"encoding/json"
+
 	"bytes"
 	"fmt"
+	"github.com/craudit/craudit/evidence/repo"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -67,11 +70,29 @@ func TestDemoLayout(t *testing.T) {
 			t.Errorf("%s mode %v, want 0600", k, st.Mode().Perm())
 		}
 	}
-	// The demo release passes its own gate honestly.
-	code, out, stderr := craudit(t, "check", filepath.Join(d, "bundle"), "--trust", filepath.Join(d, "keys/root.pub"),
-		"--reference-time", "2026-11-24T00:00:00Z")
+	// The demo release passes its own gate honestly, judged against its live
+	// repository; without live evidence the verifier checks are missing.
+	trust, ref := filepath.Join(d, "keys/root.pub"), "2026-11-24T00:00:00Z"
+	code, out, _ := craudit(t, "check", filepath.Join(d, "bundle"), "--trust", trust, "--reference-time", ref)
+	if code != 1 || !strings.Contains(out, "MISS verifier/signature") {
+		t.Errorf("check without live evidence: exit %d, want 1 with the verifier checks missing\n%s", code, out)
+	}
+	srv, err := repo.Serve(filepath.Join(d, "repository"), "127.0.0.1:0", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	code, out, stderr := craudit(t, "check", filepath.Join(d, "bundle"), "--trust", trust, "--reference-time", ref,
+		"--repo", srv.URL, "--ca", srv.CAPath)
 	if code != 0 {
-		t.Errorf("check of the demo bundle: exit %d\n%s\n%s", code, out, stderr)
+		t.Errorf("check --repo of the demo bundle: exit %d\n%s\n%s", code, out, stderr)
+	}
+	var res struct {
+		Outcome string `json:"outcome"`
+	}
+	b, _ := os.ReadFile(filepath.Join(d, "dossier/results.json"))
+	if err := json.Unmarshal(b, &res); err != nil || res.Outcome != "passed" {
+		t.Errorf("demo dossier outcome %q (%v), want passed", res.Outcome, err)
 	}
 }
 

@@ -83,6 +83,9 @@ Exit codes: 0 passed, 1 noncompliant or verification failure, 2 could not run.`,
 		newTUFClientCmd(),
 		newMappingsCmd(),
 		newInitCmd(),
+		newManifestClientCmd(),
+		newSBOMCmd(),
+		newProvenanceCmd(),
 	} {
 		root.AddCommand(c)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -65,4 +66,9 @@ func TestKeysGenerateAndCertifyWithOpenSSL(t *testing.T) {
 	if code, _, _ := craudit(t, "keys", "generate", "--out", dir, "--name", "root"); code != 2 {
 		t.Errorf("overwrote an existing key without --force: exit %d", code)
 	}
+}
+
+// runCode runs a command line in-process and returns only its exit code.
+func runCode(args []string) int {
+	return run(context.Background(), args, io.Discard, io.Discard)
 }

@@ -10,7 +10,10 @@ import (
 	"github.com/craudit/craudit/evidence/pack"
 	"github.com/craudit/craudit/evidence/product"
 	"github.com/craudit/craudit/evidence/provenance"
+	"github.com/craudit/craudit/evidence/sbom"
 	"github.com/craudit/craudit/evidence/sbom/generate"
+	"github.com/craudit/craudit/evidence/vuln"
+	"github.com/craudit/craudit/evidence/vuln/osvscan"
 )
 
 // producers wires the heavy evidence producers (syft, osv-scanner,
@@ -18,9 +21,21 @@ import (
 func producers() pack.Producers {
 	return pack.Producers{
 		SBOM:                    makeSBOM,
+		ImportSBOM:              importSBOM,
+		Scan:                    osvscan.Scan,
+		NotScanned:              func(reason string) ([]byte, error) { return vuln.NotScanned(reason).Marshal() },
 		Provenance:              stepProvenance,
 		CheckImportedProvenance: checkImportedProvenance,
 	}
+}
+
+// importSBOM converts a manufacturer's CycloneDX or SPDX JSON SBOM.
+func importSBOM(data []byte, name string) ([]byte, error) {
+	doc, err := sbom.Decode(data)
+	if err != nil {
+		return nil, err
+	}
+	return sbom.ToCycloneDX(doc, data)
 }
 
 // stepProvenance signs the in-toto statement of the bundling step itself.
@@ -39,22 +54,14 @@ func stepProvenance(arts []pack.Artefact, materials []bundle.Item, signer *keys.
 // checkImportedProvenance refuses a provenance file that does not parse, and
 // one whose Sigstore signatures fail against --trusted-root when given.
 func checkImportedProvenance(data []byte, name, trustedRoot string) error {
-	atts, err := provenance.Parse(data)
-	if err != nil {
-		return err
-	}
 	if trustedRoot == "" {
-		return nil
+		return provenance.CheckImport(data, nil)
 	}
 	tr, err := provenance.LoadTrustedRoot(trustedRoot)
 	if err != nil {
 		return fmt.Errorf("--trusted-root %s: %w", trustedRoot, err)
 	}
-	res := provenance.VerifyAttestations(atts, provenance.VerifyOptions{TrustedRoot: tr})
-	if p := res.Prop(provenance.PropSignature); p.State != provenance.Verified {
-		return fmt.Errorf("signature not verified against %s: %s", trustedRoot, p.Detail)
-	}
-	return nil
+	return provenance.CheckImport(data, tr)
 }
 
 func makeSBOM(ctx context.Context, arts []pack.Artefact, p *product.Product, r *product.Release, created time.Time) ([]byte, error) {
@@ -79,7 +86,16 @@ func makeSBOMWith(ctx context.Context, prep *generate.Prepared, arts []pack.Arte
 		ToolName: "craudit", ToolVersion: version,
 		Creator:     generate.Creator{Name: p.Manufacturer.Name, Email: p.Manufacturer.Email, URL: p.Manufacturer.Website},
 		Timestamp:   created,
-		ProductName: p.Product.Name, ProductVersion: r.Version,
-		Prepared: prep,
+		ProductName: p.Product.Name, ProductVersion: r.Version, ProductPURL: releasePURL(p, r), ProductID: p.Product.ID,
+		VendorLicence: p.Product.Licence,
+		Prepared:      prep,
 	})
+}
+
+// releasePURL is product.yaml's purl at the release's version, or empty.
+func releasePURL(p *product.Product, r *product.Release) string {
+	if p.Product.PURL == "" {
+		return ""
+	}
+	return p.Product.PURL + "@" + r.Version
 }

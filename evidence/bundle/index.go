@@ -178,3 +178,11 @@ func PathOnly(path, role string) bool {
 	}
 	return strings.HasSuffix(path, ".sig") || strings.HasPrefix(path, "live/")
 }
+
+// The Sigstore trusted root given to `bundle --trusted-root` is kept in the
+// bundle so imported Sigstore bundles can be verified again offline; the
+// bundle's signature vouches for it.
+const (
+	SigstoreRoot     = "keys/sigstore-trusted-root.json"
+	RoleSigstoreRoot = "sigstore-trusted-root"
+)

@@ -190,6 +190,14 @@ func Bundle(ctx context.Context, o Options) (*bundle.Index, error) {
 	if err := addCopies(w, o.Provenance, bundle.ProvenanceDir, bundle.RoleProvenance, checkProv); err != nil {
 		return nil, err
 	}
+	// The trusted root (validated with the imports above) is kept so the
+	// checks can verify Sigstore bundles again, offline; the bundle's
+	// signature vouches for it.
+	if o.TrustedRoot != "" && len(o.Provenance) > 0 {
+		if _, err := w.AddFile(bundle.SigstoreRoot, bundle.RoleSigstoreRoot, "application/json", o.TrustedRoot); err != nil {
+			return nil, inputErr(o.TrustedRoot, err)
+		}
+	}
 	for _, f := range []struct{ src, dst, role string }{
 		{o.Transcript, bundle.TranscriptFile, bundle.RoleTranscript},
 		{o.AttackResults, bundle.AttackFile, bundle.RoleAttackResults},

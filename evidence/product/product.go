@@ -59,6 +59,12 @@ type Product struct {
 		IntendedPurpose    string   `yaml:"intended_purpose" json:"intended_purpose"`
 		EssentialFunctions []string `yaml:"essential_functions" json:"essential_functions,omitempty"`
 		HardwareIDs        []string `yaml:"hardware_ids" json:"hardware_ids,omitempty"`
+		// PURL names the firmware without a version (pkg:generic/vendor/fw);
+		// a release is PURL@version, the product VEX statements name.
+		PURL string `yaml:"purl" json:"purl,omitempty"`
+		// Licence is the SPDX expression the manufacturer distributes its own
+		// files under; the SBOM states it for the vendor's components.
+		Licence string `yaml:"licence" json:"licence,omitempty"`
 	} `yaml:"product" json:"product"`
 	SupportPeriod SupportPeriod `yaml:"support_period" json:"support_period"`
 	// Vulnerability handling and user information (Annex I Part II, Annex II).

@@ -21,7 +21,7 @@ import (
 
 // liveTrustedRoot extracts the production Sigstore trusted_root.json, a TUF
 // target of the packed sigstore root-signing repository.
-func liveTrustedRoot(t *testing.T) *root.TrustedRoot {
+func liveTrustedRoot(t testing.TB) *root.TrustedRoot {
 	t.Helper()
 	f, err := os.Open(shared.Testdata(t, "tuf", "sigstore-root-signing-live.tar.gz"))
 	if err != nil {
@@ -92,6 +92,7 @@ func TestRealProvenance(t *testing.T) {
 		source    string
 		stmt      string
 		pred      string
+		detail    string // expected in the signature's detail
 		want      map[string]State
 	}{
 		{name: "delegator sigstore v0.2 SLSA v1", file: "slsa-verifier/gha_delegator-v2.1.0/binary-linux-amd64-workflow_dispatch.build.slsa",
@@ -120,7 +121,8 @@ func TestRealProvenance(t *testing.T) {
 			want: map[string]State{PropSignature: Unverified, PropSubject: Verified}},
 		{name: "multi-subject bare DSSE with cert", file: "slsa-verifier/multi-subject/binary-linux-amd64-multi-subject-first.intoto.jsonl",
 			artefactF: "slsa-verifier/multi-subject/binary-linux-amd64-multi-subject-first", root: "live", stmt: StatementV01, pred: PredicateSLSAV02,
-			want: map[string]State{PropSignature: Unverified, PropPredicate: Verified, PropSubject: Verified}},
+			detail: "matches the certificate in the envelope",
+			want:   map[string]State{PropSignature: Unverified, PropPredicate: Verified, PropSubject: Verified}},
 		{name: "conformance DSSE v0.3", file: "sigstore-conformance/happy-path-intoto-in-dsse-v3/bundle.sigstore.json",
 			artefactF: "sigstore-conformance/a.txt", root: "live", stmt: StatementV1, pred: PredicateSLSAV1,
 			want: map[string]State{PropSignature: Verified, PropPredicate: Verified, PropSubject: Verified}},
@@ -178,6 +180,9 @@ func TestRealProvenance(t *testing.T) {
 					t.Errorf("%s = %s (%s), want %s", name, got.State, got.Detail, want)
 				}
 			}
+			if tc.detail != "" && !strings.Contains(res.Prop(PropSignature).Detail, tc.detail) {
+				t.Errorf("signature detail %q lacks %q", res.Prop(PropSignature).Detail, tc.detail)
+			}
 			if tc.stmt != "" {
 				a := res.Attestations[0]
 				if a.StatementType != tc.stmt || a.PredicateType != tc.pred {
@@ -192,5 +197,31 @@ func TestRealProvenance(t *testing.T) {
 				t.Errorf("Verified() = %v, want %v: %+v", res.Verified(), allOK, res.Properties)
 			}
 		})
+	}
+}
+
+func TestCheckImport(t *testing.T) {
+	dir := shared.Testdata(t, "provenance")
+	live := liveTrustedRoot(t)
+	custom, err := LoadTrustedRoot(filepath.Join(dir, "sigstore-conformance/intoto-with-custom-trust-root/trusted_root.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen := read(t, filepath.Join(dir, "slsa-verifier/gha_generic-v2.1.0/binary-linux-amd64-workflow_dispatch.intoto.jsonl"))
+	if err := CheckImport(gen, live); err != nil {
+		t.Errorf("real provenance refused with the right root: %v", err)
+	}
+	if err := CheckImport(gen, custom); err == nil {
+		t.Error("real provenance accepted with an unrelated root")
+	}
+	if err := CheckImport(gen, nil); err != nil {
+		t.Errorf("without a root only syntax is checked: %v", err)
+	}
+	// Bare DSSE envelopes are left to the checks.
+	if err := CheckImport(read(t, filepath.Join(dir, "slsa-verifier/multi-subject/binary-linux-amd64-multi-subject-first.intoto.jsonl")), live); err != nil {
+		t.Errorf("bare DSSE refused: %v", err)
+	}
+	if err := CheckImport([]byte("{"), nil); err == nil {
+		t.Error("junk accepted")
 	}
 }

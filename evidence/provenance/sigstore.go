@@ -61,8 +61,7 @@ func verifySigstore(a *Attestation, o VerifyOptions) (Property, string) {
 			}
 			return Property{PropSignature, Unverified, fmt.Sprintf("signed by a Sigstore certificate (%s), but no trusted root was supplied (--trusted-root)", certIdentity(cert))}, ""
 		}
-		v, err := verify.NewVerifier(o.TrustedRoot, verify.WithSignedCertificateTimestamps(1),
-			verify.WithTransparencyLog(1), verify.WithObserverTimestamps(1))
+		v, err := verify.NewVerifier(o.TrustedRoot, certVerifierOptions(o.TrustedRoot)...)
 		if err != nil {
 			return Property{PropSignature, Failed, "cannot set up Sigstore verification: " + err.Error()}, ""
 		}
@@ -147,4 +146,22 @@ func timestamps(res *verify.VerificationResult) string {
 		ts = append(ts, t.Type+" "+t.Timestamp.UTC().Format("2006-01-02T15:04:05Z"))
 	}
 	return "; signing time from " + strings.Join(ts, ", ")
+}
+
+// certVerifierOptions takes its requirements from the trusted root, never from
+// the bundle (a bundle stripped of its log entry must not lower the bar): a
+// root with transparency logs requires a log entry, one with certificate
+// transparency logs an SCT; the signing time always comes from a log or a
+// timestamp authority. The public-good root has both kinds of log; GitHub's
+// root for private repositories has neither and relies on its timestamp
+// authority.
+func certVerifierOptions(tr root.TrustedMaterial) []verify.VerifierOption {
+	opts := []verify.VerifierOption{verify.WithObserverTimestamps(1)}
+	if len(tr.RekorLogs()) > 0 {
+		opts = append(opts, verify.WithTransparencyLog(1))
+	}
+	if len(tr.CTLogs()) > 0 {
+		opts = append(opts, verify.WithSignedCertificateTimestamps(1))
+	}
+	return opts
 }

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	ita1 "github.com/in-toto/attestation/go/v1"
 	slsapb "github.com/in-toto/attestation/go/predicates/provenance/v1"
+	ita1 "github.com/in-toto/attestation/go/v1"
 	"github.com/secure-systems-lab/go-securesystemslib/dsse"
 	"google.golang.org/protobuf/encoding/protojson"
 

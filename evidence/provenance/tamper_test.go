@@ -131,3 +131,29 @@ func TestRealStatementsParse(t *testing.T) {
 		t.Errorf("an unsigned statement must not verify: %+v", res.Properties)
 	}
 }
+
+// TestRealStrippedLogEntryRejected: removing the transparency-log entry from
+// a public-good bundle that also carries a timestamp does not lower the bar.
+func TestRealStrippedLogEntryRejected(t *testing.T) {
+	dir := shared.Testdata(t, "provenance")
+	live := liveTrustedRoot(t)
+	doc := bytes.TrimSpace(read(t, filepath.Join(dir, "slsa-verifier/bcr/MODULE.bazel.intoto.jsonl")))
+	var m map[string]any
+	if err := json.Unmarshal(doc, &m); err != nil {
+		t.Fatal(err)
+	}
+	vm := m["verificationMaterial"].(map[string]any)
+	if _, ok := vm["timestampVerificationData"]; !ok {
+		t.Fatal("test bundle carries no timestamp")
+	}
+	delete(vm, "tlogEntries")
+	stripped, _ := json.Marshal(m)
+	res, err := Verify(stripped, VerifyOptions{TrustedRoot: live})
+	if err != nil {
+		t.Logf("refused as malformed: %v", err)
+		return
+	}
+	if res.Prop(PropSignature).State != Failed {
+		t.Errorf("stripped bundle: %+v", res.Prop(PropSignature))
+	}
+}

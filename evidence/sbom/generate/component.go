@@ -21,7 +21,41 @@ const (
 	PropStructured = "bsi:component:structured"
 	// PropNote explains, in words, a field that is absent and why.
 	PropNote = "craudit:note"
+	// PropOS names the operating system syft identified in an artefact.
+	PropOS = "craudit:operating-system"
 )
+
+// aggregateLicence is the licence of an artefact that bundles parts: all of
+// the parts' licences together (AND). It is known only when every part's is.
+func aggregateLicence(parts []cdx.Component, vendor string) (string, bool) {
+	var ids []string
+	if vendor != "" {
+		ids = append(ids, vendor)
+	}
+	for _, c := range parts {
+		if c.Licenses == nil || len(*c.Licenses) == 0 {
+			return "", false
+		}
+		for _, l := range *c.Licenses {
+			switch {
+			case l.Expression != "" && !strings.Contains(l.Expression, " "):
+				ids = append(ids, l.Expression)
+			case l.Expression != "":
+				ids = append(ids, "("+l.Expression+")")
+			case l.License != nil && l.License.ID != "":
+				ids = append(ids, l.License.ID)
+			default:
+				return "", false
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return "", false
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	return strings.Join(ids, " AND "), true
+}
 
 // kind is what BSI asks to know about a file.
 type kind struct{ executable, archive, structured bool }
@@ -181,5 +215,3 @@ func authors(p pkg.Package) *[]cdx.OrganizationalContact {
 	}
 	return &[]cdx.OrganizationalContact{{Name: who}}
 }
-
-var _ = slices.Sort[[]string]

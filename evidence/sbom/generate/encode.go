@@ -36,7 +36,7 @@ func (b *builder) encode() ([]byte, error) {
 		}
 	}
 	if b.o.ProductName != "" {
-		pc := &cdx.Component{BOMRef: ProductRef, Type: cdx.ComponentTypeFirmware, Name: b.o.ProductName, Version: b.o.ProductVersion}
+		pc := &cdx.Component{BOMRef: ProductRef, Type: cdx.ComponentTypeFirmware, Name: b.o.ProductName, Version: b.o.ProductVersion, PackageURL: b.o.ProductPURL}
 		if oe := b.creatorEntity(); oe != nil {
 			pc.Manufacturer = oe
 		}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path"
 	"slices"
@@ -53,6 +54,11 @@ type Options struct {
 	Timestamp time.Time
 	// ProductName and ProductVersion describe the release the SBOM is for.
 	ProductName, ProductVersion string
+	// ProductPURL identifies the release as VEX statements name it; when
+	// empty and ProductID is set it is ProductPURL(ProductID, ProductVersion).
+	ProductPURL string
+	// ProductID is product.yaml's product id.
+	ProductID string
 	// VendorLicence is the SPDX expression under which the manufacturer
 	// distributes its own files (e.g. "LicenseRef-Proprietary"); empty when
 	// unknown, which the BSI check then reports.
@@ -70,6 +76,9 @@ func Generate(ctx context.Context, in []Input, o Options) ([]byte, error) {
 	}
 	if o.Timestamp.IsZero() {
 		return nil, errors.New("sbom: no timestamp given")
+	}
+	if o.ProductPURL == "" && o.ProductID != "" {
+		o.ProductPURL = ProductPURL(o.ProductID, o.ProductVersion)
 	}
 	p := o.Prepared
 	if p == nil {
@@ -102,10 +111,11 @@ type builder struct {
 	// be complete (package-manager data) or cannot be known (opaque files).
 	complete, unknown []string
 	seed              []string
+	osNames           map[string]string // artefact ref -> "alpine 3.19.1"
 }
 
 func newBuilder(o Options) *builder {
-	return &builder{o: o, deps: map[string][]string{}}
+	return &builder{o: o, deps: map[string][]string{}, osNames: map[string]string{}}
 }
 
 func (b *builder) addArtefact(ctx context.Context, a Input) error {
@@ -152,6 +162,16 @@ func (b *builder) addArtefact(ctx context.Context, a Input) error {
 	if err != nil {
 		return err
 	}
+	if n := b.osNames[ref]; n != "" {
+		props = append(props, cdx.Property{Name: PropOS, Value: n})
+	}
+	top.Licenses = nil
+	if expr, ok := aggregateLicence(comps, b.o.VendorLicence); ok {
+		top.Licenses = &cdx.Licenses{{Expression: expr}}
+	} else {
+		props = append(props, cdx.Property{Name: PropNote, Value: "licence: not every part of the artefact has a known licence, so its distribution licence cannot be stated"})
+	}
+	top.Properties = &props
 	b.comps = append(b.comps, top)
 	b.comps = append(b.comps, comps...)
 	b.deps[ref] = deps
@@ -217,7 +237,7 @@ func catalogue(ctx context.Context, p string, dir bool) (*sbom.SBOM, []treeFile,
 	}
 	src, err := syft.GetSource(ctx, srcPath, syft.DefaultGetSourceConfig().WithSources(srcKind).WithDigestAlgorithms())
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("syft cannot read it: %s", oneLine(err))
 	}
 	defer src.Close()
 	// Files are listed below from the resolver; syft's own file cataloguing
@@ -400,16 +420,9 @@ func (b *builder) describe(artRef string, s *sbom.SBOM, files []treeFile, artNam
 	// Files no package owns: the vendor's own, and anything unmanaged.
 	// Every executable, archive or structured one is a component (BSI).
 	if d := s.Artifacts.LinuxDistribution; d != nil && d.ID != "" {
-		ref := artRef + "#os:" + d.ID + "@" + d.VersionID
-		c := cdx.Component{BOMRef: ref, Type: cdx.ComponentTypeOS, Name: d.ID, Version: d.VersionID, Description: d.PrettyName}
-		if d.HomeURL != "" {
-			c.Supplier = &cdx.OrganizationalEntity{Name: d.Name, URL: &[]string{d.HomeURL}}
-			c.ExternalReferences = &[]cdx.ExternalReference{{Type: cdx.ERTypeWebsite, URL: d.HomeURL}}
-		}
-		c.Properties = &[]cdx.Property{{Name: PropNote, Value: "operating system identified from /etc/os-release; its packages are listed as separate components"}}
-		comps = append(comps, c)
-		direct = append(direct, ref)
-		b.unknown = append(b.unknown, ref)
+		// Recorded on the artefact rather than as a component: the operating
+		// system is not one deployable file; its packages are listed one by one.
+		b.osNames[artRef] = strings.TrimSpace(d.ID + " " + d.VersionID)
 	}
 	for _, f := range loose {
 		if !f.kind.executable && !f.kind.archive && !f.kind.structured {
@@ -481,4 +494,27 @@ func (b *builder) fileComponent(f treeFile, ref string) cdx.Component {
 	props = append(props, notes...)
 	c.Properties = &props
 	return c
+}
+
+// ProductPURL is the package URL craudit gives a release of a product:
+// pkg:generic/<product id>@<version>. VEX statements about the release name
+// it as their product.
+func ProductPURL(productID, version string) string {
+	p := "pkg:generic/" + url.PathEscape(productID)
+	if version != "" {
+		p += "@" + url.PathEscape(version)
+	}
+	return p
+}
+
+// oneLine folds syft's multi-line errors (one line per source provider)
+// into the single line the command line prints.
+func oneLine(err error) string {
+	var parts []string
+	for _, l := range strings.Split(err.Error(), "\n") {
+		if l = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(l), "- ")); l != "" {
+			parts = append(parts, l)
+		}
+	}
+	return strings.Join(parts, "; ")
 }

@@ -1,0 +1,424 @@
+package sbomcheck
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/craudit/craudit/checks"
+	"github.com/craudit/craudit/evidence/bundle"
+	"github.com/craudit/craudit/evidence/sbom"
+	"github.com/craudit/craudit/evidence/vex"
+	"github.com/craudit/craudit/evidence/vuln"
+)
+
+// Checks returns the SBOM, vulnerability and VEX checks, as a plain list.
+func Checks() []checks.Check {
+	return []checks.Check{
+		checks.Func{I: infoPresent, F: runPresent},
+		checks.Func{I: infoCovers, F: runCovers},
+		checks.Func{I: infoBSI, F: runBSI},
+		checks.Func{I: infoScan, F: runScan},
+		checks.Func{I: infoFresh, F: runFresh},
+		checks.Func{I: infoKnown, F: runKnown},
+		checks.Func{I: infoUnmatched, F: runUnmatched},
+	}
+}
+
+var infoPresent = checks.Info{
+	ID: "sbom/present", Version: 1, Title: "The release has a machine-readable SBOM", Step: 1,
+	MapsTo: []string{"cra/annex-i/part-ii/1", "cra/annex-vii/2/b", "enisa/rec/provenance-and-traceability"},
+	Basis:  checks.BasisCRA,
+	Description: "The bundle must carry sbom.cdx.json, a CycloneDX SBOM of the release that craudit can read. " +
+		"CRA Annex I Part II (1) asks for a machine-readable SBOM covering at least the top-level dependencies.",
+	Remediation: "Make the bundle with `craudit bundle` (it generates the SBOM with syft) or pass the SBOM you have with --sbom.",
+}
+
+var infoCovers = checks.Info{
+	ID: "sbom/covers-artefacts", Version: 1, Title: "Every release artefact is a component of the SBOM", Step: 1,
+	MapsTo: []string{"cra/annex-i/part-ii/1", "bsi-tr-03183-2/component-hash-sha512"},
+	Basis:  checks.BasisCRA,
+	Description: "Each artefact listed in bundle.json must appear in sbom.cdx.json as a component with the " +
+		"artefact's SHA-512 (or SHA-256), so the SBOM demonstrably describes the bytes being shipped.",
+	Remediation: "Regenerate the SBOM from the artefacts being released, or import one that lists them with their hashes.",
+}
+
+var infoBSI = checks.Info{
+	ID: "sbom/bsi-fields", Version: 1, Title: "The SBOM has the fields BSI TR-03183-2 v2.1.0 requires", Step: 1,
+	MapsTo: bsiIDs(),
+	Basis:  checks.BasisPractice,
+	Description: "Runs `craudit sbom check --standard bsi-tr-03183-2` on sbom.cdx.json: SBOM creator, UTC timestamp, and per " +
+		"component creator, name, version, filename, dependencies with completeness, licence, SHA-512 and the " +
+		"executable/archive/structured properties. Fields the generator could not know are reported, not invented.",
+	Remediation: "Fill the reported gaps at their source (package metadata, product.yaml licence and creator), then rebuild the bundle.",
+}
+
+var infoScan = checks.Info{
+	ID: "vuln/scan-present", Version: 1, Title: "The release's SBOM was scanned for known vulnerabilities", Step: 1,
+	MapsTo: []string{"cra/annex-i/part-ii/1", "cra/annex-i/part-i/2/a", "enisa/rec/dependency-check"},
+	Basis:  checks.BasisCRA,
+	Description: "vulns.json must record a scan of exactly this sbom.cdx.json against an OSV database, with the " +
+		"database's provenance. A bundle made without a scan says so, and this check fails on it.",
+	Remediation: "Rebuild the bundle with --osv-db DIR (an OSV database laid out as osv-scalibr/<Ecosystem>/all.zip).",
+}
+
+var infoFresh = checks.Info{
+	ID: "vuln/db-fresh", Version: 1, Title: "The vulnerability database was recent when the release was scanned", Step: 1,
+	MapsTo: []string{"cra/annex-i/part-ii/1", "enisa/rec/dependency-check"},
+	Basis:  checks.BasisPractice,
+	Description: "The newest record of the OSV database used for the scan must be younger than the policy's " +
+		"max_osv_db_age at the reference time; an old database hides recently published vulnerabilities.",
+	Remediation: "Refresh the OSV database and rebuild the bundle, or set max_osv_db_age in policy.yaml.",
+}
+
+var infoKnown = checks.Info{
+	ID: "vuln/known-exploitable", Version: 1, Title: "No known vulnerability at or above the policy threshold is left open", Step: 2,
+	MapsTo: []string{"cra/annex-i/part-i/2/a", "cra/annex-i/part-ii/2", "enisa/rec/dependency-check"},
+	Basis:  checks.BasisCRA,
+	Description: "Every finding of the scan is listed with its VEX status. A finding fails when its severity reaches " +
+		"the policy's fail_on (unknown severity counts as high) unless a VEX statement marks it not_affected with a " +
+		"justification, or fixed. Suppressed findings stay visible with the statement that suppressed them.",
+	Remediation: "Update the affected components, or publish a VEX statement (not_affected with a justification) " +
+		"explaining why the release is not affected, and bundle it with --vex.",
+}
+
+var infoUnmatched = checks.Info{
+	ID: "vex/unmatched-statements", Version: 1, Title: "Every VEX statement applies to something in the release", Step: 2,
+	MapsTo: []string{"cra/annex-i/part-ii/2", "enisa/rec/advisory-linkage"},
+	Basis:  checks.BasisPractice,
+	Description: "Each statement of the bundled VEX documents must name the release or one of its SBOM components by " +
+		"package URL, and be valid (not_affected needs a justification). A statement that matches nothing would " +
+		"otherwise be ignored silently, leaving a vulnerability the author meant to address.",
+	Remediation: "Correct the statement's product and subcomponent package URLs (version, qualifiers) or remove the statement.",
+}
+
+func bsiIDs() []string {
+	reqs, _ := sbom.Requirements(sbom.StandardBSI)
+	out := []string{"cra/annex-i/part-ii/1"}
+	for _, r := range reqs {
+		out = append(out, r.ID)
+	}
+	return out
+}
+
+func refs(in *checks.Input, paths ...string) []checks.EvidenceRef { return in.Refs(paths...) }
+
+// loadSBOM reads and decodes sbom.cdx.json; the outcome is set when it
+// cannot be used.
+func loadSBOM(in *checks.Input) (*sbom.Document, []byte, *checks.Outcome) {
+	if !in.Has(bundle.SBOMFile) {
+		o := checks.Outcome{Status: checks.Missing, Message: "the bundle has no " + bundle.SBOMFile}
+		return nil, nil, &o
+	}
+	b, err := in.Read(bundle.SBOMFile)
+	if err != nil {
+		o := checks.Errorf(err.Error())
+		return nil, nil, &o
+	}
+	doc, err := sbom.Decode(b)
+	if err != nil {
+		o := checks.Outcome{Status: checks.Fail, Message: bundle.SBOMFile + ": " + err.Error(), Evidence: refs(in, bundle.SBOMFile)}
+		return nil, nil, &o
+	}
+	return doc, b, nil
+}
+
+func runPresent(_ context.Context, in *checks.Input) checks.Outcome {
+	doc, _, o := loadSBOM(in)
+	if o != nil {
+		return *o
+	}
+	ev := refs(in, bundle.SBOMFile)
+	if doc.Format != "CycloneDX" {
+		return checks.Outcome{Status: checks.Fail, Message: "sbom.cdx.json is " + doc.Format + ", not CycloneDX", Evidence: ev}
+	}
+	if len(doc.Components) == 0 {
+		return checks.Outcome{Status: checks.Fail, Message: "the SBOM lists no components", Evidence: ev}
+	}
+	msg := fmt.Sprintf("CycloneDX %s SBOM with %d components", doc.SpecVersion, len(doc.Components))
+	if in.Bundle != nil && in.Bundle.Index != nil {
+		if imp := in.Bundle.Index.ByRole(bundle.RoleSBOMImported); len(imp) > 0 {
+			msg += fmt.Sprintf(", converted from %d imported SBOM(s)", len(imp))
+			for _, it := range imp {
+				ev = append(ev, refs(in, it.Path)...)
+			}
+		}
+	}
+	return checks.Outcome{Status: checks.Pass, Message: msg, Evidence: ev}
+}
+
+func runCovers(_ context.Context, in *checks.Input) checks.Outcome {
+	doc, _, o := loadSBOM(in)
+	if o != nil {
+		return *o
+	}
+	if in.Bundle == nil || in.Bundle.Index == nil {
+		return checks.Errorf("bundle index unusable")
+	}
+	arts := in.Bundle.Index.ByRole(bundle.RoleArtefact)
+	if len(arts) == 0 {
+		return checks.Outcome{Status: checks.Missing, Message: "the bundle lists no artefacts"}
+	}
+	var fs []checks.Finding
+	open := 0
+	for _, it := range arts {
+		name := path.Base(it.Path)
+		st, msg := checks.Fail, "no SBOM component has this artefact's SHA-512 or SHA-256"
+		for i := range doc.Components {
+			c := &doc.Components[i]
+			if c.Hashes["SHA-512"] == it.SHA512 || c.Hashes["SHA-256"] == it.SHA256 {
+				st, msg = checks.Pass, fmt.Sprintf("component %q (%s) carries its hash", c.Name, c.Ref)
+				break
+			}
+		}
+		if st == checks.Fail {
+			open++
+		}
+		fs = append(fs, checks.Finding{ID: checks.FindingID(infoCovers.ID, name), Status: st, Subject: it.Path, Message: msg})
+	}
+	ev := refs(in, bundle.SBOMFile)
+	if open > 0 {
+		return checks.Outcome{Status: checks.Fail, Message: fmt.Sprintf("%d of %d artefacts are not in the SBOM", open, len(arts)), Evidence: ev, Findings: fs}
+	}
+	return checks.Outcome{Status: checks.Pass, Message: fmt.Sprintf("all %d artefacts are SBOM components", len(arts)), Evidence: ev, Findings: fs}
+}
+
+func runBSI(_ context.Context, in *checks.Input) checks.Outcome {
+	doc, _, o := loadSBOM(in)
+	if o != nil {
+		return *o
+	}
+	rep, err := sbom.Check(doc, sbom.StandardBSI)
+	if err != nil {
+		return checks.Errorf(err.Error())
+	}
+	var fs []checks.Finding
+	first := map[string]string{}
+	for _, r := range rep.Results {
+		if r.Status == sbom.StatusFail {
+			if _, ok := first[r.Requirement]; !ok {
+				first[r.Requirement] = r.Subject + ": " + r.Message
+			}
+		}
+	}
+	gaps := 0
+	for _, c := range rep.Summary {
+		st, msg := checks.Pass, fmt.Sprintf("%d of %d subjects meet it", c.Pass, c.Pass+c.Fail)
+		if c.Fail > 0 {
+			st = checks.Fail
+			gaps++
+			msg = fmt.Sprintf("%d of %d subjects lack it; first: %s", c.Fail, c.Pass+c.Fail, first[c.Requirement])
+		}
+		fs = append(fs, checks.Finding{ID: checks.FindingID(infoBSI.ID, c.Requirement), Status: st, Subject: c.Requirement, Message: msg})
+	}
+	ev := refs(in, bundle.SBOMFile)
+	if gaps > 0 {
+		return checks.Outcome{Status: checks.Fail, Message: fmt.Sprintf("%d of %d BSI TR-03183-2 requirements have gaps (craudit sbom check lists each)", gaps, len(rep.Summary)), Evidence: ev, Findings: fs}
+	}
+	return checks.Outcome{Status: checks.Pass, Message: fmt.Sprintf("all %d BSI TR-03183-2 v2.1.0 requirements met for %d components", len(rep.Summary), rep.Components), Evidence: ev, Findings: fs}
+}
+
+// loadScan reads vulns.json; the outcome is set when it cannot be used.
+func loadScan(in *checks.Input) (*vuln.Report, *checks.Outcome) {
+	if !in.Has(bundle.VulnsFile) {
+		o := checks.Outcome{Status: checks.Missing, Message: "the bundle has no " + bundle.VulnsFile + ": no vulnerability scan is recorded"}
+		return nil, &o
+	}
+	b, err := in.Read(bundle.VulnsFile)
+	if err != nil {
+		o := checks.Errorf(err.Error())
+		return nil, &o
+	}
+	r, err := vuln.Parse(b)
+	if err != nil {
+		o := checks.Outcome{Status: checks.Fail, Message: err.Error(), Evidence: refs(in, bundle.VulnsFile)}
+		return nil, &o
+	}
+	return r, nil
+}
+
+func runScan(_ context.Context, in *checks.Input) checks.Outcome {
+	r, o := loadScan(in)
+	if o != nil {
+		return *o
+	}
+	ev := refs(in, bundle.VulnsFile, bundle.SBOMFile)
+	if !r.Scanned {
+		return checks.Outcome{Status: checks.Fail, Message: "the bundle was made without a vulnerability scan: " + r.NotScannedReason, Evidence: ev}
+	}
+	if sb, err := in.Read(bundle.SBOMFile); err == nil {
+		sum := sha256.Sum256(sb)
+		if hex.EncodeToString(sum[:]) != r.SBOMSHA256 {
+			return checks.Outcome{Status: checks.Fail, Message: "vulns.json records a scan of another SBOM than sbom.cdx.json", Evidence: ev}
+		}
+	}
+	msg := fmt.Sprintf("%s %s scanned the SBOM against %d OSV records (%s; newest %s): %d findings",
+		r.Scanner.Name, r.Scanner.Version, r.Database.Records, ecoNames(r.Database), r.Database.Newest.Format(time.DateOnly), len(r.Findings))
+	if n := len(r.Unscanned); n > 0 {
+		msg += fmt.Sprintf("; %d components have no OSV ecosystem and were not matched", n)
+	}
+	return checks.Outcome{Status: checks.Pass, Message: msg, Evidence: ev}
+}
+
+func ecoNames(d *vuln.DBInfo) string {
+	var n []string
+	for _, e := range d.Ecosystems {
+		n = append(n, e.Name)
+	}
+	return strings.Join(n, ", ")
+}
+
+func runFresh(_ context.Context, in *checks.Input) checks.Outcome {
+	r, o := loadScan(in)
+	if o != nil {
+		return *o
+	}
+	ev := refs(in, bundle.VulnsFile)
+	if !r.Scanned {
+		return checks.Outcome{Status: checks.Missing, Message: "no scan recorded, so no database to judge", Evidence: ev}
+	}
+	max := in.Policy.MaxDBAge()
+	age := r.Database.Age(in.RefTime)
+	if max == 0 {
+		return checks.Outcome{Status: checks.NotApplicable, Evidence: ev,
+			Message: fmt.Sprintf("policy sets no max_osv_db_age; the database's newest record (%s) is %s old at the reference time", r.Database.Newest.Format(time.RFC3339), days(age))}
+	}
+	if age > max {
+		return checks.Outcome{Status: checks.Fail, Evidence: ev,
+			Message: fmt.Sprintf("the database's newest record (%s) is %s old at the reference time; the policy allows %s", r.Database.Newest.Format(time.RFC3339), days(age), days(max))}
+	}
+	return checks.Outcome{Status: checks.Pass, Evidence: ev,
+		Message: fmt.Sprintf("the database's newest record (%s) is %s old; the policy allows %s", r.Database.Newest.Format(time.RFC3339), days(age), days(max))}
+}
+
+func days(d time.Duration) string {
+	if d < 0 {
+		return "0 days (newer than the reference time)"
+	}
+	return fmt.Sprintf("%d days", int(d.Hours()/24))
+}
+
+// table builds the vulnerability table from the bundle's evidence.
+func table(in *checks.Input) (*vex.Table, *vuln.Report, []checks.EvidenceRef, *checks.Outcome) {
+	r, o := loadScan(in)
+	if o != nil {
+		return nil, nil, nil, o
+	}
+	_, sb, o := loadSBOM(in)
+	if o != nil {
+		return nil, nil, nil, o
+	}
+	ev := refs(in, bundle.VulnsFile, bundle.SBOMFile)
+	var docs []*vex.Document
+	if in.Bundle != nil && in.Bundle.Index != nil {
+		for _, it := range in.Bundle.Index.ByRole(bundle.RoleVEX) {
+			b, err := in.Read(it.Path)
+			if err != nil {
+				o := checks.Errorf(err.Error())
+				return nil, nil, nil, &o
+			}
+			d, err := vex.Parse(it.Path, b)
+			if err != nil {
+				o := checks.Outcome{Status: checks.Fail, Message: err.Error(), Evidence: append(ev, refs(in, it.Path)...)}
+				return nil, nil, nil, &o
+			}
+			docs = append(docs, d)
+			ev = append(ev, refs(in, it.Path)...)
+		}
+	}
+	t, err := vex.Apply(sb, r, docs)
+	if err != nil {
+		o := checks.Errorf(err.Error())
+		return nil, nil, nil, &o
+	}
+	return t, r, ev, nil
+}
+
+// Table returns the release's vulnerability table for reports (nil when
+// the bundle has no usable scan).
+func Table(in *checks.Input) *vex.Table {
+	t, _, _, _ := table(in)
+	return t
+}
+
+func runKnown(_ context.Context, in *checks.Input) checks.Outcome {
+	t, r, ev, o := table(in)
+	if o != nil {
+		return *o
+	}
+	if !r.Scanned {
+		return checks.Outcome{Status: checks.Missing, Evidence: ev,
+			Message: "no vulnerability scan is recorded, so known exploitable vulnerabilities cannot be ruled out"}
+	}
+	var fs []checks.Finding
+	open, suppressed := 0, 0
+	for _, row := range t.Rows {
+		subject := row.ID + "@" + nonEmpty(row.Component.PURL, row.Component.Ref)
+		f := checks.Finding{ID: checks.FindingID(infoKnown.ID, subject), Subject: subject, Severity: row.Severity}
+		desc := fmt.Sprintf("%s in %s %s (severity %s", row.ID, row.Component.Name, row.Component.Version, row.Severity)
+		if row.Severity == vuln.SeverityUnknown {
+			desc += ", counted as high"
+		}
+		desc += ")"
+		if row.FixedVersion != "" {
+			desc += ", fixed in " + row.FixedVersion
+		}
+		switch {
+		case row.Suppressed:
+			suppressed++
+			f.Status = checks.Pass
+			f.Message = fmt.Sprintf("%s; VEX %s (%s) by %s", desc, row.Status, nonEmpty(row.Justification, "no justification needed"), row.Statement)
+		case in.Policy.FailsOn(row.Severity):
+			open++
+			f.Status = checks.Fail
+			f.Message = desc + "; VEX status " + row.Status
+		default:
+			f.Status = checks.Pass
+			f.Message = desc + "; below the policy's fail_on " + in.Policy.FailOn + "; VEX status " + row.Status
+		}
+		fs = append(fs, f)
+	}
+	slices.SortFunc(fs, func(a, b checks.Finding) int { return strings.Compare(a.ID, b.ID) })
+	msg := fmt.Sprintf("%d findings: %d open at or above %s, %d suppressed by VEX", len(t.Rows), open, in.Policy.FailOn, suppressed)
+	if open > 0 {
+		return checks.Outcome{Status: checks.Fail, Message: msg, Evidence: ev, Findings: fs}
+	}
+	return checks.Outcome{Status: checks.Pass, Message: msg, Evidence: ev, Findings: fs}
+}
+
+func runUnmatched(_ context.Context, in *checks.Input) checks.Outcome {
+	if in.Bundle == nil || in.Bundle.Index == nil || len(in.Bundle.Index.ByRole(bundle.RoleVEX)) == 0 {
+		return checks.Outcome{Status: checks.NotApplicable, Message: "the bundle carries no VEX documents"}
+	}
+	t, _, ev, o := table(in)
+	if o != nil {
+		return *o
+	}
+	var fs []checks.Finding
+	for _, u := range t.Unmatched {
+		subject := fmt.Sprintf("%s#statements[%d]", u.Document, u.Statement)
+		fs = append(fs, checks.Finding{ID: checks.FindingID(infoUnmatched.ID, subject), Status: checks.Fail, Subject: subject,
+			Message: fmt.Sprintf("statement on %s names %s: %s", u.Vulnerability, strings.Join(u.Products, ", "), u.Reason)})
+	}
+	for _, iv := range t.Invalid {
+		subject := fmt.Sprintf("%s#statements[%d]", iv.Document, iv.Statement)
+		fs = append(fs, checks.Finding{ID: checks.FindingID(infoUnmatched.ID, subject), Status: checks.Fail, Subject: subject,
+			Message: fmt.Sprintf("statement on %s is not applied: %s", iv.Vulnerability, iv.Reason)})
+	}
+	if len(fs) > 0 {
+		return checks.Outcome{Status: checks.Fail, Message: fmt.Sprintf("%d unmatched and %d invalid VEX statements", len(t.Unmatched), len(t.Invalid)), Evidence: ev, Findings: fs}
+	}
+	return checks.Outcome{Status: checks.Pass, Message: "every VEX statement applies to the release", Evidence: ev}
+}
+
+func nonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

@@ -1,0 +1,171 @@
+package sbomcheck
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/craudit/craudit/checks"
+	"github.com/craudit/craudit/evidence/bundle"
+	"github.com/craudit/craudit/evidence/keys"
+	"github.com/craudit/craudit/evidence/vuln"
+	"github.com/craudit/craudit/evidence/vuln/osvscan"
+	"github.com/craudit/craudit/fixtures/osvdb"
+	"github.com/craudit/craudit/fixtures/thermostat"
+)
+
+var refTime = time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
+
+const unmatchedVEX = `{"@context":"https://openvex.dev/ns/v0.2.0","@id":"https://example.org/vex/other","author":"x","timestamp":"2024-03-04T09:00:00Z","version":1,
+"statements":[{"vulnerability":{"name":"CVE-2023-42363"},"products":[{"@id":"pkg:apk/alpine/busybox@1.36.1-r15"}],"status":"not_affected","justification":"component_not_present"}]}`
+
+// makeBundle writes a bundle of the thermostat 1.0.1 release: the image,
+// its generated SBOM, a real offline scan, and the given VEX documents.
+func makeBundle(t *testing.T, vexDocs map[string][]byte, scanned bool) *checks.Input {
+	t.Helper()
+	img, err := thermostat.Image("1.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb, err := os.ReadFile(filepath.Join("..", "..", "evidence", "sbom", "generate", "testdata", "thermostat-1.0.1.cdx.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vulns []byte
+	if scanned {
+		db := t.TempDir()
+		if err := osvdb.WriteDB(db); err != nil {
+			t.Fatal(err)
+		}
+		if vulns, err = osvscan.Scan(context.Background(), sb, db); err != nil {
+			t.Fatal(err)
+		}
+	} else if vulns, err = vuln.NotScanned("no --osv-db given").Marshal(); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "bundle")
+	w, err := bundle.Create(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	add := func(p, role string, b []byte) {
+		if _, err := w.AddBytes(p, role, "application/octet-stream", b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("artefacts/"+thermostat.ImageName("1.0.1"), bundle.RoleArtefact, img)
+	add(bundle.SBOMFile, bundle.RoleSBOM, sb)
+	add(bundle.VulnsFile, bundle.RoleVulns, vulns)
+	for name, b := range vexDocs {
+		add("vex/"+name, bundle.RoleVEX, b)
+	}
+	key, err := keys.Generate(keys.ECDSAP256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Finish(bundle.Index{Product: bundle.Subject{ID: "p", Name: "p", Manufacturer: "m"}, Release: bundle.Version{Version: "1.0.1"}, Created: refTime}, key); err != nil {
+		t.Fatal(err)
+	}
+	b, err := bundle.Open(dir, bundle.VerifyOptions{At: refTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := checks.DefaultPolicy()
+	p.MaxOSVDBAge = "90d"
+	return checks.Load(b, nil, refTime, p)
+}
+
+func run(t *testing.T, in *checks.Input) map[string]checks.Result {
+	t.Helper()
+	rep := checks.Run(context.Background(), Checks(), in, checks.RunOptions{})
+	out := map[string]checks.Result{}
+	for _, r := range rep.Results {
+		out[r.Check] = r
+	}
+	return out
+}
+
+func finding(r checks.Result, prefix string) *checks.Finding {
+	for i := range r.Findings {
+		if strings.HasPrefix(r.Findings[i].Subject, prefix) {
+			return &r.Findings[i]
+		}
+	}
+	return nil
+}
+
+// TestVEXGate: the known vulnerable busybox is found; the demo's justified
+// not_affected statement suppresses it in the gate but keeps it in the
+// report; a statement matching nothing is listed.
+func TestVEXGate(t *testing.T) {
+	demoVEX, err := thermostat.VEX("1.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("without VEX the gate fails", func(t *testing.T) {
+		res := run(t, makeBundle(t, nil, true))
+		r := res["vuln/known-exploitable"]
+		f := finding(r, "ALPINE-CVE-2023-42363@")
+		if r.Status != checks.Fail || f == nil || f.Status != checks.Fail {
+			t.Fatalf("known-exploitable = %s, finding %+v", r.Status, f)
+		}
+		if res["vex/unmatched-statements"].Status != checks.NotApplicable {
+			t.Errorf("unmatched = %s", res["vex/unmatched-statements"].Status)
+		}
+	})
+	t.Run("justified not_affected suppresses, stays visible; unmatched listed", func(t *testing.T) {
+		res := run(t, makeBundle(t, map[string][]byte{"demo.openvex.json": demoVEX, "other.openvex.json": []byte(unmatchedVEX)}, true))
+		r := res["vuln/known-exploitable"]
+		f := finding(r, "ALPINE-CVE-2023-42363@")
+		if r.Status != checks.Pass || f == nil || f.Status != checks.Pass || !strings.Contains(f.Message, "not_affected") {
+			t.Fatalf("known-exploitable = %s (%s), finding %+v", r.Status, r.Message, f)
+		}
+		u := res["vex/unmatched-statements"]
+		if u.Status != checks.Fail || len(u.Findings) != 1 || !strings.Contains(u.Findings[0].Subject, "other.openvex.json") {
+			t.Fatalf("unmatched = %s %+v", u.Status, u.Findings)
+		}
+	})
+	t.Run("everything else passes on the demo release", func(t *testing.T) {
+		res := run(t, makeBundle(t, map[string][]byte{"demo.openvex.json": demoVEX}, true))
+		for _, id := range []string{"sbom/present", "sbom/covers-artefacts", "sbom/bsi-fields", "vuln/scan-present", "vuln/db-fresh", "vuln/known-exploitable", "vex/unmatched-statements"} {
+			if res[id].Status != checks.Pass {
+				t.Errorf("%s = %s: %s", id, res[id].Status, res[id].Message)
+			}
+		}
+	})
+	t.Run("a bundle without a scan is reported", func(t *testing.T) {
+		res := run(t, makeBundle(t, nil, false))
+		if s := res["vuln/scan-present"].Status; s != checks.Fail {
+			t.Errorf("scan-present = %s", s)
+		}
+		if s := res["vuln/known-exploitable"].Status; s != checks.Missing {
+			t.Errorf("known-exploitable = %s", s)
+		}
+	})
+}
+
+func TestDBFreshness(t *testing.T) {
+	in := makeBundle(t, nil, true)
+	in.RefTime = time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC)
+	if s := run(t, in)["vuln/db-fresh"]; s.Status != checks.Fail {
+		t.Errorf("stale database: %s %s", s.Status, s.Message)
+	}
+	in.Policy.MaxOSVDBAge = ""
+	if s := run(t, in)["vuln/db-fresh"]; s.Status != checks.NotApplicable {
+		t.Errorf("no policy age: %s", s.Status)
+	}
+}
+
+func TestInfos(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range Checks() {
+		i := c.Info()
+		if seen[i.ID] || i.Step < 1 || i.Step > 7 || len(i.MapsTo) == 0 || i.Description == "" || i.Remediation == "" || i.Version < 1 {
+			t.Errorf("bad info %+v", i)
+		}
+		seen[i.ID] = true
+	}
+}

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/craudit/craudit/evidence/sbom"
+)
+
+func newSBOMCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "sbom",
+		Short: "Work with SBOMs",
+		Example: `  craudit sbom check release.cdx.json
+  craudit sbom check --standard ntia --format json vendor.spdx.json`,
+	}
+	cmd.AddCommand(newSBOMCheckCmd())
+	return cmd
+}
+
+func newSBOMCheckCmd() *cobra.Command {
+	var standard, format string
+	cmd := &cobra.Command{
+		Use:   "check FILE",
+		Short: "Judge an SBOM against BSI TR-03183-2 v2.1.0 or the NTIA minimum elements",
+		Long: `Reads a CycloneDX (JSON, 1.2 and later) or SPDX (JSON, 2.2 and later) SBOM and
+judges every requirement of the standard on the document and on each component.
+Each result names the requirement's catalogue ID (bsi-tr-03183-2/<field>,
+ntia/<element>). Text output gives counts per requirement, then the gaps; JSON
+output (schema ` + sbom.CheckSchema + `) lists every result.
+
+Exit codes: 0 conformant, 1 gaps found, 2 the file is unreadable or not an SBOM.`,
+		Example: `  craudit sbom check bundle/sbom.cdx.json
+  craudit sbom check --standard ntia vendor.spdx.json
+  craudit sbom check --format json sbom.cdx.json > sbom-check.json`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "text" && format != "json" {
+				return couldNotRun(fmt.Errorf("--format %q: want text or json", format))
+			}
+			if _, err := sbom.Requirements(standard); err != nil {
+				return couldNotRun(fmt.Errorf("--standard: %w", err))
+			}
+			doc, _, err := sbom.ReadFile(args[0])
+			if err != nil {
+				if errors.Is(err, sbom.ErrUnreadable) {
+					return couldNotRun(err)
+				}
+				return couldNotRun(err)
+			}
+			rep, err := sbom.Check(doc, standard)
+			if err != nil {
+				return couldNotRun(err)
+			}
+			rep.File = filepath.Base(args[0])
+			out := cmd.OutOrStdout()
+			if format == "json" {
+				b, err := rep.JSON()
+				if err != nil {
+					return couldNotRun(err)
+				}
+				if _, err := out.Write(b); err != nil {
+					return couldNotRun(err)
+				}
+			} else if err := rep.WriteText(out); err != nil {
+				return couldNotRun(err)
+			}
+			if !rep.Conformant {
+				return exitCode(1)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&standard, "standard", sbom.StandardBSI, "bsi-tr-03183-2 or ntia")
+	cmd.Flags().StringVar(&format, "format", "text", "text or json")
+	return cmd
+}

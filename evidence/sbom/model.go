@@ -1,0 +1,76 @@
+package sbom
+
+// Document is an SBOM in a format-neutral shape: what the requirement
+// checks and the converters need, nothing more.
+type Document struct {
+	// Format is "CycloneDX" or "SPDX"; SpecVersion as written ("1.6", "2.3").
+	Format      string
+	SpecVersion string
+	Serial      string
+	// Timestamp is the creation time as written (checked, not trusted).
+	Timestamp string
+	// Creators are who made the SBOM (authors, manufacturer, SPDX
+	// Organization/Person creators); Tools are the tools named.
+	Creators []Party
+	Tools    []string
+	// URI is the SBOM's own location or namespace when given.
+	URI string
+	// HasVulnerabilities is set when the SBOM carries vulnerability data.
+	HasVulnerabilities bool
+	// Subject is the thing the SBOM describes (metadata.component, or the
+	// SPDX packages the document describes), when given.
+	Subject *Component
+	// Components lists every component, nested ones after their parent.
+	Components []Component
+	// Deps maps a ref to the refs it depends on; a ref present with an
+	// empty list declares "no dependencies".
+	Deps map[string][]string
+	// Completeness maps a ref to the stated completeness of its dependency
+	// list (CycloneDX composition aggregate, e.g. "complete", "unknown").
+	Completeness map[string]string
+}
+
+// Party is a person, organisation or tool credited in an SBOM.
+type Party struct {
+	Name  string `json:"name,omitempty"`
+	Email string `json:"email,omitempty"`
+	URL   string `json:"url,omitempty"`
+}
+
+// Contactable reports whether the party has an e-mail or URL (BSI asks for one).
+func (p Party) Contactable() bool { return p.Email != "" || p.URL != "" }
+
+// Component is one component of any depth.
+type Component struct {
+	Ref     string
+	Type    string
+	Name    string
+	Version string
+	PURL    string
+	CPE     string
+	// Filename is the BSI filename property, or an SPDX packageFileName / file name.
+	Filename string
+	// Hashes maps a normalised algorithm name ("SHA-512") to hex values.
+	Hashes map[string]string
+	// Licences are SPDX IDs or expressions; LicenceNames are free-text names.
+	Licences     []string
+	LicenceNames []string
+	// Creators are authors, manufacturer or originator with contact data;
+	// Supplier is the supplier's name (NTIA).
+	Creators []Party
+	Supplier string
+	// Properties holds name/value pairs (BSI executable, archive, structured ...).
+	Properties map[string][]string
+	// Parent is the enclosing component's ref ("" at top level);
+	// Children are indexes into Document.Components.
+	Parent   string
+	Children []int
+}
+
+// Prop returns the first value of a property.
+func (c *Component) Prop(name string) string {
+	if v := c.Properties[name]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}

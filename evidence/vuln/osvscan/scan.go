@@ -1,0 +1,246 @@
+package osvscan
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/osv-scanner/v2/pkg/models"
+	"github.com/google/osv-scanner/v2/pkg/osvscanner"
+	"github.com/ossf/osv-schema/bindings/go/osvschema"
+
+	"github.com/craudit/craudit/evidence/sbom"
+	"github.com/craudit/craudit/evidence/vuln"
+)
+
+// ScannerVersion is the osv-scanner release go.mod pins.
+const ScannerVersion = "v2.5.1"
+
+// logOnce sends osv-scanner's slog output away from the user's terminal.
+var logOnce sync.Once
+
+// Scan matches the components of a CycloneDX SBOM against the local OSV
+// database in dbDir (osv-scalibr/<Ecosystem>/all.zip) with osv-scanner,
+// offline, and returns vulns.json. Every ecosystem the SBOM needs must be
+// in the database: a missing one is an error, because osv-scanner itself
+// would silently report nothing.
+func Scan(ctx context.Context, sbomCDX []byte, dbDir string) ([]byte, error) {
+	r, err := ScanReport(ctx, sbomCDX, dbDir)
+	if err != nil {
+		return nil, err
+	}
+	return r.Marshal()
+}
+
+// ScanReport is Scan returning the report before encoding.
+func ScanReport(ctx context.Context, sbomCDX []byte, dbDir string) (*vuln.Report, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	db, err := vuln.ReadDB(dbDir)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := sbom.Decode(sbomCDX)
+	if err != nil {
+		return nil, fmt.Errorf("scan: %w", err)
+	}
+	if doc.Format != "CycloneDX" {
+		return nil, errors.New("scan: the SBOM must be CycloneDX (import converts SPDX)")
+	}
+	sum := sha256.Sum256(sbomCDX)
+	rep := &vuln.Report{Schema: vuln.Schema, Scanned: true, Scanner: vuln.Tool{Name: "osv-scanner", Version: ScannerVersion},
+		Database: db, SBOMSHA256: hex.EncodeToString(sum[:])}
+
+	comps := components(doc)
+	var missing []string
+	for _, c := range comps {
+		switch {
+		case c.Ecosystem == "":
+			rep.Unscanned = append(rep.Unscanned, c.Component)
+		case !db.Has(c.Ecosystem) && !slices.Contains(missing, c.Ecosystem):
+			missing = append(missing, c.Ecosystem)
+		}
+	}
+	if len(missing) > 0 {
+		slices.Sort(missing)
+		return nil, fmt.Errorf("scan: the OSV database in %s has no records for %s (want %s), so the scan would miss them",
+			dbDir, strings.Join(missing, ", "), vuln.Layout)
+	}
+	if len(comps) == len(rep.Unscanned) {
+		rep.Findings = []vuln.Finding{}
+		return rep, nil
+	}
+
+	res, err := runScanner(ctx, sbomCDX, dbDir)
+	if err != nil {
+		return nil, err
+	}
+	rep.Findings = fromResults(res, comps)
+	extra, err := matchMixedCaseGo(dbDir, comps, rep.Findings)
+	if err != nil {
+		return nil, err
+	}
+	rep.Findings = append(rep.Findings, extra...)
+	return rep, nil
+}
+
+// scanComponent is an SBOM component with its OSV coordinates.
+type scanComponent struct {
+	vuln.Component
+	name string // the package name OSV uses (Go module path, apk name, ...)
+}
+
+func components(doc *sbom.Document) []scanComponent {
+	var out []scanComponent
+	for _, c := range doc.Components {
+		if c.PURL == "" {
+			continue
+		}
+		eco := vuln.EcosystemOf(c.PURL)
+		out = append(out, scanComponent{
+			Component: vuln.Component{Ref: c.Ref, Name: c.Name, Version: c.Version, PURL: c.PURL, Ecosystem: eco},
+			name:      osvName(c.PURL, c.Name),
+		})
+	}
+	return out
+}
+
+// osvName returns the package name OSV records use for a purl: the full
+// path for Go modules and Maven group:artifact, otherwise the name.
+func osvName(purl, fallback string) string {
+	p, err := sbom.ParsePURL(purl)
+	if err != nil {
+		return fallback
+	}
+	switch p.Type {
+	case "golang":
+		if p.Namespace != "" {
+			return p.Namespace + "/" + p.Name
+		}
+	case "maven":
+		return p.Namespace + ":" + p.Name
+	case "npm", "composer", "swift":
+		if p.Namespace != "" {
+			return p.Namespace + "/" + p.Name
+		}
+	}
+	return p.Name
+}
+
+func runScanner(ctx context.Context, sbomCDX []byte, dbDir string) (models.VulnerabilityResults, error) {
+	logOnce.Do(func() { osvscanner.SetLogger(slog.NewTextHandler(io.Discard, nil)) })
+	tmp, err := os.MkdirTemp("", "craudit-scan-")
+	if err != nil {
+		return models.VulnerabilityResults{}, err
+	}
+	defer os.RemoveAll(tmp)
+	// osv-scanner accepts an SBOM as a "lockfile" by its name.
+	p := filepath.Join(tmp, "bundle.cdx.json")
+	if err := os.WriteFile(p, sbomCDX, 0o600); err != nil {
+		return models.VulnerabilityResults{}, err
+	}
+	abs, err := filepath.Abs(dbDir)
+	if err != nil {
+		return models.VulnerabilityResults{}, err
+	}
+	res, err := osvscanner.DoScan(osvscanner.ScannerActions{
+		LockfilePaths:         []string{p},
+		CompareOffline:        true,
+		LocalDBPath:           abs,
+		PluginNetworkDisabled: true,
+		ShowAllVulns:          true,
+	})
+	if err != nil && !errors.Is(err, osvscanner.ErrVulnerabilitiesFound) && !errors.Is(err, osvscanner.ErrNoPackagesFound) {
+		return res, fmt.Errorf("osv-scanner: %w", err)
+	}
+	return res, ctx.Err()
+}
+
+func fromResults(res models.VulnerabilityResults, comps []scanComponent) []vuln.Finding {
+	var out []vuln.Finding
+	seen := map[string]bool{}
+	for _, src := range res.Results {
+		for _, pv := range src.Packages {
+			scores := map[string]string{}
+			for _, g := range pv.Groups {
+				for _, id := range g.IDs {
+					scores[id] = g.MaxSeverity
+				}
+			}
+			for _, c := range match(comps, pv.Package) {
+				for _, v := range pv.Vulnerabilities {
+					key := v.GetId() + "\x00" + c.Ref
+					if seen[key] {
+						continue
+					}
+					seen[key] = true
+					f := finding(v, c, c.name, pv.Package.Ecosystem)
+					f.Score = scores[v.GetId()]
+					f.Severity = vuln.SeverityFromScore(f.Score)
+					f.MatchedBy = "osv-scanner " + ScannerVersion
+					out = append(out, f)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// match finds the SBOM components osv-scanner's package stands for.
+func match(comps []scanComponent, p models.PackageInfo) []scanComponent {
+	var out []scanComponent
+	eco, _, _ := strings.Cut(p.Ecosystem, ":")
+	for _, c := range comps {
+		// osv-scanner sometimes reports only the last part of a namespaced
+		// name (composer "psr7" for guzzlehttp/psr7, Maven artifact IDs).
+		last := c.name[strings.LastIndexAny(c.name, "/:")+1:]
+		if c.Ecosystem == eco && c.Version == p.Version &&
+			(strings.EqualFold(c.name, p.Name) || strings.EqualFold(c.Name, p.Name) || strings.EqualFold(last, p.Name) ||
+				(p.OSPackageName != "" && strings.EqualFold(c.Name, p.OSPackageName))) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func finding(v *osvschema.Vulnerability, c scanComponent, pkgName, eco string) vuln.Finding {
+	f := vuln.Finding{ID: v.GetId(), Summary: v.GetSummary(), Component: c.Component}
+	aliases := append(slices.Clone(v.GetAliases()), v.GetUpstream()...)
+	slices.Sort(aliases)
+	f.Aliases = slices.Compact(aliases)
+	if f.Aliases == nil {
+		f.Aliases = []string{}
+	}
+	if t := v.GetPublished(); t != nil {
+		f.Published = t.AsTime().UTC().Format(time.RFC3339)
+	}
+	if t := v.GetModified(); t != nil {
+		f.Modified = t.AsTime().UTC().Format(time.RFC3339)
+	}
+	base, _, _ := strings.Cut(eco, ":")
+	for _, a := range v.GetAffected() {
+		ab, _, _ := strings.Cut(a.GetPackage().GetEcosystem(), ":")
+		if ab != base || !strings.EqualFold(a.GetPackage().GetName(), pkgName) {
+			continue
+		}
+		for _, r := range a.GetRanges() {
+			for _, e := range r.GetEvents() {
+				if e.GetFixed() != "" && f.FixedVersion == "" {
+					f.FixedVersion = e.GetFixed()
+				}
+			}
+		}
+	}
+	return f
+}

@@ -1,0 +1,141 @@
+package osvscan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/craudit/craudit/evidence/vuln"
+	"github.com/craudit/craudit/fixtures/osvdb"
+	"github.com/craudit/craudit/fixtures/thermostat"
+)
+
+func fixtureDB(t testing.TB) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := osvdb.WriteDB(dir); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func cdx(purls ...string) []byte {
+	var cs []string
+	for i, p := range purls {
+		name := p[strings.LastIndex(p[:strings.IndexByte(p, '@')], "/")+1 : strings.IndexByte(p, '@')]
+		ver := p[strings.IndexByte(p, '@')+1:]
+		if q := strings.IndexByte(ver, '?'); q >= 0 {
+			ver = ver[:q]
+		}
+		cs = append(cs, fmt.Sprintf(`{"bom-ref":"c%d","type":"library","name":%q,"version":%q,"purl":%q}`, i, name, ver, p))
+	}
+	return []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":[` + strings.Join(cs, ",") + `]}`)
+}
+
+func ids(r *vuln.Report) map[string]vuln.Finding {
+	out := map[string]vuln.Finding{}
+	for _, f := range r.Findings {
+		out[f.ID+"@"+f.Component.Version] = f
+	}
+	return out
+}
+
+func TestScanThermostat(t *testing.T) {
+	db := fixtureDB(t)
+	tests := []struct {
+		version string
+		want    []string
+		notWant []string
+	}{
+		{"1.0.0", []string{"ALPINE-CVE-2023-42363", "ALPINE-CVE-2023-42366"}, []string{"ALPINE-CVE-2024-2511"}},
+		{"1.0.1", []string{"ALPINE-CVE-2023-42363"}, []string{"ALPINE-CVE-2023-42366", "ALPINE-CVE-2024-2511"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.version, func(t *testing.T) {
+			bb := thermostat.BusyboxVersion[tt.version]
+			sb := cdx(thermostat.BusyboxPURL(tt.version), "pkg:apk/alpine/musl@1.2.4_git20230717-r4?arch=x86_64&distro=alpine-3.19.1")
+			r, err := ScanReport(context.Background(), sb, db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ids(r)
+			for _, id := range tt.want {
+				f, ok := got[id+"@"+bb]
+				if !ok {
+					t.Errorf("%s not found; got %v", id, got)
+					continue
+				}
+				if f.Severity != vuln.SeverityUnknown || f.FixedVersion == "" || f.Component.PURL != thermostat.BusyboxPURL(tt.version) {
+					t.Errorf("%s: %+v", id, f)
+				}
+				if !strings.HasPrefix(f.MatchedBy, "osv-scanner") {
+					t.Errorf("%s matched by %s", id, f.MatchedBy)
+				}
+			}
+			for _, id := range tt.notWant {
+				if _, ok := got[id+"@"+bb]; ok {
+					t.Errorf("%s wrongly matched", id)
+				}
+			}
+			if r.Database == nil || r.Database.Records != 4 || r.Database.Newest.IsZero() || r.Database.Source != osvdb.Source {
+				t.Errorf("database provenance %+v", r.Database)
+			}
+		})
+	}
+}
+
+func TestScanGeneratedSBOM(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "sbom", "generate", "testdata", "thermostat-1.0.1.cdx.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := ScanReport(context.Background(), b, fixtureDB(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Findings) != 1 || r.Findings[0].ID != "ALPINE-CVE-2023-42363" {
+		t.Fatalf("findings %+v", r.Findings)
+	}
+}
+
+// TestScanMixedCaseGo: osv-scanner v2.5.1 misses Go modules with upper-case
+// letters; craudit's own matcher must find them.
+func TestScanMixedCaseGo(t *testing.T) {
+	sb := cdx("pkg:golang/github.com/Azure/azure-sdk-for-go/sdk/azidentity@v1.5.2", "pkg:golang/github.com/Azure/azure-sdk-for-go/sdk/azidentity@v1.6.0")
+	r, err := ScanReport(context.Background(), sb, fixtureDB(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ids(r)
+	f, ok := got["GO-2024-2918@v1.5.2"]
+	if !ok {
+		t.Fatalf("GO-2024-2918 not found for v1.5.2: %v", got)
+	}
+	t.Logf("matched by %s", f.MatchedBy)
+	if f.FixedVersion != "1.6.0" || !strings.Contains(strings.Join(f.Aliases, ","), "CVE-2024-35255") {
+		t.Errorf("finding %+v", f)
+	}
+	if _, ok := got["GO-2024-2918@v1.6.0"]; ok {
+		t.Error("fixed version v1.6.0 reported as affected")
+	}
+}
+
+func TestScanMissingDatabase(t *testing.T) {
+	sb := cdx(thermostat.BusyboxPURL("1.0.1"))
+	_, err := ScanReport(context.Background(), sb, t.TempDir())
+	if !errors.Is(err, vuln.ErrNoDatabase) {
+		t.Fatalf("empty folder: err = %v, want ErrNoDatabase", err)
+	}
+	// A database without the SBOM's ecosystem is an error too.
+	dir := fixtureDB(t)
+	if err := os.RemoveAll(filepath.Join(dir, "osv-scalibr", "Alpine")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ScanReport(context.Background(), sb, dir); err == nil || !strings.Contains(err.Error(), "Alpine") {
+		t.Fatalf("missing Alpine: err = %v", err)
+	}
+}
