@@ -62,7 +62,7 @@ func checkArchive(ctx context.Context, p string) error {
 	err = ex.Extract(ctx, f, func(_ context.Context, fi archives.FileInfo) error {
 		n := strings.TrimPrefix(filepath.ToSlash(fi.NameInArchive), "./")
 		if n != "" && n != "." && !filepath.IsLocal(filepath.FromSlash(n)) {
-			bad = fmt.Errorf("archive member %q leaves the archive's root", fi.NameInArchive)
+			bad = fmt.Errorf("archive member %q: path traversal out of the archive's root", fi.NameInArchive)
 			return errStop
 		}
 		if fi.Mode().Type() == 0 || fi.Mode().Type() == fs.ModeIrregular {
