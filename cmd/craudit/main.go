@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"syscall"
 
 	"github.com/spf13/cobra"
 )
@@ -15,8 +16,9 @@ import (
 var version = "0.1.0-dev"
 
 func main() {
-	// An interrupt cancels the context: staged outputs are removed, nothing partial stays.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// An interrupt or a termination request (CI cancelling a job) cancels the
+	// context: staged outputs are removed, nothing partial stays.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)

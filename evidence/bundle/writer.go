@@ -2,7 +2,9 @@ package bundle
 
 import (
 	"bytes"
+	"context"
 	"fmt"
+	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -69,11 +71,18 @@ func (w *Writer) AddBytes(p, role, mediaType string, data []byte) (Item, error) 
 
 // AddFile copies the regular file src as item p, hashing it in the same read.
 func (w *Writer) AddFile(p, role, mediaType, src string) (Item, error) {
-	in, err := openRegular(src)
+	return w.AddFileContext(context.Background(), p, role, mediaType, src)
+}
+
+// AddFileContext is AddFile that stops early when ctx is cancelled (an
+// interrupt during the copy of a large artefact).
+func (w *Writer) AddFileContext(ctx context.Context, p, role, mediaType, src string) (Item, error) {
+	f, err := openRegular(src)
 	if err != nil {
 		return Item{}, err
 	}
-	defer in.Close()
+	defer f.Close()
+	in := ctxReader{ctx, f}
 	full, err := w.target(p)
 	if err != nil {
 		return Item{}, err
@@ -167,4 +176,17 @@ func openRegular(p string) (*os.File, error) {
 		return nil, fmt.Errorf("%s: not a regular file", p)
 	}
 	return os.Open(p)
+}
+
+// ctxReader fails reads once its context is cancelled.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }

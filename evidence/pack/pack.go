@@ -132,9 +132,15 @@ func Bundle(ctx context.Context, o Options) (*bundle.Index, error) {
 	// Artefacts first: one read each, copying and hashing together.
 	var arts []Artefact
 	for _, src := range o.Artefacts {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("interrupted: %w", err)
+		}
 		name := filepath.Base(src)
-		it, err := w.AddFile(bundle.ArtefactDir+name, bundle.RoleArtefact, mediaType(name), src)
+		it, err := w.AddFileContext(ctx, bundle.ArtefactDir+name, bundle.RoleArtefact, mediaType(name), src)
 		if err != nil {
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("interrupted: %w", ctx.Err())
+			}
 			return nil, inputErr(src, err)
 		}
 		arts = append(arts, Artefact{Name: name, Path: filepath.Join(w.StagePath(), filepath.FromSlash(it.Path)), Item: it})
@@ -218,6 +224,11 @@ func Bundle(ctx context.Context, o Options) (*bundle.Index, error) {
 		Product: bundle.Subject{ID: prod.Product.ID, Name: prod.Product.Name, Model: prod.Product.Model, Manufacturer: prod.Manufacturer.Name},
 		Release: bundle.Version{Version: rel.Version, UpdateType: rel.UpdateType},
 		Created: created, Tool: o.Tool,
+	}
+	// An interrupt during the work above discards it: the previous bundle
+	// (with --force) stays as it was.
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("interrupted: %w", err)
 	}
 	idx, err := w.Finish(x, o.SigningKey)
 	if err != nil {

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// runAsMain makes the test binary act as craudit itself when a test starts
+// it as a subprocess, so interrupt tests need no separate build.
+const runAsMain = "CRAUDIT_TEST_RUN_AS_MAIN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(runAsMain) == "1" {
+		os.Args = append([]string{"craudit"}, os.Args[1:]...)
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// startCraudit starts the test binary as craudit with args.
+func startCraudit(t *testing.T, args ...string) (*exec.Cmd, *bytes.Buffer) {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, args...)
+	cmd.Env = append(os.Environ(), runAsMain+"=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, &stderr
+}
+
+// waitForStaging waits until a staging folder of out holds an artefact
+// being written, i.e. the command is mid-write.
+func waitForStaging(t *testing.T, out string) bool {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		matches, _ := filepath.Glob(filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".tmp-*", "artefacts", "*"))
+		for _, m := range matches {
+			if st, err := os.Stat(m); err == nil && st.Size() > 0 {
+				return true
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return false
+}
+
+// TestInterruptedBundleKeepsPreviousOutput kills `bundle --force` while it
+// writes a large artefact over an existing bundle: the previous bundle must
+// stay intact and verifiable, and nothing half-written may appear at --out.
+func TestInterruptedBundleKeepsPreviousOutput(t *testing.T) {
+	in := newReleaseInputs(t)
+	out := filepath.Join(t.TempDir(), "bundle")
+	if code, _, stderr := craudit(t, in.bundleArgs(out, nil)...); code != 0 {
+		t.Fatalf("first bundle: exit %d: %s", code, stderr)
+	}
+	before, err := os.ReadFile(filepath.Join(out, "bundle.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A large artefact (sparse on disk) keeps the copy busy long enough.
+	big := filepath.Join(t.TempDir(), "firmware.bin")
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(1 << 30); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+
+	for _, sig := range []syscall.Signal{syscall.SIGKILL, syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			cmd, stderr := startCraudit(t, in.bundleArgs(out, map[string]string{"--artefact": big}, "--force")...)
+			if !waitForStaging(t, out) {
+				cmd.Process.Kill()
+				cmd.Wait()
+				t.Fatalf("bundle never started writing: %s", stderr)
+			}
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			err := cmd.Wait()
+			code := cmd.ProcessState.ExitCode()
+			if sig != syscall.SIGKILL {
+				// Handled: the command stops with exit 2 and one line, and
+				// removes its staging folder.
+				if code != 2 {
+					t.Errorf("exit %d (%v) after %v, want 2; stderr: %s", code, err, sig, stderr)
+				}
+				wantOneLine(t, sig.String(), stderr.String())
+				if left, _ := filepath.Glob(filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".*")); len(left) > 0 {
+					t.Errorf("staging left after %v: %v", sig, left)
+				}
+			}
+			after, err := os.ReadFile(filepath.Join(out, "bundle.json"))
+			if err != nil || !bytes.Equal(before, after) {
+				t.Fatalf("the previous bundle changed after %v: %v", sig, err)
+			}
+			if code, _, stderr := craudit(t, "bundle", "verify", out, "--trust", in.root); code != 0 {
+				t.Fatalf("the previous bundle no longer verifies after %v: %s", sig, stderr)
+			}
+			// Whatever a SIGKILL left is a hidden staging folder, never
+			// the output; remove it as a user would.
+			left, _ := filepath.Glob(filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".*"))
+			for _, l := range left {
+				if !strings.HasPrefix(filepath.Base(l), "."+filepath.Base(out)+".tmp-") {
+					t.Errorf("unexpected leftover %s", l)
+				}
+				os.RemoveAll(l)
+			}
+		})
+	}
+}
