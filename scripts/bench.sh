@@ -131,7 +131,7 @@ if want scan; then
     measure noscan "$craudit" bundle "${bundle_args[@]}" --artefact "$image" --sbom "$work/scan.cdx.json" --out "$work/out-noscan"
     measure scan "$craudit" bundle "${bundle_args[@]}" --artefact "$image" --sbom "$work/scan.cdx.json" --osv-db "$in/osv-db" --out "$work/out-scan"
     # osv-scanner exits 1 when it finds vulnerabilities: that is its success here.
-    measure osv sh -c "'$osv' scan source --offline-vulnerabilities --local-db-path '$in/osv-db' -L '$work/scan.cdx.json' --format json >/dev/null; test \$? -le 1"
+    measure osv sh -c "OSV_SCANNER_LOCAL_DB_CACHE_DIRECTORY='$in/osv-db' '$osv' scan source --offline --offline-vulnerabilities -L '$work/scan.cdx.json' --format json >/dev/null; test \$? -le 1"
     clean
     clean() { :; }
     T[scanonly]=$(awk -v a="${T[scan]}" -v b="${T[noscan]}" 'BEGIN { printf "%.2f", a - b }')
