@@ -94,15 +94,14 @@ if want bundle; then
     clean() { rm -rf "$work/out-bundle" "$work/out-cp"; sync; }
     measure cp sh -c "cp '$work/firmware.bin' '$work/out-cp' && sync"
     measure naive sh -c "cp '$work/firmware.bin' '$work/out-cp' && sha256sum '$work/firmware.bin' && sha512sum '$work/firmware.bin' && sync"
-    # The floor for anything that writes the copy and both digests: the three
-    # running side by side, each reading on its own.
-    measure floor sh -c "cp '$work/firmware.bin' '$work/out-cp' & sha256sum '$work/firmware.bin' & sha512sum '$work/firmware.bin'; wait; sync"
+    # The three tools side by side, each reading the artefact on its own.
+    measure parallel sh -c "cp '$work/firmware.bin' '$work/out-cp' & sha256sum '$work/firmware.bin' & sha512sum '$work/firmware.bin'; wait; sync"
     measure bundle "$craudit" bundle "${bundle_args[@]}" --artefact "$work/firmware.bin" --out "$work/out-bundle"
     clean
     clean() { :; }
     rm -f "$work/firmware.bin"
     row "bundle, ${size_mib} MiB opaque artefact (no --sbom)" "${T[bundle]}" "cp + sync" "${T[cp]}" "$(ratio bundle cp)" "<= 1.15"
-    row "bundle, ${size_mib} MiB opaque artefact (no --sbom)" "${T[bundle]}" "cp & sha256sum & sha512sum; sync (in parallel)" "${T[floor]}" "$(ratio bundle floor)" "(floor)"
+    row "bundle, ${size_mib} MiB opaque artefact (no --sbom)" "${T[bundle]}" "cp & sha256sum & sha512sum; sync (in parallel)" "${T[parallel]}" "$(ratio bundle parallel)" "(informative)"
     row "bundle, ${size_mib} MiB opaque artefact (no --sbom)" "${T[bundle]}" "cp; sha256sum; sha512sum; sync" "${T[naive]}" "$(ratio bundle naive)" "(informative)"
   fi
 fi
@@ -157,12 +156,21 @@ if want report; then
   else
     trust=$work/keys/vendor.pub # no certificate: the signer is the trust anchor
     clean() { rm -f "$work/r.json" "$work/r.html" "$work/r.pdf"; }
-    measure report sh -c "'$craudit' check '$work/big-bundle' --trust '$trust' --format json --out '$work/r.json'; test \$? -le 1 &&
-      '$craudit' report '$work/big-bundle' --trust '$trust' --format html --out '$work/r.html'; test \$? -le 1 &&
-      '$craudit' report '$work/big-bundle' --trust '$trust' --format pdf --out '$work/r.pdf'; test \$? -le 1"
+    # check exits 1 here (the generated release is noncompliant): that is a result.
+    formats="html pdf"
+    what="check + HTML + PDF"
+    if ! "$craudit" report --help 2>&1 | grep -q pdf; then
+      formats=html
+      what="check + HTML (this build renders no PDF)"
+    fi
+    script="'$craudit' check '$work/big-bundle' --trust '$trust' --format json --out '$work/r.json'; test \$? -le 1"
+    for f in $formats; do
+      script+=" && { '$craudit' report '$work/big-bundle' --trust '$trust' --format $f --out '$work/r.$f'; test \$? -le 1; }"
+    done
+    measure report sh -c "$script"
     clean
     clean() { :; }
-    row "check + HTML + PDF, 10,000 components, 1,000 findings" "${T[report]} (${M[report]} MiB)" "goal" "3 s, 400 MB" "-" "< 3 s, < 400 MB"
+    row "$what, 10,000 components, 1,000 findings" "${T[report]} (${M[report]:-?} MiB peak)" "goal" "3 s, 400 MB" "-" "< 3 s, < 400 MB"
   fi
 fi
 

@@ -170,6 +170,7 @@ func runScanner(ctx context.Context, sbomCDX []byte, dbDir string) (models.Vulne
 func fromResults(res models.VulnerabilityResults, comps []scanComponent) []vuln.Finding {
 	var out []vuln.Finding
 	seen := map[string]bool{}
+	idx := indexComponents(comps)
 	for _, src := range res.Results {
 		for _, pv := range src.Packages {
 			scores := map[string]string{}
@@ -178,7 +179,7 @@ func fromResults(res models.VulnerabilityResults, comps []scanComponent) []vuln.
 					scores[id] = g.MaxSeverity
 				}
 			}
-			for _, c := range match(comps, pv.Package) {
+			for _, c := range idx.match(pv.Package) {
 				for _, v := range pv.Vulnerabilities {
 					key := v.GetId() + "\x00" + c.Ref
 					if seen[key] {
@@ -195,6 +196,50 @@ func fromResults(res models.VulnerabilityResults, comps []scanComponent) []vuln.
 		}
 	}
 	return out
+}
+
+// componentIndex finds components by ecosystem, version and any of the
+// names match compares, so matching a scan of N components with M vulnerable
+// packages costs N+M, not N*M (10,000 x 1,000 took half a second).
+type componentIndex struct {
+	comps []scanComponent
+	by    map[string][]int
+}
+
+func indexKey(eco, version, name string) string {
+	return eco + "\x00" + version + "\x00" + strings.ToLower(name)
+}
+
+func indexComponents(comps []scanComponent) *componentIndex {
+	x := &componentIndex{comps: comps, by: map[string][]int{}}
+	for i, c := range comps {
+		last := c.name[strings.LastIndexAny(c.name, "/:")+1:]
+		for _, n := range []string{c.name, c.Name, last} {
+			k := indexKey(c.Ecosystem, c.Version, n)
+			if l := x.by[k]; len(l) == 0 || l[len(l)-1] != i {
+				x.by[k] = append(l, i)
+			}
+		}
+	}
+	return x
+}
+
+// match is match over the candidates the index gives, in SBOM order.
+func (x *componentIndex) match(p models.PackageInfo) []scanComponent {
+	eco, _, _ := strings.Cut(p.Ecosystem, ":")
+	var cand []int
+	for _, n := range []string{p.Name, p.OSPackageName} {
+		if n != "" {
+			cand = append(cand, x.by[indexKey(eco, p.Version, n)]...)
+		}
+	}
+	slices.Sort(cand)
+	cand = slices.Compact(cand)
+	sub := make([]scanComponent, 0, len(cand))
+	for _, i := range cand {
+		sub = append(sub, x.comps[i])
+	}
+	return match(sub, p)
 }
 
 // match finds the SBOM components osv-scanner's package stands for.
