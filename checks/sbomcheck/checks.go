@@ -120,7 +120,7 @@ func loadSBOM(in *checks.Input) (*sbom.Document, []byte, *checks.Outcome) {
 		o := checks.Errorf(err.Error())
 		return nil, nil, &o
 	}
-	doc, err := sbom.Decode(b)
+	doc, err := decode(b)
 	if err != nil {
 		o := checks.Outcome{Status: checks.Fail, Message: bundle.SBOMFile + ": " + err.Error(), Evidence: refs(in, bundle.SBOMFile)}
 		return nil, nil, &o
