@@ -33,6 +33,22 @@ type Data struct {
 	EvidencePrefix string
 	// ItemPrefix is prepended to bundle item paths (a dossier's "bundle/").
 	ItemPrefix string
+
+	// The sections below are derived from the evidence by Collect; a nil or
+	// empty value means the evidence holds nothing for the section, and every
+	// renderer says so plainly instead of inventing content.
+	Steps      []StepGroup
+	SBOM       *SBOMSummary
+	Vulns      *VulnTable
+	Transcript *Transcript
+	Attacks    *AttackResults
+	Provenance []FileRef
+	Keys       []KeyRole
+	Claims     []Claim
+	Risk       []RiskRow
+	Support    *Support
+	// Notes are evidence files that exist but could not be read for a section.
+	Notes []string
 }
 
 // Collect gathers report data from a checked input.
@@ -50,6 +66,15 @@ func Collect(in *checks.Input, r *checks.Report) *Data {
 		}
 	}
 	sort.Slice(d.Live, func(i, j int) bool { return d.Live[i].Path < d.Live[j].Path })
+	d.Steps = ByStep(r)
+	d.collectSBOM(in)
+	d.collectVulns(in)
+	d.collectLive(in)
+	d.collectKeys(in)
+	d.Provenance = d.itemsWithRole(bundle.RoleProvenance)
+	d.Claims = buildClaims(d)
+	d.Risk = buildRisk(d)
+	d.Support = buildSupport(in.Product, r.ReferenceTime)
 	return d
 }
 
