@@ -30,7 +30,6 @@ func TestGolden(t *testing.T) {
 	}{{"full", dossiertest.Options{}}, {"bare", dossiertest.Options{Bare: true}}} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := dossiertest.Judge(t, tc.o).Data()
-			d.EvidencePrefix, d.ItemPrefix = "evidence/", "bundle/"
 			got := render(t, d)
 			golden := filepath.Join("testdata", tc.name+".html")
 			if *update {
@@ -52,7 +51,6 @@ func TestGolden(t *testing.T) {
 
 func TestContent(t *testing.T) {
 	d := dossiertest.Judge(t, dossiertest.Options{}).Data()
-	d.EvidencePrefix, d.ItemPrefix = "evidence/", "bundle/"
 	page := string(render(t, d))
 	for _, want := range append(sectionTitles(),
 		"Executive summary", reports.ClaimsTitle, "CVE-2023-42363", "not_affected", "vulnerable_code_not_in_execute_path",

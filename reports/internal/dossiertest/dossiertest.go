@@ -10,6 +10,7 @@ import (
 	"github.com/craudit/craudit/fixtures/minibundle"
 	"github.com/craudit/craudit/fixtures/thermostat"
 	"github.com/craudit/craudit/reports"
+	"github.com/craudit/craudit/reports/dossier"
 )
 
 // Options size the evidence.
@@ -71,8 +72,8 @@ func Judge(tb testing.TB, o Options) *Result {
 	return &Result{Bundle: mb, Input: in, Report: rep}
 }
 
-// Data collects report data as `craudit report` does.
-func (r *Result) Data() *reports.Data { return reports.Collect(r.Input, r.Report) }
+// Data collects report data as `craudit dossier` does.
+func (r *Result) Data() *reports.Data { return dossier.Data(r.Input, r.Report) }
 
 // Fixed returns checks with fixed outcomes for areas whose real checks are
 // not on this branch (SBOM, vulnerabilities, declarations, verifier).
