@@ -6,8 +6,8 @@ import (
 	"io"
 	"strings"
 
-	oscaltypes "github.com/defenseunicorns/go-oscal/src/types/oscal-1-1-3"
 	oscaluuid "github.com/defenseunicorns/go-oscal/src/pkg/uuid"
+	oscaltypes "github.com/defenseunicorns/go-oscal/src/types/oscal-1-1-3"
 
 	"github.com/craudit/craudit/checks"
 	"github.com/craudit/craudit/reports"
