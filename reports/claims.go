@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -153,4 +154,19 @@ func Worst(sts []checks.Status) checks.Status {
 		}
 	}
 	return checks.Missing
+}
+
+// ClaimsBrief counts claims by status, e.g. "4 pass, 1 fail (of 7 claims)".
+func ClaimsBrief(cs []Claim) string {
+	n := map[checks.Status]int{}
+	for _, c := range cs {
+		n[c.Status]++
+	}
+	var parts []string
+	for _, st := range append(slices.Clone(worstOrder), NotJudged) {
+		if n[st] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n[st], st))
+		}
+	}
+	return fmt.Sprintf("%s (of %d claims)", strings.Join(parts, ", "), len(cs))
 }

@@ -44,9 +44,9 @@ func Count(s checks.Summary, st checks.Status) int {
 func legend(c *Chart, y float64, items []string, colours []string) {
 	x := 0.0
 	for i, it := range items {
-		c.rect(x, y-7, 8, 8, colours[i], "")
-		c.text(x+11, y, 8, Start, ink, it)
-		x += 14 + 5.2*float64(len(it))
+		c.rect(x, y-9, 10, 10, colours[i], "")
+		c.text(x+13, y, 10, Start, ink, it)
+		x += 22 + 5.6*float64(len(it))
 	}
 }
 
@@ -57,7 +57,7 @@ func Steps(groups []reports.StepGroup) Chart {
 	for _, g := range groups {
 		byStep[g.Step] = g
 	}
-	const labelW, barW, rowH = 150.0, 420.0, 18.0
+	const labelW, barW, rowH = 150.0, 420.0, 22.0
 	c := Chart{Label: "Check status per ENISA lifecycle step", Width: labelW + barW + 40, Height: 7*rowH + 30}
 	max := 1
 	for _, g := range groups {
@@ -67,10 +67,10 @@ func Steps(groups []reports.StepGroup) Chart {
 	}
 	for step := 1; step <= 7; step++ {
 		y := float64(step-1) * rowH
-		c.text(labelW-6, y+12, 9, End, ink, fmt.Sprintf("%d. %s", step, reports.StepNames[step]))
+		c.text(labelW-6, y+15, 11, End, ink, fmt.Sprintf("%d. %s", step, reports.StepNames[step]))
 		g, ok := byStep[step]
 		if !ok || total(g.Summary) == 0 {
-			c.text(labelW, y+12, 8, Start, grey, "no checks")
+			c.text(labelW, y+15, 10, Start, grey, "no checks")
 			continue
 		}
 		x := labelW
@@ -80,16 +80,16 @@ func Steps(groups []reports.StepGroup) Chart {
 				continue
 			}
 			w := barW * float64(n) / float64(max)
-			c.rect(x, y+2, w, rowH-5, StatusColour[st], fmt.Sprintf("step %d: %d %s", step, n, st))
+			c.rect(x, y+3, w, rowH-6, StatusColour[st], fmt.Sprintf("step %d: %d %s", step, n, st))
 			x += w
 		}
-		c.text(x+4, y+12, 8, Start, ink, fmt.Sprint(total(g.Summary)))
+		c.text(x+4, y+15, 10, Start, ink, fmt.Sprint(total(g.Summary)))
 	}
 	var names, cols []string
 	for _, st := range Statuses {
 		names, cols = append(names, string(st)), append(cols, StatusColour[st])
 	}
-	legend(&c, 7*rowH+20, names, cols)
+	legend(&c, 7*rowH+22, names, cols)
 	return c
 }
 
@@ -145,11 +145,11 @@ func Vulns(rows []reports.Vuln) Chart {
 			max = n
 		}
 	}
-	const labelW, barW, rowH = 70.0, 470.0, 18.0
+	const labelW, barW, rowH = 80.0, 460.0, 22.0
 	c := Chart{Label: "Vulnerabilities by severity and VEX status", Width: labelW + barW + 60, Height: float64(len(Severities))*rowH + 30}
 	for i, sev := range Severities {
 		y := float64(i) * rowH
-		c.text(labelW-6, y+12, 9, End, ink, sev)
+		c.text(labelW-6, y+15, 11, End, ink, sev)
 		x, n := labelW, 0
 		for _, vs := range VEXStates {
 			k := counts[sev][vs]
@@ -157,17 +157,17 @@ func Vulns(rows []reports.Vuln) Chart {
 				continue
 			}
 			w := barW * float64(k) / float64(max)
-			c.rect(x, y+2, w, rowH-5, vexColour[vs], fmt.Sprintf("%s: %d %s", sev, k, VEXLabel(vs)))
+			c.rect(x, y+3, w, rowH-6, vexColour[vs], fmt.Sprintf("%s: %d %s", sev, k, VEXLabel(vs)))
 			x += w
 			n += k
 		}
-		c.text(x+4, y+12, 8, Start, ink, fmt.Sprint(n))
+		c.text(x+4, y+15, 10, Start, ink, fmt.Sprint(n))
 	}
 	var names, cols []string
 	for _, vs := range VEXStates {
 		names, cols = append(names, VEXLabel(vs)), append(cols, vexColour[vs])
 	}
-	legend(&c, float64(len(Severities))*rowH+20, names, cols)
+	legend(&c, float64(len(Severities))*rowH+22, names, cols)
 	return c
 }
 
@@ -175,9 +175,9 @@ func Vulns(rows []reports.Vuln) Chart {
 // it was placed on the market to its end of support, year ticks, and a line
 // at the reference time.
 func Support(s *reports.Support) Chart {
-	const labelW, plotW, rowH = 90.0, 480.0, 20.0
+	const labelW, plotW, rowH = 90.0, 480.0, 24.0
 	n := len(s.Batches)
-	c := Chart{Label: "Support period per batch of units placed on the market", Width: labelW + plotW + 20, Height: float64(n)*rowH + 42}
+	c := Chart{Label: "Support period per batch of units placed on the market", Width: labelW + plotW + 20, Height: float64(n)*rowH + 46}
 	if n == 0 {
 		return c
 	}
@@ -205,24 +205,24 @@ func Support(s *reports.Support) Chart {
 		x := xOf(time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC))
 		c.line(x, 0, x, bottom, light)
 		if y < to.Year() {
-			c.text(x+2, bottom+12, 8, Start, grey, fmt.Sprint(y))
+			c.text(x+2, bottom+14, 10, Start, grey, fmt.Sprint(y))
 		}
 	}
 	for i, b := range s.Batches {
 		y := float64(i) * rowH
-		c.text(labelW-6, y+13, 9, End, ink, b.ID)
+		c.text(labelW-6, y+16, 11, End, ink, b.ID)
 		colour := "#1565c0"
 		if b.Ended {
 			colour = "#9e9e9e"
 		}
-		c.rect(xOf(b.Start), y+3, xOf(b.End)-xOf(b.Start), rowH-7, colour,
+		c.rect(xOf(b.Start), y+3, xOf(b.End)-xOf(b.Start), rowH-6, colour,
 			fmt.Sprintf("%s: %s to %s", b.ID, b.Start.Format(time.DateOnly), b.End.Format(time.DateOnly)))
-		c.text(xOf(b.End)-3, y+13, 8, End, "#ffffff", "until "+reports.MonthYear(b.End))
+		c.text(xOf(b.End)-4, y+16, 10, End, "#ffffff", "until "+reports.MonthYear(b.End))
 	}
 	if !s.At.IsZero() {
 		x := xOf(s.At)
 		c.line(x, 0, x, bottom+2, "#c62828")
-		c.text(x, bottom+24, 8, Middle, "#c62828", "reference time "+s.At.UTC().Format(time.DateOnly))
+		c.text(x, bottom+28, 10, Middle, "#c62828", "reference time "+s.At.UTC().Format(time.DateOnly))
 	}
 	return c
 }

@@ -43,6 +43,7 @@ var tmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 	"annexVII":     func() []reports.Section { return reports.AnnexVII },
 	"sectionTitle": func(i int) string { return reports.AnnexVII[i].Title },
 	"claimsTitle":  func() string { return reports.ClaimsTitle },
+	"claimsBrief":  reports.ClaimsBrief,
 	"fileArg":      func(d *reports.Data, f reports.FileRef) fileArg { return fileArg{F: f, Href: d.Href(f)} },
 	"declFile":     declFile,
 	"vexlabel":     charts.VEXLabel,

@@ -133,6 +133,7 @@ func summary(m *md) {
 		rows = append(rows, row)
 	}
 	m.table(header, rows)
+	m.f("Claims of the ENISA example: %s.\n\n", reports.ClaimsBrief(d.Claims))
 	for _, n := range d.Notes {
 		m.f("- Evidence that could not be read: %s\n", n)
 	}

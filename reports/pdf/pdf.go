@@ -115,10 +115,6 @@ func summary(d *doc, data *reports.Data) {
 		d.gap("Bundle verification failed: " + p.Path + ": " + p.Reason)
 	}
 	d.chart(charts.Steps(data.Steps))
-	var claimLine []string
-	for _, c := range data.Claims {
-		claimLine = append(claimLine, string(c.Status))
-	}
 	vul := notIn
 	if v := data.Vulns; v != nil {
 		vul = fmt.Sprintf("%d matched%s", len(v.Rows), vexBrief(v.Rows))
@@ -154,7 +150,7 @@ func summary(d *doc, data *reports.Data) {
 			rel = r.Subject.Version + " (" + m.UpdateType + ")"
 		}
 	}
-	d.kv("Release", rel, "Claims (ENISA example)", strings.Join(claimLine, ", "), "Vulnerabilities", vul, "SBOM", sb,
+	d.kv("Release", rel, "Claims (ENISA example)", reports.ClaimsBrief(data.Claims), "Vulnerabilities", vul, "SBOM", sb,
 		"Support ends", sup, "Live verifier", live, "Attack scenarios", att, "Waivers", fmt.Sprint(len(r.Waivers)))
 	for _, n := range data.Notes {
 		d.gap("Evidence that could not be read: " + n)
