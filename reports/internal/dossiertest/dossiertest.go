@@ -2,6 +2,7 @@ package dossiertest
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/craudit/craudit/checks"
@@ -66,7 +67,7 @@ func Judge(tb testing.TB, o Options) *Result {
 	if !o.Bare {
 		in.Live[bundle.AttackFile] = []byte(Attacks) // gathered at dossier time, outside the bundle
 	}
-	list := append(manifestcheck.Checks(), Fixed(o.Bare)...)
+	list := append(manifestcheck.Checks(), Fixed(o.Bare, o.Vulns)...)
 	rep := checks.Run(context.Background(), list, in, checks.RunOptions{Tool: checks.Tool{Name: "craudit", Version: "test"},
 		TimeSource: "--reference-time", Catalogues: []checks.CatalogueRef{{ID: "cra", Edition: "2024/2847"}, {ID: "enisa-secure-updates", Edition: "draft v0.1 (May 2026)"}}})
 	return &Result{Bundle: mb, Input: in, Report: rep}
@@ -76,8 +77,14 @@ func Judge(tb testing.TB, o Options) *Result {
 func (r *Result) Data() *reports.Data { return dossier.Data(r.Input, r.Report) }
 
 // Fixed returns checks with fixed outcomes for areas whose real checks are
-// not on this branch (SBOM, vulnerabilities, declarations, verifier).
-func Fixed(bare bool) []checks.Check {
+// not on this branch (SBOM, vulnerabilities, declarations, verifier); the
+// vulnerability check reports one finding per scanned vulnerability.
+func Fixed(bare bool, vulns int) []checks.Check {
+	vulnFindings := []checks.Finding{{ID: "vuln/known-exploitable#CVE-2023-42363", Status: checks.Pass, Subject: "CVE-2023-42363", Severity: "medium", Message: "not_affected"}}
+	for i := 2; i < vulns; i++ {
+		id := fmt.Sprintf("GHSA-test-%04d", i)
+		vulnFindings = append(vulnFindings, checks.Finding{ID: "vuln/known-exploitable#" + id, Status: checks.Pass, Subject: id, Message: "below the fail_on threshold or covered by VEX"})
+	}
 	fixed := func(i checks.Info, st checks.Status, msg string, ev []string, fs ...checks.Finding) checks.Check {
 		return checks.Func{I: i, F: func(_ context.Context, in *checks.Input) checks.Outcome {
 			if bare {
@@ -94,7 +101,7 @@ func Fixed(bare bool) []checks.Check {
 		fixed(checks.Info{ID: "vuln/known-exploitable", Version: 1, Title: "No known exploitable vulnerability", Step: 1,
 			MapsTo: []string{"enisa/rec/dependency-check", "cra/annex-i/part-i/2/a"}, Basis: checks.BasisCRA}, checks.Pass,
 			"every match is covered by VEX or below the threshold", []string{bundle.VulnsFile, "vex/" + thermostat.VEXName("1.0.1")},
-			checks.Finding{ID: "vuln/known-exploitable#CVE-2023-42363", Status: checks.Pass, Subject: "CVE-2023-42363", Severity: "medium", Message: "not_affected"}),
+			vulnFindings...),
 		fixed(checks.Info{ID: "declare/atomic-install", Version: 1, Title: "Installation is atomic", Step: 6,
 			MapsTo: []string{"enisa/step/6", "enisa/rec/atomic-update-behaviour", "cra/annex-i/part-i/2/h"}, Basis: checks.BasisPractice},
 			checks.Declared, "declared with evidence", []string{bundle.AnswersFile, bundle.EvidenceDir + "ab-switch-test.txt"}),
