@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"fmt"
 	"io"
 	"sort"
 
@@ -141,4 +142,19 @@ func Count(s *checks.Summary, st checks.Status) {
 	default:
 		s.Error++
 	}
+}
+
+// Others prints the counts a step heading adds to pass/fail/declared/missing
+// when they are not zero, e.g. ", 1 waived".
+func Others(s checks.Summary) string {
+	out := ""
+	for _, c := range []struct {
+		n    int
+		name string
+	}{{s.Waived, "waived"}, {s.NotApplicable, "not applicable"}, {s.Error, "error"}} {
+		if c.n > 0 {
+			out += fmt.Sprintf(", %d %s", c.n, c.name)
+		}
+	}
+	return out
 }

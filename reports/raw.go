@@ -73,6 +73,17 @@ func (d *Data) collectSBOM(in *checks.Input) {
 		d.note("%s: %v", bundle.SBOMFile, err)
 		return
 	}
+	s, err := summarizeSBOM(b)
+	if err != nil {
+		d.note("%s: not readable as CycloneDX JSON: %v", bundle.SBOMFile, err)
+		return
+	}
+	s.File, s.Imported = f, d.itemsWithRole(bundle.RoleSBOMImported)
+	d.SBOM = s
+}
+
+// summarizeSBOM reads a CycloneDX JSON document generically.
+func summarizeSBOM(b []byte) (*SBOMSummary, error) {
 	var doc struct {
 		SpecVersion string `json:"specVersion"`
 		Metadata    struct {
@@ -84,11 +95,10 @@ func (d *Data) collectSBOM(in *checks.Input) {
 		Dependencies []json.RawMessage `json:"dependencies"`
 	}
 	if err := json.Unmarshal(b, &doc); err != nil {
-		d.note("%s: not readable as CycloneDX JSON: %v", bundle.SBOMFile, err)
-		return
+		return nil, err
 	}
-	s := &SBOMSummary{File: f, SpecVersion: doc.SpecVersion, Timestamp: doc.Metadata.Timestamp,
-		Tools: toolNames(doc.Metadata.Tools), Dependencies: len(doc.Dependencies), Imported: d.itemsWithRole(bundle.RoleSBOMImported)}
+	s := &SBOMSummary{SpecVersion: doc.SpecVersion, Timestamp: doc.Metadata.Timestamp,
+		Tools: toolNames(doc.Metadata.Tools), Dependencies: len(doc.Dependencies)}
 	if c := doc.Metadata.Component; c != nil {
 		s.Subject = strings.TrimSpace(c.Name + " " + c.Version)
 	}
@@ -120,7 +130,7 @@ func (d *Data) collectSBOM(in *checks.Input) {
 		return a.Version < b.Version
 	})
 	s.Types = sortedCounts(types)
-	d.SBOM = s
+	return s, nil
 }
 
 type cdxComponent struct {

@@ -378,7 +378,7 @@ func tests(m *md) {
 	section(m, 5)
 	m.f("### Check results by ENISA step\n\n")
 	for _, g := range d.Steps {
-		m.f("#### Step %d — %s: %d pass, %d fail, %d declared, %d missing\n\n", g.Step, or(g.Name, "not tied to a step"), g.Summary.Pass, g.Summary.Fail, g.Summary.Declared, g.Summary.Missing)
+		m.f("#### Step %d — %s: %d pass, %d fail, %d declared, %d missing%s\n\n", g.Step, or(g.Name, "not tied to a step"), g.Summary.Pass, g.Summary.Fail, g.Summary.Declared, g.Summary.Missing, reports.Others(g.Summary))
 		var rows [][]string
 		for _, r := range g.Results {
 			msg := r.Message

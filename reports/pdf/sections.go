@@ -264,7 +264,7 @@ func tests(d *doc, data *reports.Data) {
 	d.heading(1, "Check results by ENISA step")
 	for _, g := range data.Steps {
 		d.heading(2, fmt.Sprintf("Step %d — %s: %d pass, %d fail, %d declared, %d missing", g.Step, or(g.Name, "not tied to a step"),
-			g.Summary.Pass, g.Summary.Fail, g.Summary.Declared, g.Summary.Missing))
+			g.Summary.Pass, g.Summary.Fail, g.Summary.Declared, g.Summary.Missing)+reports.Others(g.Summary))
 		var rows [][]cell
 		for _, r := range g.Results {
 			msg := r.Message
