@@ -86,7 +86,7 @@ func (m *md) files(fs []reports.FileRef) string {
 func (Renderer) Render(w io.Writer, d *reports.Data) error {
 	m := &md{d: d}
 	r := d.Report
-	m.f("# CRA technical documentation: %s %s\n\n", r.Subject.ProductName, r.Subject.Version)
+	m.f("# CRA technical documentation: %s\n\n", cell(r.Subject.ProductName+" "+r.Subject.Version))
 	var cats []string
 	for _, c := range r.Catalogues {
 		cats = append(cats, c.ID+" "+c.Edition)

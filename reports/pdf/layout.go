@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
 	"golang.org/x/image/font/gofont/gobold"
@@ -40,7 +42,7 @@ type tocEntry struct {
 
 func newDoc(title string) *doc {
 	f := fpdf.New("P", "mm", "A4", "")
-	d := &doc{Fpdf: f, title: title}
+	d := &doc{Fpdf: f, title: clean(title)}
 	// fpdf edits the font bytes it is given while subsetting: hand it
 	// copies, or the next document would start from changed bytes.
 	f.AddUTF8FontFromBytes("go", "", bytes.Clone(goregular.TTF))
@@ -75,8 +77,24 @@ func (d *doc) need(h float64) {
 	}
 }
 
+// clean makes untrusted text printable with the embedded fonts: fpdf
+// refuses characters beyond the Basic Multilingual Plane, and control
+// characters would print as boxes; both become U+FFFD.
+func clean(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\t':
+			return r
+		case r > 0xFFFF || unicode.IsControl(r) || !utf8.ValidRune(r):
+			return '\uFFFD'
+		}
+		return r
+	}, s)
+}
+
 // heading writes a section heading, a bookmark and a table-of-contents entry.
 func (d *doc) heading(level int, title string) {
+	title = clean(title)
 	sizes := map[int]float64{0: 15, 1: 12, 2: 10}
 	d.need(22)
 	if level == 0 {
@@ -105,6 +123,7 @@ func (d *doc) heading(level int, title string) {
 
 // para writes wrapped body text.
 func (d *doc) para(s string) {
+	s = clean(s)
 	d.font("", bodyPt)
 	d.MultiCell(width, lineH, s, "", "L", false)
 	d.Ln(1.5)
@@ -112,6 +131,7 @@ func (d *doc) para(s string) {
 
 // gap writes a statement that the evidence holds nothing for a point.
 func (d *doc) gap(s string) {
+	s = clean(s)
 	d.font("", bodyPt)
 	d.SetTextColor(138, 75, 0)
 	d.MultiCell(width, lineH, s, "", "L", false)
@@ -144,12 +164,12 @@ func (d *doc) lines(c cell, w float64) []string {
 		d.font("", smallPt+0.5)
 	}
 	var out []string
-	for _, p := range strings.Split(c.T, "\n") {
+	for _, p := range strings.Split(clean(c.T), "\n") {
 		if p == "" {
 			out = append(out, "")
 			continue
 		}
-		out = append(out, d.SplitText(p, w)...)
+		out = append(out, d.SplitText(p, w-2.4)...)
 	}
 	if len(out) > maxCellLines {
 		out = append(out[:maxCellLines-1], "… (shortened; see index.html)")
@@ -263,11 +283,11 @@ func (d *doc) chart(c charts.Chart) {
 			x := x0 + sh.X*s
 			switch sh.Anchor {
 			case charts.Middle:
-				x -= d.GetStringWidth(sh.Text) / 2
+				x -= d.GetStringWidth(clean(sh.Text)) / 2
 			case charts.End:
-				x -= d.GetStringWidth(sh.Text)
+				x -= d.GetStringWidth(clean(sh.Text))
 			}
-			d.Text(x, y0+sh.Y*s, sh.Text)
+			d.Text(x, y0+sh.Y*s, clean(sh.Text))
 		}
 	}
 	d.SetTextColor(0, 0, 0)

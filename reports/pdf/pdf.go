@@ -31,10 +31,10 @@ func (Renderer) Render(w io.Writer, data *reports.Data) error {
 	d.SetCreationDate(at)
 	d.SetModificationDate(at)
 	d.SetCatalogSort(true)
-	d.SetTitle(title, true)
-	d.SetAuthor(r.Subject.Manufacturer, true)
-	d.SetCreator(r.Tool.Name+" "+r.Tool.Version, true)
-	d.SetProducer(r.Tool.Name, true)
+	d.SetTitle(d.title, true)
+	d.SetAuthor(clean(r.Subject.Manufacturer), true)
+	d.SetCreator(clean(r.Tool.Name+" "+r.Tool.Version), true)
+	d.SetProducer(clean(r.Tool.Name), true)
 
 	d.AddPage()
 	summary(d, data)
@@ -97,9 +97,9 @@ func summary(d *doc, data *reports.Data) {
 	for _, c := range r.Catalogues {
 		cats = append(cats, c.ID+" "+c.Edition)
 	}
-	d.MultiCell(width, 3.8, fmt.Sprintf("Product %s by %s. Judged at %s (%s) by %s %s. Catalogues: %s. Rendered from the evidence only, offline; where the evidence holds nothing for a point, this document says so.",
+	d.MultiCell(width, 3.8, clean(fmt.Sprintf("Product %s by %s. Judged at %s (%s) by %s %s. Catalogues: %s. Rendered from the evidence only, offline; where the evidence holds nothing for a point, this document says so.",
 		r.Subject.Product, or(r.Subject.Manufacturer, "(manufacturer not given)"), r.ReferenceTime.UTC().Format(time.RFC3339), r.TimeSource,
-		r.Tool.Name, r.Tool.Version, or(strings.Join(cats, ", "), "none recorded")), "", "L", false)
+		r.Tool.Name, r.Tool.Version, or(strings.Join(cats, ", "), "none recorded"))), "", "L", false)
 	d.SetTextColor(0, 0, 0)
 	d.Ln(2)
 	d.heading(0, "Executive summary")
@@ -115,6 +115,20 @@ func summary(d *doc, data *reports.Data) {
 		d.gap("Bundle verification failed: " + p.Path + ": " + p.Reason)
 	}
 	d.chart(charts.Steps(data.Steps))
+	header := []string{"ENISA step"}
+	widths := []float64{3}
+	for _, st := range charts.Statuses {
+		header, widths = append(header, string(st)), append(widths, 1.2)
+	}
+	var steps [][]cell
+	for _, g := range data.Steps {
+		row := []cell{{T: fmt.Sprintf("%d. %s", g.Step, g.Name)}}
+		for _, st := range charts.Statuses {
+			row = append(row, cell{T: fmt.Sprint(charts.Count(g.Summary, st))})
+		}
+		steps = append(steps, row)
+	}
+	d.table(header, widths, steps)
 	vul := notIn
 	if v := data.Vulns; v != nil {
 		vul = fmt.Sprintf("%d matched%s", len(v.Rows), vexBrief(v.Rows))

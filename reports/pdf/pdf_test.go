@@ -96,3 +96,16 @@ func TestSample(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Text from the evidence is untrusted: characters the fonts lack, control
+// characters and endless words must render without error or a runaway layout.
+func TestHostileText(t *testing.T) {
+	d := data(t, dossiertest.Options{})
+	d.Report.Subject.ProductName = "温度計 🌡 \x00\x1b[31m" + strings.Repeat("W", 5000)
+	d.Report.Results[0].Message = strings.Repeat("a", 20000) + "\r\n\t" + strings.Repeat("界 ", 3000)
+	d.Product.Product.IntendedPurpose = strings.Repeat("(", 10000)
+	out := render(t, d)
+	if len(out) > 5<<20 {
+		t.Errorf("a few long strings made a %d-byte PDF", len(out))
+	}
+}
