@@ -114,6 +114,17 @@ func VEXLabel(s string) string {
 	return s
 }
 
+// vexBucket folds a status OpenVEX does not define into "no VEX statement":
+// it is not a usable statement, and the chart must still count the finding.
+func vexBucket(s string) string {
+	for _, v := range VEXStates {
+		if s == v {
+			return s
+		}
+	}
+	return ""
+}
+
 // SeverityOf folds a finding's severity into the chart's buckets.
 func SeverityOf(s string) string {
 	switch s {
@@ -134,7 +145,7 @@ func Vulns(rows []reports.Vuln) Chart {
 		if counts[s] == nil {
 			counts[s] = map[string]int{}
 		}
-		counts[s][r.VEX]++
+		counts[s][vexBucket(r.VEX)]++
 	}
 	for _, m := range counts {
 		n := 0
@@ -171,18 +182,31 @@ func Vulns(rows []reports.Vuln) Chart {
 	return c
 }
 
+// MaxBatches is the most batches the timeline draws; the table lists all.
+const MaxBatches = 48
+
 // Support draws the support-period timeline: one bar per batch from the day
 // it was placed on the market to its end of support, year ticks, and a line
 // at the reference time.
 func Support(s *reports.Support) Chart {
-	const labelW, plotW, rowH = 90.0, 480.0, 24.0
-	n := len(s.Batches)
+	const labelW, plotW = 90.0, 480.0
+	batches := s.Batches
+	more := 0
+	if len(batches) > MaxBatches {
+		batches, more = batches[:MaxBatches], len(batches)-MaxBatches
+	}
+	n := len(batches)
+	// Rows shrink as batches grow so that the chart stays one page high.
+	rowH := min(24.0, max(10.0, 480.0/float64(max(n, 1))))
 	c := Chart{Label: "Support period per batch of units placed on the market", Width: labelW + plotW + 20, Height: float64(n)*rowH + 46}
 	if n == 0 {
 		return c
 	}
-	first, last := s.Batches[0].Start, s.Batches[0].End
-	for _, b := range s.Batches {
+	if more > 0 {
+		c.Height += 14
+	}
+	first, last := batches[0].Start, batches[0].End
+	for _, b := range batches {
 		if b.Start.Before(first) {
 			first = b.Start
 		}
@@ -208,16 +232,21 @@ func Support(s *reports.Support) Chart {
 			c.text(x+2, bottom+14, 10, Start, grey, fmt.Sprint(y))
 		}
 	}
-	for i, b := range s.Batches {
+	for i, b := range batches {
 		y := float64(i) * rowH
-		c.text(labelW-6, y+16, 11, End, ink, b.ID)
+		fs := min(11, rowH-2)
+		base := y + rowH/2 + fs*0.35
+		c.text(labelW-6, base, fs, End, ink, b.ID)
 		colour := "#1565c0"
 		if b.Ended {
 			colour = "#9e9e9e"
 		}
-		c.rect(xOf(b.Start), y+3, xOf(b.End)-xOf(b.Start), rowH-6, colour,
+		c.rect(xOf(b.Start), y+rowH*0.12, xOf(b.End)-xOf(b.Start), rowH*0.76, colour,
 			fmt.Sprintf("%s: %s to %s", b.ID, b.Start.Format(time.DateOnly), b.End.Format(time.DateOnly)))
-		c.text(xOf(b.End)-4, y+16, 10, End, "#ffffff", "until "+reports.MonthYear(b.End))
+		c.text(xOf(b.End)-4, base, fs-1, End, "#ffffff", "until "+reports.MonthYear(b.End))
+	}
+	if more > 0 {
+		c.text(labelW, bottom+42, 10, Start, grey, fmt.Sprintf("and %d later batches, listed in the table", more))
 	}
 	if !s.At.IsZero() {
 		x := xOf(s.At)
