@@ -4,7 +4,7 @@ BIN     ?= bin/craudit
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: build demo test fuzz bench docs vet clean
+.PHONY: build demo test fuzz bench docs vet clean check-render
 
 build:
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/craudit
@@ -23,6 +23,11 @@ FUZZTIME ?= 5s
 fuzz:
 	@./scripts/fuzz.sh $(FUZZTIME)
 
+# Render the sample dossier and take pictures of index.html (Chromium) and
+# dossier.pdf (pdftoppm) into ./render-check for a person to look at.
+check-render:
+	./scripts/check-render.sh render-check
+
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
@@ -31,4 +36,4 @@ docs:
 	$(GO) run ./cmd/craudit docs --out docs
 
 clean:
-	rm -rf bin craudit-demo
+	rm -rf bin craudit-demo render-check

@@ -40,7 +40,7 @@ func TestSBOMCheckExitCodes(t *testing.T) {
 	os.Stdout, os.Stderr = devnull, devnull
 	defer func() { os.Stdout, os.Stderr = stdout, stderr }()
 	for _, tt := range tests {
-		if got := run(tt.args); got != tt.want {
+		if got := runCode(tt.args); got != tt.want {
 			t.Errorf("%s: exit %d, want %d", tt.name, got, tt.want)
 		}
 	}
@@ -60,7 +60,7 @@ func TestSBOMCheckRealWorld(t *testing.T) {
 	defer func() { os.Stdout = stdout }()
 	for _, e := range entries {
 		for _, std := range []string{"bsi-tr-03183-2", "ntia"} {
-			if got := run([]string{"sbom", "check", "--standard", std, "--format", "json", filepath.Join(dir, e.Name())}); got == 2 {
+			if got := runCode([]string{"sbom", "check", "--standard", std, "--format", "json", filepath.Join(dir, e.Name())}); got == 2 {
 				t.Errorf("%s (%s): exit 2", e.Name(), std)
 			}
 		}
