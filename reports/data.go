@@ -38,11 +38,13 @@ type Data struct {
 	// The sections below are derived from the evidence by Collect; a nil or
 	// empty value means the evidence holds nothing for the section, and every
 	// renderer says so plainly instead of inventing content.
-	Steps      []StepGroup
-	SBOM       *SBOMSummary
-	Vulns      *VulnTable
-	Transcript *Transcript
-	Attacks    *AttackResults
+	Steps []StepGroup
+	SBOM  *SBOMSummary
+	Vulns *VulnTable
+	// Transcripts are the verifier runs (one per profile) in live/transcript.json.
+	Transcripts []*Transcript
+	// Attacks are the attack runs (one per profile) in live/attack-results.json.
+	Attacks    []*AttackResults
 	Provenance []FileRef
 	Keys       []KeyRole
 	Claims     []Claim

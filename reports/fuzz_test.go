@@ -32,6 +32,7 @@ func FuzzEvidenceReaders(f *testing.F) {
 		if tr, err := parseTranscript(b); err == nil && loopbackPort.MatchString(tr.Repository) {
 			t.Fatalf("a loopback port survived: %q", tr.Repository)
 		}
-		parseAttacks(b)
+		parseAttackSet(b)
+		parseTranscripts(b)
 	})
 }

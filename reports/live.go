@@ -58,23 +58,71 @@ func (d *Data) collectLive(in *checks.Input) {
 	if f, ok := d.File(bundle.TranscriptFile); ok {
 		if b, err := in.Read(bundle.TranscriptFile); err != nil {
 			d.note("%s: %v", bundle.TranscriptFile, err)
-		} else if t, err := parseTranscript(b); err != nil {
+		} else if ts, err := parseTranscripts(b); err != nil {
 			d.note("%s: not a readable verifier transcript: %v", bundle.TranscriptFile, err)
 		} else {
-			t.File = f
-			d.Transcript = t
+			for _, t := range ts {
+				t.File = f
+			}
+			d.Transcripts = ts
 		}
 	}
 	if f, ok := d.File(bundle.AttackFile); ok {
 		if b, err := in.Read(bundle.AttackFile); err != nil {
 			d.note("%s: %v", bundle.AttackFile, err)
-		} else if a, err := parseAttacks(b); err != nil {
+		} else if as, err := parseAttackSet(b); err != nil {
 			d.note("%s: not readable attack results: %v", bundle.AttackFile, err)
 		} else {
-			a.File = f
-			d.Attacks = a
+			for _, a := range as {
+				a.File = f
+			}
+			d.Attacks = as
 		}
 	}
+}
+
+// parseTranscripts reads one transcript or a set of runs ({"runs": [...]}).
+func parseTranscripts(b []byte) ([]*Transcript, error) {
+	var set struct {
+		Runs []json.RawMessage `json:"runs"`
+	}
+	if err := json.Unmarshal(b, &set); err == nil && len(set.Runs) > 0 {
+		var out []*Transcript
+		for _, r := range set.Runs {
+			t, err := parseTranscript(r)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, t)
+		}
+		return out, nil
+	}
+	t, err := parseTranscript(b)
+	if err != nil {
+		return nil, err
+	}
+	return []*Transcript{t}, nil
+}
+
+// parseAttackSet reads one attack run or an array of runs.
+func parseAttackSet(b []byte) ([]*AttackResults, error) {
+	var runs []json.RawMessage
+	if err := json.Unmarshal(b, &runs); err == nil {
+		var out []*AttackResults
+		for _, r := range runs {
+			a, err := parseAttacks(r)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, a)
+		}
+		return out, nil
+	}
+	a, err := parseAttacks(b)
+	if err != nil {
+		return nil, err
+	}
+	return []*AttackResults{a}, nil
 }
 
 func parseTranscript(b []byte) (*Transcript, error) {

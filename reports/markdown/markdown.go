@@ -408,7 +408,7 @@ func tests(m *md) {
 		m.table([]string{"Status", "Check", "Result", "Maps to", "Evidence"}, rows)
 	}
 	m.f("### Reference verifier transcript\n\n")
-	if t := d.Transcript; t != nil {
+	for _, t := range d.Transcripts {
 		m.f("%s: profile %s, repository %s, trust anchor %s. Verdict: **%s**%s. Transport: %s.\n\n", m.file(t.File), t.Profile, t.Repository, t.Trust,
 			t.Verdict, or(" — first failure "+t.Failure, ""), or(t.Transport, "not recorded"))
 		var rows [][]string
@@ -416,18 +416,20 @@ func tests(m *md) {
 			rows = append(rows, []string{"`" + s.ID + "`", s.Control, fmt.Sprint(s.ENISAStep), s.Verdict, s.Detail})
 		}
 		m.table([]string{"Step", "Control", "ENISA", "Verdict", "Detail"}, rows)
-	} else {
+	}
+	if len(d.Transcripts) == 0 {
 		m.gap("No verifier transcript in the evidence: the live repository was not checked for this dossier.")
 	}
 	m.f("### Attack scenarios\n\n")
-	if a := d.Attacks; a != nil {
+	for _, a := range d.Attacks {
 		m.f("%s: profile %s, client `%s`.\n\n", m.file(a.File), a.Profile, a.Client)
 		var rows [][]string
 		for _, s := range a.Scenarios {
 			rows = append(rows, []string{"`" + s.ID + "`", fmt.Sprint(s.Step), s.Control, s.Expect, s.Verdict, fmt.Sprint(s.ExitCode), s.Detail})
 		}
 		m.table([]string{"Scenario", "ENISA step", "Control", "Expected", "Verdict", "Exit", "Detail"}, rows)
-	} else {
+	}
+	if len(d.Attacks) == 0 {
 		m.gap("No attack results in the evidence.")
 	}
 }

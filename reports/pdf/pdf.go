@@ -145,18 +145,18 @@ func summary(d *doc, data *reports.Data) {
 		}
 		sup = or(strings.Join(ends, "; "), "no batches given")
 	}
-	live := notIn
-	if t := data.Transcript; t != nil {
-		live = t.Verdict + " (" + t.Profile + " profile)"
+	var lives, atts []string
+	for _, t := range data.Transcripts {
+		lives = append(lives, t.Verdict+" ("+t.Profile+" profile)")
 	}
-	att := notIn
-	if a := data.Attacks; a != nil {
+	for _, a := range data.Attacks {
 		var parts []string
 		for _, v := range a.Verdicts {
 			parts = append(parts, fmt.Sprintf("%d %s", v.Count, v.Name))
 		}
-		att = strings.Join(parts, ", ")
+		atts = append(atts, a.Profile+": "+strings.Join(parts, ", "))
 	}
+	live, att := or(strings.Join(lives, "; "), notIn), or(strings.Join(atts, "; "), notIn)
 	rel := or(r.Subject.Version, notIn)
 	if m := data.Manifest; m != nil {
 		rel += " (" + m.UpdateType + or(", severity "+m.Severity, "") + ")"

@@ -296,7 +296,7 @@ func tests(d *doc, data *reports.Data) {
 		d.table([]string{"Status", "Check", "Result", "Evidence"}, []float64{1.4, 3, 5, 3.5}, rows)
 	}
 	d.heading(1, "Reference verifier transcript")
-	if t := data.Transcript; t != nil {
+	for _, t := range data.Transcripts {
 		d.para(fmt.Sprintf("%s: profile %s, repository %s, trust anchor %s. Verdict: %s%s. Transport: %s.", fileCell(data, t.File), t.Profile, t.Repository, t.Trust,
 			t.Verdict, or(" — first failure "+t.Failure, ""), or(t.Transport, "not recorded")))
 		var rows [][]cell
@@ -304,18 +304,20 @@ func tests(d *doc, data *reports.Data) {
 			rows = append(rows, txt(s.ID, s.Control, fmt.Sprint(s.ENISAStep), s.Verdict, s.Detail))
 		}
 		d.table([]string{"Step", "Control", "ENISA", "Verdict", "Detail"}, []float64{2.5, 1.8, 1, 1.2, 6}, rows)
-	} else {
+	}
+	if len(data.Transcripts) == 0 {
 		d.gap("No verifier transcript in the evidence: the live repository was not checked for this dossier.")
 	}
 	d.heading(1, "Attack scenarios")
-	if a := data.Attacks; a != nil {
+	for _, a := range data.Attacks {
 		d.para(fmt.Sprintf("%s: profile %s, client %s.", fileCell(data, a.File), a.Profile, a.Client))
 		var rows [][]cell
 		for _, s := range a.Scenarios {
 			rows = append(rows, txt(s.ID, fmt.Sprint(s.Step), s.Control, s.Expect, s.Verdict, fmt.Sprint(s.ExitCode), s.Detail))
 		}
 		d.table([]string{"Scenario", "Step", "Control", "Expected", "Verdict", "Exit", "Detail"}, []float64{2.5, 0.8, 1.6, 1.4, 1.6, 0.8, 5}, rows)
-	} else {
+	}
+	if len(data.Attacks) == 0 {
 		d.gap("No attack results in the evidence.")
 	}
 }
