@@ -41,10 +41,12 @@ type Info struct {
 }
 
 // EvidenceRef points at a hash-pinned evidence file, relative to the bundle
-// (or, in a dossier, to its evidence/ folder).
+// (or, in a dossier, to its evidence/ folder). SHA256 is empty for files
+// cited by path only (signatures, DSSE envelopes, live evidence: see
+// bundle.PathOnly); their hashes are pinned by bundle.json and SHA256SUMS.
 type EvidenceRef struct {
 	Path   string `json:"path"`
-	SHA256 string `json:"sha256"`
+	SHA256 string `json:"sha256,omitempty"`
 }
 
 // Finding is one subject a check judged (a component, a vulnerability, a file).

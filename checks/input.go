@@ -1,8 +1,6 @@
 package checks
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"time"
 
@@ -99,9 +97,8 @@ func (in *Input) Has(p string) bool {
 
 // Ref returns the hash-pinned reference to evidence at p.
 func (in *Input) Ref(p string) (EvidenceRef, bool) {
-	if b, ok := in.Live[p]; ok {
-		h := sha256.Sum256(b)
-		return EvidenceRef{Path: p, SHA256: hex.EncodeToString(h[:])}, true
+	if _, ok := in.Live[p]; ok {
+		return EvidenceRef{Path: p}, true // path only: see bundle.PathOnly
 	}
 	if in.Bundle == nil || in.Bundle.Index == nil || in.Bundle.Bad(p) {
 		return EvidenceRef{}, false
@@ -109,6 +106,9 @@ func (in *Input) Ref(p string) (EvidenceRef, bool) {
 	it, ok := in.Bundle.Index.Item(p)
 	if !ok {
 		return EvidenceRef{}, false
+	}
+	if bundle.PathOnly(it.Path, it.Role) {
+		return EvidenceRef{Path: it.Path}, true
 	}
 	return EvidenceRef{Path: it.Path, SHA256: it.SHA256}, true
 }

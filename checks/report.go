@@ -26,8 +26,6 @@ type Subject struct {
 	ProductName  string `json:"product_name,omitempty"`
 	Manufacturer string `json:"manufacturer,omitempty"`
 	Version      string `json:"version,omitempty"`
-	// BundleSHA256 is the hash of bundle.json: it pins everything else.
-	BundleSHA256 string `json:"bundle_sha256,omitempty"`
 }
 
 // Result is one check's judgement after the policy is applied.

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"os/signal"
 
 	"github.com/spf13/cobra"
 )
@@ -12,26 +15,43 @@ import (
 var version = "0.1.0-dev"
 
 func main() {
-	os.Exit(run(os.Args[1:]))
+	// An interrupt cancels the context: staged outputs are removed, nothing partial stays.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
-func run(args []string) int {
+// run executes one command line and returns its exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root := newRoot()
 	root.SetArgs(args)
-	err := root.Execute()
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return 0
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintln(os.Stderr, "craudit: "+ee.err.Error())
+			fmt.Fprintln(stderr, "craudit: "+oneLine(ee.err))
 		}
 		return ee.code
 	}
 	// Cobra's own errors are usage errors.
-	fmt.Fprintln(os.Stderr, "craudit: "+err.Error())
+	fmt.Fprintln(stderr, "craudit: "+oneLine(err))
 	return 2
+}
+
+func oneLine(err error) string {
+	s := err.Error()
+	for i, r := range s {
+		if r == '\n' {
+			return s[:i] + " (…)"
+		}
+	}
+	return s
 }
 
 func newRoot() *cobra.Command {
@@ -50,6 +70,12 @@ Exit codes: 0 passed, 1 noncompliant or verification failure, 2 could not run.`,
 	// Commands as a plain list: one line each, no init() registration.
 	for _, c := range []*cobra.Command{
 		newVersionCmd(),
+		newKeysCmd(),
+		newBundleCmd(),
+		newCheckCmd(),
+		newDossierCmd(),
+		newReportCmd(),
+		newDemoCmd(),
 	} {
 		root.AddCommand(c)
 	}

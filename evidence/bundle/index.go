@@ -165,3 +165,16 @@ func ParseIndex(b []byte) (*Index, error) {
 	}
 	return &x, nil
 }
+
+// PathOnly reports whether reports must cite an item by path alone. Its
+// bytes change from run to run on the same inputs (signatures are randomised,
+// DSSE envelopes carry signatures, live evidence has ports and times), so
+// printing its hash would make reports irreproducible; the hash is still
+// pinned by bundle.json and the dossier's SHA256SUMS.
+func PathOnly(path, role string) bool {
+	switch role {
+	case RoleSignature, RoleProvenance, RoleTranscript, RoleAttackResults:
+		return true
+	}
+	return strings.HasSuffix(path, ".sig") || strings.HasPrefix(path, "live/")
+}

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/craudit/craudit/evidence/bundle"
+	"github.com/craudit/craudit/evidence/keys"
+	"github.com/craudit/craudit/evidence/pack"
+)
+
+func newBundleCmd() *cobra.Command {
+	var o pack.Options
+	var signingKey string
+	c := &cobra.Command{
+		Use:   "bundle --product product.yaml --release release.yaml --artefact FILE... --signing-key KEY --out BUNDLE",
+		Short: "Bundle an update release with its evidence, signed",
+		Long: `Copies the artefacts into a new bundle (hashing each once, SHA-256 and SHA-512),
+makes and signs the device manifest, generates the SBOM (or imports --sbom), scans it
+against an offline OSV database (--osv-db), adds VEX, provenance and the manufacturer's
+inputs, and signs the index bundle.json. An existing --out is refused without --force;
+an interrupted run leaves nothing at --out.`,
+		Example: `  craudit bundle --product product.yaml --release release.yaml \
+      --artefact firmware-1.0.1.tar --signing-key keys/vendor.key \
+      --key-cert keys/vendor.cert.json --answers answers.yaml \
+      --osv-db osv-db --vex thermostat.openvex.json --out bundle`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.Product == "" || o.Release == "" || signingKey == "" || o.Out == "" {
+				return couldNotRun(fmt.Errorf("--product, --release, --artefact, --signing-key and --out are required"))
+			}
+			k, err := keys.LoadPrivate(signingKey)
+			if err != nil {
+				return couldNotRun(err)
+			}
+			o.SigningKey = k
+			if o.Created, _, err = stampTime(); err != nil {
+				return couldNotRun(err)
+			}
+			o.Tool = bundle.Tool{Name: "craudit", Version: version}
+			o.Make = producers()
+			idx, err := pack.Bundle(cmd.Context(), o)
+			if err != nil {
+				return couldNotRun(err)
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "bundle %s: %d files, release %s, signed by key %s\n", o.Out, len(idx.Items)+2, idx.Release.Version, k.Public().ID()[:16])
+			return nil
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&o.Product, "product", "", "product.yaml")
+	f.StringVar(&o.Release, "release", "", "release.yaml")
+	f.StringVar(&o.Answers, "answers", "", "answers.yaml (declarations; their evidence files are pinned into the bundle)")
+	f.StringArrayVar(&o.Artefacts, "artefact", nil, "an update artefact (repeatable)")
+	f.StringVar(&signingKey, "signing-key", "", "the vendor private key that signs the manifest and the bundle")
+	f.StringVar(&o.KeyCert, "key-cert", "", "the vendor key's certificate by the root key (CERT.sig beside it)")
+	f.StringVar(&o.SBOM, "sbom", "", "an SBOM to import instead of generating one (CycloneDX or SPDX JSON)")
+	f.StringArrayVar(&o.VEX, "vex", nil, "an OpenVEX document (repeatable)")
+	f.StringArrayVar(&o.Provenance, "provenance", nil, "build provenance: DSSE, .intoto.jsonl or Sigstore bundle (repeatable)")
+	f.StringVar(&o.TrustedRoot, "trusted-root", "", "Sigstore trusted_root.json to verify imported Sigstore bundles offline")
+	f.StringVar(&o.OSVDB, "osv-db", "", "offline OSV database directory (osv-scalibr/<Ecosystem>/all.zip)")
+	f.StringVar(&o.Transcript, "transcript", "", "a verifier transcript made earlier (craudit verify --format json)")
+	f.StringVar(&o.AttackResults, "attack-results", "", "attack results made earlier (craudit attack --format json)")
+	f.StringVar(&o.Out, "out", "", "the bundle directory to create")
+	f.BoolVar(&o.Force, "force", false, "replace an existing bundle")
+	c.AddCommand(newBundleVerifyCmd())
+	return c
+}
+
+func newBundleVerifyCmd() *cobra.Command {
+	var trust, refTime, format string
+	c := &cobra.Command{
+		Use:   "verify BUNDLE --trust ROOT.pub",
+		Short: "Re-hash every file of a bundle and check every signature and the certificate chain",
+		Example: `  craudit bundle verify bundle --trust keys/root.pub
+  craudit bundle verify bundle --trust keys/root.pub --reference-time 2027-01-01T00:00:00Z`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			root, err := loadTrust(trust)
+			if err != nil {
+				return couldNotRun(err)
+			}
+			at, _, err := referenceTime(refTime)
+			if err != nil {
+				return couldNotRun(err)
+			}
+			b, err := bundle.Open(args[0], bundle.VerifyOptions{Root: root, At: at})
+			if err != nil {
+				return couldNotRun(err)
+			}
+			if format == "json" {
+				out, _ := json.MarshalIndent(struct {
+					OK       bool             `json:"ok"`
+					Problems []bundle.Problem `json:"problems"`
+				}{b.OK(), append([]bundle.Problem{}, b.Problems...)}, "", "  ")
+				cmd.OutOrStdout().Write(append(out, '\n'))
+			}
+			if !b.OK() {
+				for _, p := range b.Problems {
+					fmt.Fprintln(cmd.ErrOrStderr(), "FAIL "+p.String())
+				}
+				return failed(fmt.Errorf("bundle %s failed verification (%d problems)", args[0], len(b.Problems)))
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "OK %s: %d files verified, signer authenticated by the root key\n", args[0], len(b.Index.Items)+2)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&trust, "trust", "", "the manufacturer's root public key")
+	c.Flags().StringVar(&refTime, "reference-time", "", "judge certificate validity at this RFC 3339 time (default: now)")
+	c.Flags().StringVar(&format, "format", "text", "text or json")
+	return c
+}

@@ -1,0 +1,397 @@
+package pack
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/craudit/craudit/evidence/bundle"
+	"github.com/craudit/craudit/evidence/keys"
+	"github.com/craudit/craudit/evidence/manifest"
+	"github.com/craudit/craudit/evidence/product"
+)
+
+// InputError is a problem with an input file: the command exits 2 and
+// prints it as one line.
+type InputError struct {
+	Path string
+	Err  error
+}
+
+func (e *InputError) Error() string { return e.Path + ": " + e.Err.Error() }
+func (e *InputError) Unwrap() error { return e.Err }
+
+func inputErr(p string, err error) error {
+	var ie *InputError
+	if errors.As(err, &ie) {
+		return err
+	}
+	return &InputError{Path: p, Err: err}
+}
+
+// Artefact is an artefact as it landed in the bundle.
+type Artefact struct {
+	Name string // base name, also the manifest name
+	Path string // on disk, inside the staging directory
+	Item bundle.Item
+}
+
+// Producers make the evidence that needs heavy libraries.
+type Producers struct {
+	// SBOM makes CycloneDX JSON describing the artefacts.
+	SBOM func(ctx context.Context, arts []Artefact, p *product.Product, r *product.Release, created time.Time) ([]byte, error)
+	// ImportSBOM converts a manufacturer's SBOM (CycloneDX or SPDX JSON) to CycloneDX JSON.
+	ImportSBOM func(data []byte, name string) ([]byte, error)
+	// Scan scans CycloneDX JSON against the offline database in dbDir and returns vulns.json.
+	Scan func(ctx context.Context, sbom []byte, dbDir string) ([]byte, error)
+	// NotScanned returns the vulns.json that records why no scan was made.
+	NotScanned func(reason string) ([]byte, error)
+	// Provenance makes the signed statement for the bundling step
+	// (provenance/craudit.intoto.jsonl).
+	Provenance func(arts []Artefact, materials []bundle.Item, signer *keys.PrivateKey, created time.Time) ([]byte, error)
+	// CheckImportedProvenance validates an imported provenance file's syntax.
+	CheckImportedProvenance func(data []byte, name, trustedRoot string) error
+}
+
+// Options are the inputs of `craudit bundle`.
+type Options struct {
+	Product, Release, Answers string
+	Artefacts                 []string
+	SigningKey                *keys.PrivateKey
+	KeyCert                   string // CERT; CERT.sig beside it
+	SBOM                      string
+	VEX                       []string
+	Provenance                []string
+	TrustedRoot               string
+	OSVDB                     string
+	Transcript                string
+	AttackResults             string
+	Out                       string
+	Force                     bool
+	// Created stamps the bundle and the manifest (SOURCE_DATE_EPOCH or now).
+	Created time.Time
+	Tool    bundle.Tool
+	Make    Producers
+}
+
+// Bundle builds the bundle. Nothing is left at Out on failure.
+func Bundle(ctx context.Context, o Options) (*bundle.Index, error) {
+	if o.SigningKey == nil {
+		return nil, errors.New("a signing key is required")
+	}
+	prod, prodBytes, err := product.LoadProduct(o.Product)
+	if err != nil {
+		return nil, inputErr(o.Product, err)
+	}
+	rel, relBytes, err := product.LoadRelease(o.Release)
+	if err != nil {
+		return nil, inputErr(o.Release, err)
+	}
+	var ans *product.Answers
+	var ansBytes []byte
+	if o.Answers != "" {
+		if ans, ansBytes, err = product.LoadAnswers(o.Answers); err != nil {
+			return nil, inputErr(o.Answers, err)
+		}
+	}
+	var cert, certSig []byte
+	if o.KeyCert != "" {
+		if cert, certSig, err = loadCert(o.KeyCert, o.SigningKey.Public()); err != nil {
+			return nil, err
+		}
+	}
+	if len(o.Artefacts) == 0 {
+		return nil, errors.New("at least one --artefact is required")
+	}
+	if err := checkArtefacts(o.Artefacts); err != nil {
+		return nil, err
+	}
+	created := o.Created.UTC()
+	if created.IsZero() {
+		created = time.Now().UTC()
+	}
+	created = created.Truncate(time.Second)
+
+	w, err := bundle.Create(o.Out, o.Force)
+	if err != nil {
+		return nil, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			w.Abort()
+		}
+	}()
+
+	// Artefacts first: one read each, copying and hashing together.
+	var arts []Artefact
+	for _, src := range o.Artefacts {
+		name := filepath.Base(src)
+		it, err := w.AddFile(bundle.ArtefactDir+name, bundle.RoleArtefact, mediaType(name), src)
+		if err != nil {
+			return nil, inputErr(src, err)
+		}
+		arts = append(arts, Artefact{Name: name, Path: filepath.Join(w.StagePath(), filepath.FromSlash(it.Path)), Item: it})
+	}
+	if err := addManifest(w, prod, rel, arts, o.SigningKey, created); err != nil {
+		return nil, err
+	}
+	if _, err := w.AddBytes(bundle.SignerKey, bundle.RoleSignerKey, "application/x-pem-file", o.SigningKey.Public().MarshalPEM()); err != nil {
+		return nil, err
+	}
+	if cert != nil {
+		if _, err := w.AddBytes(bundle.VendorCert, bundle.RoleCertificate, "application/json", cert); err != nil {
+			return nil, err
+		}
+		if _, err := w.AddBytes(bundle.VendorCertSig, bundle.RoleSignature, "application/octet-stream", certSig); err != nil {
+			return nil, err
+		}
+	}
+	for _, f := range []struct {
+		p, role string
+		b       []byte
+	}{{bundle.ProductFile, bundle.RoleProduct, prodBytes}, {bundle.ReleaseFile, bundle.RoleRelease, relBytes}, {bundle.AnswersFile, bundle.RoleAnswers, ansBytes}} {
+		if f.b == nil {
+			continue
+		}
+		if _, err := w.AddBytes(f.p, f.role, "application/yaml", f.b); err != nil {
+			return nil, err
+		}
+	}
+	if ans != nil {
+		base := filepath.Dir(o.Answers)
+		for _, e := range ans.EvidenceFiles() {
+			src := filepath.Join(base, filepath.FromSlash(e))
+			if _, err := w.AddFile(bundle.EvidenceDir+e, bundle.RoleDeclEvidence, mediaType(e), src); err != nil {
+				return nil, inputErr(o.Answers, fmt.Errorf("declaration evidence %s: %w", e, err))
+			}
+		}
+	}
+	sbom, err := addSBOM(ctx, w, o, arts, prod, rel, created)
+	if err != nil {
+		return nil, err
+	}
+	if err := addScan(ctx, w, o, sbom); err != nil {
+		return nil, err
+	}
+	if err := addCopies(w, o.VEX, bundle.VEXDir, bundle.RoleVEX, nil); err != nil {
+		return nil, err
+	}
+	var checkProv func([]byte, string) error
+	if o.Make.CheckImportedProvenance != nil {
+		checkProv = func(b []byte, name string) error { return o.Make.CheckImportedProvenance(b, name, o.TrustedRoot) }
+	}
+	if err := addCopies(w, o.Provenance, bundle.ProvenanceDir, bundle.RoleProvenance, checkProv); err != nil {
+		return nil, err
+	}
+	for _, f := range []struct{ src, dst, role string }{
+		{o.Transcript, bundle.TranscriptFile, bundle.RoleTranscript},
+		{o.AttackResults, bundle.AttackFile, bundle.RoleAttackResults},
+	} {
+		if f.src == "" {
+			continue
+		}
+		if _, err := w.AddFile(f.dst, f.role, "application/json", f.src); err != nil {
+			return nil, inputErr(f.src, err)
+		}
+	}
+	if o.Make.Provenance != nil {
+		if err := addStepProvenance(w, o, arts, created); err != nil {
+			return nil, err
+		}
+	}
+	x := bundle.Index{
+		Product: bundle.Subject{ID: prod.Product.ID, Name: prod.Product.Name, Model: prod.Product.Model, Manufacturer: prod.Manufacturer.Name},
+		Release: bundle.Version{Version: rel.Version, UpdateType: rel.UpdateType},
+		Created: created, Tool: o.Tool,
+	}
+	idx, err := w.Finish(x, o.SigningKey)
+	if err != nil {
+		return nil, err
+	}
+	ok = true
+	return idx, nil
+}
+
+func loadCert(p string, signer *keys.PublicKey) (cert, sig []byte, err error) {
+	if cert, err = product.ReadFile(p); err != nil {
+		return nil, nil, inputErr(p, err)
+	}
+	if sig, err = product.ReadFile(p + ".sig"); err != nil {
+		return nil, nil, inputErr(p+".sig", err)
+	}
+	_, sub, err := keys.ParseCertificate(cert)
+	if err != nil {
+		return nil, nil, inputErr(p, err)
+	}
+	if !sub.Equal(signer) {
+		return nil, nil, inputErr(p, errors.New("certifies a different key than --signing-key"))
+	}
+	return cert, sig, nil
+}
+
+func checkArtefacts(paths []string) error {
+	seen := map[string]string{}
+	for _, p := range paths {
+		st, err := os.Lstat(p)
+		if err != nil {
+			return inputErr(p, err)
+		}
+		if !st.Mode().IsRegular() {
+			return inputErr(p, errors.New("not a regular file"))
+		}
+		name := filepath.Base(p)
+		if other, dup := seen[name]; dup {
+			return inputErr(p, fmt.Errorf("has the same name as %s; artefact names must be unique", other))
+		}
+		seen[name] = p
+	}
+	return nil
+}
+
+func addManifest(w *bundle.Writer, prod *product.Product, rel *product.Release, arts []Artefact, signer *keys.PrivateKey, created time.Time) error {
+	validity, _ := rel.ValidityDuration() // validated on load
+	m := manifest.Manifest{
+		Product: prod.Product.ID, Model: prod.Product.Model, HardwareIDs: rel.HardwareIDs,
+		Version: rel.Version, RollbackCounter: rel.RollbackCounter,
+		Timestamp: created, Expires: created.Add(validity),
+		UpdateType: rel.UpdateType, Severity: rel.Severity, AdvisoryURL: rel.AdvisoryURL,
+	}
+	for _, a := range arts {
+		m.Artefacts = append(m.Artefacts, manifest.Artefact{Name: a.Name, Size: a.Item.Size, SHA256: a.Item.SHA256, SHA512: a.Item.SHA512})
+	}
+	data, err := m.Marshal()
+	if err != nil {
+		return err
+	}
+	sig, err := signer.Sign(data)
+	if err != nil {
+		return err
+	}
+	if _, err := w.AddBytes(bundle.ManifestFile, bundle.RoleManifest, "application/json", data); err != nil {
+		return err
+	}
+	_, err = w.AddBytes(bundle.ManifestSig, bundle.RoleSignature, "application/octet-stream", sig)
+	return err
+}
+
+func addSBOM(ctx context.Context, w *bundle.Writer, o Options, arts []Artefact, prod *product.Product, rel *product.Release, created time.Time) ([]byte, error) {
+	var sbom []byte
+	if o.SBOM != "" {
+		if o.Make.ImportSBOM == nil {
+			return nil, errors.New("SBOM import is not available in this build")
+		}
+		data, err := os.ReadFile(o.SBOM)
+		if err != nil {
+			return nil, inputErr(o.SBOM, err)
+		}
+		if sbom, err = o.Make.ImportSBOM(data, filepath.Base(o.SBOM)); err != nil {
+			return nil, inputErr(o.SBOM, err)
+		}
+		if _, err := w.AddBytes(bundle.ImportedDir+filepath.Base(o.SBOM), bundle.RoleSBOMImported, "application/json", data); err != nil {
+			return nil, err
+		}
+	} else {
+		if o.Make.SBOM == nil {
+			return nil, errors.New("SBOM generation is not available in this build")
+		}
+		var err error
+		if sbom, err = o.Make.SBOM(ctx, arts, prod, rel, created); err != nil {
+			return nil, fmt.Errorf("generating the SBOM: %w", err)
+		}
+	}
+	_, err := w.AddBytes(bundle.SBOMFile, bundle.RoleSBOM, "application/vnd.cyclonedx+json", sbom)
+	return sbom, err
+}
+
+func addScan(ctx context.Context, w *bundle.Writer, o Options, sbom []byte) error {
+	var (
+		data []byte
+		err  error
+	)
+	switch {
+	case o.OSVDB != "" && o.Make.Scan != nil:
+		if data, err = o.Make.Scan(ctx, sbom, o.OSVDB); err != nil {
+			return inputErr(o.OSVDB, err)
+		}
+	case o.OSVDB != "":
+		return errors.New("vulnerability scanning is not available in this build")
+	case o.Make.NotScanned != nil:
+		if data, err = o.Make.NotScanned("no --osv-db was given: the release was not scanned for known vulnerabilities"); err != nil {
+			return err
+		}
+	default:
+		return nil
+	}
+	_, err = w.AddBytes(bundle.VulnsFile, bundle.RoleVulns, "application/json", data)
+	return err
+}
+
+// addCopies copies files as given under dir/NAME.
+func addCopies(w *bundle.Writer, srcs []string, dir, role string, validate func([]byte, string) error) error {
+	for _, src := range srcs {
+		name := filepath.Base(src)
+		if validate != nil {
+			data, err := os.ReadFile(src)
+			if err != nil {
+				return inputErr(src, err)
+			}
+			if err := validate(data, name); err != nil {
+				return inputErr(src, err)
+			}
+		}
+		if _, err := w.AddFile(dir+name, role, mediaType(name), src); err != nil {
+			return inputErr(src, err)
+		}
+	}
+	return nil
+}
+
+func addStepProvenance(w *bundle.Writer, o Options, arts []Artefact, created time.Time) error {
+	var materials []bundle.Item
+	for _, p := range []string{bundle.ProductFile, bundle.ReleaseFile, bundle.AnswersFile, bundle.SBOMFile, bundle.VulnsFile} {
+		if it, ok := w.Item(p); ok {
+			materials = append(materials, it)
+		}
+	}
+	sort.Slice(materials, func(i, j int) bool { return materials[i].Path < materials[j].Path })
+	data, err := o.Make.Provenance(arts, materials, o.SigningKey, created)
+	if err != nil {
+		return fmt.Errorf("provenance of the bundling step: %w", err)
+	}
+	_, err = w.AddBytes(bundle.ProvenanceDir+"craudit.intoto.jsonl", bundle.RoleProvenance, "application/vnd.in-toto+jsonl", data)
+	return err
+}
+
+func mediaType(name string) string {
+	switch path.Ext(name) {
+	case ".json":
+		if bytes.HasSuffix([]byte(name), []byte(".cdx.json")) {
+			return "application/vnd.cyclonedx+json"
+		}
+		return "application/json"
+	case ".jsonl":
+		return "application/jsonl"
+	case ".yaml", ".yml":
+		return "application/yaml"
+	case ".tar":
+		return "application/x-tar"
+	case ".gz", ".tgz":
+		return "application/gzip"
+	case ".zip":
+		return "application/zip"
+	case ".txt", ".log", ".md":
+		return "text/plain"
+	case ".pem", ".pub":
+		return "application/x-pem-file"
+	case ".pdf":
+		return "application/pdf"
+	}
+	return "application/octet-stream"
+}

@@ -1,0 +1,119 @@
+package reports
+
+import (
+	"io"
+	"sort"
+
+	"github.com/craudit/craudit/checks"
+	"github.com/craudit/craudit/evidence/bundle"
+	"github.com/craudit/craudit/evidence/manifest"
+	"github.com/craudit/craudit/evidence/product"
+)
+
+// Renderer writes one format.
+type Renderer interface {
+	// Name is the --format value; Ext the file name used in a dossier.
+	Name() string
+	File() string
+	Render(w io.Writer, d *Data) error
+}
+
+// Data is everything a report shows. Paths in it are relative to the
+// evidence root the report sits beside (the bundle, or a dossier's evidence/).
+type Data struct {
+	Report   *checks.Report
+	Product  *product.Product
+	Release  *product.Release
+	Answers  *product.Answers
+	Manifest *manifest.Manifest
+	// Items lists the bundle's files; Live the evidence gathered outside it.
+	Items []bundle.Item
+	Live  []checks.EvidenceRef
+	// EvidencePrefix is prepended to evidence paths when linking (a dossier's "evidence/").
+	EvidencePrefix string
+	// ItemPrefix is prepended to bundle item paths (a dossier's "bundle/").
+	ItemPrefix string
+}
+
+// Collect gathers report data from a checked input.
+func Collect(in *checks.Input, r *checks.Report) *Data {
+	d := &Data{Report: r, Product: in.Product, Release: in.Release, Answers: in.Answers}
+	if in.Bundle != nil && in.Bundle.Index != nil {
+		d.Items = in.Bundle.Index.Items
+		if b, err := in.Bundle.Read(bundle.ManifestFile); err == nil {
+			d.Manifest, _ = manifest.Parse(b)
+		}
+	}
+	for p := range in.Live {
+		if ref, ok := in.Ref(p); ok && !in.Bundle.Has(p) {
+			d.Live = append(d.Live, ref)
+		}
+	}
+	sort.Slice(d.Live, func(i, j int) bool { return d.Live[i].Path < d.Live[j].Path })
+	return d
+}
+
+// StepNames are the ENISA secure-update lifecycle steps.
+var StepNames = map[int]string{
+	1: "Build and sign", 2: "Publish", 3: "Check for updates", 4: "Retrieve",
+	5: "Verify", 6: "Install", 7: "Record status",
+}
+
+// StepGroup is the results of one ENISA step.
+type StepGroup struct {
+	Step    int
+	Name    string
+	Results []checks.Result
+	Summary checks.Summary
+}
+
+// statusOrder puts what needs attention first.
+var statusOrder = map[checks.Status]int{checks.Fail: 0, checks.Error: 1, checks.Missing: 2, checks.Waived: 3,
+	checks.Declared: 4, checks.NotApplicable: 5, checks.Pass: 6}
+
+// ByStep groups results by ENISA step, failures first within a step.
+func ByStep(r *checks.Report) []StepGroup {
+	groups := map[int]*StepGroup{}
+	for _, res := range r.Results {
+		g := groups[res.Step]
+		if g == nil {
+			g = &StepGroup{Step: res.Step, Name: StepNames[res.Step]}
+			groups[res.Step] = g
+		}
+		g.Results = append(g.Results, res)
+		Count(&g.Summary, res.Status)
+	}
+	var out []StepGroup
+	for _, g := range groups {
+		sort.SliceStable(g.Results, func(i, j int) bool {
+			a, b := g.Results[i], g.Results[j]
+			if statusOrder[a.Status] != statusOrder[b.Status] {
+				return statusOrder[a.Status] < statusOrder[b.Status]
+			}
+			return a.Check < b.Check
+		})
+		out = append(out, *g)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Step < out[j].Step })
+	return out
+}
+
+// Count adds one status to a summary.
+func Count(s *checks.Summary, st checks.Status) {
+	switch st {
+	case checks.Pass:
+		s.Pass++
+	case checks.Fail:
+		s.Fail++
+	case checks.Declared:
+		s.Declared++
+	case checks.Missing:
+		s.Missing++
+	case checks.NotApplicable:
+		s.NotApplicable++
+	case checks.Waived:
+		s.Waived++
+	default:
+		s.Error++
+	}
+}

@@ -1,0 +1,5 @@
+// Package reports renders a judged release. Every format is one Renderer in
+// its own sub-package, picked from the table in reports/formats; all of them
+// read the same Data, collected once from the verified evidence and the
+// check results, so no format can say something the others do not.
+package reports
