@@ -76,6 +76,8 @@ Exit codes: 0 passed, 1 noncompliant or verification failure, 2 could not run.`,
 		newDossierCmd(),
 		newReportCmd(),
 		newDemoCmd(),
+		newAttackCmd(),
+		newManifestClientCmd(),
 	} {
 		root.AddCommand(c)
 	}
