@@ -161,6 +161,7 @@ func TestManifestBrokenStep(t *testing.T) {
 			b, _ := os.ReadFile(p)
 			must(t, os.WriteFile(p, append(b, make([]byte, 4096)...), 0o644))
 		}},
+		{name: "artefact above the size cap", step: "artefact/integrity", opts: func(o *verifier.Options) { o.Limits.TargetMaxLength = 4 }},
 		{name: "artefact not in the manifest", step: "artefact/lookup", opts: func(o *verifier.Options) { o.Targets = []string{"evil.bin"} }},
 		{name: "manifest missing", step: "transport/not-found", break_: func(f *manifestFixture) {
 			must(t, os.Remove(filepath.Join(f.dir, "manifest.json")))

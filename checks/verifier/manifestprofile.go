@@ -147,7 +147,7 @@ func (r *run) manifestWorkflow(trust []byte) error {
 	for _, name := range names {
 		i := slices.IndexFunc(m.Artefacts, func(a manifest.Artefact) bool { return a.Name == name })
 		if i < 0 {
-			t.add(Step{ID: "artefact/lookup", Control: ControlSignature, ENISAStep: 5, Verdict: Fail,
+			t.add(Step{ID: "artefact/lookup", Control: ControlSignature, ENISAStep: 5, Verdict: Fail, Target: name,
 				Detail: fmt.Sprintf("the signed manifest lists no artefact %q", name)})
 			t.Targets = append(t.Targets, Target{Name: name, Verdict: Fail})
 			return errStop
@@ -204,12 +204,19 @@ func (r *run) manifestPassText(s manifest.Step, m *manifest.Manifest, cert *keys
 func (r *run) artefact(a manifest.Artefact) error {
 	t := r.t
 	if a.Name == "" || strings.ContainsAny(a.Name, "/\\") || a.Name == "." || a.Name == ".." {
-		t.add(Step{ID: "artefact/integrity", Control: ControlIntegrity, ENISAStep: 5, Verdict: Fail,
+		t.add(Step{ID: "artefact/integrity", Control: ControlIntegrity, ENISAStep: 5, Verdict: Fail, Target: a.Name,
 			Detail: fmt.Sprintf("artefact name %q is not a plain file name", a.Name)})
 		return errStop
 	}
 	u := joinURL(r.o.RepoURL, ArtefactsDir+url.PathEscape(a.Name))
 	rec := Target{Name: a.Name, URL: u, Length: a.Size}
+	if a.Size > r.lim.TargetMaxLength {
+		rec.Verdict = Fail
+		t.Targets = append(t.Targets, rec)
+		t.add(Step{ID: "artefact/integrity", Control: ControlIntegrity, ENISAStep: 5, Verdict: Fail, Target: a.Name,
+			Detail: fmt.Sprintf("%s: signed size %d exceeds the limit of %d bytes", a.Name, a.Size, r.lim.TargetMaxLength)})
+		return errStop
+	}
 	data, err := r.fetch(u, "artefact "+a.Name, a.Size, 4)
 	if err != nil {
 		rec.Verdict = Fail
@@ -221,12 +228,12 @@ func (r *run) artefact(a manifest.Artefact) error {
 	if err := manifest.VerifyArtefact(a, bytes.NewReader(data)); err != nil {
 		rec.Verdict = Fail
 		t.Targets = append(t.Targets, rec)
-		t.add(Step{ID: "artefact/integrity", Control: ControlIntegrity, ENISAStep: 5, Verdict: Fail, Detail: err.Error()})
+		t.add(Step{ID: "artefact/integrity", Control: ControlIntegrity, ENISAStep: 5, Verdict: Fail, Target: a.Name, Detail: err.Error()})
 		return errStop
 	}
 	rec.Verdict = Pass
 	t.Targets = append(t.Targets, rec)
-	t.add(Step{ID: "artefact/integrity", Control: ControlIntegrity, ENISAStep: 5, Verdict: Pass,
+	t.add(Step{ID: "artefact/integrity", Control: ControlIntegrity, ENISAStep: 5, Verdict: Pass, Target: a.Name,
 		Detail: fmt.Sprintf("%s: size %d, SHA-256 and SHA-512 match the signed manifest", a.Name, a.Size)})
 	if r.o.TargetDir != "" {
 		if err := os.MkdirAll(r.o.TargetDir, 0o755); err != nil {

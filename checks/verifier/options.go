@@ -61,6 +61,9 @@ type Limits struct {
 	TargetsMaxLength   int64
 	// ManifestMaxLength bounds manifest.json, the certificate and signatures.
 	ManifestMaxLength int64
+	// TargetMaxLength bounds a target or artefact, whatever signed metadata
+	// claims: downloads are held in memory to be hashed.
+	TargetMaxLength int64
 }
 
 // DefaultLimits are go-tuf's defaults, and 1 MiB for manifest-profile files.
@@ -72,6 +75,7 @@ var DefaultLimits = Limits{
 	SnapshotMaxLength:  2000000,
 	TargetsMaxLength:   5000000,
 	ManifestMaxLength:  1 << 20,
+	TargetMaxLength:    1 << 30,
 }
 
 func (l Limits) withDefaults() Limits {
@@ -93,6 +97,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.TargetsMaxLength > 0 {
 		d.TargetsMaxLength = l.TargetsMaxLength
+	}
+	if l.TargetMaxLength > 0 {
+		d.TargetMaxLength = l.TargetMaxLength
 	}
 	if l.ManifestMaxLength > 0 {
 		d.ManifestMaxLength = l.ManifestMaxLength

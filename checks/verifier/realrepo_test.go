@@ -73,7 +73,7 @@ func readTrim(t *testing.T, p string) string {
 	return strings.TrimSpace(string(b))
 }
 
-func serve(t *testing.T, dir string) *repo.Server {
+func serve(t testing.TB, dir string) *repo.Server {
 	t.Helper()
 	s, err := repo.Serve(dir, "127.0.0.1:0", "")
 	if err != nil {

@@ -61,7 +61,9 @@ type Step struct {
 	Verdict   Verdict `json:"verdict"`
 	Role      string  `json:"role,omitempty"`
 	Version   int64   `json:"version,omitempty"`
-	Detail    string  `json:"detail"`
+	// Target names the target or artefact a step is about.
+	Target string `json:"target,omitempty"`
+	Detail string `json:"detail"`
 }
 
 // Failure names the first failing step.

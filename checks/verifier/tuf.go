@@ -362,12 +362,12 @@ func (tr *tufRun) target(name string) error {
 	}
 	t := tr.t
 	if tf == nil {
-		t.add(Step{ID: "target/lookup", Control: ControlSignature, ENISAStep: 5, Verdict: Fail,
+		t.add(Step{ID: "target/lookup", Control: ControlSignature, ENISAStep: 5, Verdict: Fail, Target: name,
 			Detail: fmt.Sprintf("no trusted targets metadata lists %q", name)})
 		t.Targets = append(t.Targets, Target{Name: name, Verdict: Fail})
 		return errStop
 	}
-	t.add(Step{ID: "target/lookup", Control: ControlSignature, ENISAStep: 5, Verdict: Pass, Role: role,
+	t.add(Step{ID: "target/lookup", Control: ControlSignature, ENISAStep: 5, Verdict: Pass, Role: role, Target: name,
 		Detail: fmt.Sprintf("%q listed by role %s (length %d)", name, role, tf.Length)})
 	remote := name
 	if tr.tm.Root.Signed.ConsistentSnapshot {
@@ -377,6 +377,25 @@ func (tr *tufRun) target(name string) error {
 	}
 	u := joinURL(tr.targsURL, escapePath(remote))
 	rec := Target{Name: name, URL: u, Length: tf.Length, Role: role}
+	if tf.Length > tr.lim.TargetMaxLength {
+		rec.Verdict = Fail
+		t.Targets = append(t.Targets, rec)
+		t.add(Step{ID: "target/integrity", Control: ControlIntegrity, ENISAStep: 5, Verdict: Fail, Role: role, Target: name,
+			Detail: fmt.Sprintf("%s: signed length %d exceeds the limit of %d bytes", name, tf.Length, tr.lim.TargetMaxLength)})
+		return errStop
+	}
+	// A copy already delivered with matching length and hashes is not
+	// downloaded again (artefact caching).
+	if tr.o.TargetDir != "" {
+		if b, err := readLimited(filepath.Join(tr.o.TargetDir, url.PathEscape(name)), tf.Length); err == nil && tf.VerifyLengthHashes(b) == nil {
+			h256, h512 := sha256.Sum256(b), sha512.Sum512(b)
+			rec.SHA256, rec.SHA512, rec.Verdict, rec.URL = hex.EncodeToString(h256[:]), hex.EncodeToString(h512[:]), Pass, ""
+			t.Targets = append(t.Targets, rec)
+			t.add(Step{ID: "target/integrity", Control: ControlIntegrity, ENISAStep: 5, Verdict: Pass, Role: role, Target: name,
+				Detail: fmt.Sprintf("%s: the copy already delivered matches the signed length and hashes; not downloaded again", name)})
+			return nil
+		}
+	}
 	data, err := tr.fetch(u, "target "+name, tf.Length, 4)
 	if err != nil {
 		rec.Verdict = Fail
@@ -388,7 +407,7 @@ func (tr *tufRun) target(name string) error {
 	if err := tf.VerifyLengthHashes(data); err != nil {
 		rec.Verdict = Fail
 		t.Targets = append(t.Targets, rec)
-		t.add(Step{ID: "target/integrity", Control: ControlIntegrity, ENISAStep: 5, Verdict: Fail, Role: role, Detail: fmt.Sprintf("%s: %v", name, err)})
+		t.add(Step{ID: "target/integrity", Control: ControlIntegrity, ENISAStep: 5, Verdict: Fail, Role: role, Target: name, Detail: fmt.Sprintf("%s: %v", name, err)})
 		return errStop
 	}
 	algs := make([]string, 0, len(tf.Hashes))
@@ -396,7 +415,7 @@ func (tr *tufRun) target(name string) error {
 		algs = append(algs, a)
 	}
 	sort.Strings(algs)
-	t.add(Step{ID: "target/integrity", Control: ControlIntegrity, ENISAStep: 5, Verdict: Pass, Role: role,
+	t.add(Step{ID: "target/integrity", Control: ControlIntegrity, ENISAStep: 5, Verdict: Pass, Role: role, Target: name,
 		Detail: fmt.Sprintf("%s: length %d and %v match the signed metadata", name, len(data), algs)})
 	rec.Verdict = Pass
 	t.Targets = append(t.Targets, rec)

@@ -7,6 +7,8 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/tls"
+	"encoding/pem"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -24,7 +26,7 @@ import (
 // refTime is the reference time of generated repositories.
 var refTime = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 
-func newKey(t *testing.T) crypto.Signer {
+func newKey(t testing.TB) crypto.Signer {
 	t.Helper()
 	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -36,7 +38,7 @@ func newKey(t *testing.T) crypto.Signer {
 // tufFixture is a generated TUF repository served over HTTPS: a top-level
 // target fw.bin and a target vendor/app.bin in the delegated role "vendor".
 type tufFixture struct {
-	t    *testing.T
+	t    testing.TB
 	dir  string
 	r    *repo.TUFRepo
 	srv  *repo.Server
@@ -44,7 +46,7 @@ type tufFixture struct {
 	vkey crypto.Signer
 }
 
-func newTUF(t *testing.T, consistent bool) *tufFixture {
+func newTUF(t testing.TB, consistent bool) *tufFixture {
 	t.Helper()
 	f := &tufFixture{t: t, dir: t.TempDir(), keys: map[string]crypto.Signer{}, vkey: newKey(t)}
 	for _, role := range repo.TopLevelRoles {
@@ -240,6 +242,26 @@ func TestTUFBrokenStep(t *testing.T) {
 			must(t, f.r.SignRoot()) // root v1 now wants 2 targets signatures; only 1 is made
 			f.write()
 		}},
+		{name: "targets older than the snapshot names", steps: "targets/rollback", break_: func(f *tufFixture) {
+			f.r.NoMetaHashes = true
+			f.write()
+			old, _ := os.ReadFile(f.md("targets.json"))
+			f.r.Targets.Signed.Version = 2
+			f.write()
+			must(t, os.WriteFile(f.md("targets.json"), old, 0o644))
+		}},
+		{name: "delegated role older than the snapshot names", steps: "delegated-targets/rollback", break_: func(f *tufFixture) {
+			f.r.NoMetaHashes = true
+			f.write()
+			old, _ := os.ReadFile(f.md("vendor.json"))
+			f.r.Delegated["vendor"].Signed.Version = 2
+			f.write()
+			must(t, os.WriteFile(f.md("vendor.json"), old, 0o644))
+		}, opts: func(o *verifier.Options) { o.Targets = []string{"vendor/app.bin"} }},
+		{name: "delegated role bytes differ from the snapshot's hash", steps: "delegated-targets/integrity", break_: func(f *tufFixture) {
+			f.editFile("metadata/vendor.json", func(b []byte) []byte { return bytes.Replace(b, []byte("app.bin"), []byte("app.BIN"), 1) })
+		}, opts: func(o *verifier.Options) { o.Targets = []string{"vendor/app.bin"} }},
+		{name: "target above the size cap", steps: "target/integrity", opts: func(o *verifier.Options) { o.Limits.TargetMaxLength = 4 }},
 		{name: "targets expired", steps: "targets/freshness", break_: func(f *tufFixture) {
 			f.r.Targets.Signed.Expires = refTime.Add(-time.Minute)
 			f.write()
@@ -434,6 +456,24 @@ func TestTransportControls(t *testing.T) {
 		o.CAFile = other.CAPath
 		wantFail(t, verify(t, o), "transport/tls")
 	})
+	t.Run("server offering only TLS 1.1", func(t *testing.T) {
+		hs := httptest.NewUnstartedServer(http.FileServer(http.Dir(f.dir)))
+		hs.TLS = &tls.Config{MaxVersion: tls.VersionTLS11}
+		hs.StartTLS()
+		defer hs.Close()
+		ca := filepath.Join(t.TempDir(), "ca.pem")
+		must(t, os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: hs.Certificate().Raw}), 0o644))
+		o := f.opts("fw.bin")
+		o.RepoURL, o.CAFile = hs.URL, ca
+		wantFail(t, verify(t, o), "transport/tls")
+		// The same server with TLS 1.2 is accepted: the CA file is right.
+		hs2 := httptest.NewUnstartedServer(http.FileServer(http.Dir(f.dir)))
+		hs2.TLS = &tls.Config{Certificates: hs.TLS.Certificates}
+		hs2.StartTLS()
+		defer hs2.Close()
+		o.RepoURL = hs2.URL
+		wantOK(t, verify(t, o))
+	})
 	t.Run("redirect to http", func(t *testing.T) {
 		hs := httptest.NewServer(http.FileServer(http.Dir(f.dir)))
 		defer hs.Close()
@@ -534,5 +574,23 @@ func TestCouldNotRun(t *testing.T) {
 				t.Fatalf("err %v, want a RunError", err)
 			}
 		})
+	}
+}
+
+// TestHostnameMismatch: the server's certificate names 127.0.0.1 and
+// localhost; reached at 127.0.0.2 the host name check refuses it.
+func TestHostnameMismatch(t *testing.T) {
+	f := newTUF(t, false)
+	s, err := repo.Serve(f.dir, "127.0.0.2:0", "")
+	if err != nil {
+		t.Skipf("cannot listen on 127.0.0.2: %v", err)
+	}
+	defer s.Close()
+	o := f.opts("fw.bin")
+	o.RepoURL, o.CAFile = s.URL, s.CAPath
+	tr := verify(t, o)
+	wantFail(t, tr, "transport/tls")
+	if !strings.Contains(tr.Failure.Reason, "127.0.0.2") {
+		t.Fatalf("reason %q does not name the host", tr.Failure.Reason)
 	}
 }

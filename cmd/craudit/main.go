@@ -77,6 +77,10 @@ Exit codes: 0 passed, 1 noncompliant or verification failure, 2 could not run.`,
 		newReportCmd(),
 		newDemoCmd(),
 		newAttackCmd(),
+		newVerifyCmd(),
+		newServeCmd(),
+		newRepoCmd(),
+		newTUFClientCmd(),
 		newManifestClientCmd(),
 	} {
 		root.AddCommand(c)

@@ -66,7 +66,7 @@ func Publish(bundleDir, outDir string, o PublishOptions) error {
 	// The root key is not known here: only the signer's authentication is
 	// left open; any other problem (a changed or extra file) refuses.
 	for _, p := range b.Problems {
-		if p.Path == bundle.SignerKey && strings.Contains(p.Reason, "no trusted root key") {
+		if strings.Contains(p.Reason, "no trusted root key") {
 			continue
 		}
 		return fmt.Errorf("bundle %s: %s", bundleDir, p)
@@ -128,10 +128,11 @@ func problems(b *bundle.Bundle) string {
 	return strings.Join(s, "; ")
 }
 
-// readItem returns an item's bytes checked against the index. The signer
-// key is flagged only because no root was given, so it is checked here.
+// readItem returns an item's bytes checked against the index. Items flagged
+// only because no root key was given (signer, manifest chain) are checked
+// against the index here; their signatures are the device's business.
 func readItem(b *bundle.Bundle, p string) ([]byte, error) {
-	if p != bundle.SignerKey {
+	if !b.Bad(p) {
 		return b.Read(p)
 	}
 	it, ok := b.Index.Item(p)

@@ -36,6 +36,9 @@ type TUFRepo struct {
 	RootHistory [][]byte
 	// ExtraRootSigners sign the next root too (the previous root's keys in a rotation).
 	ExtraRootSigners []crypto.Signer
+	// NoMetaHashes leaves length and hashes out of the snapshot's and
+	// timestamp's records (allowed by the specification; versions only).
+	NoMetaHashes bool
 }
 
 // Expiry of each role's metadata, from the creation time.
@@ -174,8 +177,11 @@ func signAll[T metadata.Roles](m *metadata.Metadata[T], ks []crypto.Signer) ([]b
 	return m.ToBytes(true)
 }
 
-func metaFor(v int64, b []byte) *metadata.MetaFiles {
+func (r *TUFRepo) metaFor(v int64, b []byte) *metadata.MetaFiles {
 	mf := metadata.MetaFile(v)
+	if r.NoMetaHashes {
+		return mf
+	}
 	mf.Length = int64(len(b))
 	h := sha256.Sum256(b)
 	mf.Hashes = metadata.Hashes{"sha256": h[:]}
@@ -222,7 +228,7 @@ func (r *TUFRepo) Write(dir string) error {
 		if err := write(n+".json", m.Signed.Version, b); err != nil {
 			return err
 		}
-		r.Snapshot.Signed.Meta[n+".json"] = metaFor(m.Signed.Version, b)
+		r.Snapshot.Signed.Meta[n+".json"] = r.metaFor(m.Signed.Version, b)
 	}
 	b, err := signAll(r.Targets, r.Keys[metadata.TARGETS])
 	if err != nil {
@@ -231,7 +237,7 @@ func (r *TUFRepo) Write(dir string) error {
 	if err := write("targets.json", r.Targets.Signed.Version, b); err != nil {
 		return err
 	}
-	r.Snapshot.Signed.Meta["targets.json"] = metaFor(r.Targets.Signed.Version, b)
+	r.Snapshot.Signed.Meta["targets.json"] = r.metaFor(r.Targets.Signed.Version, b)
 	b, err = signAll(r.Snapshot, r.Keys[metadata.SNAPSHOT])
 	if err != nil {
 		return err
@@ -239,7 +245,7 @@ func (r *TUFRepo) Write(dir string) error {
 	if err := write("snapshot.json", r.Snapshot.Signed.Version, b); err != nil {
 		return err
 	}
-	r.Timestamp.Signed.Meta = map[string]*metadata.MetaFiles{"snapshot.json": metaFor(r.Snapshot.Signed.Version, b)}
+	r.Timestamp.Signed.Meta = map[string]*metadata.MetaFiles{"snapshot.json": r.metaFor(r.Snapshot.Signed.Version, b)}
 	b, err = signAll(r.Timestamp, r.Keys[metadata.TIMESTAMP])
 	if err != nil {
 		return err

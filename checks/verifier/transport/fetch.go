@@ -13,6 +13,8 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -184,6 +186,7 @@ func (c *Client) TLSVersions() []string {
 	for v := range c.tlsSeen {
 		out = append(out, v)
 	}
+	sort.Strings(out)
 	return out
 }
 
@@ -337,6 +340,10 @@ func (c *Client) classify(rawURL string, ctx context.Context, err error) error {
 	var ae tls.AlertError
 	switch {
 	case errors.As(err, &ce), errors.As(err, &he), errors.As(err, &ue), errors.As(err, &ie), errors.As(err, &rh), errors.As(err, &ae):
+		return &Error{Kind: KindTLS, URL: rawURL, Err: err}
+	}
+	// Handshake alerts (protocol version, bad certificate) have no exported type.
+	if strings.Contains(err.Error(), "tls: ") {
 		return &Error{Kind: KindTLS, URL: rawURL, Err: err}
 	}
 	var ne net.Error

@@ -1,0 +1,100 @@
+package verifiercheck
+
+import (
+	"context"
+	"io"
+	"os"
+	"path"
+	"slices"
+
+	"github.com/craudit/craudit/checks"
+	"github.com/craudit/craudit/checks/verifier"
+	"github.com/craudit/craudit/evidence/bundle"
+	"github.com/craudit/craudit/evidence/manifest"
+)
+
+// GatherOptions say which live repository to verify for a bundle.
+type GatherOptions struct {
+	RepoURL   string
+	TrustFile string // TUF root.json or root public key (check's --repo-trust, default --trust)
+	CAFile    string
+	Profile   verifier.Profile // empty: detected from TrustFile
+	// TimeSource names where the input's reference time came from.
+	TimeSource string
+	Tool       string
+	// Options, when set, is applied last to adjust anything (limits, state).
+	Options func(*verifier.Options)
+}
+
+// Gather verifies the live repository (or repositories: one per option, e.g.
+// the TUF and the manifest profile of the same release) that should serve the
+// bundle's release and records the transcript as live evidence in in.Live,
+// where the verifier checks find it: one run as a Transcript, several as a
+// Set. The device identity (product, hardware) is the
+// one the bundle's manifest names; TUF runs download every artefact of the
+// bundle, manifest runs every artefact of the live manifest. The error is
+// non-nil only when the verifier could not run.
+func Gather(ctx context.Context, in *checks.Input, opts ...GatherOptions) ([]*verifier.Transcript, error) {
+	var runs []*verifier.Transcript
+	for _, o := range opts {
+		t, err := gatherOne(ctx, in, o)
+		if err != nil {
+			return nil, err
+		}
+		runs = append(runs, t)
+	}
+	if len(runs) == 0 {
+		return nil, nil
+	}
+	if in.Live == nil {
+		in.Live = map[string][]byte{}
+	}
+	if len(runs) == 1 {
+		in.Live[TranscriptPath] = runs[0].JSON()
+	} else {
+		in.Live[TranscriptPath] = verifier.NewSet(runs...).JSON()
+	}
+	return runs, nil
+}
+
+func gatherOne(ctx context.Context, in *checks.Input, o GatherOptions) (*verifier.Transcript, error) {
+	vo := verifier.Options{RepoURL: o.RepoURL, TrustFile: o.TrustFile, CAFile: o.CAFile, Profile: o.Profile,
+		ReferenceTime: in.RefTime, TimeSource: o.TimeSource, Tool: o.Tool}
+	if in.Bundle != nil && in.Bundle.Index != nil {
+		if b, err := in.Read(bundle.ManifestFile); err == nil {
+			if m, err := manifest.Parse(b); err == nil {
+				vo.Product = m.Product
+				if len(m.HardwareIDs) > 0 {
+					hw := slices.Clone(m.HardwareIDs)
+					slices.Sort(hw)
+					vo.HardwareID = hw[0]
+				}
+			}
+		}
+		for _, it := range in.Bundle.Index.ByRole(bundle.RoleArtefact) {
+			vo.Targets = append(vo.Targets, path.Base(it.Path))
+		}
+	}
+	profile := o.Profile
+	if profile == "" {
+		if b, err := readTrust(o.TrustFile); err == nil {
+			profile, _ = verifier.DetectProfile(b)
+		}
+	}
+	if profile == verifier.ProfileManifest {
+		vo.Targets = nil // the live manifest says what to download
+	}
+	if o.Options != nil {
+		o.Options(&vo)
+	}
+	return verifier.Verify(ctx, vo)
+}
+
+func readTrust(p string) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, 1<<20))
+}

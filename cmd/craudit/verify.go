@@ -1,0 +1,118 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/craudit/craudit/checks/verifier"
+	"github.com/craudit/craudit/evidence/atomicfs"
+)
+
+func newVerifyCmd() *cobra.Command {
+	var (
+		o                      verifier.Options
+		refTime, profile, form string
+		out                    string
+		force                  bool
+	)
+	cmd := &cobra.Command{
+		Use:   "verify --repo URL --trust FILE",
+		Short: "Verify a live update repository as a secure device-side updater must",
+		Long: `verify is craudit's reference updater client. It checks a live repository
+(ENISA steps 3-5: check for updates, retrieve, verify) and records every request
+and decision in a transcript.
+
+FILE is a TUF root.json (TUF repository: metadata at URL/metadata/, targets at
+URL/targets/) or a PEM root public key (ENISA manifest repository: manifest.json,
+vendor certificate, artefacts/); the kind is detected, --profile forces it.
+Metadata and manifests are judged at --reference-time (default: the wall clock,
+never SOURCE_DATE_EPOCH); TLS certificates at the wall clock.
+
+Exit codes: 0 verified, 1 verification failure (the transcript names the step),
+2 could not run (bad flags, unusable trust file, unreachable server).`,
+		Example: `  craudit verify --repo https://127.0.0.1:8443 --trust root.json --ca ca.pem --target fw.bin
+  craudit verify --repo https://updates.example.com --trust root.pub --installed-version 1.0.0 \
+      --state ./device-state --product thermostat --hardware-id tx-100 --format json --out transcript.json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.RepoURL == "" || o.TrustFile == "" {
+				return couldNotRun(errors.New("--repo and --trust are required"))
+			}
+			if form != "text" && form != "json" {
+				return couldNotRun(fmt.Errorf("--format %q: want text or json", form))
+			}
+			if refTime != "" {
+				at, err := time.Parse(time.RFC3339, refTime)
+				if err != nil {
+					return couldNotRun(fmt.Errorf("--reference-time: %v", err))
+				}
+				o.ReferenceTime, o.TimeSource = at, "--reference-time"
+			}
+			o.Profile = verifier.Profile(profile)
+			o.Tool = "craudit " + version
+			if out != "" && !force {
+				if _, err := os.Lstat(out); err == nil {
+					return couldNotRun(fmt.Errorf("%s: %w", out, atomicfs.ErrExists))
+				}
+			}
+			t, err := verifier.Verify(cmd.Context(), o)
+			if err != nil {
+				return couldNotRun(err)
+			}
+			data := t.JSON()
+			if form == "text" {
+				data = []byte(t.Text())
+			}
+			if out != "" {
+				if err := atomicfs.WriteFile(out, data, 0o644, force); err != nil {
+					return couldNotRun(err)
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s\n", t.Verdict, out)
+			} else {
+				cmd.OutOrStdout().Write(data)
+			}
+			if !t.OK() {
+				return exitCode(1)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.RepoURL, "repo", "", "repository base URL (https://...)")
+	f.StringVar(&o.TrustFile, "trust", "", "trust anchor: a TUF root.json or a PEM root public key")
+	f.StringVar(&o.CAFile, "ca", "", "PEM CA the server certificate must chain to (default: system roots)")
+	f.StringArrayVar(&o.Targets, "target", nil, "target (TUF) or artefact (manifest) to download and verify; repeatable")
+	f.StringVar(&o.InstalledVersion, "installed-version", "", "version the device runs now (anti-rollback)")
+	f.StringVar(&o.StateDir, "state", "", "directory keeping trusted state between runs (rollback protection)")
+	f.StringVar(&refTime, "reference-time", "", "RFC 3339 time at which metadata is judged (default: wall clock)")
+	f.StringVar(&profile, "profile", "", "repository profile: tuf or manifest (default: detected from --trust)")
+	f.StringVar(&o.MetadataURL, "metadata-url", "", "TUF metadata URL (default: REPO/metadata/)")
+	f.StringVar(&o.TargetsURL, "targets-url", "", "TUF targets URL (default: REPO/targets/)")
+	f.BoolVar(&o.AllowInsecureHTTPUnsafe, "allow-insecure-http", false, "judge a plain http:// repository (the transport control still fails)")
+	f.StringVar(&o.Product, "product", "", "device product ID for the applicability check (manifest profile)")
+	f.StringVar(&o.HardwareID, "hardware-id", "", "device hardware ID for the applicability check (manifest profile)")
+	f.StringVar(&o.TargetDir, "target-dir", "", "write verified targets into this directory")
+	f.DurationVar(&o.Timeout, "timeout", 0, "overall deadline for all downloads (default 2m)")
+	f.StringVar(&form, "format", "text", "output format: text or json (the transcript)")
+	f.StringVar(&out, "out", "", "write the output to this file instead of stdout")
+	f.BoolVar(&force, "force", false, "overwrite --out")
+	return cmd
+}
+
+// sourceDateEpoch reads SOURCE_DATE_EPOCH; ok is false when unset.
+func sourceDateEpoch() (time.Time, bool, error) {
+	s := os.Getenv("SOURCE_DATE_EPOCH")
+	if s == "" {
+		return time.Time{}, false, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("SOURCE_DATE_EPOCH %q: not a number of seconds", s)
+	}
+	return time.Unix(n, 0).UTC(), true, nil
+}
