@@ -235,7 +235,12 @@ func mCert(how string) func(e *env) (*plan, error) {
 		if err := m.certify(m.root, m.vendor); err != nil {
 			return nil, err
 		}
-		at, err := m.state(m.manifest("1.0.1", 2, e.x), e.x, nil)
+		man := m.manifest("1.0.1", 2, e.x)
+		if how == "expired" {
+			// Signed while the certificate was still valid, served after it expired.
+			man.Timestamp = e.ref.AddDate(0, 0, -2)
+		}
+		at, err := m.state(man, e.x, nil)
 		if err != nil {
 			return nil, err
 		}
