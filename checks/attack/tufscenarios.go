@@ -42,7 +42,7 @@ func tufScenarios() []Scenario {
 		{ID: "attack/tuf-freeze-snapshot", Title: "The snapshot has expired", Step: 3, Control: CtlFreshness, Expect: Reject,
 			Mirrors: "TUF indefinite freeze attack (spec 5.5.6)", build: tufFreeze(metadata.SNAPSHOT)},
 		{ID: "attack/tuf-freeze-targets", Title: "The targets metadata has expired", Step: 3, Control: CtlFreshness, Expect: Reject,
-			Mirrors: "TUF indefinite freeze attack (spec 5.6.6)", build: tufFreeze(metadata.TARGETS)},
+			Mirrors: "TUF indefinite freeze attack (spec 5.6.5)", build: tufFreeze(metadata.TARGETS)},
 		{ID: "attack/tuf-freeze-root", Title: "A new root is served that has already expired", Step: 3, Control: CtlFreshness, Expect: Reject,
 			Mirrors: "TUF indefinite freeze attack on root (spec 5.3.10)", build: tufFreeze(metadata.ROOT)},
 		{ID: "attack/tuf-freeze-local-root", Title: "The client's trusted root expired and no newer root is offered", Step: 3, Control: CtlFreshness, Expect: Reject,
@@ -56,11 +56,11 @@ func tufScenarios() []Scenario {
 		{ID: "attack/tuf-mix-and-match-targets-version", Title: "The targets metadata served has another version than the snapshot names", Step: 5, Control: CtlConsistency, Expect: Reject,
 			Mirrors: "TUF mix-and-match attack: targets version (spec 5.6.4)", build: tufMixTargets(true)},
 		{ID: "attack/tuf-target-substituted", Title: "The target file is replaced by one of the same length", Step: 5, Control: CtlIntegrity, Expect: Reject,
-			Mirrors: "TUF arbitrary software attack on the target file (spec 5.7.3)", build: tufTargetSwap("substituted")},
+			Mirrors: "TUF arbitrary software attack on the target file (spec 5.7)", build: tufTargetSwap("substituted")},
 		{ID: "attack/tuf-target-longer", Title: "The target file is served with extra bytes appended", Step: 4, Control: CtlIntegrity, Expect: Reject,
-			Mirrors: "TUF endless data attack: more bytes than the signed length (spec 5.7.3)", build: tufTargetSwap("longer")},
+			Mirrors: "TUF endless data attack: more bytes than the signed length (spec 5.7)", build: tufTargetSwap("longer")},
 		{ID: "attack/tuf-target-shorter", Title: "The target file is served truncated", Step: 4, Control: CtlIntegrity, Expect: Reject,
-			Mirrors: "TUF target integrity: fewer bytes than the signed length (spec 5.7.3)", build: tufTargetSwap("shorter")},
+			Mirrors: "TUF target integrity: fewer bytes than the signed length (spec 5.7)", build: tufTargetSwap("shorter")},
 		{ID: "attack/tuf-target-unknown-hash-algorithm", Title: "The target is listed only with a hash algorithm nobody implements", Step: 5, Control: CtlIntegrity, Expect: Reject,
 			Mirrors: "TUF target integrity: an unverifiable hash must not pass (go-tuf and python-tuf refuse unknown algorithms)", build: tufUnknownHash},
 		{ID: "attack/tuf-endless-data-root", Title: "The next root version is an endless stream", Step: 3, Control: CtlEndless, Expect: Reject, Hang: true,
@@ -86,7 +86,7 @@ func tufScenarios() []Scenario {
 		{ID: "attack/tuf-delegation-path-traversal", Title: "A delegated role named ../../escape: the update installs, nothing lands outside the client's folders", Step: 5, Control: CtlDelegation, Expect: Accept,
 			Mirrors: "path traversal through a delegated role name (file names from untrusted metadata)", build: tufTraversal},
 		{ID: "attack/tuf-delegation-terminating", Title: "A role after a terminating delegation lists the attacker's file", Step: 5, Control: CtlDelegation, Expect: Reject,
-			Mirrors: "TUF delegation: a terminating delegation ends the search (spec 5.6.7.2)", build: tufTerminating},
+			Mirrors: "TUF delegation: a terminating delegation ends the search (spec 5.6.7)", build: tufTerminating},
 	})
 }
 
