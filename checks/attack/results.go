@@ -168,3 +168,40 @@ func (r *Results) JUnit() []byte {
 	}
 	return append(append([]byte(xml.Header), out...), '\n')
 }
+
+// ParseResultSet decodes attack-results.json holding one run, or a JSON
+// array of runs (one per profile).
+func ParseResultSet(b []byte) ([]*Results, error) {
+	if t := bytes.TrimSpace(b); len(t) > 0 && t[0] == '[' {
+		var raws []json.RawMessage
+		if err := json.Unmarshal(t, &raws); err != nil {
+			return nil, fmt.Errorf("attack results: %w", err)
+		}
+		if len(raws) == 0 {
+			return nil, fmt.Errorf("attack results: empty list")
+		}
+		out := make([]*Results, 0, len(raws))
+		for _, r := range raws {
+			res, err := ParseResults(r)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, res)
+		}
+		return out, nil
+	}
+	r, err := ParseResults(b)
+	if err != nil {
+		return nil, err
+	}
+	return []*Results{r}, nil
+}
+
+// JSONSet encodes several runs (one per profile) as one attack-results.json.
+func JSONSet(runs []*Results) []byte {
+	b, err := json.MarshalIndent(runs, "", "  ")
+	if err != nil {
+		panic(err)
+	}
+	return append(b, '\n')
+}
