@@ -145,3 +145,13 @@ func FuzzParseResults(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseResultSet(f *testing.F) {
+	r := &Results{Schema: ResultsSchema, Profile: ProfileManifest, Scenarios: []Result{{ID: "attack/manifest-expired", Verdict: Vulnerable}}}
+	f.Add(r.JSON())
+	f.Add(JSONSet([]*Results{r, r}))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		ParseResultSet(b)
+	})
+}

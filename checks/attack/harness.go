@@ -15,6 +15,17 @@ import (
 	"time"
 )
 
+// SelfClient is the command line of one of this program's own client
+// commands ("tuf-client", "manifest-client"), for attacking craudit's
+// reference clients from within craudit (the demo).
+func SelfClient(sub string) (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	return "'" + strings.ReplaceAll(exe, "'", `'\''`) + "' " + sub, nil
+}
+
 // RunError means the harness could not run (bad options, a client that
 // cannot be started, no loopback listener): exit 2.
 type RunError struct{ Err error }
@@ -90,6 +101,8 @@ func Run(ctx context.Context, o Options) (*Results, error) {
 	}
 	if !o.KeepWork {
 		defer os.RemoveAll(h.work)
+	} else if o.Progress != nil {
+		fmt.Fprintf(o.Progress, "scenario folders kept in %s\n", h.work)
 	}
 	h.hub, err = startServers(o.Profile, h.work, o.SlowInterval, o.EndlessSize)
 	if err != nil {

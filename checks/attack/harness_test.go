@@ -194,7 +194,8 @@ func TestRunErrors(t *testing.T) {
 }
 
 // A client killed by a signal the harness did not send is inconclusive;
-// one that hangs in a slow scenario is vulnerable.
+// one that hangs in a slow scenario is vulnerable, and one that writes
+// outside its folders is vulnerable even where the update is valid.
 func TestInconclusiveAndHang(t *testing.T) {
 	dir := t.TempDir()
 	script := filepath.Join(dir, "client.sh")
@@ -205,6 +206,7 @@ weak="$1"; shift
 case "$MODE_AFTER" in
 kill) if [ -e "$STAMP" ]; then kill -9 $$; fi ;;
 hang) if [ -e "$STAMP" ]; then sleep 30; fi ;;
+stray) if [ -e "$STAMP" ]; then touch ../../escape.json; fi ;;
 esac
 "$weak" --mode=accept "$@"; rc=$?
 case "$*" in *download*|*update*) touch "$STAMP";; esac
@@ -219,6 +221,7 @@ exit $rc
 		{"hang", "tuf-slow-retrieval-target", Vulnerable},
 		{"hang", "tuf-rollback-timestamp", Inconclusive},
 		{"hang", "tuf-valid-update", FunctionalFailure},
+		{"stray", "tuf-delegation-path-traversal", Vulnerable},
 	} {
 		o := testOptions(script+" "+filepath.Join(bin, "weakclient"), ProfileTUF)
 		o.Deadline = 3 * time.Second
