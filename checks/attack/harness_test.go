@@ -236,3 +236,41 @@ exit $rc
 		}
 	}
 }
+
+// TestCommand runs `craudit attack` itself: outputs and exit codes.
+func TestCommand(t *testing.T) {
+	bin := binaries(t)
+	craudit := filepath.Join(bin, "craudit")
+	out := filepath.Join(t.TempDir(), "attack-results.json")
+	common := []string{"--deadline", "10s", "--no-faketime", "--reference-time", "2026-11-24T12:00:00Z"}
+	for _, c := range []struct {
+		args []string
+		code int
+	}{
+		{append([]string{"attack", "--client", craudit + " manifest-client", "--profile", "manifest", "--scenario", "manifest-valid-update",
+			"--scenario", "manifest-rollback-counter", "--format", "json", "--out", out}, common...), 0},
+		{append([]string{"attack", "--client", filepath.Join(bin, "weakclient") + " --mode=accept", "--profile", "manifest",
+			"--scenario", "manifest-expired", "--format", "junit"}, common...), 1},
+		{[]string{"attack", "--profile", "manifest"}, 2},
+		{[]string{"attack", "--client", craudit + " tuf-client", "--format", "sarif"}, 2},
+		{[]string{"attack", "--client", craudit + " tuf-client", "--reference-time", "yesterday"}, 2},
+	} {
+		cmd := exec.Command(craudit, c.args...)
+		b, _ := cmd.CombinedOutput()
+		if got := cmd.ProcessState.ExitCode(); got != c.code {
+			t.Errorf("%v: exit %d, want %d\n%s", c.args, got, c.code, b)
+		}
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := ParseResults(b)
+	if err != nil || res.Summary.Pass != 2 || res.Profile != ProfileManifest || res.TimeSource != "--reference-time" {
+		t.Errorf("attack-results.json: %+v %v", res, err)
+	}
+	md, err := exec.Command(craudit, "attack", "--list", "--format", "md").Output()
+	if err != nil || string(md) != string(CatalogueMarkdown()) {
+		t.Errorf("attack --list --format md differs from the catalogue: %v", err)
+	}
+}
