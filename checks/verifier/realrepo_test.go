@@ -17,7 +17,7 @@ import (
 )
 
 // untar unpacks a .tar.gz of real test data into a temporary directory.
-func untar(t *testing.T, archive string) string {
+func untar(t testing.TB, archive string) string {
 	t.Helper()
 	f, err := os.Open(archive)
 	if err != nil {
@@ -64,7 +64,7 @@ func untar(t *testing.T, archive string) string {
 	return dir
 }
 
-func readTrim(t *testing.T, p string) string {
+func readTrim(t testing.TB, p string) string {
 	t.Helper()
 	b, err := os.ReadFile(p)
 	if err != nil {
@@ -83,7 +83,7 @@ func serve(t testing.TB, dir string) *repo.Server {
 	return s
 }
 
-func parseFaketime(t *testing.T, s string) time.Time {
+func parseFaketime(t testing.TB, s string) time.Time {
 	t.Helper()
 	for _, layout := range []string{time.RFC3339, "2006-01-02 15:04:05-07:00", "2006-01-02 15:04:05Z07:00"} {
 		if at, err := time.Parse(layout, s); err == nil {
@@ -158,6 +158,15 @@ func TestSigstoreLive(t *testing.T) {
 				if len(tr.Targets) != 1 || tr.Targets[0].Verdict != verifier.Pass || !strings.HasPrefix(tr.Targets[0].SHA256, "6494e21e") {
 					t.Errorf("targets %+v", tr.Targets)
 				}
+				// The npm keys live in a delegated, terminating role.
+				o.Targets = []string{"registry.npmjs.org/keys.json"}
+				tr2, err := verifier.Verify(context.Background(), o)
+				if err != nil || !tr2.OK() {
+					t.Fatalf("delegated target: %v %+v", err, tr2.Failure)
+				}
+				if tr2.Targets[0].Role != "registry.npmjs.org" || tr2.Versions["registry.npmjs.org"] != 8 {
+					t.Errorf("delegated target %+v, versions %v", tr2.Targets, tr2.Versions)
+				}
 				if _, ok := tr.Step("transport/tls"); !ok {
 					t.Error("no transport/tls step")
 				}
@@ -200,4 +209,30 @@ func TestConformanceStatic(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSigstoreLiveRollback replays genuinely signed older timestamps of the
+// real repository: v756 is still fresh at the reference time, so only the
+// state kept by an earlier run refuses it; v743 has also expired.
+func TestSigstoreLiveRollback(t *testing.T) {
+	archive := shared.Testdata(t, "tuf", "sigstore-root-signing-live.tar.gz")
+	dir := filepath.Join(untar(t, archive), "sigstore-root-signing-live")
+	ref := parseFaketime(t, readTrim(t, filepath.Join(dir, "REFERENCE_TIME")))
+	s := serve(t, dir)
+	state := t.TempDir()
+	o := verifier.Options{RepoURL: s.URL, TrustFile: filepath.Join(dir, "initial_root.json"), CAFile: s.CAPath, ReferenceTime: ref, StateDir: state}
+	wantOK(t, verify(t, o))
+	replay := func(v string) {
+		b, err := os.ReadFile(filepath.Join(dir, "old-timestamps", v+".timestamp.json"))
+		must(t, err)
+		must(t, os.WriteFile(filepath.Join(dir, "metadata", "timestamp.json"), b, 0o644))
+	}
+	replay("756")
+	noState := o
+	noState.StateDir = ""
+	wantOK(t, verify(t, noState)) // fresh and validly signed: only the state can tell
+	wantFail(t, verify(t, o), "timestamp/rollback")
+	replay("743")
+	wantFail(t, verify(t, noState), "timestamp/freshness")
+	wantFail(t, verify(t, o), "timestamp/rollback")
 }

@@ -29,14 +29,17 @@ func newServeCmd() *cobra.Command {
 				return couldNotRun(err)
 			}
 			defer s.Close()
+			// Listen for the stop signal before announcing the URL, so a
+			// harness that reads the line and then signals is never lost.
+			sig := make(chan os.Signal, 1)
+			signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+			defer signal.Stop(sig)
 			line, _ := json.Marshal(struct {
 				URL string `json:"url"`
 				CA  string `json:"ca"`
 			}{s.URL, s.CAPath})
 			fmt.Fprintln(cmd.OutOrStdout(), string(line))
 			fmt.Fprintf(cmd.ErrOrStderr(), "serving %s at %s (Ctrl-C to stop)\n", args[0], s.URL)
-			sig := make(chan os.Signal, 1)
-			signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 			select {
 			case <-sig:
 			case <-cmd.Context().Done():

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/craudit/craudit/evidence/bundle"
+	"github.com/craudit/craudit/evidence/keys"
+	"github.com/craudit/craudit/evidence/manifest"
+	"github.com/craudit/craudit/evidence/repo"
+)
+
+// TestRepoPublishAndVerify: repo publish, then verify in both profiles, as
+// the demo does, through the command line.
+func TestRepoPublishAndVerify(t *testing.T) {
+	root, _ := keys.Generate(keys.ECDSAP256)
+	vendor, _ := keys.Generate(keys.ECDSAP256)
+	art := []byte("thermostat firmware 1.0.1\n")
+	h256, h512 := sha256.Sum256(art), sha512.Sum512(art)
+	c := uint64(2)
+	m := manifest.Manifest{Product: "thermostat", HardwareIDs: []string{"tx-100"}, Version: "1.0.1", RollbackCounter: &c,
+		Timestamp: cmdRefTime.Add(-time.Hour), Expires: cmdRefTime.AddDate(0, 1, 0), UpdateType: "security",
+		Artefacts: []manifest.Artefact{{Name: "fw.bin", Size: int64(len(art)), SHA256: hex.EncodeToString(h256[:]), SHA512: hex.EncodeToString(h512[:])}}}
+	mb, _ := m.Marshal()
+	ms, _ := vendor.Sign(mb)
+	cb, cs, err := keys.Certify(root, vendor.Public(), keys.CertifyOptions{Scope: []string{"thermostat"}, NotBefore: cmdRefTime.AddDate(-1, 0, 0), NotAfter: cmdRefTime.AddDate(1, 0, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bdir := filepath.Join(t.TempDir(), "bundle")
+	w, err := bundle.Create(bdir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, d := range map[string][]byte{bundle.ManifestFile: mb, bundle.ManifestSig: ms, bundle.VendorCert: cb, bundle.VendorCertSig: cs,
+		bundle.SignerKey: vendor.Public().MarshalPEM(), "artefacts/fw.bin": art} {
+		role := bundle.RoleArtefact
+		if p != "artefacts/fw.bin" {
+			role = bundle.RoleManifest
+		}
+		if _, err := w.AddBytes(p, role, "application/octet-stream", d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := w.Finish(bundle.Index{Schema: bundle.Schema}, vendor); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("SOURCE_DATE_EPOCH", "")
+	rdir := filepath.Join(t.TempDir(), "repo")
+	kdir := filepath.Join(t.TempDir(), "keys")
+	if got := run([]string{"repo", "publish", bdir, rdir, "--keys", kdir}); got != 2 {
+		t.Fatalf("--keys without --tuf: exit %d, want 2", got)
+	}
+	if got := run([]string{"repo", "publish", bdir, rdir, "--tuf", "--keys", kdir}); got != 0 {
+		t.Fatalf("publish: exit %d", got)
+	}
+	if got := run([]string{"repo", "publish", bdir, rdir, "--tuf", "--keys", kdir}); got != 2 {
+		t.Fatalf("publish over an existing repository without --force: exit %d, want 2", got)
+	}
+	if got := run([]string{"repo", "publish", bdir, rdir, "--tuf", "--keys", kdir, "--force"}); got != 0 {
+		t.Fatalf("publish --force: exit %d", got)
+	}
+	s, err := repo.Serve(rdir, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	rootPub := filepath.Join(t.TempDir(), "root.pub")
+	os.WriteFile(rootPub, root.Public().MarshalPEM(), 0o644)
+	// verify judges at the wall clock, never at SOURCE_DATE_EPOCH (which a
+	// build may set to any date).
+	t.Setenv("SOURCE_DATE_EPOCH", "2208988800") // 2040
+	if got := run([]string{"verify", "--repo", s.URL, "--ca", s.CAPath, "--trust", filepath.Join(rdir, "metadata", "1.root.json"), "--target", "fw.bin"}); got != 0 {
+		t.Fatalf("verify TUF: exit %d", got)
+	}
+	// The manifest was stamped an hour before cmdRefTime: judge it then.
+	at := cmdRefTime.Format(time.RFC3339)
+	if got := run([]string{"verify", "--repo", s.URL, "--ca", s.CAPath, "--trust", rootPub, "--reference-time", at,
+		"--product", "thermostat", "--hardware-id", "tx-100", "--installed-version", "1.0.0"}); got != 0 {
+		t.Fatalf("verify manifest: exit %d", got)
+	}
+	// A changed bundle is refused by publish (producing command: exit 2).
+	os.WriteFile(filepath.Join(bdir, "artefacts", "fw.bin"), []byte("changed\n"), 0o644)
+	if got := run([]string{"repo", "publish", bdir, filepath.Join(t.TempDir(), "r2")}); got != 2 {
+		t.Fatalf("publish of a changed bundle: exit %d, want 2", got)
+	}
+}
