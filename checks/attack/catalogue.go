@@ -66,6 +66,16 @@ content kept, a file written outside the client's folders, or, in scenarios mark
 *hang*, still running at the deadline), **functional failure** (a valid update refused),
 **inconclusive** (killed by a signal the harness did not send, or a deadline overrun
 where hanging is not the attack). ENISA steps: 3 check for updates, 4 retrieve, 5 verify.
+` + "`craudit attack`" + ` exits 0 only when every scenario passed.
+
+Results (` + "`--format json`" + `, attack-results.json): ` + "`schema`" + `, ` + "`tool`" + `, ` + "`profile`" + `, ` + "`client`" + `,
+` + "`reference_time`" + `, ` + "`time_source`" + `, ` + "`limits`" + ` (deadline, slow interval, endless size),
+` + "`scenarios[{id, title, step, control, mirrors, expect, verdict, exit_code, detail}]`" + ` with verdict
+` + "`pass`" + `, ` + "`vulnerable`" + `, ` + "`functional_failure`" + ` or ` + "`inconclusive`" + ` (exit_code -1: killed), and
+` + "`summary{total, pass, vulnerable, functional_failure, inconclusive}`" + `. A JSON array of such
+objects (one per profile) is accepted wherever the file is read. ` + "`craudit check`" + ` and
+` + "`craudit dossier`" + ` judge it with --attack-results in the checks attack/check-for-updates
+(step 3), attack/retrieve (step 4) and attack/verify (step 5).
 `)
 	for _, p := range []Profile{ProfileTUF, ProfileManifest} {
 		es := entries(p)
