@@ -155,3 +155,16 @@ func FuzzParseResultSet(f *testing.F) {
 		ParseResultSet(b)
 	})
 }
+
+// BenchmarkBuild measures making every scenario's repositories (keys,
+// signatures, hostile variants): the harness's own cost per run.
+func BenchmarkBuild(b *testing.B) {
+	e := newEnv(time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC))
+	for b.Loop() {
+		for _, s := range Catalogue() {
+			if _, err := s.build(e); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
