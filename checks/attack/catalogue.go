@@ -69,7 +69,8 @@ where hanging is not the attack). ENISA steps: 3 check for updates, 4 retrieve, 
 ` + "`craudit attack`" + ` exits 0 only when every scenario passed.
 
 Results (` + "`--format json`" + `, attack-results.json): ` + "`schema`" + `, ` + "`tool`" + `, ` + "`profile`" + `, ` + "`client`" + `,
-` + "`reference_time`" + `, ` + "`time_source`" + `, ` + "`limits`" + ` (deadline, slow interval, endless size),
+` + "`reference_time`" + `, ` + "`time_source`" + `, ` + "`client_time`" + ` (how the time reached the client), ` + "`limits`" + `
+(deadline, slow interval, endless size),
 ` + "`scenarios[{id, title, step, control, mirrors, expect, verdict, exit_code, detail}]`" + ` with verdict
 ` + "`pass`" + `, ` + "`vulnerable`" + `, ` + "`functional_failure`" + ` or ` + "`inconclusive`" + ` (exit_code -1: killed), and
 ` + "`summary{total, pass, vulnerable, functional_failure, inconclusive}`" + `. A JSON array of such

@@ -110,8 +110,11 @@ func Run(ctx context.Context, o Options) (*Results, error) {
 	}
 	defer h.hub.Close()
 	res := &Results{Schema: ResultsSchema, Tool: o.Tool, Profile: o.Profile, Client: o.Client,
-		ReferenceTime: o.ReferenceTime, TimeSource: o.TimeSource,
+		ReferenceTime: o.ReferenceTime, TimeSource: o.TimeSource, ClientTime: "SOURCE_DATE_EPOCH",
 		Limits: Limits{DeadlineMS: o.Deadline.Milliseconds(), SlowIntervalMS: o.SlowInterval.Milliseconds(), EndlessBytes: o.EndlessSize}}
+	if h.faketime != "" {
+		res.ClientTime = "SOURCE_DATE_EPOCH and faketime"
+	}
 	for i, sc := range scs {
 		r, err := h.scenario(ctx, i, sc)
 		if err != nil {

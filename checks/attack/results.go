@@ -24,9 +24,11 @@ type Results struct {
 	Client        string      `json:"client"`
 	ReferenceTime time.Time   `json:"reference_time"`
 	TimeSource    string      `json:"time_source"`
-	Limits        Limits      `json:"limits"`
-	Scenarios     []Result    `json:"scenarios"`
-	Summary       Summary     `json:"summary"`
+	// ClientTime says how the reference time reached the client.
+	ClientTime string   `json:"client_time"`
+	Limits     Limits   `json:"limits"`
+	Scenarios  []Result `json:"scenarios"`
+	Summary    Summary  `json:"summary"`
 }
 
 // Limits are the harness settings the verdicts depend on.
