@@ -168,3 +168,15 @@ func BenchmarkBuild(b *testing.B) {
 		}
 	}
 }
+
+func TestSelfClient(t *testing.T) {
+	c, err := SelfClient("manifest-client")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exe, _ := os.Executable()
+	got, err := splitCommand(c)
+	if err != nil || len(got) != 2 || got[0] != exe || got[1] != "manifest-client" {
+		t.Errorf("SelfClient = %q, splits to %q (%v)", c, got, err)
+	}
+}
