@@ -212,7 +212,10 @@ func (h *harness) scenario(ctx context.Context, i int, sc Scenario) (Result, err
 	case len(kept) > 0:
 		r.Verdict, r.Detail = Vulnerable, "refused ("+at.describe()+") but keeps attacker content: "+strings.Join(kept, ", ")
 	default:
-		r.Verdict, r.Detail = Pass, "refused ("+at.describe()+"); nothing the attacker made is kept"+h.said(at)
+		// The client's own words go to ClientSaid, not Detail: they change
+		// from run to run (random keys, lengths) and Detail must not.
+		r.Verdict, r.Detail = Pass, "refused ("+at.describe()+"); nothing the attacker made is kept"
+		r.ClientSaid = strings.TrimPrefix(h.said(at), "; client said: ")
 	}
 	return r, nil
 }

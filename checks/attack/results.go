@@ -51,6 +51,8 @@ type Result struct {
 	// the failed baseline run); -1 when it was killed.
 	ExitCode int    `json:"exit_code"`
 	Detail   string `json:"detail"`
+	// ClientSaid is the client's last output line when it rightly refused.
+	ClientSaid string `json:"client_said,omitempty"`
 }
 
 // Summary counts verdicts.
