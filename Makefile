@@ -4,7 +4,7 @@ BIN     ?= bin/craudit
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: build demo test fuzz bench bench-go docs vet clean
+.PHONY: build demo test fuzz bench bench-go docs vet clean check-render
 
 build:
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/craudit
@@ -23,6 +23,11 @@ FUZZTIME ?= 5s
 fuzz:
 	@./scripts/fuzz.sh $(FUZZTIME)
 
+# Render the sample dossier and take pictures of index.html (Chromium) and
+# dossier.pdf (pdftoppm) into ./render-check for a person to look at.
+check-render:
+	./scripts/check-render.sh render-check
+
 # craudit against its peers (cp, syft, osv-scanner, go-tuf), side by side with
 # ratios; writes the table into docs/performance.md. Needs ~2.5 GiB in /tmp.
 bench:
@@ -37,4 +42,4 @@ docs:
 	$(GO) run ./cmd/craudit docs --out docs
 
 clean:
-	rm -rf bin craudit-demo
+	rm -rf bin craudit-demo render-check

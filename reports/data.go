@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"fmt"
 	"io"
 	"sort"
 
@@ -33,6 +34,24 @@ type Data struct {
 	EvidencePrefix string
 	// ItemPrefix is prepended to bundle item paths (a dossier's "bundle/").
 	ItemPrefix string
+
+	// The sections below are derived from the evidence by Collect; a nil or
+	// empty value means the evidence holds nothing for the section, and every
+	// renderer says so plainly instead of inventing content.
+	Steps []StepGroup
+	SBOM  *SBOMSummary
+	Vulns *VulnTable
+	// Transcripts are the verifier runs (one per profile) in live/transcript.json.
+	Transcripts []*Transcript
+	// Attacks are the attack runs (one per profile) in live/attack-results.json.
+	Attacks    []*AttackResults
+	Provenance []FileRef
+	Keys       []KeyRole
+	Claims     []Claim
+	Risk       []RiskRow
+	Support    *Support
+	// Notes are evidence files that exist but could not be read for a section.
+	Notes []string
 }
 
 // Collect gathers report data from a checked input.
@@ -50,6 +69,15 @@ func Collect(in *checks.Input, r *checks.Report) *Data {
 		}
 	}
 	sort.Slice(d.Live, func(i, j int) bool { return d.Live[i].Path < d.Live[j].Path })
+	d.Steps = ByStep(r)
+	d.collectSBOM(in)
+	d.collectVulns(in)
+	d.collectLive(in)
+	d.collectKeys(in)
+	d.Provenance = d.itemsWithRole(bundle.RoleProvenance)
+	d.Claims = buildClaims(d)
+	d.Risk = buildRisk(d)
+	d.Support = buildSupport(in.Product, r.ReferenceTime)
 	return d
 }
 
@@ -124,4 +152,19 @@ func Count(s *checks.Summary, st checks.Status) {
 	default:
 		s.Error++
 	}
+}
+
+// Others prints the counts a step heading adds to pass/fail/declared/missing
+// when they are not zero, e.g. ", 1 waived".
+func Others(s checks.Summary) string {
+	out := ""
+	for _, c := range []struct {
+		n    int
+		name string
+	}{{s.Waived, "waived"}, {s.NotApplicable, "not applicable"}, {s.Error, "error"}} {
+		if c.n > 0 {
+			out += fmt.Sprintf(", %d %s", c.n, c.name)
+		}
+	}
+	return out
 }

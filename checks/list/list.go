@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/craudit/craudit/checks"
+	"github.com/craudit/craudit/checks/attackcheck"
 	"github.com/craudit/craudit/checks/declare"
 	"github.com/craudit/craudit/checks/manifestcheck"
 	"github.com/craudit/craudit/checks/productcheck"
@@ -22,6 +23,7 @@ func All() []checks.Check {
 		declare.Checks(),
 		verifiercheck.Checks(),
 		sbomcheck.Checks(),
+		attackcheck.Checks(),
 		provcheck.Checks(),
 	} {
 		all = append(all, area...)

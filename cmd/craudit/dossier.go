@@ -18,7 +18,9 @@ func newDossierCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "dossier BUNDLE --out DIR --trust ROOT.pub --signing-key KEY",
 		Short: "Render the signed Annex VII evidence dossier of a bundle",
-		Long: `Judges the bundle like 'check', then writes DIR with the rendered reports, a copy
+		Long: `Judges the bundle like 'check', then writes DIR with the rendered reports (index.html,
+dossier.pdf, dossier.md, results.json, results.oscal.json: the Annex VII technical
+documentation, from the evidence only, offline), a copy
 of the bundle under evidence/bundle/, live evidence under evidence/live/, the signer's
 public key, and SHA256SUMS over every file signed by --signing-key. The exit code is
 the judgement's, as for 'check'; a dossier is written in every case so that a failing

@@ -11,20 +11,8 @@ import (
 	"time"
 )
 
-// runAsMain makes the test binary act as craudit itself when a test starts
-// it as a subprocess, so interrupt tests need no separate build.
-const runAsMain = "CRAUDIT_TEST_RUN_AS_MAIN"
-
-func TestMain(m *testing.M) {
-	if os.Getenv(runAsMain) == "1" {
-		os.Args = append([]string{"craudit"}, os.Args[1:]...)
-		main()
-		return
-	}
-	os.Exit(m.Run())
-}
-
-// startCraudit starts the test binary as craudit with args.
+// startCraudit starts the test binary as craudit with args (TestMain makes a
+// re-executed test binary act as the CLI).
 func startCraudit(t *testing.T, args ...string) (*exec.Cmd, *bytes.Buffer) {
 	t.Helper()
 	exe, err := os.Executable()
@@ -32,7 +20,6 @@ func startCraudit(t *testing.T, args ...string) (*exec.Cmd, *bytes.Buffer) {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(exe, args...)
-	cmd.Env = append(os.Environ(), runAsMain+"=1")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -39,6 +41,9 @@ Exit 0 installed, 1 any failure.`,
 			}
 			if o.TrustFile == "" || o.RepoURL == "" || o.StateDir == "" || out == "" {
 				return fail(errors.New("--trust, --repo, --state and --out are required"))
+			}
+			if err := deviceIdentity(&o); err != nil {
+				return fail(err)
 			}
 			switch at, ok, err := sourceDateEpoch(); {
 			case refTime != "":
@@ -86,12 +91,45 @@ Exit 0 installed, 1 any failure.`,
 	f.StringVar(&o.StateDir, "state", "", "device state directory (stored rollback counter)")
 	f.StringVar(&o.RepoURL, "repo", "", "repository base URL")
 	f.StringVar(&o.InstalledVersion, "installed-version", "", "version the device runs now")
-	f.StringVar(&o.Product, "product", "", "device product ID (applicability)")
-	f.StringVar(&o.HardwareID, "hardware-id", "", "device hardware ID (applicability)")
+	f.StringVar(&o.Product, "product", "", "device product ID (applicability; default: STATE/device.json)")
+	f.StringVar(&o.HardwareID, "hardware-id", "", "device hardware ID (applicability; default: STATE/device.json)")
 	f.StringVar(&out, "out", "", "device directory; artefacts are installed into OUT/slot")
 	f.StringVar(&refTime, "reference-time", "", "RFC 3339 time to judge the manifest at")
 	f.BoolVar(&o.AllowInsecureHTTPUnsafe, "allow-insecure-http", false, "accept plain http (a failed control: the update is refused)")
 	f.DurationVar(&o.Timeout, "timeout", 0, "overall deadline for all downloads (default 2m)")
 	f.BoolVarP(&verbose, "verbose", "v", false, "print the transcript to stderr")
 	return cmd
+}
+
+// deviceIdentity fills the product and hardware ID the flags left empty
+// from STATE/device.json ({"product": ..., "hardware_id": ...}), where the
+// manifest-client protocol provisions them (docs/manifest-client-protocol.md).
+// A missing file leaves them empty (applicability is then not checked and
+// the transcript says so); an unreadable one is a failure.
+func deviceIdentity(o *verifier.Options) error {
+	if o.Product != "" && o.HardwareID != "" {
+		return nil
+	}
+	p := filepath.Join(o.StateDir, "device.json")
+	b, err := os.ReadFile(p)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var d struct {
+		Product    string `json:"product"`
+		HardwareID string `json:"hardware_id"`
+	}
+	if err := json.Unmarshal(b, &d); err != nil || d.Product == "" || d.HardwareID == "" {
+		return fmt.Errorf("%s: want {\"product\": ..., \"hardware_id\": ...}", p)
+	}
+	if o.Product == "" {
+		o.Product = d.Product
+	}
+	if o.HardwareID == "" {
+		o.HardwareID = d.HardwareID
+	}
+	return nil
 }

@@ -20,7 +20,8 @@ func newReportCmd() *cobra.Command {
 		Long: `Judges the bundle like 'check' and writes one format to --out. Evidence links are
 relative to the bundle folder. Exit codes are the judgement's, as for 'check'.`,
 		Example: `  craudit report bundle --trust keys/root.pub --format html --out report.html
-  craudit report bundle --trust keys/root.pub --format json --out results.json`,
+  craudit report bundle --trust keys/root.pub --format pdf --out dossier.pdf --reference-time 2026-06-01T00:00:00Z
+  craudit report bundle --trust keys/root.pub --format oscal --out results.oscal.json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {

@@ -70,10 +70,7 @@ func Write(o Options) error {
 			return err
 		}
 	}
-	rep := relocate(o.Report, o.Input)
-	d := reports.Collect(o.Input, rep)
-	d.EvidencePrefix, d.ItemPrefix = "evidence/", "bundle/"
-	d.Live = relocateRefs(d.Live, o.Input)
+	d := Data(o.Input, o.Report)
 	for _, r := range o.Renderers {
 		var buf bytes.Buffer
 		if err := r.Render(&buf, d); err != nil {
@@ -113,6 +110,15 @@ func Write(o Options) error {
 	}
 	ok = true
 	return nil
+}
+
+// Data collects the report data of a dossier: evidence paths relative to
+// the dossier's evidence/ folder, links relative to the dossier's root.
+func Data(in *checks.Input, r *checks.Report) *reports.Data {
+	d := reports.Collect(in, relocate(r, in))
+	d.EvidencePrefix, d.ItemPrefix = "evidence/", "bundle/"
+	d.Live = relocateRefs(d.Live, in)
+	return d
 }
 
 // relocate rewrites evidence paths from bundle-relative to dossier

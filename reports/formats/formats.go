@@ -8,6 +8,9 @@ import (
 	"github.com/craudit/craudit/reports"
 	"github.com/craudit/craudit/reports/html"
 	"github.com/craudit/craudit/reports/jsonreport"
+	"github.com/craudit/craudit/reports/markdown"
+	"github.com/craudit/craudit/reports/oscal"
+	"github.com/craudit/craudit/reports/pdf"
 	"github.com/craudit/craudit/reports/text"
 )
 
@@ -15,9 +18,12 @@ import (
 func All() []reports.Renderer {
 	return []reports.Renderer{
 		html.Renderer{},
+		pdf.Renderer{},
+		markdown.Renderer{},
 		jsonreport.Renderer{},
 		sarifRenderer{},
 		junitRenderer{},
+		oscal.Renderer{},
 		text.Renderer{},
 	}
 }

@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"path"
 	"strings"
 	"time"
 
 	"github.com/craudit/craudit/checks"
 	"github.com/craudit/craudit/evidence/bundle"
 	"github.com/craudit/craudit/reports"
+	"github.com/craudit/craudit/reports/charts"
 )
 
 //go:embed page.html.tmpl
@@ -19,35 +21,51 @@ var pageTmpl string
 //go:embed style.css
 var style string
 
-// Renderer writes index.html.
+// Renderer writes index.html: one self-contained page (inline CSS and SVG,
+// no external fetches) that also prints well.
 type Renderer struct{}
 
 func (Renderer) Name() string { return "html" }
 func (Renderer) File() string { return "index.html" }
 
 var tmpl = template.Must(template.New("page").Funcs(template.FuncMap{
-	"date":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"day":      func(t time.Time) string { return t.UTC().Format(time.DateOnly) },
-	"short":    func(s string) string { return shortHash(s) },
-	"css":      func() template.CSS { return template.CSS(style) },
-	"statuses": func() []checks.Status { return allStatuses },
-	"join":     strings.Join,
-	"stepbar":  stepBar,
-	"link":     func(d *reports.Data, p string) string { return link(d, p) },
-	"count":    count,
-	"upper":    strings.ToUpper,
-	"pathonly": func(it bundle.Item) bool { return bundle.PathOnly(it.Path, it.Role) },
+	"date":         func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"day":          func(t time.Time) string { return t.UTC().Format(time.DateOnly) },
+	"monthyear":    reports.MonthYear,
+	"short":        shortHash,
+	"css":          func() template.CSS { return template.CSS(style) },
+	"statuses":     func() []checks.Status { return charts.Statuses },
+	"join":         strings.Join,
+	"link":         func(d *reports.Data, p string) string { return d.EvidencePrefix + p },
+	"count":        charts.Count,
+	"upper":        strings.ToUpper,
+	"pathonly":     func(it bundle.Item) bool { return bundle.PathOnly(it.Path, it.Role) },
+	"annexVII":     func() []reports.Section { return reports.AnnexVII },
+	"sectionTitle": func(i int) string { return reports.AnnexVII[i].Title },
+	"claimsTitle":  func() string { return reports.ClaimsTitle },
+	"claimsBrief":  reports.ClaimsBrief,
+	"fileArg":      func(d *reports.Data, f reports.FileRef) fileArg { return fileArg{F: f, Href: d.Href(f)} },
+	"declFile":     declFile,
+	"vexlabel":     charts.VEXLabel,
+	"yesno":        yesNo,
+	"vulnBrief":    vulnBrief,
+	"stepsChart":   func(g []reports.StepGroup) template.HTML { return svg(charts.Steps(g)) },
+	"vulnChart":    func(v []reports.Vuln) template.HTML { return svg(charts.Vulns(v)) },
+	"supportChart": func(s *reports.Support) template.HTML { return svg(charts.Support(s)) },
 }).Parse(pageTmpl))
 
-var allStatuses = []checks.Status{checks.Pass, checks.Fail, checks.Missing, checks.Declared, checks.NotApplicable, checks.Waived, checks.Error}
+type fileArg struct {
+	F    reports.FileRef
+	Href string
+}
 
 // Render writes the page.
 func (Renderer) Render(w io.Writer, d *reports.Data) error {
-	return tmpl.Execute(w, struct {
-		*reports.Data
-		Steps []reports.StepGroup
-	}{d, reports.ByStep(d.Report)})
+	return tmpl.Execute(w, d)
 }
+
+// svg marks a chart's SVG as safe: every text in it is escaped by charts.
+func svg(c charts.Chart) template.HTML { return template.HTML(c.SVG()) }
 
 func shortHash(s string) string {
 	if len(s) > 16 {
@@ -56,50 +74,40 @@ func shortHash(s string) string {
 	return s
 }
 
-func link(d *reports.Data, p string) string { return d.EvidencePrefix + p }
-
-func count(s checks.Summary, st checks.Status) int {
-	switch st {
-	case checks.Pass:
-		return s.Pass
-	case checks.Fail:
-		return s.Fail
-	case checks.Missing:
-		return s.Missing
-	case checks.Declared:
-		return s.Declared
-	case checks.NotApplicable:
-		return s.NotApplicable
-	case checks.Waived:
-		return s.Waived
+func yesNo(b *bool) string {
+	switch {
+	case b == nil:
+		return "not in the evidence"
+	case *b:
+		return "yes"
 	}
-	return s.Error
+	return "no"
 }
 
-var barColour = map[checks.Status]string{checks.Pass: "#2e7d32", checks.Fail: "#c62828", checks.Missing: "#ef6c00",
-	checks.Declared: "#1565c0", checks.NotApplicable: "#9e9e9e", checks.Waived: "#6a1b9a", checks.Error: "#000000"}
-
-// stepBar draws one horizontal stacked bar of a step's statuses as inline SVG.
-func stepBar(s checks.Summary) template.HTML {
-	total := 0
-	for _, st := range allStatuses {
-		total += count(s, st)
+// declFile links a declaration's evidence file, which the bundle holds under evidence/.
+func declFile(d *reports.Data, p string) template.HTML {
+	f, ok := d.File(bundle.EvidenceDir + path.Clean(p))
+	if !ok {
+		return template.HTML(fmt.Sprintf("<code>%s</code> <em>(not in the bundle)</em>", template.HTMLEscapeString(p)))
 	}
-	if total == 0 {
+	return template.HTML(fmt.Sprintf(`<a href="%s"><code>%s</code></a> <span class="mono">%s</span>`,
+		template.HTMLEscapeString(d.Href(f)), template.HTMLEscapeString(f.Path), template.HTMLEscapeString(f.SHA256)))
+}
+
+// vulnBrief counts vulnerabilities by VEX state, in the charts' order.
+func vulnBrief(rows []reports.Vuln) string {
+	n := map[string]int{}
+	for _, r := range rows {
+		n[r.VEX]++
+	}
+	var parts []string
+	for _, s := range charts.VEXStates {
+		if n[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n[s], charts.VEXLabel(s)))
+		}
+	}
+	if len(parts) == 0 {
 		return ""
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="bar" viewBox="0 0 200 14" width="200" height="14" role="img" aria-label="status of the checks of this step">`)
-	x := 0.0
-	for _, st := range allStatuses {
-		n := count(s, st)
-		if n == 0 {
-			continue
-		}
-		wd := 200 * float64(n) / float64(total)
-		fmt.Fprintf(&b, `<rect x="%.2f" y="0" width="%.2f" height="14" fill="%s"><title>%d %s</title></rect>`, x, wd, barColour[st], n, st)
-		x += wd
-	}
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	return ": " + strings.Join(parts, ", ")
 }

@@ -1,0 +1,182 @@
+package attack
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/craudit/craudit/fixtures/shared"
+)
+
+var update = flag.Bool("update", false, "rewrite docs/attack-scenarios.md")
+
+func TestCatalogue(t *testing.T) {
+	all := Catalogue()
+	if len(all) < 25 {
+		t.Fatalf("%d scenarios, want at least 25", len(all))
+	}
+	idRE := regexp.MustCompile(`^attack/(tuf|manifest)-[a-z0-9-]+$`)
+	seen := map[string]bool{}
+	accepts := map[Profile]int{}
+	e := newEnv(time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC))
+	for _, s := range all {
+		if !idRE.MatchString(s.ID) || s.ID != "attack/"+string(s.Profile)+"-"+s.Name()[len(s.Profile)+1:] {
+			t.Errorf("%s: ID does not name its profile %q", s.ID, s.Profile)
+		}
+		if seen[s.ID] {
+			t.Errorf("%s: duplicate ID", s.ID)
+		}
+		seen[s.ID] = true
+		if s.Step < 3 || s.Step > 5 || s.Control == "" || s.Mirrors == "" || s.Title == "" {
+			t.Errorf("%s: step %d, control %q, mirrors %q: every scenario names its ENISA step (3-5), control and TUF attack", s.ID, s.Step, s.Control, s.Mirrors)
+		}
+		if s.Expect != Accept && s.Expect != Reject {
+			t.Errorf("%s: expect %q", s.ID, s.Expect)
+		}
+		if s.Expect == Accept {
+			accepts[s.Profile]++
+		}
+		p, err := s.build(e)
+		if err != nil {
+			t.Errorf("%s: build: %v", s.ID, err)
+			continue
+		}
+		if p.baseline == nil || p.attack == nil || len(p.initRoot) == 0 || len(p.baseWant) == 0 {
+			t.Errorf("%s: incomplete plan", s.ID)
+		}
+		switch {
+		case s.Expect == Accept && len(p.want) == 0:
+			t.Errorf("%s: accept scenario without expected content", s.ID)
+		case s.Expect == Reject && len(p.want) != 0:
+			t.Errorf("%s: reject scenario with expected content", s.ID)
+		case s.Hang && len(p.attack.special) == 0:
+			t.Errorf("%s: a hang scenario must misbehave on some path", s.ID)
+		}
+	}
+	for _, p := range []Profile{ProfileTUF, ProfileManifest} {
+		if accepts[p] == 0 || len(ForProfile(p)) == accepts[p] {
+			t.Errorf("%s: %d accept scenarios of %d: want both kinds", p, accepts[p], len(ForProfile(p)))
+		}
+	}
+}
+
+func TestLookup(t *testing.T) {
+	got, err := Lookup([]string{"tuf-rollback-timestamp", "attack/manifest-expired"})
+	if err != nil || len(got) != 2 || got[0].ID != "attack/tuf-rollback-timestamp" || got[1].ID != "attack/manifest-expired" {
+		t.Fatalf("Lookup = %v, %v", got, err)
+	}
+	if _, err := Lookup([]string{"tuf-nonsense"}); err == nil {
+		t.Error("an unknown scenario was accepted")
+	}
+}
+
+// TestDocsUpToDate: docs/attack-scenarios.md is generated from the catalogue.
+func TestDocsUpToDate(t *testing.T) {
+	root, ok := shared.ModuleRoot()
+	if !ok {
+		t.Fatal("module root not found")
+	}
+	p := filepath.Join(root, "docs", "attack-scenarios.md")
+	want := CatalogueMarkdown()
+	if *update {
+		if err := os.WriteFile(p, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s is out of date: run go test ./checks/attack -run TestDocsUpToDate -update", p)
+	}
+}
+
+func TestSplitCommand(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []string
+		bad  bool
+	}{
+		{in: "craudit tuf-client", want: []string{"craudit", "tuf-client"}},
+		{in: `  ./upd  --x 'a b' "c d" e\ f `, want: []string{"./upd", "--x", "a b", "c d", "e f"}},
+		{in: `upd ''`, want: []string{"upd", ""}},
+		{in: "", bad: true},
+		{in: "upd 'open", bad: true},
+	} {
+		got, err := splitCommand(c.in)
+		if c.bad != (err != nil) {
+			t.Errorf("%q: err %v", c.in, err)
+			continue
+		}
+		if !c.bad && (len(got) != len(c.want) || func() bool {
+			for i := range got {
+				if got[i] != c.want[i] {
+					return true
+				}
+			}
+			return false
+		}()) {
+			t.Errorf("%q = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func FuzzSplitCommand(f *testing.F) {
+	f.Add(`a 'b c' "d" e\ f`)
+	f.Fuzz(func(t *testing.T, s string) {
+		splitCommand(s)
+	})
+}
+
+func FuzzParseResults(f *testing.F) {
+	r := &Results{Schema: ResultsSchema, Profile: ProfileTUF, Scenarios: []Result{{ID: "attack/tuf-valid-update", Verdict: Pass}}}
+	r.summarise()
+	f.Add(r.JSON())
+	f.Add([]byte(`{"schema":"x"}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if r, err := ParseResults(b); err == nil {
+			r.Text()
+			r.JUnit()
+		}
+	})
+}
+
+func FuzzParseResultSet(f *testing.F) {
+	r := &Results{Schema: ResultsSchema, Profile: ProfileManifest, Scenarios: []Result{{ID: "attack/manifest-expired", Verdict: Vulnerable}}}
+	f.Add(r.JSON())
+	f.Add(JSONSet([]*Results{r, r}))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		ParseResultSet(b)
+	})
+}
+
+// BenchmarkBuild measures making every scenario's repositories (keys,
+// signatures, hostile variants): the harness's own cost per run.
+func BenchmarkBuild(b *testing.B) {
+	e := newEnv(time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC))
+	for b.Loop() {
+		for _, s := range Catalogue() {
+			if _, err := s.build(e); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func TestSelfClient(t *testing.T) {
+	c, err := SelfClient("manifest-client")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exe, _ := os.Executable()
+	got, err := splitCommand(c)
+	if err != nil || len(got) != 2 || got[0] != exe || got[1] != "manifest-client" {
+		t.Errorf("SelfClient = %q, splits to %q (%v)", c, got, err)
+	}
+}

@@ -1,0 +1,20 @@
+// Package attack tests an existing updater against hostile repositories.
+//
+// It serves repositories on loopback that a secure client must refuse
+// (bad signatures, rollbacks, frozen or mixed metadata, substituted or
+// endless files, slow servers, TLS downgrades ...) or accept (a valid update,
+// a good root rotation, fast-forward recovery), runs the updater under test
+// against each, and judges what it did by the rules of design.md ("Attack
+// verdicts"): pass, vulnerable, functional failure or inconclusive.
+//
+// Two client protocols are driven:
+//   - TUF: the tuf-conformance client-under-test protocol (init, refresh,
+//     download), over plain HTTP on loopback as that suite does;
+//   - manifest: craudit's manifest-client protocol (docs/manifest-client-protocol.md),
+//     over HTTPS with a pinned CA.
+//
+// The catalogue is a plain literal list (Catalogue) with stable IDs; each
+// scenario builds its baseline and hostile repository states, the harness
+// (Run) serves them and judges. Results are written as attack-results.json,
+// evidence for the ENISA step 3-5 checks in checks/attackcheck.
+package attack

@@ -1,0 +1,364 @@
+package attack
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// SelfClient is the command line of one of this program's own client
+// commands ("tuf-client", "manifest-client"), for attacking craudit's
+// reference clients from within craudit (the demo).
+func SelfClient(sub string) (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	return "'" + strings.ReplaceAll(exe, "'", `'\''`) + "' " + sub, nil
+}
+
+// RunError means the harness could not run (bad options, a client that
+// cannot be started, no loopback listener): exit 2.
+type RunError struct{ Err error }
+
+func (e *RunError) Error() string { return e.Err.Error() }
+func (e *RunError) Unwrap() error { return e.Err }
+
+type harness struct {
+	o        Options
+	argv     []string
+	faketime string
+	hub      *hub
+	work     string
+}
+
+// Run serves every selected scenario's repositories, runs the client
+// against each and judges it. The error is non-nil only when the harness
+// could not run; a vulnerable client is in the Results.
+func Run(ctx context.Context, o Options) (*Results, error) {
+	if o.Profile == "" {
+		o.Profile = ProfileTUF
+	}
+	if o.Profile != ProfileTUF && o.Profile != ProfileManifest {
+		return nil, &RunError{fmt.Errorf("unknown profile %q (want tuf or manifest)", o.Profile)}
+	}
+	argv, err := splitCommand(o.Client)
+	if err != nil {
+		return nil, &RunError{fmt.Errorf("--client %q: %v", o.Client, err)}
+	}
+	if _, err := exec.LookPath(argv[0]); err != nil {
+		return nil, &RunError{fmt.Errorf("--client: %v", err)}
+	}
+	scs := ForProfile(o.Profile)
+	if len(o.Scenarios) > 0 {
+		if scs, err = Lookup(o.Scenarios); err != nil {
+			return nil, &RunError{err}
+		}
+		for _, s := range scs {
+			if s.Profile != o.Profile {
+				return nil, &RunError{fmt.Errorf("scenario %s is for the %s profile, not %s", s.ID, s.Profile, o.Profile)}
+			}
+		}
+	}
+	if o.ReferenceTime.IsZero() {
+		o.ReferenceTime, o.TimeSource = time.Now(), "wall clock"
+	} else if o.TimeSource == "" {
+		o.TimeSource = "--reference-time"
+	}
+	o.ReferenceTime = o.ReferenceTime.UTC().Truncate(time.Second)
+	if o.Deadline <= 0 {
+		o.Deadline = DefaultDeadline
+	}
+	if o.SlowInterval <= 0 {
+		o.SlowInterval = DefaultSlowInterval
+	}
+	if o.EndlessSize <= 0 {
+		o.EndlessSize = DefaultEndlessSize
+	}
+	h := &harness{o: o, argv: argv}
+	if !o.NoFaketime {
+		if p, err := exec.LookPath("faketime"); err == nil {
+			h.faketime = p
+		}
+	}
+	if o.WorkDir != "" {
+		if err := os.MkdirAll(o.WorkDir, 0o700); err != nil {
+			return nil, &RunError{err}
+		}
+	}
+	h.work, err = os.MkdirTemp(o.WorkDir, "craudit-attack-*")
+	if err != nil {
+		return nil, &RunError{err}
+	}
+	if !o.KeepWork {
+		defer os.RemoveAll(h.work)
+	} else if o.Progress != nil {
+		fmt.Fprintf(o.Progress, "scenario folders kept in %s\n", h.work)
+	}
+	h.hub, err = startServers(o.Profile, h.work, o.SlowInterval, o.EndlessSize)
+	if err != nil {
+		return nil, &RunError{fmt.Errorf("loopback servers: %w", err)}
+	}
+	defer h.hub.Close()
+	res := &Results{Schema: ResultsSchema, Tool: o.Tool, Profile: o.Profile, Client: o.Client,
+		ReferenceTime: o.ReferenceTime, TimeSource: o.TimeSource, ClientTime: "SOURCE_DATE_EPOCH",
+		Limits: Limits{DeadlineMS: o.Deadline.Milliseconds(), SlowIntervalMS: o.SlowInterval.Milliseconds(), EndlessBytes: o.EndlessSize}}
+	if h.faketime != "" {
+		res.ClientTime = "SOURCE_DATE_EPOCH and faketime"
+	}
+	for i, sc := range scs {
+		r, err := h.scenario(ctx, i, sc)
+		if err != nil {
+			return nil, &RunError{fmt.Errorf("%s: %w", sc.ID, err)}
+		}
+		res.Scenarios = append(res.Scenarios, r)
+		if o.Progress != nil {
+			fmt.Fprintf(o.Progress, "%-20s %s\n", r.Verdict.Label(), sc.ID)
+		}
+	}
+	res.summarise()
+	return res, nil
+}
+
+// layout of one scenario's folder: the client may write only in its own
+// folders (cwd, metadata/state, targets/out).
+type layout struct {
+	root, trust, meta, out, cwd string
+}
+
+func (h *harness) scenario(ctx context.Context, i int, sc Scenario) (Result, error) {
+	r := Result{ID: sc.ID, Title: sc.Title, Step: sc.Step, Control: sc.Control, Mirrors: sc.Mirrors, Expect: sc.Expect, ExitCode: -1}
+	e := newEnv(h.o.ReferenceTime)
+	p, err := sc.build(e)
+	if err != nil {
+		return r, fmt.Errorf("building the repositories: %w", err)
+	}
+	root := filepath.Join(h.work, fmt.Sprintf("s%02d", i))
+	l := layout{root: root, trust: filepath.Join(root, "trust"), meta: filepath.Join(root, "c", "d", "metadata"),
+		out: filepath.Join(root, "c", "d", "targets"), cwd: filepath.Join(root, "c", "d", "work")}
+	if sc.Profile == ProfileManifest {
+		l.meta, l.out = filepath.Join(root, "c", "d", "state"), filepath.Join(root, "c", "d", "out")
+	}
+	for _, d := range []string{l.trust, l.meta, l.out, l.cwd} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return r, err
+		}
+	}
+	// Phase 1: the valid baseline update the scenario starts from.
+	h.hub.set(p.baseline)
+	base, err := h.phase(ctx, sc.Profile, p, l, true)
+	if err != nil {
+		return r, err
+	}
+	installedDir := l.out
+	if sc.Profile == ProfileManifest {
+		installedDir = filepath.Join(l.out, "slot")
+	}
+	if !base.ok() || !holds(installedDir, p.baseWant) {
+		r.ExitCode = base.exit
+		if base.signaled {
+			r.Verdict, r.Detail = Inconclusive, "the client was killed by a signal during the valid update the scenario starts from"
+			return r, nil
+		}
+		why := base.describe()
+		if base.ok() {
+			why = "exit 0 but the release is not in the installed folder"
+		}
+		r.Verdict = FunctionalFailure
+		r.Detail = "the client did not take the valid update the scenario starts from (" + why + ")" + h.said(base)
+		return r, nil
+	}
+	// Phase 2: the scenario's repository.
+	h.hub.set(p.attack)
+	at, err := h.phase(ctx, sc.Profile, p, l, false)
+	h.hub.set(nil)
+	if err != nil {
+		return r, err
+	}
+	r.ExitCode = at.exit
+	kept := keeps(filepath.Join(root, "c"), p.attack.hostile)
+	stray := strays(root, l)
+	switch {
+	case at.signaled:
+		r.Verdict, r.Detail = Inconclusive, "the client was killed by a signal the harness did not send"
+	case sc.Expect == Accept && at.timedOut:
+		r.Verdict, r.Detail = FunctionalFailure, "the valid update did not finish: "+at.describe()
+	case sc.Expect == Accept && at.exit != 0:
+		r.Verdict, r.Detail = FunctionalFailure, "the valid update was refused ("+at.describe()+")"+h.said(at)
+	case sc.Expect == Accept && !holds(installedDir, p.want):
+		r.Verdict, r.Detail = FunctionalFailure, "exit 0 but the expected release is not in the installed folder"
+	case len(stray) > 0:
+		r.Verdict, r.Detail = Vulnerable, "the client wrote outside its folders: "+strings.Join(stray, ", ")
+	case sc.Expect == Accept:
+		r.Verdict, r.Detail = Pass, "installed exactly the expected release"
+	case at.timedOut && sc.Hang:
+		r.Verdict, r.Detail = Vulnerable, "still running at the deadline: the hostile server held the client"
+	case at.timedOut:
+		r.Verdict, r.Detail = Inconclusive, "still running at the deadline"
+	case at.exit == 0:
+		r.Verdict, r.Detail = Vulnerable, "accepted the hostile repository (exit 0)"
+		if len(kept) > 0 {
+			r.Detail += "; keeps attacker content: " + strings.Join(kept, ", ")
+		}
+	case len(kept) > 0:
+		r.Verdict, r.Detail = Vulnerable, "refused ("+at.describe()+") but keeps attacker content: "+strings.Join(kept, ", ")
+	default:
+		// The client's own words go to ClientSaid, not Detail: they change
+		// from run to run (random keys, lengths) and Detail must not.
+		r.Verdict, r.Detail = Pass, "refused ("+at.describe()+"); nothing the attacker made is kept"
+		r.ClientSaid = strings.TrimPrefix(h.said(at), "; client said: ")
+	}
+	return r, nil
+}
+
+// said quotes the client's last output line, without this run's paths and ports.
+func (h *harness) said(p procResult) string {
+	lines := strings.Split(strings.TrimSpace(p.output), "\n")
+	last := strings.TrimSpace(lines[len(lines)-1])
+	if last == "" {
+		return ""
+	}
+	last = strings.ReplaceAll(last, h.work, "$WORK")
+	for name, u := range h.hub.urls {
+		last = strings.ReplaceAll(last, u, "$"+strings.ToUpper(name))
+		last = strings.ReplaceAll(last, strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://"), "$"+strings.ToUpper(name)+"_ADDR")
+	}
+	if len(last) > 300 {
+		last = last[:300] + "…"
+	}
+	return "; client said: " + last
+}
+
+// phase runs the protocol once: TUF init (baseline only) and download;
+// manifest update.
+func (h *harness) phase(ctx context.Context, prof Profile, p *plan, l layout, baseline bool) (procResult, error) {
+	at := h.o.ReferenceTime
+	server := "main"
+	if !baseline {
+		at = at.Add(p.attackAt)
+		if p.attackServer != "" {
+			server = p.attackServer
+		}
+	}
+	u := h.hub.urls[server]
+	if prof == ProfileTUF {
+		if baseline {
+			rootFile := filepath.Join(l.trust, "root.json")
+			if err := os.WriteFile(rootFile, p.initRoot, 0o644); err != nil {
+				return procResult{}, err
+			}
+			res, err := h.run(ctx, []string{"--metadata-dir", l.meta, "init", rootFile}, l.cwd, at)
+			if err != nil || !res.ok() {
+				return res, err
+			}
+		}
+		return h.run(ctx, []string{"--metadata-dir", l.meta, "--metadata-url", u + "/metadata",
+			"--target-name", targetName, "--target-base-url", u + "/targets", "--target-dir", l.out, "download"}, l.cwd, at)
+	}
+	trust := filepath.Join(l.trust, "root.pub")
+	installed := "1.0.0"
+	if baseline {
+		installed = "0.9.0"
+		if err := os.WriteFile(trust, p.initRoot, 0o644); err != nil {
+			return procResult{}, err
+		}
+		dev, _ := json.Marshal(Device{Product: DeviceProduct, HardwareID: DeviceHardware})
+		if err := os.WriteFile(filepath.Join(l.meta, DeviceFile), append(dev, '\n'), 0o644); err != nil {
+			return procResult{}, err
+		}
+	}
+	return h.run(ctx, []string{"--trust", trust, "--ca", h.hub.ca, "--state", l.meta, "--repo", u,
+		"--installed-version", installed, "--out", l.out, "update"}, l.cwd, at)
+}
+
+// DeviceFile in the manifest client's --state folder names the device the
+// client runs on (provisioned by the harness before the first run).
+const DeviceFile = "device.json"
+
+// Device is the content of DeviceFile.
+type Device struct {
+	Product    string `json:"product"`
+	HardwareID string `json:"hardware_id"`
+}
+
+// holds reports whether a regular file under dir has exactly want's bytes.
+func holds(dir string, want []byte) bool {
+	found := false
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || found || !d.Type().IsRegular() {
+			return nil
+		}
+		if info, err := d.Info(); err == nil && info.Size() == int64(len(want)) {
+			if b, err := os.ReadFile(p); err == nil && bytes.Equal(b, want) {
+				found = true
+			}
+		}
+		return nil
+	})
+	return found
+}
+
+// keeps lists the files under dir that are byte-identical to attacker content.
+func keeps(dir string, hostile [][]byte) []string {
+	if len(hostile) == 0 {
+		return nil
+	}
+	bad := map[[32]byte]bool{}
+	sizes := map[int64]bool{}
+	for _, b := range hostile {
+		bad[sha256.Sum256(b)] = true
+		sizes[int64(len(b))] = true
+	}
+	var out []string
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil || !sizes[info.Size()] {
+			return nil
+		}
+		if b, err := os.ReadFile(p); err == nil && bad[sha256.Sum256(b)] {
+			rel, _ := filepath.Rel(dir, p)
+			out = append(out, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	sort.Strings(out)
+	return out
+}
+
+// strays lists files the client made outside its folders.
+func strays(root string, l layout) []string {
+	allowed := []string{l.trust, l.meta, l.out, l.cwd}
+	var out []string
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		for _, a := range allowed {
+			if p == a || strings.HasPrefix(p, a+string(filepath.Separator)) {
+				if d.IsDir() && p == a {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+		}
+		if !d.IsDir() {
+			rel, _ := filepath.Rel(root, p)
+			out = append(out, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,49 @@
+package attack
+
+import (
+	"io"
+	"time"
+
+	"github.com/craudit/craudit/checks"
+)
+
+// Options say which client to attack and how.
+type Options struct {
+	// Client is the updater's command line; the harness appends the
+	// protocol's arguments. Split on spaces; quotes group words.
+	Client  string
+	Profile Profile
+	// Scenarios to run, by ID or name; none means every scenario of Profile.
+	Scenarios []string
+	// ReferenceTime is the "now" of the repositories and of the client
+	// (SOURCE_DATE_EPOCH, and faketime when installed); zero: the wall clock.
+	ReferenceTime time.Time
+	TimeSource    string
+	// Deadline bounds each client run (default DefaultDeadline). A client
+	// still running at it is vulnerable in slow-retrieval and endless-data
+	// scenarios.
+	Deadline time.Duration
+	// SlowInterval is the pause between bytes in slow-retrieval scenarios
+	// (default DefaultSlowInterval); EndlessSize bounds an endless stream
+	// (default DefaultEndlessSize).
+	SlowInterval time.Duration
+	EndlessSize  int64
+	// NoFaketime does not wrap the client in faketime even when installed.
+	NoFaketime bool
+	// Env is added to the client's environment.
+	Env []string
+	// WorkDir holds the scenarios' folders (default: a temporary folder,
+	// removed afterwards); KeepWork keeps it.
+	WorkDir  string
+	KeepWork bool
+	Tool     checks.Tool
+	// Progress receives one line per scenario (nil: none).
+	Progress io.Writer
+}
+
+// Defaults.
+const (
+	DefaultDeadline     = 60 * time.Second
+	DefaultSlowInterval = time.Second
+	DefaultEndlessSize  = int64(1) << 30
+)

@@ -1,0 +1,177 @@
+package attack
+
+import (
+	"errors"
+	"io"
+	"log"
+	"net"
+	"net/http"
+
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/craudit/craudit/evidence/repo"
+)
+
+// hub serves the current state on every server of a run and lets the
+// harness swap states between phases.
+type hub struct {
+	mu      sync.Mutex
+	cur     *state
+	urls    map[string]string // server name -> base URL
+	ca      string            // CA the client is given (main and mirror)
+	slow    time.Duration
+	endless int64
+	done    chan struct{}
+	closers []func() error
+}
+
+func (h *hub) set(s *state) {
+	h.mu.Lock()
+	h.cur = s
+	h.mu.Unlock()
+}
+
+func (h *hub) state() *state {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.cur
+}
+
+// Close stops every server; handlers still dripping or streaming end.
+func (h *hub) Close() {
+	close(h.done)
+	for _, c := range h.closers {
+		c()
+	}
+}
+
+// startServers starts the servers a profile needs on loopback. TUF: plain
+// HTTP, as the tuf-conformance suite serves. Manifest: HTTPS "main" and
+// "mirror" under one CA (given to the client), "plain" HTTP for downgrade
+// redirects, and an "impostor" HTTPS server under a CA the client lacks.
+func startServers(p Profile, work string, slow time.Duration, endless int64) (*hub, error) {
+	h := &hub{urls: map[string]string{}, slow: slow, endless: endless, done: make(chan struct{})}
+	plain := func(name string) error {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		srv := &http.Server{Handler: h.handler(name), ReadHeaderTimeout: 10 * time.Second, ErrorLog: log.New(io.Discard, "", 0)}
+		go srv.Serve(ln)
+		h.urls[name] = "http://" + ln.Addr().String()
+		h.closers = append(h.closers, srv.Close)
+		return nil
+	}
+	tlsSrv := func(name, tlsDir string) error {
+		s, err := repo.ServeHandler(h.handler(name), "", tlsDir)
+		if err != nil {
+			return err
+		}
+		h.urls[name] = s.URL
+		h.closers = append(h.closers, s.Close)
+		if name == "main" {
+			h.ca = s.CAPath
+		}
+		return nil
+	}
+	var err error
+	if p == ProfileTUF {
+		err = plain("main")
+	} else {
+		tlsDir, other := filepath.Join(work, "tls"), filepath.Join(work, "tls-impostor")
+		err = errors.Join(tlsSrv("main", tlsDir), tlsSrv("mirror", tlsDir), plain("plain"), tlsSrv("impostor", other))
+	}
+	if err != nil {
+		h.Close()
+		return nil, err
+	}
+	return h, nil
+}
+
+func (h *hub) handler(name string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := h.state()
+		if st == nil || r.Method != http.MethodGet && r.Method != http.MethodHead {
+			http.NotFound(w, r)
+			return
+		}
+		files := st.files
+		if name == "mirror" || name == "plain" {
+			files = st.mirror
+		}
+		keys := []string{strings.TrimPrefix(r.URL.EscapedPath(), "/"), strings.TrimPrefix(r.URL.Path, "/")}
+		if name == "main" || name == "impostor" {
+			for _, k := range keys {
+				if sp, ok := st.special[k]; ok {
+					h.misbehave(w, r, sp, files[k])
+					return
+				}
+			}
+		}
+		for _, k := range keys {
+			if data, ok := files[k]; ok {
+				w.Header().Set("Content-Type", "application/octet-stream")
+				w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+				w.Write(data)
+				return
+			}
+		}
+		http.NotFound(w, r)
+	})
+}
+
+// misbehave answers as a hostile server does.
+func (h *hub) misbehave(w http.ResponseWriter, r *http.Request, sp special, data []byte) {
+	flush := func() {
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
+	}
+	switch sp.kind {
+	case "redirect":
+		srv, p, _ := strings.Cut(sp.to, ":")
+		http.Redirect(w, r, h.urls[srv]+p, http.StatusFound)
+	case "endless":
+		// No Content-Length: the stream ends when the client gives up, the
+		// run ends, or the size bound is reached.
+		w.Header().Set("Content-Type", "application/octet-stream")
+		chunk := []byte(strings.Repeat("{\"endless\":\"data\"} ", 2048))
+		for sent := int64(0); sent < h.endless; sent += int64(len(chunk)) {
+			select {
+			case <-r.Context().Done():
+				return
+			case <-h.done:
+				return
+			default:
+			}
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	case "slow":
+		// The genuine bytes, one per interval: a valid file that never arrives.
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+		t := time.NewTicker(h.slow)
+		defer t.Stop()
+		for i := range data {
+			if _, err := w.Write(data[i : i+1]); err != nil {
+				return
+			}
+			flush()
+			select {
+			case <-r.Context().Done():
+				return
+			case <-h.done:
+				return
+			case <-t.C:
+			}
+		}
+	default:
+		http.NotFound(w, r)
+	}
+}

@@ -1,0 +1,295 @@
+package attack
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"maps"
+	"net/url"
+	"path"
+	"slices"
+	"time"
+
+	"github.com/sigstore/sigstore/pkg/signature"
+	"github.com/theupdateframework/go-tuf/v2/metadata"
+
+	"github.com/craudit/craudit/evidence/repo"
+)
+
+// targetName is the file every TUF scenario downloads.
+const targetName = "firmware.bin"
+
+// tufFix holds one scenario's keys and signed root history; repositories
+// are made from it with go-tuf's metadata API (evidence/repo.TUFRepo).
+type tufFix struct {
+	ref      time.Time
+	keys     map[string][]crypto.Signer // role -> signers in use
+	rootHist [][]byte
+}
+
+var tufExpiry = repo.Expiry{Root: 365 * 24 * time.Hour, Targets: 90 * 24 * time.Hour, Snapshot: 30 * 24 * time.Hour, Timestamp: 7 * 24 * time.Hour}
+
+func newKey() (crypto.Signer, error) { return ecdsa.GenerateKey(elliptic.P256(), rand.Reader) }
+
+// newTUFFix makes fresh role keys and signs root v1; edit may change the
+// root (thresholds, keys, expiry) before it is signed.
+func newTUFFix(ref time.Time, edit func(f *tufFix, r *metadata.Metadata[metadata.RootType]) error) (*tufFix, error) {
+	f := &tufFix{ref: ref, keys: map[string][]crypto.Signer{}}
+	for _, role := range repo.TopLevelRoles {
+		k, err := newKey()
+		if err != nil {
+			return nil, err
+		}
+		f.keys[role] = []crypto.Signer{k}
+	}
+	r, err := f.base()
+	if err != nil {
+		return nil, err
+	}
+	if edit != nil {
+		if err := edit(f, r.Root); err != nil {
+			return nil, err
+		}
+	}
+	b, err := signMeta(r.Root, f.keys[metadata.ROOT]...)
+	if err != nil {
+		return nil, err
+	}
+	f.rootHist = [][]byte{b}
+	return f, nil
+}
+
+func (f *tufFix) base() (*repo.TUFRepo, error) {
+	one := map[string]crypto.Signer{}
+	for role, ks := range f.keys {
+		one[role] = ks[0]
+	}
+	return repo.NewTUFRepo(f.ref, tufExpiry, one, true)
+}
+
+// rotate appends root v(n+1) with edit applied, signed by signers.
+func (f *tufFix) rotate(edit func(r *metadata.Metadata[metadata.RootType]) error, signers ...crypto.Signer) ([]byte, error) {
+	last, err := metadata.Root().FromBytes(f.rootHist[len(f.rootHist)-1])
+	if err != nil {
+		return nil, err
+	}
+	last.Signed.Version++
+	if err := edit(last); err != nil {
+		return nil, err
+	}
+	b, err := signMeta(last, signers...)
+	if err != nil {
+		return nil, err
+	}
+	f.rootHist = append(f.rootHist, b)
+	return b, nil
+}
+
+// setRoleKey replaces role's keys in a root by k (threshold 1).
+func setRoleKey(r *metadata.Metadata[metadata.RootType], role string, k crypto.Signer) error {
+	for _, id := range slices.Clone(r.Signed.Roles[role].KeyIDs) {
+		if err := r.Signed.RevokeKey(id, role); err != nil {
+			return err
+		}
+	}
+	tk, err := metadata.KeyFromPublicKey(k.Public())
+	if err != nil {
+		return err
+	}
+	return r.Signed.AddKey(tk, role)
+}
+
+// repo starts targets/snapshot/timestamp at version v listing content as
+// the target.
+func (f *tufFix) repo(v int64, content []byte) (*repo.TUFRepo, error) {
+	r, err := f.base()
+	if err != nil {
+		return nil, err
+	}
+	root, err := metadata.Root().FromBytes(f.rootHist[len(f.rootHist)-1])
+	if err != nil {
+		return nil, err
+	}
+	r.Root = root
+	r.RootHistory = slices.Clone(f.rootHist)
+	for role, ks := range f.keys {
+		r.Keys[role] = slices.Clone(ks)
+	}
+	r.Targets.Signed.Version, r.Snapshot.Signed.Version, r.Timestamp.Signed.Version = v, v, v
+	if err := r.AddTarget(metadata.TARGETS, targetName, content); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// pub holds hooks that change a repository while it is signed.
+type pub struct {
+	// after changes a role's signed bytes before the next role records them.
+	after map[string]func([]byte) ([]byte, error)
+	// bare leaves lengths and hashes out of the snapshot's and timestamp's
+	// records (versions only), as the specification allows.
+	bare bool
+}
+
+// files signs the repository (delegated roles, targets, snapshot,
+// timestamp) and returns it as served: metadata/ and targets/ paths.
+func (f *tufFix) files(r *repo.TUFRepo, p pub) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	hook := func(role string, b []byte) ([]byte, error) {
+		if h := p.after[role]; h != nil {
+			return h(b)
+		}
+		return b, nil
+	}
+	meta := func(v int64, b []byte) *metadata.MetaFiles {
+		mf := metadata.MetaFile(v)
+		if !p.bare {
+			mf.Length = int64(len(b))
+			h := sha256.Sum256(b)
+			mf.Hashes = metadata.Hashes{"sha256": h[:]}
+		}
+		return mf
+	}
+	put := func(role string, v int64, b []byte) {
+		name := url.PathEscape(role) + ".json"
+		out["metadata/"+name] = b
+		out[fmt.Sprintf("metadata/%d.%s", v, name)] = b
+		if raw := role + ".json"; raw != name {
+			// A client that does not escape role names asks for the raw path.
+			out["metadata/"+raw] = b
+			out[fmt.Sprintf("metadata/%d.%s", v, raw)] = b
+		}
+	}
+	r.Snapshot.Signed.Meta = map[string]*metadata.MetaFiles{}
+	for _, n := range slices.Sorted(maps.Keys(r.Delegated)) {
+		m := r.Delegated[n]
+		b, err := signMeta(m, r.Keys[n]...)
+		if err != nil {
+			return nil, err
+		}
+		if b, err = hook(n, b); err != nil {
+			return nil, err
+		}
+		put(n, m.Signed.Version, b)
+		r.Snapshot.Signed.Meta[n+".json"] = meta(m.Signed.Version, b)
+	}
+	b, err := signMeta(r.Targets, r.Keys[metadata.TARGETS]...)
+	if err != nil {
+		return nil, err
+	}
+	if b, err = hook(metadata.TARGETS, b); err != nil {
+		return nil, err
+	}
+	put(metadata.TARGETS, r.Targets.Signed.Version, b)
+	r.Snapshot.Signed.Meta["targets.json"] = meta(r.Targets.Signed.Version, b)
+	if b, err = signMeta(r.Snapshot, r.Keys[metadata.SNAPSHOT]...); err != nil {
+		return nil, err
+	}
+	if b, err = hook(metadata.SNAPSHOT, b); err != nil {
+		return nil, err
+	}
+	put(metadata.SNAPSHOT, r.Snapshot.Signed.Version, b)
+	r.Timestamp.Signed.Meta = map[string]*metadata.MetaFiles{"snapshot.json": meta(r.Snapshot.Signed.Version, b)}
+	if b, err = signMeta(r.Timestamp, r.Keys[metadata.TIMESTAMP]...); err != nil {
+		return nil, err
+	}
+	if b, err = hook(metadata.TIMESTAMP, b); err != nil {
+		return nil, err
+	}
+	out["metadata/timestamp.json"] = b
+	for i, rb := range r.RootHistory {
+		out[fmt.Sprintf("metadata/%d.root.json", i+1)] = rb
+	}
+	out["metadata/root.json"] = r.RootHistory[len(r.RootHistory)-1]
+	for p, data := range r.Files {
+		putTarget(out, p, data, nil)
+	}
+	return out, nil
+}
+
+// putTarget serves data as target p under its plain name and under every
+// consistent-snapshot name (<hash>.<name>) of the hashes given (default:
+// the data's SHA-256).
+func putTarget(files map[string][]byte, p string, data []byte, hashes metadata.Hashes) {
+	if hashes == nil {
+		h := sha256.Sum256(data)
+		hashes = metadata.Hashes{"sha256": h[:]}
+	}
+	dir, base := path.Split(p)
+	files["targets/"+p] = data
+	for _, h := range hashes {
+		files["targets/"+dir+hex.EncodeToString(h)+"."+base] = data
+	}
+}
+
+// replaceTarget serves data wherever target p was served.
+func replaceTarget(files map[string][]byte, p string, data []byte) {
+	for k := range files {
+		if k == "targets/"+p || path.Dir(k) == path.Dir("targets/"+p) && len(path.Base(k)) == 65+len(path.Base(p)) && path.Base(k)[64:] == "."+path.Base(p) {
+			files[k] = data
+		}
+	}
+}
+
+// replaceMeta serves data wherever role's metadata (any version) was served.
+func replaceMeta(files map[string][]byte, role string, data []byte) {
+	name := url.PathEscape(role) + ".json"
+	for k := range files {
+		if k == "metadata/"+name || (len(k) > len("metadata/"+name) && path.Dir(k) == "metadata" && isVersioned(path.Base(k), name)) {
+			files[k] = data
+		}
+	}
+}
+
+func isVersioned(base, name string) bool {
+	if len(base) <= len(name)+1 || base[len(base)-len(name)-1:] != "."+name {
+		return false
+	}
+	for _, c := range base[:len(base)-len(name)-1] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// signMeta signs m with every signer (clearing older signatures).
+func signMeta[T metadata.Roles](m *metadata.Metadata[T], signers ...crypto.Signer) ([]byte, error) {
+	m.ClearSignatures()
+	for _, k := range signers {
+		s, err := signature.LoadSigner(k, crypto.SHA256)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := m.Sign(s); err != nil {
+			return nil, err
+		}
+	}
+	return m.ToBytes(true)
+}
+
+// resign parses a role's bytes, lets edit change it, and signs it again.
+func resign[T metadata.Roles](b []byte, parse func([]byte) (*metadata.Metadata[T], error), edit func(*metadata.Metadata[T]), signers ...crypto.Signer) ([]byte, error) {
+	m, err := parse(b)
+	if err != nil {
+		return nil, err
+	}
+	edit(m)
+	return signMeta(m, signers...)
+}
+
+func parseTargets(b []byte) (*metadata.Metadata[metadata.TargetsType], error) {
+	return metadata.Targets().FromBytes(b)
+}
+
+func parseSnapshot(b []byte) (*metadata.Metadata[metadata.SnapshotType], error) {
+	return metadata.Snapshot().FromBytes(b)
+}
+
+func parseTimestamp(b []byte) (*metadata.Metadata[metadata.TimestampType], error) {
+	return metadata.Timestamp().FromBytes(b)
+}

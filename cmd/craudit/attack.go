@@ -1,0 +1,130 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/craudit/craudit/checks"
+	"github.com/craudit/craudit/checks/attack"
+)
+
+func newAttackCmd() *cobra.Command {
+	var o attack.Options
+	var profile, refTime, format, out string
+	var list, force bool
+	c := &cobra.Command{
+		Use:   "attack --client 'COMMAND' [--profile tuf|manifest]",
+		Short: "Run an existing updater against hostile repositories on loopback",
+		Long: `attack serves hostile repositories on 127.0.0.1 and runs the updater under test
+against each, as the tuf-conformance suite does for TUF clients: bad signatures, rollback,
+freeze, mix-and-match, substituted, endless and slow files, root rotations, delegation
+tricks, and (manifest profile) wrong product, downgrade, expired certificates, TLS
+downgrade and tampering mirrors. Before each attack the client first takes a valid update.
+
+TUF profile: COMMAND speaks the tuf-conformance client-under-test protocol (the harness
+adds --metadata-dir, --metadata-url, --target-name, --target-base-url, --target-dir and
+init/download), over plain http. Manifest profile: COMMAND speaks the manifest-client
+protocol (docs/manifest-client-protocol.md) over https, with the CA given by --ca.
+The reference time reaches the client as SOURCE_DATE_EPOCH (and through faketime when it
+is installed).
+
+Verdicts: pass (protected), VULNERABLE, functional failure (a valid update refused),
+inconclusive. Exit 0 only when every scenario passed, 1 otherwise, 2 when the harness
+could not run. Scenarios: craudit attack --list (docs/attack-scenarios.md).`,
+		Example: `  craudit attack --client 'craudit tuf-client'
+  craudit attack --client 'craudit manifest-client' --profile manifest --format json --out attack-results.json
+  craudit attack --client './my-updater --verbose' --profile manifest --scenario manifest-rollback-counter
+  craudit attack --list`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if list {
+				return listScenarios(cmd, profile, format, out, force)
+			}
+			switch format {
+			case "text", "json", "junit":
+			default:
+				return couldNotRun(fmt.Errorf("--format %q: want text, json or junit", format))
+			}
+			if o.Client == "" {
+				return couldNotRun(errors.New("--client is required (the updater's command line)"))
+			}
+			at, src, err := referenceTime(refTime)
+			if err != nil {
+				return couldNotRun(err)
+			}
+			if refTime == "" {
+				at, src = time.Time{}, ""
+			}
+			o.Profile, o.ReferenceTime, o.TimeSource = attack.Profile(profile), at, src
+			o.Tool = checks.Tool{Name: "craudit", Version: version}
+			o.Progress = cmd.ErrOrStderr()
+			res, err := attack.Run(cmd.Context(), o)
+			if err != nil {
+				return couldNotRun(err)
+			}
+			var data []byte
+			switch format {
+			case "json":
+				data = res.JSON()
+			case "junit":
+				data = res.JUnit()
+			default:
+				data = res.Text()
+			}
+			if err := writeOutput(cmd.OutOrStdout(), out, force, data); err != nil {
+				return couldNotRun(err)
+			}
+			s := res.Summary
+			fmt.Fprintf(cmd.ErrOrStderr(), "%d scenarios: %d pass, %d VULNERABLE, %d functional failure, %d inconclusive\n",
+				s.Total, s.Pass, s.Vulnerable, s.FunctionalFailure, s.Inconclusive)
+			if !res.OK() {
+				return exitCode(1)
+			}
+			return nil
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&o.Client, "client", "", "the updater's command line (quotes group words)")
+	f.StringVar(&profile, "profile", "tuf", "client protocol: tuf or manifest")
+	f.StringSliceVar(&o.Scenarios, "scenario", nil, "run only these scenarios (ID or name; repeatable)")
+	f.BoolVar(&list, "list", false, "print the scenario catalogue and exit")
+	f.StringVar(&refTime, "reference-time", "", "RFC 3339 time the repositories and the client live at (default: now)")
+	f.StringVar(&format, "format", "text", "output: text, json (attack-results.json) or junit; with --list: text, json or md")
+	f.StringVar(&out, "out", "", "write the output to this file instead of stdout")
+	f.BoolVar(&force, "force", false, "overwrite --out")
+	f.DurationVar(&o.Deadline, "deadline", attack.DefaultDeadline, "time limit of each client run; a client still running in a slow or endless scenario is vulnerable")
+	f.DurationVar(&o.SlowInterval, "slow-interval", attack.DefaultSlowInterval, "pause between bytes in slow-retrieval scenarios")
+	f.Int64Var(&o.EndlessSize, "endless-size", attack.DefaultEndlessSize, "bytes an endless stream sends at most")
+	f.BoolVar(&o.NoFaketime, "no-faketime", false, "do not wrap the client in faketime even when it is installed")
+	f.BoolVar(&o.KeepWork, "keep-work", false, "keep the scenarios' folders (printed) for inspection")
+	return c
+}
+
+func listScenarios(cmd *cobra.Command, profile, format, out string, force bool) error {
+	var data []byte
+	switch format {
+	case "text":
+		data = attack.CatalogueText(attack.Profile(profileIfSet(cmd, profile)))
+	case "json":
+		data = attack.CatalogueJSON(attack.Profile(profileIfSet(cmd, profile)))
+	case "md":
+		data = attack.CatalogueMarkdown()
+	default:
+		return couldNotRun(fmt.Errorf("--format %q with --list: want text, json or md", format))
+	}
+	if err := writeOutput(cmd.OutOrStdout(), out, force, data); err != nil {
+		return couldNotRun(err)
+	}
+	return nil
+}
+
+// profileIfSet filters the list only when --profile was given.
+func profileIfSet(cmd *cobra.Command, p string) string {
+	if cmd.Flags().Changed("profile") {
+		return p
+	}
+	return ""
+}

@@ -1,0 +1,81 @@
+package html
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/craudit/craudit/reports"
+	"github.com/craudit/craudit/reports/internal/dossiertest"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+func render(t testing.TB, d *reports.Data) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := (Renderer{}).Render(&b, d); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestGolden(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		o    dossiertest.Options
+	}{{"full", dossiertest.Options{}}, {"bare", dossiertest.Options{Bare: true}}} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := dossiertest.Judge(t, tc.o).Data()
+			got := render(t, d)
+			golden := filepath.Join("testdata", tc.name+".html")
+			if *update {
+				os.MkdirAll("testdata", 0o755)
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s differs from the golden file (run go test -update and review the diff)", golden)
+			}
+		})
+	}
+}
+
+func TestContent(t *testing.T) {
+	d := dossiertest.Judge(t, dossiertest.Options{}).Data()
+	page := string(render(t, d))
+	for _, want := range append(sectionTitles(),
+		"Executive summary", reports.ClaimsTitle, "CVE-2023-42363", "not_affected", "vulnerable_code_not_in_execute_path",
+		"B2026-03", "March 2031", `href="evidence/bundle/sbom.cdx.json"`, `href="evidence/live/attack-results.json"`,
+		"127.0.0.1:PORT", "<svg", "Not in the evidence: the bundle carries no photographs", "declare/atomic-install",
+		"A/B", "VULNERABLE", "edition 2024/2847") {
+		if !strings.Contains(page, want) && !strings.Contains(page, htmlEscape(want)) {
+			t.Errorf("index.html lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"41234", "39999", "duration", "/tmp/go-build", "http://", "https://cdn", "<script", "@import", "src=\"http"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("index.html contains %q (a port, a duration, a temporary path or an external fetch)", bad)
+		}
+	}
+}
+
+func sectionTitles() []string {
+	var out []string
+	for _, s := range reports.AnnexVII {
+		out = append(out, s.Title)
+	}
+	return out
+}
+
+func htmlEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;").Replace(s)
+}
