@@ -41,7 +41,7 @@ release is documented too.`,
 			if err != nil {
 				return couldNotRun(err)
 			}
-			err = dossier.Write(dossier.Options{Out: out, Force: force, Input: jd.in, Report: jd.rep, Signer: signer,
+			err = dossier.Write(dossier.Options{Context: cmd.Context(), Out: out, Force: force, Input: jd.in, Report: jd.rep, Signer: signer,
 				SignerCert: keyCert, Renderers: formats.Dossier()})
 			if err != nil {
 				return couldNotRun(err)

@@ -31,10 +31,16 @@ func startCraudit(t *testing.T, args ...string) (*exec.Cmd, *bytes.Buffer) {
 // waitForStaging waits until a staging folder of out holds an artefact
 // being written, i.e. the command is mid-write.
 func waitForStaging(t *testing.T, out string) bool {
+	return waitForStagingFile(t, out, filepath.Join("artefacts", "*"))
+}
+
+// waitForStagingFile waits until a file matching pattern inside a staging
+// folder of out is being written.
+func waitForStagingFile(t *testing.T, out, pattern string) bool {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
-		matches, _ := filepath.Glob(filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".tmp-*", "artefacts", "*"))
+		matches, _ := filepath.Glob(filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".tmp-*", pattern))
 		for _, m := range matches {
 			if st, err := os.Stat(m); err == nil && st.Size() > 0 {
 				return true
@@ -107,6 +113,74 @@ func TestInterruptedBundleKeepsPreviousOutput(t *testing.T) {
 				if !strings.HasPrefix(filepath.Base(l), "."+filepath.Base(out)+".tmp-") {
 					t.Errorf("unexpected leftover %s", l)
 				}
+				os.RemoveAll(l)
+			}
+		})
+	}
+}
+
+// TestInterruptedDossierKeepsPreviousOutput kills `dossier --force` while it
+// copies a bundle with a large artefact over an existing dossier: the
+// previous dossier stays, complete and verifying, never a partial one.
+func TestInterruptedDossierKeepsPreviousOutput(t *testing.T) {
+	in := newReleaseInputs(t)
+	big := filepath.Join(t.TempDir(), "firmware.bin")
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(512 << 20); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	bdir := filepath.Join(t.TempDir(), "bundle")
+	if code, _, stderr := craudit(t, in.bundleArgs(bdir, map[string]string{"--artefact": big})...); code != 0 {
+		t.Fatalf("bundle: exit %d: %s", code, stderr)
+	}
+	out := filepath.Join(t.TempDir(), "dossier")
+	args := []string{"dossier", bdir, "--out", out, "--trust", in.root, "--signing-key", in.key, "--key-cert", in.cert}
+	if code, _, stderr := craudit(t, args...); code > 1 {
+		t.Fatalf("first dossier: exit %d: %s", code, stderr)
+	}
+	sums := func() []byte {
+		b, err := os.ReadFile(filepath.Join(out, "SHA256SUMS"))
+		if err != nil {
+			t.Fatalf("--out holds no complete dossier: %v", err)
+		}
+		return b
+	}
+	before := sums()
+	for _, sig := range []syscall.Signal{syscall.SIGKILL, syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			cmd, stderr := startCraudit(t, append(args, "--force")...)
+			if !waitForStagingFile(t, out, filepath.Join("evidence", "bundle", "artefacts", "*")) {
+				cmd.Process.Kill()
+				cmd.Wait()
+				t.Fatalf("dossier never started copying the bundle: %s", stderr)
+			}
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			cmd.Wait()
+			if sig != syscall.SIGKILL {
+				if code := cmd.ProcessState.ExitCode(); code != 2 {
+					t.Errorf("exit %d after %v, want 2; stderr: %s", code, sig, stderr)
+				}
+				wantOneLine(t, sig.String(), stderr.String())
+			}
+			// The signal came while the bundle was being copied, long before
+			// the switch: the previous dossier must still be there.
+			if after := sums(); !bytes.Equal(before, after) {
+				t.Errorf("--out changed after %v", sig)
+			}
+			if code, _, stderr := craudit(t, "dossier", "verify", out, "--trust", in.root); code != 0 {
+				t.Fatalf("--out does not verify after %v: exit %d: %s", sig, code, stderr)
+			}
+			left, _ := filepath.Glob(filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".*"))
+			if sig != syscall.SIGKILL && len(left) > 0 {
+				t.Errorf("staging left after %v: %v", sig, left)
+			}
+			for _, l := range left {
 				os.RemoveAll(l)
 			}
 		})

@@ -2,6 +2,7 @@ package dossier
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -40,6 +41,9 @@ type Options struct {
 	// SignerCert is a certificate path (CERT and CERT.sig) for the signer, optional.
 	SignerCert string
 	Renderers  []reports.Renderer
+	// Context, when set and cancelled (an interrupt), stops Write before the
+	// new dossier replaces anything: the previous one stays.
+	Context context.Context
 }
 
 // Write renders and signs a dossier; nothing appears at Out unless it is complete.
@@ -104,6 +108,9 @@ func Write(o Options) error {
 	}
 	if err := writeFile(root, SumsSigFile, sig); err != nil {
 		return err
+	}
+	if o.Context != nil && o.Context.Err() != nil {
+		return fmt.Errorf("interrupted: %w", o.Context.Err())
 	}
 	if err := stage.Commit(); err != nil {
 		return err
