@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Runs every Go fuzz target in the module for a short time each. The time per
 # target is $1 (default 5s), shrunk so that all targets together fuzz for at
-# most FUZZBUDGET seconds (default 100; the instrumented builds come on top, the limit
+# most FUZZBUDGET seconds (default 60; the instrumented builds come on top, the limit
 # for the whole run is 3 minutes).
 set -euo pipefail
 fuzztime=${1:-5s}
-budget=${FUZZBUDGET:-100}
+budget=${FUZZBUDGET:-60}
 cd "$(dirname "$0")/.."
 list=()
 while IFS= read -r file; do
