@@ -32,7 +32,7 @@ func TestPolicyGate(t *testing.T) {
 	}{
 		{"required failing check", require, 1, "FAIL manifest/freshness"},
 		{"valid waiver", waiver("2027-12-31"), 0, "waiver manifest/freshness (applied)"},
-		{"expired waiver", waiver("2027-05-01"), 1, "EXPIRED, not applied"},
+		{"expired waiver", waiver("2027-05-01"), 1, "(expired, not applied)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
