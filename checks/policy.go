@@ -113,3 +113,14 @@ func ParsePolicy(b []byte) (*Policy, error) {
 	}
 	return &p, nil
 }
+
+// State says what became of a waiver in a run: applied, unused, or expired.
+func (w Waiver) State() string {
+	switch {
+	case w.Expired:
+		return "expired, not applied"
+	case w.Used:
+		return "applied"
+	}
+	return "unused"
+}

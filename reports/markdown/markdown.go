@@ -466,14 +466,7 @@ func appendix(m *md) {
 	} else {
 		var rows [][]string
 		for _, w := range r.Waivers {
-			state := "unused"
-			switch {
-			case w.Expired:
-				state = "expired, not applied"
-			case w.Used:
-				state = "applied"
-			}
-			rows = append(rows, []string{"`" + w.ID + "`", w.Justification, w.Approver, w.Expires.Format(time.DateOnly), state})
+			rows = append(rows, []string{"`" + w.ID + "`", w.Justification, w.Approver, w.Expires.Format(time.DateOnly), w.State()})
 		}
 		m.table([]string{"ID", "Justification", "Approver", "Expires", "State"}, rows)
 	}

@@ -367,14 +367,7 @@ func appendix(d *doc, data *reports.Data) {
 	} else {
 		var rows [][]cell
 		for _, w := range r.Waivers {
-			state := "unused"
-			switch {
-			case w.Expired:
-				state = "expired, not applied"
-			case w.Used:
-				state = "applied"
-			}
-			rows = append(rows, txt(w.ID, w.Justification, w.Approver, w.Expires.Format(time.DateOnly), state))
+			rows = append(rows, txt(w.ID, w.Justification, w.Approver, w.Expires.Format(time.DateOnly), w.State()))
 		}
 		d.table([]string{"ID", "Justification", "Approver", "Expires", "State"}, []float64{3, 4, 2, 1.5, 1.5}, rows)
 	}

@@ -63,13 +63,7 @@ func (Renderer) Render(w io.Writer, d *reports.Data) error {
 		}
 	}
 	for _, wv := range r.Waivers {
-		state := "applied"
-		if wv.Expired {
-			state = "EXPIRED, not applied"
-		} else if !wv.Used {
-			state = "unused"
-		}
-		fmt.Fprintf(&b, "\nwaiver %s (%s): %s — approved by %s, expires %s\n", wv.ID, state, wv.Justification, wv.Approver, wv.Expires.Format(time.DateOnly))
+		fmt.Fprintf(&b, "\nwaiver %s (%s): %s — approved by %s, expires %s\n", wv.ID, wv.State(), wv.Justification, wv.Approver, wv.Expires.Format(time.DateOnly))
 	}
 	s := r.Summary
 	fmt.Fprintf(&b, "\n%d pass, %d fail, %d missing, %d declared, %d not applicable, %d waived, %d error: %s\n",
