@@ -87,7 +87,8 @@ func newBigRepo(b *testing.B) *bigRepo {
 func BenchmarkVerifyTUF10k(b *testing.B) {
 	br := newBigRepo(b)
 	b.ResetTimer()
-	for b.Loop() {
+	b.ResetTimer()
+	for range b.N {
 		b.StopTimer()
 		state, out := b.TempDir(), b.TempDir()
 		b.StartTimer()
@@ -110,7 +111,8 @@ func BenchmarkGoTUFUpdater10k(b *testing.B) {
 	br := newBigRepo(b)
 	client := &http.Client{Timeout: time.Minute, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: br.pool}}}
 	b.ResetTimer()
-	for b.Loop() {
+	b.ResetTimer()
+	for range b.N {
 		b.StopTimer()
 		state, out := b.TempDir(), b.TempDir()
 		b.StartTimer()

@@ -20,6 +20,7 @@ import (
 
 	"github.com/craudit/craudit/checks/verifier"
 	"github.com/craudit/craudit/evidence/repo"
+	"github.com/sigstore/sigstore/pkg/signature"
 	"github.com/theupdateframework/go-tuf/v2/metadata"
 )
 
@@ -593,4 +594,8 @@ func TestHostnameMismatch(t *testing.T) {
 	if !strings.Contains(tr.Failure.Reason, "127.0.0.2") {
 		t.Fatalf("reason %q does not name the host", tr.Failure.Reason)
 	}
+}
+
+func sigstoreSigner(k crypto.Signer) (signature.Signer, error) {
+	return signature.LoadSigner(k, crypto.SHA256)
 }

@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/hex"
 	"github.com/craudit/craudit/evidence/keys"
 )
 
@@ -131,4 +134,9 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("re-encoded manifest does not parse: %v", err)
 		}
 	})
+}
+
+func sums(b []byte) (string, string) {
+	a, c := sha256.Sum256(b), sha512.Sum512(b)
+	return hex.EncodeToString(a[:]), hex.EncodeToString(c[:])
 }

@@ -12,7 +12,8 @@ import (
 func BenchmarkLarge(b *testing.B) {
 	d := dossiertest.Judge(b, dossiertest.Options{Components: 10_000, Vulns: 1_000}).Data()
 	b.ReportAllocs()
-	for b.Loop() {
+	b.ResetTimer()
+	for range b.N {
 		if err := (Renderer{}).Render(io.Discard, d); err != nil {
 			b.Fatal(err)
 		}
