@@ -1,12 +1,11 @@
 package reports
 
 import (
-	"encoding/json"
 	"testing"
 )
 
-// FuzzEvidenceReaders feeds arbitrary bytes to every generic reader of
-// evidence files (SBOM, scan results, VEX, transcript, attack results): none
+// FuzzEvidenceReaders feeds arbitrary bytes to the report's own readers of
+// evidence files (SBOM summary, transcript, attack results): none
 // may panic, and what they return must be printable as it is.
 func FuzzEvidenceReaders(f *testing.F) {
 	f.Add([]byte(`{"specVersion":"1.6","components":[{"name":"a","components":[{"name":"b"}]}]}`))
@@ -18,16 +17,6 @@ func FuzzEvidenceReaders(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if s, err := summarizeSBOM(b); err == nil && s == nil {
 			t.Fatal("no summary and no error")
-		}
-		var doc any
-		if json.Unmarshal(b, &doc) == nil {
-			var rows []Vuln
-			findVulns(doc, "", &rows)
-			for _, r := range rows {
-				if r.ID == "" {
-					t.Fatal("a vulnerability without an ID")
-				}
-			}
 		}
 		if tr, err := parseTranscript(b); err == nil && loopbackPort.MatchString(tr.Repository) {
 			t.Fatalf("a loopback port survived: %q", tr.Repository)

@@ -1,19 +1,22 @@
 package reports
 
 // This file is the only place reports read SBOM, vulnerability and VEX
-// evidence, and it reads them generically (plain JSON, no evidence/sbom,
-// evidence/vuln or evidence/vex types): those packages are written
-// concurrently. At merge, collectSBOM and collectVulns can be re-pointed at
-// the typed parsers without touching any renderer.
+// evidence. The SBOM summary reads CycloneDX JSON directly (it only counts
+// and lists); the vulnerability table is the one the gate judges
+// (sbomcheck.Table), so a report never shows a VEX status the gate did not apply.
 
 import (
 	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/craudit/craudit/checks"
+	"github.com/craudit/craudit/checks/sbomcheck"
 	"github.com/craudit/craudit/evidence/bundle"
+	"github.com/craudit/craudit/evidence/vex"
+	"github.com/craudit/craudit/evidence/vuln"
 )
 
 // SBOMSummary is what a reader needs from the release's CycloneDX SBOM.
@@ -217,7 +220,6 @@ func sortedCounts(m map[string]int) []NameCount {
 
 func (d *Data) collectVulns(in *checks.Input) {
 	f, ok := d.File(bundle.VulnsFile)
-	vex := d.itemsWithRole(bundle.RoleVEX)
 	if !ok {
 		return
 	}
@@ -226,24 +228,27 @@ func (d *Data) collectVulns(in *checks.Input) {
 		d.note("%s: %v", bundle.VulnsFile, err)
 		return
 	}
-	var doc any
-	if err := json.Unmarshal(b, &doc); err != nil {
-		d.note("%s: not readable as JSON: %v", bundle.VulnsFile, err)
+	rep, err := vuln.Parse(b)
+	if err != nil {
+		d.note("%s: not a readable vulnerability report: %v", bundle.VulnsFile, err)
 		return
 	}
-	t := &VulnTable{File: f, VEX: vex}
-	if m, ok := doc.(map[string]any); ok {
-		for _, k := range []string{"database", "db", "source"} {
-			if db, ok := m[k].(map[string]any); ok {
-				t.Database = scalars(db)
-				break
-			}
-		}
+	t := &VulnTable{File: f, VEX: d.itemsWithRole(bundle.RoleVEX), Database: dbFacts(rep)}
+	// The same table the gate judges (sbomcheck), so the report cannot
+	// show a VEX status the gate did not apply.
+	vt := sbomcheck.Table(in)
+	if vt == nil && rep.Scanned {
+		d.note("%s: the vulnerability table could not be built from the SBOM, scan and VEX", bundle.VulnsFile)
 	}
-	findVulns(doc, "", &t.Rows)
-	stmts := d.readVEX(in, vex)
-	for i := range t.Rows {
-		t.Rows[i].VEX, t.Rows[i].Justification = stmts.status(t.Rows[i])
+	if vt != nil {
+		for _, r := range vt.Rows {
+			status := r.Status
+			if status == vex.StatusNone {
+				status = ""
+			}
+			t.Rows = append(t.Rows, Vuln{ID: r.ID, Aliases: r.Aliases, Package: r.Component.Name, Version: r.Component.Version,
+				PURL: r.Component.PURL, Severity: r.Severity, Fixed: r.FixedVersion, VEX: status, Justification: r.Justification})
+		}
 	}
 	sort.SliceStable(t.Rows, func(i, j int) bool {
 		a, b := t.Rows[i], t.Rows[j]
@@ -258,6 +263,23 @@ func (d *Data) collectVulns(in *checks.Input) {
 	d.Vulns = t
 }
 
+// dbFacts states the scan database's provenance, or why there was no scan.
+func dbFacts(r *vuln.Report) []NameCount {
+	if !r.Scanned {
+		return []NameCount{{Name: "not scanned: " + r.NotScannedReason}}
+	}
+	out := []NameCount{{Name: "scanner: " + r.Scanner.Name + " " + r.Scanner.Version}}
+	if db := r.Database; db != nil {
+		var eco []string
+		for _, e := range db.Ecosystems {
+			eco = append(eco, fmt.Sprintf("%s (%d)", e.Name, e.Records))
+		}
+		out = append(out, NameCount{Name: "source: " + db.Source}, NameCount{Name: fmt.Sprintf("records: %d", db.Records)},
+			NameCount{Name: "ecosystems: " + strings.Join(eco, ", ")}, NameCount{Name: "newest record: " + db.Newest.UTC().Format(time.RFC3339)})
+	}
+	return out
+}
+
 // SeverityRank orders severities for display; unknown sorts with high (as the gate treats it).
 func SeverityRank(s string) int { return checks.SeverityRank(s) }
 
@@ -265,227 +287,3 @@ func SeverityRank(s string) int { return checks.SeverityRank(s) }
 // vulnerability ("id", "vulnerability" or "vuln_id") next to a package
 // ("package", "purl" or "component"), inheriting the package of an
 // enclosing object (osv-scanner's results[].packages[].vulnerabilities[]).
-func findVulns(v any, pkg string, out *[]Vuln) {
-	switch x := v.(type) {
-	case []any:
-		for _, e := range x {
-			findVulns(e, pkg, out)
-		}
-	case map[string]any:
-		if p := pkgOf(x); p != "" {
-			pkg = p
-		}
-		id := str(x, "id", "vuln_id", "osv_id", "cve")
-		if vv, ok := x["vulnerability"].(map[string]any); ok && id == "" {
-			id = str(vv, "id", "name")
-		} else if s, ok := x["vulnerability"].(string); ok && id == "" {
-			id = s
-		}
-		if id != "" && pkg != "" && looksLikeVulnID(id) {
-			name, version, purl := splitPkg(x, pkg)
-			*out = append(*out, Vuln{ID: id, Package: name, Version: version, PURL: purl,
-				Severity: strings.ToLower(str(x, "severity", "max_severity")), Fixed: str(x, "fixed", "fixed_version", "fix"),
-				Aliases: strs(x["aliases"])})
-			return
-		}
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			findVulns(x[k], pkg, out)
-		}
-	}
-}
-
-func looksLikeVulnID(id string) bool {
-	return strings.Contains(id, "-") && !strings.Contains(id, " ") && !strings.HasPrefix(id, "pkg:")
-}
-
-func pkgOf(m map[string]any) string {
-	if s := str(m, "purl"); s != "" {
-		return s
-	}
-	switch p := m["package"].(type) {
-	case string:
-		return p
-	case map[string]any:
-		if s := str(p, "purl"); s != "" {
-			return s
-		}
-		if n := str(p, "name"); n != "" {
-			return n + "@" + str(p, "version")
-		}
-	}
-	if c, ok := m["component"].(map[string]any); ok {
-		return str(c, "purl", "bom-ref", "name")
-	}
-	return str(m, "component")
-}
-
-// splitPkg turns "pkg:apk/alpine/busybox@1.36.1-r2?arch=..." or "name@version" into parts.
-func splitPkg(m map[string]any, pkg string) (name, version, purl string) {
-	if strings.HasPrefix(pkg, "pkg:") {
-		purl = pkg
-		p := strings.SplitN(pkg, "?", 2)[0]
-		p = p[strings.LastIndex(p, "/")+1:]
-		name, version, _ = strings.Cut(p, "@")
-		return name, version, purl
-	}
-	name, version, _ = strings.Cut(pkg, "@")
-	if v := str(m, "version", "installed_version"); v != "" {
-		version = v
-	}
-	return name, version, ""
-}
-
-func str(m map[string]any, keys ...string) string {
-	for _, k := range keys {
-		if s, ok := m[k].(string); ok && s != "" {
-			return s
-		}
-	}
-	return ""
-}
-
-func strs(v any) []string {
-	var out []string
-	if l, ok := v.([]any); ok {
-		for _, e := range l {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-	}
-	return out
-}
-
-// scalars lists an object's scalar and string-list fields as "key: value", sorted.
-func scalars(m map[string]any) []NameCount {
-	var out []NameCount
-	for k, v := range m {
-		switch x := v.(type) {
-		case string, float64, bool:
-			out = append(out, NameCount{Name: fmt.Sprintf("%s: %v", k, x)})
-		case []any:
-			if s := strs(x); len(s) > 0 {
-				out = append(out, NameCount{Name: k + ": " + strings.Join(s, ", ")})
-			}
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
-}
-
-// vexStatements are the OpenVEX statements of the bundle, in document order.
-type vexStatements []vexStatement
-
-type vexStatement struct {
-	ids                   []string
-	products              []string
-	status, justification string
-}
-
-func (d *Data) readVEX(in *checks.Input, files []FileRef) vexStatements {
-	var out vexStatements
-	for _, f := range files {
-		b, err := in.Read(f.Path)
-		if err != nil {
-			d.note("%s: %v", f.Path, err)
-			continue
-		}
-		var doc struct {
-			Statements []struct {
-				Vulnerability struct {
-					Name    string   `json:"name"`
-					ID      string   `json:"@id"`
-					Aliases []string `json:"aliases"`
-				} `json:"vulnerability"`
-				Products []struct {
-					ID          string `json:"@id"`
-					Identifiers struct {
-						PURL string `json:"purl"`
-					} `json:"identifiers"`
-					Subcomponents []struct {
-						ID          string `json:"@id"`
-						Identifiers struct {
-							PURL string `json:"purl"`
-						} `json:"identifiers"`
-					} `json:"subcomponents"`
-				} `json:"products"`
-				Status        string `json:"status"`
-				Justification string `json:"justification"`
-				Impact        string `json:"impact_statement"`
-			} `json:"statements"`
-		}
-		if err := json.Unmarshal(b, &doc); err != nil {
-			d.note("%s: not readable as OpenVEX: %v", f.Path, err)
-			continue
-		}
-		for _, s := range doc.Statements {
-			st := vexStatement{status: s.Status, justification: s.Justification}
-			if st.justification == "" {
-				st.justification = s.Impact
-			}
-			st.ids = append([]string{s.Vulnerability.Name, s.Vulnerability.ID}, s.Vulnerability.Aliases...)
-			for _, p := range s.Products {
-				// A statement about a product's subcomponent is about that
-				// component; without subcomponents it is about the product.
-				if len(p.Subcomponents) == 0 {
-					st.products = append(st.products, p.ID, p.Identifiers.PURL)
-				}
-				for _, sc := range p.Subcomponents {
-					st.products = append(st.products, sc.ID, sc.Identifiers.PURL)
-				}
-			}
-			out = append(out, st)
-		}
-	}
-	return out
-}
-
-// status is the last statement naming the vulnerability (by ID or alias)
-// and the product (by purl without qualifiers, case-insensitively), or one
-// that names no product.
-func (s vexStatements) status(v Vuln) (string, string) {
-	ids := append([]string{v.ID}, v.Aliases...)
-	status, just := "", ""
-	for _, st := range s {
-		if !overlap(st.ids, ids) {
-			continue
-		}
-		if len(st.products) > 0 && !productMatch(st.products, v) {
-			continue
-		}
-		status, just = st.status, st.justification
-	}
-	return status, just
-}
-
-func overlap(a, b []string) bool {
-	for _, x := range a {
-		for _, y := range b {
-			if x != "" && strings.EqualFold(x, y) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func productMatch(products []string, v Vuln) bool {
-	base := func(p string) string { return strings.ToLower(strings.SplitN(p, "?", 2)[0]) }
-	for _, p := range products {
-		if p == "" {
-			continue
-		}
-		if v.PURL != "" && base(p) == base(v.PURL) {
-			return true
-		}
-		if v.PURL == "" && strings.EqualFold(base(p), v.Package+"@"+v.Version) {
-			return true
-		}
-	}
-	return false
-}

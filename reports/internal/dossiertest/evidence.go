@@ -3,6 +3,9 @@ package dossiertest
 import (
 	"encoding/json"
 	"fmt"
+	"time"
+
+	"github.com/craudit/craudit/evidence/vuln"
 
 	"github.com/craudit/craudit/fixtures/thermostat"
 )
@@ -11,43 +14,49 @@ import (
 // n-1 further generated library components.
 func SBOM(n int) []byte {
 	comps := []map[string]any{{
-		"type": "library", "name": "busybox", "version": "1.36.1-r16", "purl": thermostat.BusyboxPURL("1.0.1"),
+		"bom-ref": "busybox", "type": "library", "name": "busybox", "version": "1.36.1-r16", "purl": thermostat.BusyboxPURL("1.0.1"),
 		"supplier": map[string]any{"name": "Alpine maintainers"},
 		"licenses": []any{map[string]any{"license": map[string]any{"id": "GPL-2.0-only"}}},
 		"hashes":   []any{map[string]any{"alg": "SHA-512", "content": fmt.Sprintf("%0128d", 1)}},
 	}}
 	for i := 1; i < n; i++ {
-		comps = append(comps, map[string]any{"type": "library", "name": fmt.Sprintf("lib%05d", i), "version": fmt.Sprintf("1.%d.0", i%50),
+		comps = append(comps, map[string]any{"bom-ref": fmt.Sprintf("lib%05d", i), "type": "library", "name": fmt.Sprintf("lib%05d", i), "version": fmt.Sprintf("1.%d.0", i%50),
 			"purl":     fmt.Sprintf("pkg:generic/example/lib%05d@1.%d.0", i, i%50),
 			"licenses": []any{map[string]any{"expression": "MIT OR Apache-2.0"}}})
 	}
 	doc := map[string]any{"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
 		"metadata": map[string]any{"timestamp": "2026-05-31T12:00:00Z",
-			"tools":     map[string]any{"components": []any{map[string]any{"type": "application", "name": "syft", "version": "1.44.0"}}},
-			"component": map[string]any{"type": "firmware", "name": "thermostat-fw", "version": "1.0.1"}},
+			"tools": map[string]any{"components": []any{map[string]any{"type": "application", "name": "syft", "version": "1.44.0"}}},
+			"component": map[string]any{"bom-ref": "thermostat-fw", "type": "firmware", "name": "thermostat-fw", "version": "1.0.1",
+				"purl": thermostat.FirmwarePURL("1.0.1")}},
 		"components": comps, "dependencies": []any{map[string]any{"ref": "thermostat-fw", "dependsOn": []any{}}}}
 	b, _ := json.MarshalIndent(doc, "", " ")
 	return b
 }
 
-// Vulns returns scan results with the two real busybox advisories the
-// demo's VEX covers, then n-2 generated matches of varied severity.
+// Vulns returns scan results (vulns.json) with the two real busybox
+// advisories the demo's VEX covers, then n-2 generated matches of varied
+// severity.
 func Vulns(n int) []byte {
-	bb := thermostat.BusyboxPURL("1.0.1")
-	findings := []map[string]any{
-		{"id": "CVE-2023-42363", "aliases": []string{"ALPINE-CVE-2023-42363"}, "package": map[string]any{"purl": bb}, "severity": "medium"},
-		{"id": "CVE-2023-42366", "aliases": []string{"ALPINE-CVE-2023-42366"}, "package": map[string]any{"purl": bb}, "severity": "medium", "fixed": "1.36.1-r16"},
-	}
-	sev := []string{"critical", "high", "medium", "low", ""}
+	bb := vuln.Component{Ref: "busybox", Name: "busybox", Version: "1.36.1-r16", PURL: thermostat.BusyboxPURL("1.0.1"), Ecosystem: "Alpine"}
+	r := &vuln.Report{Scanned: true, Scanner: vuln.Tool{Name: "osv-scanner", Version: "v2.5.1"},
+		Database: &vuln.DBInfo{Source: "fixtures/osvdb", Layout: vuln.Layout, Records: 4,
+			Ecosystems: []vuln.Ecosystem{{Name: "Alpine", Records: 3}, {Name: "Go", Records: 1}},
+			Newest:     time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)},
+		Findings: []vuln.Finding{
+			{ID: "ALPINE-CVE-2023-42363", Aliases: []string{"CVE-2023-42363"}, Severity: "medium", Component: bb, FixedVersion: "1.36.1-r17", MatchedBy: "osv-scanner"},
+			{ID: "ALPINE-CVE-2023-42366", Aliases: []string{"CVE-2023-42366"}, Severity: "medium", Component: bb, FixedVersion: "1.36.1-r16", MatchedBy: "osv-scanner"},
+		}}
+	sev := []string{"critical", "high", "medium", "low", "unknown"}
 	for i := 2; i < n; i++ {
-		findings = append(findings, map[string]any{"id": fmt.Sprintf("GHSA-test-%04d", i),
-			"package":  map[string]any{"purl": fmt.Sprintf("pkg:generic/example/lib%05d@1.%d.0", i, i%50)},
-			"severity": sev[i%len(sev)]})
+		name := fmt.Sprintf("lib%05d", i)
+		r.Findings = append(r.Findings, vuln.Finding{ID: fmt.Sprintf("GHSA-test-%04d", i), Aliases: []string{}, Severity: sev[i%len(sev)], MatchedBy: "osv-scanner",
+			Component: vuln.Component{Ref: name, Name: name, Version: fmt.Sprintf("1.%d.0", i%50), PURL: fmt.Sprintf("pkg:generic/example/%s@1.%d.0", name, i%50)}})
 	}
-	doc := map[string]any{"schema": "test vulns",
-		"database": map[string]any{"source": "fixtures/osvdb", "ecosystems": []string{"Alpine", "Go"}, "record_count": 4},
-		"findings": findings}
-	b, _ := json.MarshalIndent(doc, "", " ")
+	b, err := r.Marshal()
+	if err != nil {
+		panic(err)
+	}
 	return b
 }
 
