@@ -86,14 +86,21 @@ func NewDir(dest string, force bool) (*Dir, error) {
 }
 
 // Commit moves the staging directory into place. An existing destination
-// (allowed by force) is moved aside first and removed only after the rename,
-// so a crash leaves either the old or the new directory.
+// (allowed by force) is swapped with it atomically where the system allows
+// (Linux renameat2 RENAME_EXCHANGE); elsewhere it is moved aside first and
+// removed only after the rename, which leaves a short window without it.
 func (d *Dir) Commit() error {
 	var old string
 	if _, err := os.Lstat(d.final); err == nil {
 		if !d.force {
 			d.Abort()
 			return fmt.Errorf("%s: %w", d.final, ErrExists)
+		}
+		// Where the kernel can swap two paths in one step, there is no
+		// moment without either the old or the new output.
+		if exchange(d.Path, d.final) == nil {
+			os.RemoveAll(d.Path) // now holds the old output
+			return nil
 		}
 		old = d.final + ".old-" + filepath.Base(d.Path)
 		if err := os.Rename(d.final, old); err != nil {
