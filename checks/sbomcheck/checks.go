@@ -309,7 +309,7 @@ func table(in *checks.Input) (*vex.Table, *vuln.Report, []checks.EvidenceRef, *c
 	if o != nil {
 		return nil, nil, nil, o
 	}
-	_, sb, o := loadSBOM(in)
+	sdoc, _, o := loadSBOM(in)
 	if o != nil {
 		return nil, nil, nil, o
 	}
@@ -331,7 +331,7 @@ func table(in *checks.Input) (*vex.Table, *vuln.Report, []checks.EvidenceRef, *c
 			ev = append(ev, refs(in, it.Path)...)
 		}
 	}
-	t, err := vex.Apply(sb, r, docs)
+	t, err := vex.ApplyDocument(sdoc, r, docs)
 	if err != nil {
 		o := checks.Errorf(err.Error())
 		return nil, nil, nil, &o

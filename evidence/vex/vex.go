@@ -128,6 +128,12 @@ func Apply(sbomCDX []byte, rep *vuln.Report, docs []*Document) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
+	return ApplyDocument(sdoc, rep, docs)
+}
+
+// ApplyDocument is Apply over an SBOM already decoded (decoding a large
+// SBOM costs more than the matching; callers that hold one reuse it).
+func ApplyDocument(sdoc *sbom.Document, rep *vuln.Report, docs []*Document) (*Table, error) {
 	var comps []comp
 	for _, c := range sdoc.Components {
 		if p, err := sbom.ParsePURL(c.PURL); err == nil {
