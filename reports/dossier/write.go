@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -62,15 +61,15 @@ func Write(o Options) error {
 			stage.Abort()
 		}
 	}()
-	root := stage.Path
-	if err := copyBundle(o.Input.Bundle, filepath.Join(root, filepath.FromSlash(BundleDir))); err != nil {
+	w := &writer{root: stage.Path, sums: map[string]string{}}
+	if err := w.copyBundle(o.Input.Bundle); err != nil {
 		return err
 	}
 	for p, data := range o.Input.Live {
 		if o.Input.Bundle.Has(p) {
 			continue // recorded in the bundle already: it is under evidence/bundle/
 		}
-		if err := writeFile(root, LiveDir+strings.TrimPrefix(p, "live/"), data); err != nil {
+		if err := w.write(LiveDir+strings.TrimPrefix(p, "live/"), data); err != nil {
 			return err
 		}
 	}
@@ -80,34 +79,31 @@ func Write(o Options) error {
 		if err := r.Render(&buf, d); err != nil {
 			return fmt.Errorf("rendering %s: %w", r.File(), err)
 		}
-		if err := writeFile(root, r.File(), buf.Bytes()); err != nil {
+		if err := w.write(r.File(), buf.Bytes()); err != nil {
 			return err
 		}
 	}
-	if err := writeFile(root, SignerPub, o.Signer.Public().MarshalPEM()); err != nil {
+	if err := w.write(SignerPub, o.Signer.Public().MarshalPEM()); err != nil {
 		return err
 	}
 	if cert != nil {
-		if err := writeFile(root, SignerCert, cert); err != nil {
+		if err := w.write(SignerCert, cert); err != nil {
 			return err
 		}
-		if err := writeFile(root, SignerCert+".sig", certSig); err != nil {
+		if err := w.write(SignerCert+".sig", certSig); err != nil {
 			return err
 		}
 	}
-	sums, err := Sums(root)
-	if err != nil {
-		return err
-	}
+	sums := w.sumsFile()
 	sig, err := o.Signer.Sign(sums)
 	if err != nil {
 		return err
 	}
-	if err := writeFile(root, SumsFile, sums); err != nil {
-		return err
-	}
-	if err := writeFile(root, SumsSigFile, sig); err != nil {
-		return err
+	// Written last and outside w: SHA256SUMS does not list itself or its signature.
+	for name, data := range map[string][]byte{SumsFile: sums, SumsSigFile: sig} {
+		if err := os.WriteFile(filepath.Join(w.root, name), data, 0o644); err != nil {
+			return err
+		}
 	}
 	if o.Context != nil && o.Context.Err() != nil {
 		return fmt.Errorf("interrupted: %w", o.Context.Err())
@@ -171,8 +167,57 @@ func readCert(p string, signer *keys.PublicKey) (cert, sig []byte, err error) {
 	return cert, sig, nil
 }
 
+// writer puts files into the staging dossier and hashes each one as it is
+// written, so SHA256SUMS costs no second read (artefacts can be large).
+type writer struct {
+	root string
+	sums map[string]string // slash path -> hex SHA-256
+}
+
+func (w *writer) create(rel string) (*os.File, error) {
+	p := filepath.Join(w.root, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return nil, err
+	}
+	return os.OpenFile(p, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+}
+
+func (w *writer) write(rel string, data []byte) error {
+	f, err := w.create(rel)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	sum := sha256.Sum256(data)
+	w.sums[rel] = hex.EncodeToString(sum[:])
+	return f.Close()
+}
+
+// copy copies src to rel, hashing the bytes actually copied.
+func (w *writer) copy(src, rel string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := w.create(rel)
+	if err != nil {
+		return err
+	}
+	h := sha256.New()
+	if _, err := io.Copy(io.MultiWriter(out, h), in); err != nil {
+		out.Close()
+		return err
+	}
+	w.sums[rel] = hex.EncodeToString(h.Sum(nil))
+	return out.Close()
+}
+
 // copyBundle copies the verified bundle's files as they are.
-func copyBundle(b *bundle.Bundle, dst string) error {
+func (w *writer) copyBundle(b *bundle.Bundle) error {
 	names := []string{bundle.IndexFile, bundle.IndexSigFile}
 	if b.Index != nil {
 		for _, it := range b.Index.Items {
@@ -185,69 +230,26 @@ func copyBundle(b *bundle.Bundle, dst string) error {
 		if err != nil || !st.Mode().IsRegular() {
 			continue // a problem already reported by verification; the dossier says so
 		}
-		if err := copyFile(src, filepath.Join(dst, filepath.FromSlash(n))); err != nil {
+		if err := w.copy(src, BundleDir+n); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func copyFile(src, dst string) error {
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return err
+// sumsFile is SHA256SUMS: every file written, sorted by path, in
+// sha256sum's format ("<hex>  <path>").
+func (w *writer) sumsFile() []byte {
+	paths := make([]string, 0, len(w.sums))
+	for p := range w.sums {
+		paths = append(paths, p)
 	}
-	in, err := os.Open(src)
-	if err != nil {
-		return err
+	sort.Strings(paths)
+	var b strings.Builder
+	for _, p := range paths {
+		b.WriteString(w.sums[p] + "  " + p + "\n")
 	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
-}
-
-func writeFile(root, rel string, data []byte) error {
-	p := filepath.Join(root, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(p, data, 0o644)
-}
-
-// Sums lists every regular file below root except SHA256SUMS and its
-// signature, sorted, in sha256sum's format ("<hex>  <path>").
-func Sums(root string) ([]byte, error) {
-	var lines []string
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		rel = filepath.ToSlash(rel)
-		if rel == SumsFile || rel == SumsSigFile {
-			return nil
-		}
-		if !d.Type().IsRegular() {
-			return fmt.Errorf("%s: not a regular file", rel)
-		}
-		h, err := hashFile(p)
-		if err != nil {
-			return err
-		}
-		lines = append(lines, h+"  "+rel)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	sort.Slice(lines, func(i, j int) bool { return lines[i][66:] < lines[j][66:] })
-	return []byte(strings.Join(lines, "\n") + "\n"), nil
+	return []byte(b.String())
 }
 
 func hashFile(p string) (string, error) {
