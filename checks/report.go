@@ -57,7 +57,8 @@ type Summary struct {
 	Error         int `json:"error"`
 }
 
-func (s *Summary) add(st Status) {
+// Add counts one result of status st.
+func (s *Summary) Add(st Status) {
 	switch st {
 	case Pass:
 		s.Pass++
@@ -74,6 +75,25 @@ func (s *Summary) add(st Status) {
 	default:
 		s.Error++
 	}
+}
+
+// Count returns the number of results with status st.
+func (s Summary) Count(st Status) int {
+	switch st {
+	case Pass:
+		return s.Pass
+	case Fail:
+		return s.Fail
+	case Declared:
+		return s.Declared
+	case Missing:
+		return s.Missing
+	case NotApplicable:
+		return s.NotApplicable
+	case Waived:
+		return s.Waived
+	}
+	return s.Error
 }
 
 // Problem is something wrong with the bundle itself (changed, missing, extra files).

@@ -52,7 +52,7 @@ func Run(ctx context.Context, list []Check, in *Input, o RunOptions) *Report {
 		if res.Status == Fail || res.Status == Missing {
 			res.Remediation = info.Remediation
 		}
-		r.Summary.add(res.Status)
+		r.Summary.Add(res.Status)
 		r.Results = append(r.Results, res)
 	}
 	slices.SortFunc(r.Results, func(a, b Result) int { return strings.Compare(a.Check, b.Check) })

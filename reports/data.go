@@ -110,7 +110,7 @@ func ByStep(r *checks.Report) []StepGroup {
 			groups[res.Step] = g
 		}
 		g.Results = append(g.Results, res)
-		Count(&g.Summary, res.Status)
+		g.Summary.Add(res.Status)
 	}
 	var out []StepGroup
 	for _, g := range groups {
@@ -132,26 +132,6 @@ func ByStep(r *checks.Report) []StepGroup {
 	}
 	sort.Slice(out, func(i, j int) bool { return key(out[i].Step) < key(out[j].Step) })
 	return out
-}
-
-// Count adds one status to a summary.
-func Count(s *checks.Summary, st checks.Status) {
-	switch st {
-	case checks.Pass:
-		s.Pass++
-	case checks.Fail:
-		s.Fail++
-	case checks.Declared:
-		s.Declared++
-	case checks.Missing:
-		s.Missing++
-	case checks.NotApplicable:
-		s.NotApplicable++
-	case checks.Waived:
-		s.Waived++
-	default:
-		s.Error++
-	}
 }
 
 // Others prints the counts a step heading adds to pass/fail/declared/missing

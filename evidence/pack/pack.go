@@ -1,7 +1,6 @@
 package pack
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +8,7 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/craudit/craudit/evidence/bundle"
@@ -391,7 +391,7 @@ func addStepProvenance(w *bundle.Writer, o Options, arts []Artefact, created tim
 func mediaType(name string) string {
 	switch path.Ext(name) {
 	case ".json":
-		if bytes.HasSuffix([]byte(name), []byte(".cdx.json")) {
+		if strings.HasSuffix(name, ".cdx.json") {
 			return "application/vnd.cyclonedx+json"
 		}
 		return "application/json"

@@ -22,25 +22,6 @@ const (
 	light = "#dddddd"
 )
 
-// Count returns the number of results with status st.
-func Count(s checks.Summary, st checks.Status) int {
-	switch st {
-	case checks.Pass:
-		return s.Pass
-	case checks.Fail:
-		return s.Fail
-	case checks.Missing:
-		return s.Missing
-	case checks.Declared:
-		return s.Declared
-	case checks.NotApplicable:
-		return s.NotApplicable
-	case checks.Waived:
-		return s.Waived
-	}
-	return s.Error
-}
-
 func legend(c *Chart, y float64, items []string, colours []string) {
 	x := 0.0
 	for i, it := range items {
@@ -75,7 +56,7 @@ func Steps(groups []reports.StepGroup) Chart {
 		}
 		x := labelW
 		for _, st := range Statuses {
-			n := Count(g.Summary, st)
+			n := g.Summary.Count(st)
 			if n == 0 {
 				continue
 			}

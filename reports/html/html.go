@@ -37,7 +37,7 @@ var tmpl = template.Must(template.New("page").Funcs(template.FuncMap{
 	"statuses":     func() []checks.Status { return charts.Statuses },
 	"join":         strings.Join,
 	"link":         func(d *reports.Data, p string) string { return d.EvidencePrefix + p },
-	"count":        charts.Count,
+	"count":        func(s checks.Summary, st checks.Status) int { return s.Count(st) },
 	"upper":        strings.ToUpper,
 	"pathonly":     func(it bundle.Item) bool { return bundle.PathOnly(it.Path, it.Role) },
 	"annexVII":     func() []reports.Section { return reports.AnnexVII },

@@ -128,7 +128,7 @@ func summary(m *md) {
 	for _, g := range d.Steps {
 		row := []string{fmt.Sprintf("%d. %s", g.Step, g.Name)}
 		for _, st := range charts.Statuses {
-			row = append(row, fmt.Sprint(charts.Count(g.Summary, st)))
+			row = append(row, fmt.Sprint(g.Summary.Count(st)))
 		}
 		rows = append(rows, row)
 	}

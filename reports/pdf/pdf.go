@@ -124,7 +124,7 @@ func summary(d *doc, data *reports.Data) {
 	for _, g := range data.Steps {
 		row := []cell{{T: fmt.Sprintf("%d. %s", g.Step, g.Name)}}
 		for _, st := range charts.Statuses {
-			row = append(row, cell{T: fmt.Sprint(charts.Count(g.Summary, st))})
+			row = append(row, cell{T: fmt.Sprint(g.Summary.Count(st))})
 		}
 		steps = append(steps, row)
 	}
