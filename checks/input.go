@@ -29,6 +29,7 @@ type Input struct {
 	// Live holds evidence gathered outside the bundle (verifier transcript,
 	// attack results), keyed by its evidence path (live/transcript.json ...).
 	Live map[string][]byte
+	live liveMemo // decoded live evidence: Transcripts, AttackRuns (live.go)
 }
 
 // Load opens the parsed inputs of a verified bundle.

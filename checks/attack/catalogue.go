@@ -6,18 +6,20 @@ import (
 	"fmt"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/craudit/craudit/evidence/attackrun"
 )
 
 // Entry is a scenario as listed (no builder).
 type Entry struct {
-	ID      string  `json:"id"`
-	Profile Profile `json:"profile"`
-	Title   string  `json:"title"`
-	Step    int     `json:"step"`
-	Control string  `json:"control"`
-	Mirrors string  `json:"mirrors"`
-	Expect  Expect  `json:"expect"`
-	Hang    bool    `json:"hang_is_vulnerable,omitempty"`
+	ID      string           `json:"id"`
+	Profile Profile          `json:"profile"`
+	Title   string           `json:"title"`
+	Step    int              `json:"step"`
+	Control string           `json:"control"`
+	Mirrors string           `json:"mirrors"`
+	Expect  attackrun.Expect `json:"expect"`
+	Hang    bool             `json:"hang_is_vulnerable,omitempty"`
 }
 
 func entries(p Profile) []Entry {
@@ -73,8 +75,9 @@ Results (` + "`--format json`" + `, attack-results.json): ` + "`schema`" + `, ` 
 (deadline, slow interval, endless size),
 ` + "`scenarios[{id, title, step, control, mirrors, expect, verdict, exit_code, detail}]`" + ` with verdict
 ` + "`pass`" + `, ` + "`vulnerable`" + `, ` + "`functional_failure`" + ` or ` + "`inconclusive`" + ` (exit_code -1: killed), and
-` + "`summary{total, pass, vulnerable, functional_failure, inconclusive}`" + `. A JSON array of such
-objects (one per profile) is accepted wherever the file is read. ` + "`craudit check`" + ` and
+` + "`summary{total, pass, vulnerable, functional_failure, inconclusive}`" + `. Several runs (one per
+profile) share one file as a set, ` + "`{\"schema\": \"" + attackrun.SetSchema + "\", \"runs\": [...]}`" + `; one run on
+its own and the older bare JSON list of runs are read too. ` + "`craudit check`" + ` and
 ` + "`craudit dossier`" + ` judge it with --attack-results in the checks attack/check-for-updates
 (step 3), attack/retrieve (step 4) and attack/verify (step 5).
 `)

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/craudit/craudit/fixtures/shared"
+
+	"github.com/craudit/craudit/evidence/attackrun"
 )
 
 var update = flag.Bool("update", false, "rewrite docs/attack-scenarios.md")
@@ -34,10 +36,10 @@ func TestCatalogue(t *testing.T) {
 		if s.Step < 3 || s.Step > 5 || s.Control == "" || s.Mirrors == "" || s.Title == "" {
 			t.Errorf("%s: step %d, control %q, mirrors %q: every scenario names its ENISA step (3-5), control and TUF attack", s.ID, s.Step, s.Control, s.Mirrors)
 		}
-		if s.Expect != Accept && s.Expect != Reject {
+		if s.Expect != attackrun.Accept && s.Expect != attackrun.Reject {
 			t.Errorf("%s: expect %q", s.ID, s.Expect)
 		}
-		if s.Expect == Accept {
+		if s.Expect == attackrun.Accept {
 			accepts[s.Profile]++
 		}
 		p, err := s.build(e)
@@ -49,9 +51,9 @@ func TestCatalogue(t *testing.T) {
 			t.Errorf("%s: incomplete plan", s.ID)
 		}
 		switch {
-		case s.Expect == Accept && len(p.want) == 0:
+		case s.Expect == attackrun.Accept && len(p.want) == 0:
 			t.Errorf("%s: accept scenario without expected content", s.ID)
-		case s.Expect == Reject && len(p.want) != 0:
+		case s.Expect == attackrun.Reject && len(p.want) != 0:
 			t.Errorf("%s: reject scenario with expected content", s.ID)
 		case s.Hang && len(p.attack.special) == 0:
 			t.Errorf("%s: a hang scenario must misbehave on some path", s.ID)
@@ -133,29 +135,6 @@ func FuzzSplitCommand(f *testing.F) {
 	})
 }
 
-func FuzzParseResults(f *testing.F) {
-	r := &Results{Schema: ResultsSchema, Profile: ProfileTUF, Scenarios: []Result{{ID: "attack/tuf-valid-update", Verdict: Pass}}}
-	r.summarise()
-	f.Add(r.JSON())
-	f.Add([]byte(`{"schema":"x"}`))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		if r, err := ParseResults(b); err == nil {
-			r.Text()
-			r.JUnit()
-		}
-	})
-}
-
-func FuzzParseResultSet(f *testing.F) {
-	r := &Results{Schema: ResultsSchema, Profile: ProfileManifest, Scenarios: []Result{{ID: "attack/manifest-expired", Verdict: Vulnerable}}}
-	f.Add(r.JSON())
-	f.Add(JSONSet([]*Results{r, r}))
-	f.Add([]byte(`[]`))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		ParseResultSet(b)
-	})
-}
-
 // BenchmarkBuild measures making every scenario's repositories (keys,
 // signatures, hostile variants): the harness's own cost per run.
 func BenchmarkBuild(b *testing.B) {
@@ -169,14 +148,11 @@ func BenchmarkBuild(b *testing.B) {
 	}
 }
 
-func TestSelfClient(t *testing.T) {
-	c, err := SelfClient("manifest-client")
-	if err != nil {
-		t.Fatal(err)
-	}
-	exe, _ := os.Executable()
-	got, err := splitCommand(c)
-	if err != nil || len(got) != 2 || got[0] != exe || got[1] != "manifest-client" {
-		t.Errorf("SelfClient = %q, splits to %q (%v)", c, got, err)
+func TestQuoteWord(t *testing.T) {
+	for _, w := range []string{"/usr/bin/craudit", "/tmp/my dir/it's", `a"b\c`, ""} {
+		got, err := splitCommand(QuoteWord(w) + " manifest-client")
+		if err != nil || len(got) != 2 || got[0] != w || got[1] != "manifest-client" {
+			t.Errorf("QuoteWord(%q) = %q, splits to %q (%v)", w, QuoteWord(w), got, err)
+		}
 	}
 }

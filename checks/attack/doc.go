@@ -15,6 +15,8 @@
 //
 // The catalogue is a plain literal list (Catalogue) with stable IDs; each
 // scenario builds its baseline and hostile repository states, the harness
-// (Run) serves them and judges. Results are written as attack-results.json,
-// evidence for the ENISA step 3-5 checks in checks/attackcheck.
+// (Run) serves them and judges. Results are attackrun.Run values (the
+// format of attack-results.json, evidence/attackrun), evidence for the ENISA
+// step 3-5 checks in checks/attackcheck. The library names no command of its
+// own: callers pass the client command lines (Options.Client, RunClients).
 package attack

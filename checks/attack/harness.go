@@ -13,18 +13,9 @@ import (
 	"sort"
 	"strings"
 	"time"
-)
 
-// SelfClient is the command line of one of this program's own client
-// commands ("tuf-client", "manifest-client"), for attacking craudit's
-// reference clients from within craudit (the demo).
-func SelfClient(sub string) (string, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return "", err
-	}
-	return "'" + strings.ReplaceAll(exe, "'", `'\''`) + "' " + sub, nil
-}
+	"github.com/craudit/craudit/evidence/attackrun"
+)
 
 // RunError means the harness could not run (bad options, a client that
 // cannot be started, no loopback listener): exit 2.
@@ -43,8 +34,8 @@ type harness struct {
 
 // Run serves every selected scenario's repositories, runs the client
 // against each and judges it. The error is non-nil only when the harness
-// could not run; a vulnerable client is in the Results.
-func Run(ctx context.Context, o Options) (*Results, error) {
+// could not run; a vulnerable client is in the run's results.
+func Run(ctx context.Context, o Options) (*attackrun.Run, error) {
 	if o.Profile == "" {
 		o.Profile = ProfileTUF
 	}
@@ -109,9 +100,9 @@ func Run(ctx context.Context, o Options) (*Results, error) {
 		return nil, &RunError{fmt.Errorf("loopback servers: %w", err)}
 	}
 	defer h.hub.Close()
-	res := &Results{Schema: ResultsSchema, Tool: o.Tool, Profile: o.Profile, Client: o.Client,
+	res := &attackrun.Run{Schema: attackrun.Schema, Tool: attackrun.Tool(o.Tool), Profile: o.Profile, Client: o.Client,
 		ReferenceTime: o.ReferenceTime, TimeSource: o.TimeSource, ClientTime: "SOURCE_DATE_EPOCH",
-		Limits: Limits{DeadlineMS: o.Deadline.Milliseconds(), SlowIntervalMS: o.SlowInterval.Milliseconds(), EndlessBytes: o.EndlessSize}}
+		Limits: attackrun.Limits{DeadlineMS: o.Deadline.Milliseconds(), SlowIntervalMS: o.SlowInterval.Milliseconds(), EndlessBytes: o.EndlessSize}}
 	if h.faketime != "" {
 		res.ClientTime = "SOURCE_DATE_EPOCH and faketime"
 	}
@@ -125,7 +116,7 @@ func Run(ctx context.Context, o Options) (*Results, error) {
 			fmt.Fprintf(o.Progress, "%-20s %s\n", r.Verdict.Label(), sc.ID)
 		}
 	}
-	res.summarise()
+	res.Summarise()
 	return res, nil
 }
 
@@ -135,8 +126,8 @@ type layout struct {
 	root, trust, meta, out, cwd string
 }
 
-func (h *harness) scenario(ctx context.Context, i int, sc Scenario) (Result, error) {
-	r := Result{ID: sc.ID, Title: sc.Title, Step: sc.Step, Control: sc.Control, Mirrors: sc.Mirrors, Expect: sc.Expect, ExitCode: -1}
+func (h *harness) scenario(ctx context.Context, i int, sc Scenario) (attackrun.Result, error) {
+	r := attackrun.Result{ID: sc.ID, Title: sc.Title, Step: sc.Step, Control: sc.Control, Mirrors: sc.Mirrors, Expect: sc.Expect, ExitCode: -1}
 	e := newEnv(h.o.ReferenceTime)
 	p, err := sc.build(e)
 	if err != nil {
@@ -166,14 +157,14 @@ func (h *harness) scenario(ctx context.Context, i int, sc Scenario) (Result, err
 	if !base.ok() || !holds(installedDir, p.baseWant) {
 		r.ExitCode = base.exit
 		if base.signaled {
-			r.Verdict, r.Detail = Inconclusive, "the client was killed by a signal during the valid update the scenario starts from"
+			r.Verdict, r.Detail = attackrun.Inconclusive, "the client was killed by a signal during the valid update the scenario starts from"
 			return r, nil
 		}
 		why := base.describe()
 		if base.ok() {
 			why = "exit 0 but the release is not in the installed folder"
 		}
-		r.Verdict = FunctionalFailure
+		r.Verdict = attackrun.FunctionalFailure
 		r.Detail = "the client did not take the valid update the scenario starts from (" + why + ")" + h.said(base)
 		return r, nil
 	}
@@ -189,32 +180,32 @@ func (h *harness) scenario(ctx context.Context, i int, sc Scenario) (Result, err
 	stray := strays(root, l)
 	switch {
 	case at.signaled:
-		r.Verdict, r.Detail = Inconclusive, "the client was killed by a signal the harness did not send"
-	case sc.Expect == Accept && at.timedOut:
-		r.Verdict, r.Detail = FunctionalFailure, "the valid update did not finish: "+at.describe()
-	case sc.Expect == Accept && at.exit != 0:
-		r.Verdict, r.Detail = FunctionalFailure, "the valid update was refused ("+at.describe()+")"+h.said(at)
-	case sc.Expect == Accept && !holds(installedDir, p.want):
-		r.Verdict, r.Detail = FunctionalFailure, "exit 0 but the expected release is not in the installed folder"
+		r.Verdict, r.Detail = attackrun.Inconclusive, "the client was killed by a signal the harness did not send"
+	case sc.Expect == attackrun.Accept && at.timedOut:
+		r.Verdict, r.Detail = attackrun.FunctionalFailure, "the valid update did not finish: "+at.describe()
+	case sc.Expect == attackrun.Accept && at.exit != 0:
+		r.Verdict, r.Detail = attackrun.FunctionalFailure, "the valid update was refused ("+at.describe()+")"+h.said(at)
+	case sc.Expect == attackrun.Accept && !holds(installedDir, p.want):
+		r.Verdict, r.Detail = attackrun.FunctionalFailure, "exit 0 but the expected release is not in the installed folder"
 	case len(stray) > 0:
-		r.Verdict, r.Detail = Vulnerable, "the client wrote outside its folders: "+strings.Join(stray, ", ")
-	case sc.Expect == Accept:
-		r.Verdict, r.Detail = Pass, "installed exactly the expected release"
+		r.Verdict, r.Detail = attackrun.Vulnerable, "the client wrote outside its folders: "+strings.Join(stray, ", ")
+	case sc.Expect == attackrun.Accept:
+		r.Verdict, r.Detail = attackrun.Pass, "installed exactly the expected release"
 	case at.timedOut && sc.Hang:
-		r.Verdict, r.Detail = Vulnerable, "still running at the deadline: the hostile server held the client"
+		r.Verdict, r.Detail = attackrun.Vulnerable, "still running at the deadline: the hostile server held the client"
 	case at.timedOut:
-		r.Verdict, r.Detail = Inconclusive, "still running at the deadline"
+		r.Verdict, r.Detail = attackrun.Inconclusive, "still running at the deadline"
 	case at.exit == 0:
-		r.Verdict, r.Detail = Vulnerable, "accepted the hostile repository (exit 0)"
+		r.Verdict, r.Detail = attackrun.Vulnerable, "accepted the hostile repository (exit 0)"
 		if len(kept) > 0 {
 			r.Detail += "; keeps attacker content: " + strings.Join(kept, ", ")
 		}
 	case len(kept) > 0:
-		r.Verdict, r.Detail = Vulnerable, "refused ("+at.describe()+") but keeps attacker content: "+strings.Join(kept, ", ")
+		r.Verdict, r.Detail = attackrun.Vulnerable, "refused ("+at.describe()+") but keeps attacker content: "+strings.Join(kept, ", ")
 	default:
 		// The client's own words go to ClientSaid, not Detail: they change
 		// from run to run (random keys, lengths) and Detail must not.
-		r.Verdict, r.Detail = Pass, "refused ("+at.describe()+"); nothing the attacker made is kept"
+		r.Verdict, r.Detail = attackrun.Pass, "refused ("+at.describe()+"); nothing the attacker made is kept"
 		r.ClientSaid = strings.TrimPrefix(h.said(at), "; client said: ")
 	}
 	return r, nil

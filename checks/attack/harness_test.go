@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/craudit/craudit/evidence/attackrun"
 )
 
 // Deadlines and sizes shrunk so slow scenarios take seconds: craudit's
@@ -63,8 +65,8 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func verdicts(r *Results) map[string]Verdict {
-	out := map[string]Verdict{}
+func verdicts(r *attackrun.Run) map[string]attackrun.Verdict {
+	out := map[string]attackrun.Verdict{}
 	for _, s := range r.Scenarios {
 		out[s.ID] = s.Verdict
 	}
@@ -77,20 +79,20 @@ func TestClients(t *testing.T) {
 	bin := binaries(t)
 	craudit := filepath.Join(bin, "craudit")
 	weak := filepath.Join(bin, "weakclient")
-	vuln := func(ids ...string) func(Scenario) Verdict {
-		return func(s Scenario) Verdict {
+	vuln := func(ids ...string) func(Scenario) attackrun.Verdict {
+		return func(s Scenario) attackrun.Verdict {
 			for _, id := range ids {
 				if s.ID == id {
-					return Vulnerable
+					return attackrun.Vulnerable
 				}
 			}
-			return Pass
+			return attackrun.Pass
 		}
 	}
 	for _, c := range []struct {
 		name, client string
 		profile      Profile
-		want         func(Scenario) Verdict
+		want         func(Scenario) attackrun.Verdict
 	}{
 		{"tuf-client", craudit + " tuf-client", ProfileTUF, vuln()},
 		{"manifest-client", craudit + " manifest-client", ProfileManifest, vuln()},
@@ -100,8 +102,8 @@ func TestClients(t *testing.T) {
 		{"tuf-nohash", weak + " --mode=nohash", ProfileTUF, vuln("attack/tuf-target-substituted", "attack/tuf-target-shorter",
 			"attack/tuf-target-unknown-hash-algorithm")},
 		{"manifest-nohash", weak + " --mode=nohash", ProfileManifest, vuln("attack/manifest-artefact-substituted", "attack/manifest-redirect-mirror-tampered")},
-		{"tuf-refuse", weak + " --mode=refuse", ProfileTUF, func(Scenario) Verdict { return FunctionalFailure }},
-		{"manifest-refuse", weak + " --mode=refuse", ProfileManifest, func(Scenario) Verdict { return FunctionalFailure }},
+		{"tuf-refuse", weak + " --mode=refuse", ProfileTUF, func(Scenario) attackrun.Verdict { return attackrun.FunctionalFailure }},
+		{"manifest-refuse", weak + " --mode=refuse", ProfileManifest, func(Scenario) attackrun.Verdict { return attackrun.FunctionalFailure }},
 		{"tuf-accept", weak + " --mode=accept", ProfileTUF, acceptAll},
 		{"manifest-accept", weak + " --mode=accept", ProfileManifest, acceptAll},
 	} {
@@ -119,7 +121,7 @@ func TestClients(t *testing.T) {
 			allPass := true
 			for _, s := range scs {
 				want := c.want(s)
-				allPass = allPass && want == Pass
+				allPass = allPass && want == attackrun.Pass
 				if got[s.ID] != want {
 					t.Errorf("%s: %s, want %s", s.ID, got[s.ID], want)
 				}
@@ -136,11 +138,11 @@ func TestClients(t *testing.T) {
 
 // acceptAll: a client that installs anything passes the accept scenarios
 // and is vulnerable to every attack.
-func acceptAll(s Scenario) Verdict {
-	if s.Expect == Accept {
-		return Pass
+func acceptAll(s Scenario) attackrun.Verdict {
+	if s.Expect == attackrun.Accept {
+		return attackrun.Pass
 	}
-	return Vulnerable
+	return attackrun.Vulnerable
 }
 
 func TestResultsFormats(t *testing.T) {
@@ -154,9 +156,13 @@ func TestResultsFormats(t *testing.T) {
 	if !res.OK() || res.Summary.Total != 2 || res.Summary.Pass != 2 {
 		t.Fatalf("summary %+v", res.Summary)
 	}
-	back, err := ParseResults(res.JSON())
-	if err != nil || back.Scenarios[1].ID != "attack/tuf-rollback-timestamp" || back.Scenarios[1].ExitCode != 1 ||
-		back.Scenarios[1].Expect != Reject || back.Scenarios[1].Step != 3 || back.ReferenceTime != o.ReferenceTime {
+	runs, err := attackrun.Parse(res.JSON())
+	if err != nil || len(runs) != 1 {
+		t.Fatalf("round trip: %v", err)
+	}
+	back := runs[0]
+	if back.Scenarios[1].ID != "attack/tuf-rollback-timestamp" || back.Scenarios[1].ExitCode != 1 ||
+		back.Scenarios[1].Expect != attackrun.Reject || back.Scenarios[1].Step != 3 || back.ReferenceTime != o.ReferenceTime {
 		t.Fatalf("round trip: %+v, %v", back, err)
 	}
 	// Same inputs, same file: no ports, paths or durations in the results.
@@ -215,13 +221,13 @@ exit $rc
 	bin := binaries(t)
 	for _, c := range []struct {
 		mode, scenario string
-		want           Verdict
+		want           attackrun.Verdict
 	}{
-		{"kill", "tuf-rollback-timestamp", Inconclusive},
-		{"hang", "tuf-slow-retrieval-target", Vulnerable},
-		{"hang", "tuf-rollback-timestamp", Inconclusive},
-		{"hang", "tuf-valid-update", FunctionalFailure},
-		{"stray", "tuf-delegation-path-traversal", Vulnerable},
+		{"kill", "tuf-rollback-timestamp", attackrun.Inconclusive},
+		{"hang", "tuf-slow-retrieval-target", attackrun.Vulnerable},
+		{"hang", "tuf-rollback-timestamp", attackrun.Inconclusive},
+		{"hang", "tuf-valid-update", attackrun.FunctionalFailure},
+		{"stray", "tuf-delegation-path-traversal", attackrun.Vulnerable},
 	} {
 		o := testOptions(script+" "+filepath.Join(bin, "weakclient"), ProfileTUF)
 		o.Deadline = 3 * time.Second
@@ -265,8 +271,11 @@ func TestCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := ParseResults(b)
-	if err != nil || res.Summary.Pass != 2 || res.Profile != ProfileManifest || res.TimeSource != "--reference-time" {
+	runs, err := attackrun.Parse(b)
+	if err != nil || len(runs) != 1 {
+		t.Fatalf("attack-results.json: %v", err)
+	}
+	if res := runs[0]; res.Summary.Pass != 2 || res.Profile != ProfileManifest || res.TimeSource != "--reference-time" {
 		t.Errorf("attack-results.json: %+v %v", res, err)
 	}
 	md, err := exec.Command(craudit, "attack", "--list", "--format", "md").Output()

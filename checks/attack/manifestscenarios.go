@@ -9,6 +9,8 @@ import (
 
 	"github.com/craudit/craudit/evidence/keys"
 	"github.com/craudit/craudit/evidence/manifest"
+
+	"github.com/craudit/craudit/evidence/attackrun"
 )
 
 // The device the manifest-profile client plays (STATE/device.json).
@@ -22,41 +24,41 @@ const (
 // vendor certificate -> signed manifest -> artefacts, over HTTPS).
 func manifestScenarios() []Scenario {
 	return withProfile(ProfileManifest, []Scenario{
-		{ID: "attack/manifest-valid-update", Title: "A valid, newer release is installed", Step: 5, Control: CtlUpdate, Expect: Accept,
+		{ID: "attack/manifest-valid-update", Title: "A valid, newer release is installed", Step: 5, Control: CtlUpdate, Expect: attackrun.Accept,
 			Mirrors: "baseline (tuf-conformance download)", build: mValid},
-		{ID: "attack/manifest-bad-signature", Title: "The manifest lists the attacker's file under the vendor's old signature", Step: 5, Control: CtlSignature, Expect: Reject,
+		{ID: "attack/manifest-bad-signature", Title: "The manifest lists the attacker's file under the vendor's old signature", Step: 5, Control: CtlSignature, Expect: attackrun.Reject,
 			Mirrors: "arbitrary software attack (invalid signature)", build: mBadSignature},
-		{ID: "attack/manifest-untrusted-signing-key", Title: "The manifest is signed by a key other than the certified vendor key", Step: 5, Control: CtlSignature, Expect: Reject,
+		{ID: "attack/manifest-untrusted-signing-key", Title: "The manifest is signed by a key other than the certified vendor key", Step: 5, Control: CtlSignature, Expect: attackrun.Reject,
 			Mirrors: "arbitrary software attack (untrusted key)", build: mUntrustedKey},
-		{ID: "attack/manifest-vendor-key-not-certified", Title: "The vendor certificate is issued by a key other than the device's root key", Step: 5, Control: CtlSignature, Expect: Reject,
+		{ID: "attack/manifest-vendor-key-not-certified", Title: "The vendor certificate is issued by a key other than the device's root key", Step: 5, Control: CtlSignature, Expect: attackrun.Reject,
 			Mirrors: "arbitrary software attack (chain to an untrusted root)", build: mUncertified},
-		{ID: "attack/manifest-vendor-cert-expired", Title: "The vendor certificate has expired", Step: 5, Control: CtlFreshness, Expect: Reject,
+		{ID: "attack/manifest-vendor-cert-expired", Title: "The vendor certificate has expired", Step: 5, Control: CtlFreshness, Expect: attackrun.Reject,
 			Mirrors: "key compromise after revocation by expiry", build: mCert("expired")},
-		{ID: "attack/manifest-vendor-cert-out-of-scope", Title: "The vendor certificate does not cover this product", Step: 5, Control: CtlSignature, Expect: Reject,
+		{ID: "attack/manifest-vendor-cert-out-of-scope", Title: "The vendor certificate does not cover this product", Step: 5, Control: CtlSignature, Expect: attackrun.Reject,
 			Mirrors: "TUF delegation scoping (a key signs only what it is delegated)", build: mCert("scope")},
-		{ID: "attack/manifest-wrong-product", Title: "A validly signed manifest for another product", Step: 5, Control: CtlApplicability, Expect: Reject,
+		{ID: "attack/manifest-wrong-product", Title: "A validly signed manifest for another product", Step: 5, Control: CtlApplicability, Expect: attackrun.Reject,
 			Mirrors: "Uptane director: image for another ECU", build: mApplicability("product")},
-		{ID: "attack/manifest-wrong-hardware", Title: "A validly signed manifest for other hardware", Step: 5, Control: CtlApplicability, Expect: Reject,
+		{ID: "attack/manifest-wrong-hardware", Title: "A validly signed manifest for other hardware", Step: 5, Control: CtlApplicability, Expect: attackrun.Reject,
 			Mirrors: "Uptane director: image for another hardware ID", build: mApplicability("hardware")},
-		{ID: "attack/manifest-downgrade-signed", Title: "A validly signed older version (with a higher counter)", Step: 5, Control: CtlRollback, Expect: Reject,
+		{ID: "attack/manifest-downgrade-signed", Title: "A validly signed older version (with a higher counter)", Step: 5, Control: CtlRollback, Expect: attackrun.Reject,
 			Mirrors: "rollback attack (version)", build: mVersion("0.9.0", 5)},
-		{ID: "attack/manifest-rollback-counter", Title: "A newer version whose rollback counter went down", Step: 5, Control: CtlRollback, Expect: Reject,
+		{ID: "attack/manifest-rollback-counter", Title: "A newer version whose rollback counter went down", Step: 5, Control: CtlRollback, Expect: attackrun.Reject,
 			Mirrors: "rollback attack (monotonic counter)", build: mVersion("1.0.2", 0)},
-		{ID: "attack/manifest-expired", Title: "The manifest has expired", Step: 3, Control: CtlFreshness, Expect: Reject,
+		{ID: "attack/manifest-expired", Title: "The manifest has expired", Step: 3, Control: CtlFreshness, Expect: attackrun.Reject,
 			Mirrors: "indefinite freeze attack", build: mExpired},
-		{ID: "attack/manifest-artefact-substituted", Title: "The artefact is replaced by one of the same length", Step: 5, Control: CtlIntegrity, Expect: Reject,
+		{ID: "attack/manifest-artefact-substituted", Title: "The artefact is replaced by one of the same length", Step: 5, Control: CtlIntegrity, Expect: attackrun.Reject,
 			Mirrors: "arbitrary software attack on the payload (hash mismatch)", build: mSubstituted},
-		{ID: "attack/manifest-tls-downgrade-http", Title: "manifest.json redirects to plain http", Step: 3, Control: CtlTransport, Expect: Reject,
+		{ID: "attack/manifest-tls-downgrade-http", Title: "manifest.json redirects to plain http", Step: 3, Control: CtlTransport, Expect: attackrun.Reject,
 			Mirrors: "ENISA strong transport security (no insecure fallback)", build: mRedirect("plain")},
-		{ID: "attack/manifest-redirect-mirror-tampered", Title: "The artefact redirects to an https mirror serving a tampered file", Step: 4, Control: CtlIntegrity, Expect: Reject,
+		{ID: "attack/manifest-redirect-mirror-tampered", Title: "The artefact redirects to an https mirror serving a tampered file", Step: 4, Control: CtlIntegrity, Expect: attackrun.Reject,
 			Mirrors: "ENISA separation of trust domains (mirror untrusted)", build: mRedirect("mirror")},
-		{ID: "attack/manifest-tls-untrusted-ca", Title: "The repository presents a certificate from a CA the device does not pin", Step: 3, Control: CtlTransport, Expect: Reject,
+		{ID: "attack/manifest-tls-untrusted-ca", Title: "The repository presents a certificate from a CA the device does not pin", Step: 3, Control: CtlTransport, Expect: attackrun.Reject,
 			Mirrors: "ENISA trusted update source (DNS hijack, fake service)", build: mImpostor},
-		{ID: "attack/manifest-endless-data-manifest", Title: "manifest.json is an endless stream", Step: 3, Control: CtlEndless, Expect: Reject, Hang: true,
+		{ID: "attack/manifest-endless-data-manifest", Title: "manifest.json is an endless stream", Step: 3, Control: CtlEndless, Expect: attackrun.Reject, Hang: true,
 			Mirrors: "endless data attack", build: mSpecial("manifest.json", "endless")},
-		{ID: "attack/manifest-endless-data-artefact", Title: "The artefact is an endless stream", Step: 4, Control: CtlEndless, Expect: Reject, Hang: true,
+		{ID: "attack/manifest-endless-data-artefact", Title: "The artefact is an endless stream", Step: 4, Control: CtlEndless, Expect: attackrun.Reject, Hang: true,
 			Mirrors: "endless data attack", build: mSpecial("artefacts/"+artefactName, "endless")},
-		{ID: "attack/manifest-slow-retrieval", Title: "The artefact is dripped a byte at a time", Step: 4, Control: CtlSlow, Expect: Reject, Hang: true,
+		{ID: "attack/manifest-slow-retrieval", Title: "The artefact is dripped a byte at a time", Step: 4, Control: CtlSlow, Expect: attackrun.Reject, Hang: true,
 			Mirrors: "slow retrieval attack", build: mSpecial("artefacts/"+artefactName, "slow")},
 	})
 }

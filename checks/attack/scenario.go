@@ -4,53 +4,18 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/craudit/craudit/evidence/attackrun"
 )
 
-// Profile is the client protocol a scenario drives.
-type Profile string
+// Profile is the client protocol a scenario drives, as the results record it.
+type Profile = attackrun.Profile
 
+// The client protocols.
 const (
-	ProfileTUF      Profile = "tuf"
-	ProfileManifest Profile = "manifest"
+	ProfileTUF      = attackrun.ProfileTUF
+	ProfileManifest = attackrun.ProfileManifest
 )
-
-// Expect is what a secure client must do.
-type Expect string
-
-const (
-	Accept Expect = "accept"
-	Reject Expect = "reject"
-)
-
-// Verdict of one scenario (design.md, "Attack verdicts").
-type Verdict string
-
-const (
-	// Pass: an accept scenario installed exactly the expected content, or a
-	// reject scenario was refused and nothing the attacker made is trusted.
-	Pass Verdict = "pass"
-	// Vulnerable: a reject scenario the client accepted, or attacker content
-	// it keeps, or a hang at the deadline of a slow or endless scenario.
-	Vulnerable Verdict = "vulnerable"
-	// FunctionalFailure: the client refused a valid update.
-	FunctionalFailure Verdict = "functional_failure"
-	// Inconclusive: the client died of a signal the harness did not send, or
-	// overran the deadline where hanging is not the attack.
-	Inconclusive Verdict = "inconclusive"
-)
-
-// Label is the verdict as an auditor reads it.
-func (v Verdict) Label() string {
-	switch v {
-	case Pass:
-		return "pass"
-	case Vulnerable:
-		return "VULNERABLE"
-	case FunctionalFailure:
-		return "functional failure"
-	}
-	return string(v)
-}
 
 // Controls, as the ENISA advisory groups them.
 const (
@@ -81,7 +46,7 @@ type Scenario struct {
 	Control string
 	// Mirrors names the TUF / python-tuf / tuf-conformance attack it follows.
 	Mirrors string
-	Expect  Expect
+	Expect  attackrun.Expect
 	// Hang marks slow-retrieval and endless-data scenarios: a client still
 	// running at the deadline is vulnerable there.
 	Hang  bool

@@ -2,26 +2,33 @@ package attack
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/craudit/craudit/evidence/attackrun"
 )
 
-// SelfTest runs craudit's own reference clients — the running executable's
-// `tuf-client` and `manifest-client` — against every scenario of the given
-// profiles (default: both), one Run each, with o's other settings. It is
-// what the demo records as live/attack-results.json (JSONSet of the runs).
-// The executable must be craudit (a test binary must re-exec as craudit).
-func SelfTest(ctx context.Context, o Options, profiles ...Profile) ([]*Results, error) {
-	if len(profiles) == 0 {
-		profiles = []Profile{ProfileTUF, ProfileManifest}
-	}
-	var out []*Results
-	for _, p := range profiles {
-		sub := "tuf-client"
-		if p == ProfileManifest {
-			sub = "manifest-client"
+// Profiles lists the client protocols in the order runs are made and kept.
+var Profiles = []Profile{ProfileTUF, ProfileManifest}
+
+// RunClients runs each profile's client (its command line, as Options.Client
+// takes it) against every scenario of that profile, one Run each, TUF first,
+// with o's other settings. The demo uses it to face craudit's own updaters
+// with the whole catalogue; the caller names the commands. The error is
+// non-nil when no client is given, a profile is unknown, or a run could not
+// run.
+func RunClients(ctx context.Context, o Options, clients map[Profile]string) ([]*attackrun.Run, error) {
+	for p := range clients {
+		if !slices.Contains(Profiles, p) {
+			return nil, &RunError{Err: fmt.Errorf("unknown profile %q (want tuf or manifest)", p)}
 		}
-		c, err := SelfClient(sub)
-		if err != nil {
-			return nil, &RunError{Err: err}
+	}
+	var out []*attackrun.Run
+	for _, p := range Profiles {
+		c, ok := clients[p]
+		if !ok {
+			continue
 		}
 		po := o
 		po.Profile, po.Client, po.Scenarios = p, c, nil
@@ -31,5 +38,15 @@ func SelfTest(ctx context.Context, o Options, profiles ...Profile) ([]*Results, 
 		}
 		out = append(out, r)
 	}
+	if len(out) == 0 {
+		return nil, &RunError{Err: fmt.Errorf("no client to run")}
+	}
 	return out, nil
+}
+
+// QuoteWord quotes one word of a command line so that Options.Client reads
+// it back as that word, whatever it holds (spaces, quotes): e.g. the path of
+// a program.
+func QuoteWord(w string) string {
+	return "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
 }

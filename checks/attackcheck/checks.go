@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/craudit/craudit/checks"
-	"github.com/craudit/craudit/checks/attack"
+	"github.com/craudit/craudit/evidence/attackrun"
 	"github.com/craudit/craudit/evidence/bundle"
 )
 
@@ -46,11 +46,7 @@ func judge(i checks.Info, in *checks.Input) checks.Outcome {
 	if !in.Has(ResultsPath) {
 		return checks.Outcome{Status: checks.Missing, Message: "no attack results: run `craudit attack --client 'UPDATER' --profile tuf|manifest --format json --out attack-results.json` against the device's updater and pass the file with --attack-results"}
 	}
-	b, err := in.Read(ResultsPath)
-	if err != nil {
-		return checks.Errorf(fmt.Sprintf("%s: %v", ResultsPath, err))
-	}
-	runs, err := attack.ParseResultSet(b)
+	runs, err := in.AttackRuns()
 	if err != nil {
 		return checks.Errorf(fmt.Sprintf("%s: %v", ResultsPath, err))
 	}
@@ -70,9 +66,9 @@ func judge(i checks.Info, in *checks.Input) checks.Outcome {
 				f.Message += ": " + s.Detail
 			}
 			switch s.Verdict {
-			case attack.Pass:
+			case attackrun.Pass:
 				f.Status = checks.Pass
-			case attack.Vulnerable, attack.FunctionalFailure:
+			case attackrun.Vulnerable, attackrun.FunctionalFailure:
 				f.Status = checks.Fail
 				bad = append(bad, name+" "+s.Verdict.Label())
 			default:

@@ -8,20 +8,20 @@ import (
 	"github.com/craudit/craudit/checks"
 	"github.com/craudit/craudit/checks/attack"
 	"github.com/craudit/craudit/checks/attackcheck"
+	"github.com/craudit/craudit/evidence/attackrun"
 )
 
-func results(p attack.Profile, verdicts map[string]attack.Verdict) *attack.Results {
-	r := &attack.Results{Schema: attack.ResultsSchema, Profile: p}
+func results(p attack.Profile, verdicts map[string]attackrun.Verdict) *attackrun.Run {
+	r := &attackrun.Run{Schema: attackrun.Schema, Profile: p}
 	for _, s := range attack.ForProfile(p) {
 		v, ok := verdicts[s.ID]
 		if !ok {
-			v = attack.Pass
+			v = attackrun.Pass
 		}
-		r.Scenarios = append(r.Scenarios, attack.Result{ID: s.ID, Title: s.Title, Step: s.Step, Control: s.Control, Expect: s.Expect, Verdict: v, Detail: "detail"})
+		r.Scenarios = append(r.Scenarios, attackrun.Result{ID: s.ID, Title: s.Title, Step: s.Step, Control: s.Control, Expect: s.Expect, Verdict: v, Detail: "detail"})
 	}
-	b := r.JSON()
-	back, _ := attack.ParseResults(b) // summary as Run computes it is not needed by the checks
-	return back
+	r.Summarise()
+	return r
 }
 
 func run(live map[string][]byte) map[string]checks.Outcome {
@@ -38,10 +38,10 @@ func TestChecks(t *testing.T) {
 		return map[string]checks.Status{"attack/check-for-updates": s, "attack/retrieve": s, "attack/verify": s}
 	}
 	good := results(attack.ProfileTUF, nil).JSON()
-	frozen := results(attack.ProfileTUF, map[string]attack.Verdict{"attack/tuf-freeze-timestamp": attack.Vulnerable}).JSON()
-	refused := results(attack.ProfileManifest, map[string]attack.Verdict{"attack/manifest-valid-update": attack.FunctionalFailure}).JSON()
-	killed := results(attack.ProfileManifest, map[string]attack.Verdict{"attack/manifest-slow-retrieval": attack.Inconclusive}).JSON()
-	both := attack.JSONSet([]*attack.Results{results(attack.ProfileTUF, nil), results(attack.ProfileManifest, map[string]attack.Verdict{"attack/manifest-slow-retrieval": attack.Vulnerable})})
+	frozen := results(attack.ProfileTUF, map[string]attackrun.Verdict{"attack/tuf-freeze-timestamp": attackrun.Vulnerable}).JSON()
+	refused := results(attack.ProfileManifest, map[string]attackrun.Verdict{"attack/manifest-valid-update": attackrun.FunctionalFailure}).JSON()
+	killed := results(attack.ProfileManifest, map[string]attackrun.Verdict{"attack/manifest-slow-retrieval": attackrun.Inconclusive}).JSON()
+	both := attackrun.NewSet(results(attack.ProfileTUF, nil), results(attack.ProfileManifest, map[string]attackrun.Verdict{"attack/manifest-slow-retrieval": attackrun.Vulnerable})).JSON()
 	for _, c := range []struct {
 		name string
 		live map[string][]byte
@@ -50,6 +50,10 @@ func TestChecks(t *testing.T) {
 		{"no results", map[string][]byte{}, all(checks.Missing)},
 		{"unparsable", map[string][]byte{attackcheck.ResultsPath: []byte("{")}, all(checks.Error)},
 		{"other schema", map[string][]byte{attackcheck.ResultsPath: []byte(`{"schema":"x"}`)}, all(checks.Error)},
+		// What the gate refuses, the report refuses too: both read attackrun.Parse.
+		{"a run without schema", map[string][]byte{attackcheck.ResultsPath: []byte(`{"profile":"tuf","scenarios":[]}`)}, all(checks.Error)},
+		{"empty set", map[string][]byte{attackcheck.ResultsPath: attackrun.NewSet().JSON()}, all(checks.Error)},
+		{"old bare list", map[string][]byte{attackcheck.ResultsPath: []byte("[" + string(good) + "]")}, all(checks.Pass)},
 		{"all protected", map[string][]byte{attackcheck.ResultsPath: good}, all(checks.Pass)},
 		{"freeze accepted", map[string][]byte{attackcheck.ResultsPath: frozen},
 			map[string]checks.Status{"attack/check-for-updates": checks.Fail, "attack/retrieve": checks.Pass, "attack/verify": checks.Pass}},
@@ -85,7 +89,7 @@ func TestChecks(t *testing.T) {
 
 // Every scenario is judged by exactly one step check.
 func TestEveryScenarioJudged(t *testing.T) {
-	b := attack.JSONSet([]*attack.Results{results(attack.ProfileTUF, nil), results(attack.ProfileManifest, nil)})
+	b := attackrun.NewSet(results(attack.ProfileTUF, nil), results(attack.ProfileManifest, nil)).JSON()
 	n := 0
 	for _, o := range run(map[string][]byte{attackcheck.ResultsPath: b}) {
 		n += len(o.Findings)

@@ -13,6 +13,8 @@ import (
 	"github.com/craudit/craudit/checks/verifier"
 	"github.com/craudit/craudit/evidence/keys"
 	"github.com/craudit/craudit/evidence/manifest"
+
+	"github.com/craudit/craudit/evidence/transcript"
 )
 
 // manifestFixture is a manifest-profile repository: root key -> vendor
@@ -89,7 +91,7 @@ func TestManifestGood(t *testing.T) {
 		t.Fatalf("profile %s, want detected manifest", tr.Profile)
 	}
 	for _, id := range []string{"manifest/chain", "manifest/signature", "manifest/applicability", "manifest/freshness", "manifest/rollback", "artefact/integrity", "transport/tls"} {
-		if s, ok := tr.Step(id); !ok || s.Verdict != verifier.Pass {
+		if s, ok := tr.Step(id); !ok || s.Verdict != transcript.Pass {
 			t.Errorf("step %s: %+v", id, s)
 		}
 	}
@@ -101,7 +103,7 @@ func TestManifestGood(t *testing.T) {
 	o.Product, o.HardwareID = "", ""
 	tr = verify(t, o)
 	wantOK(t, tr)
-	if s, _ := tr.Step("manifest/applicability"); s.Verdict != verifier.Skip {
+	if s, _ := tr.Step("manifest/applicability"); s.Verdict != transcript.Skip {
 		t.Fatalf("applicability %+v, want skip", s)
 	}
 }

@@ -17,6 +17,8 @@ import (
 	"github.com/craudit/craudit/evidence/atomicfs"
 	"github.com/craudit/craudit/evidence/keys"
 	"github.com/craudit/craudit/evidence/manifest"
+
+	"github.com/craudit/craudit/evidence/transcript"
 )
 
 // Manifest-profile repository layout (design.md).
@@ -41,13 +43,13 @@ type ManifestState struct {
 // manifestOrder is evidence/manifest's verification order.
 var manifestOrder = []manifest.Step{manifest.StepChain, manifest.StepSignature, manifest.StepApplicability, manifest.StepFreshness, manifest.StepRollback}
 
-var manifestControl = map[manifest.Step]Control{
-	manifest.StepChain:         ControlSignature,
-	manifest.StepSignature:     ControlSignature,
-	manifest.StepApplicability: ControlApplicability,
-	manifest.StepFreshness:     ControlFreshness,
-	manifest.StepRollback:      ControlRollback,
-	manifest.StepIntegrity:     ControlIntegrity,
+var manifestControl = map[manifest.Step]transcript.Control{
+	manifest.StepChain:         transcript.ControlSignature,
+	manifest.StepSignature:     transcript.ControlSignature,
+	manifest.StepApplicability: transcript.ControlApplicability,
+	manifest.StepFreshness:     transcript.ControlFreshness,
+	manifest.StepRollback:      transcript.ControlRollback,
+	manifest.StepIntegrity:     transcript.ControlIntegrity,
 }
 
 var manifestENISA = map[manifest.Step]int{
@@ -55,8 +57,8 @@ var manifestENISA = map[manifest.Step]int{
 	manifest.StepFreshness: 3, manifest.StepRollback: 5, manifest.StepIntegrity: 5,
 }
 
-func (r *run) mstep(s manifest.Step, v Verdict, detail string) {
-	r.t.add(Step{ID: "manifest/" + string(s), Control: manifestControl[s], ENISAStep: manifestENISA[s], Verdict: v, Detail: detail})
+func (r *run) mstep(s manifest.Step, v transcript.Verdict, detail string) {
+	r.t.Add(transcript.Step{ID: "manifest/" + string(s), Control: manifestControl[s], ENISAStep: manifestENISA[s], Verdict: v, Detail: detail})
 }
 
 func (r *run) manifest(trust []byte) error {
@@ -74,7 +76,7 @@ func (r *run) manifestWorkflow(trust []byte) error {
 		return couldNotRun("trust file %s: %v", r.o.TrustFile, err)
 	}
 	h := sha256.Sum256(trust)
-	t.Trust = TrustInfo{Kind: ProfileManifest, SHA256: hex.EncodeToString(h[:]), KeyID: root.ID()}
+	t.Trust = transcript.TrustInfo{Kind: ProfileManifest, SHA256: hex.EncodeToString(h[:]), KeyID: root.ID()}
 	state, err := r.loadManifestState()
 	if err != nil {
 		return err
@@ -118,7 +120,7 @@ func (r *run) manifestWorkflow(trust []byte) error {
 	}
 	for _, s := range manifestOrder {
 		if s == failAt {
-			r.mstep(s, Fail, verr.Error())
+			r.mstep(s, transcript.Fail, verr.Error())
 			return errStop
 		}
 		r.mstep(s, passVerdict(s, vo), r.manifestPassText(s, m, cert, state, msum))
@@ -127,13 +129,13 @@ func (r *run) manifestWorkflow(trust []byte) error {
 	if r.o.InstalledVersion != "" {
 		switch cmp := CompareVersions(m.Version, r.o.InstalledVersion); {
 		case cmp > 0:
-			r.t.add(Step{ID: "manifest/version", Control: ControlRollback, ENISAStep: 5, Verdict: Pass,
+			r.t.Add(transcript.Step{ID: "manifest/version", Control: transcript.ControlRollback, ENISAStep: 5, Verdict: transcript.Pass,
 				Detail: fmt.Sprintf("version %s is newer than the installed %s", m.Version, r.o.InstalledVersion)})
 		case cmp == 0 && state != nil && state.ManifestSHA256 == msum:
-			r.t.add(Step{ID: "manifest/version", Control: ControlRollback, ENISAStep: 5, Verdict: Pass,
+			r.t.Add(transcript.Step{ID: "manifest/version", Control: transcript.ControlRollback, ENISAStep: 5, Verdict: transcript.Pass,
 				Detail: fmt.Sprintf("version %s is already installed from this very manifest: nothing to update", m.Version)})
 		default:
-			r.t.add(Step{ID: "manifest/version", Control: ControlRollback, ENISAStep: 5, Verdict: Fail,
+			r.t.Add(transcript.Step{ID: "manifest/version", Control: transcript.ControlRollback, ENISAStep: 5, Verdict: transcript.Fail,
 				Detail: fmt.Sprintf("version %s is not newer than the installed %s", m.Version, r.o.InstalledVersion)})
 			return errStop
 		}
@@ -147,9 +149,9 @@ func (r *run) manifestWorkflow(trust []byte) error {
 	for _, name := range names {
 		i := slices.IndexFunc(m.Artefacts, func(a manifest.Artefact) bool { return a.Name == name })
 		if i < 0 {
-			t.add(Step{ID: "artefact/lookup", Control: ControlSignature, ENISAStep: 5, Verdict: Fail, Target: name,
+			t.Add(transcript.Step{ID: "artefact/lookup", Control: transcript.ControlSignature, ENISAStep: 5, Verdict: transcript.Fail, Target: name,
 				Detail: fmt.Sprintf("the signed manifest lists no artefact %q", name)})
-			t.Targets = append(t.Targets, Target{Name: name, Verdict: Fail})
+			t.Targets = append(t.Targets, transcript.Target{Name: name, Verdict: transcript.Fail})
 			return errStop
 		}
 		if err := r.artefact(m.Artefacts[i]); err != nil {
@@ -162,11 +164,11 @@ func (r *run) manifestWorkflow(trust []byte) error {
 	return nil
 }
 
-func passVerdict(s manifest.Step, vo manifest.VerifyOptions) Verdict {
+func passVerdict(s manifest.Step, vo manifest.VerifyOptions) transcript.Verdict {
 	if s == manifest.StepApplicability && vo.SkipApplicabilityUnsafe {
-		return Skip
+		return transcript.Skip
 	}
-	return Pass
+	return transcript.Pass
 }
 
 func (r *run) manifestPassText(s manifest.Step, m *manifest.Manifest, cert *keys.Certificate, st *ManifestState, msum string) string {
@@ -204,36 +206,36 @@ func (r *run) manifestPassText(s manifest.Step, m *manifest.Manifest, cert *keys
 func (r *run) artefact(a manifest.Artefact) error {
 	t := r.t
 	if a.Name == "" || strings.ContainsAny(a.Name, "/\\") || a.Name == "." || a.Name == ".." {
-		t.add(Step{ID: "artefact/integrity", Control: ControlIntegrity, ENISAStep: 5, Verdict: Fail, Target: a.Name,
+		t.Add(transcript.Step{ID: "artefact/integrity", Control: transcript.ControlIntegrity, ENISAStep: 5, Verdict: transcript.Fail, Target: a.Name,
 			Detail: fmt.Sprintf("artefact name %q is not a plain file name", a.Name)})
 		return errStop
 	}
 	u := joinURL(r.o.RepoURL, ArtefactsDir+url.PathEscape(a.Name))
-	rec := Target{Name: a.Name, URL: u, Length: a.Size}
+	rec := transcript.Target{Name: a.Name, URL: u, Length: a.Size}
 	if a.Size > r.lim.TargetMaxLength {
-		rec.Verdict = Fail
+		rec.Verdict = transcript.Fail
 		t.Targets = append(t.Targets, rec)
-		t.add(Step{ID: "artefact/integrity", Control: ControlIntegrity, ENISAStep: 5, Verdict: Fail, Target: a.Name,
+		t.Add(transcript.Step{ID: "artefact/integrity", Control: transcript.ControlIntegrity, ENISAStep: 5, Verdict: transcript.Fail, Target: a.Name,
 			Detail: fmt.Sprintf("%s: signed size %d exceeds the limit of %d bytes", a.Name, a.Size, r.lim.TargetMaxLength)})
 		return errStop
 	}
 	data, err := r.fetch(u, "artefact "+a.Name, a.Size, 4)
 	if err != nil {
-		rec.Verdict = Fail
+		rec.Verdict = transcript.Fail
 		t.Targets = append(t.Targets, rec)
 		return err
 	}
 	h256, h512 := sha256.Sum256(data), sha512.Sum512(data)
 	rec.SHA256, rec.SHA512 = hex.EncodeToString(h256[:]), hex.EncodeToString(h512[:])
 	if err := manifest.VerifyArtefact(a, bytes.NewReader(data)); err != nil {
-		rec.Verdict = Fail
+		rec.Verdict = transcript.Fail
 		t.Targets = append(t.Targets, rec)
-		t.add(Step{ID: "artefact/integrity", Control: ControlIntegrity, ENISAStep: 5, Verdict: Fail, Target: a.Name, Detail: err.Error()})
+		t.Add(transcript.Step{ID: "artefact/integrity", Control: transcript.ControlIntegrity, ENISAStep: 5, Verdict: transcript.Fail, Target: a.Name, Detail: err.Error()})
 		return errStop
 	}
-	rec.Verdict = Pass
+	rec.Verdict = transcript.Pass
 	t.Targets = append(t.Targets, rec)
-	t.add(Step{ID: "artefact/integrity", Control: ControlIntegrity, ENISAStep: 5, Verdict: Pass, Target: a.Name,
+	t.Add(transcript.Step{ID: "artefact/integrity", Control: transcript.ControlIntegrity, ENISAStep: 5, Verdict: transcript.Pass, Target: a.Name,
 		Detail: fmt.Sprintf("%s: size %d, SHA-256 and SHA-512 match the signed manifest", a.Name, a.Size)})
 	if r.o.TargetDir != "" {
 		if err := os.MkdirAll(r.o.TargetDir, 0o755); err != nil {
@@ -261,7 +263,7 @@ func (r *run) loadManifestState() (*ManifestState, error) {
 	if err := json.Unmarshal(b, &s); err != nil {
 		return nil, couldNotRun("state %s: %v", ManifestStateFile, err)
 	}
-	r.t.add(Step{ID: "state/manifest", Control: ControlRollback, ENISAStep: 5, Verdict: Info,
+	r.t.Add(transcript.Step{ID: "state/manifest", Control: transcript.ControlRollback, ENISAStep: 5, Verdict: transcript.Info,
 		Detail: fmt.Sprintf("stored rollback counter %d (version %s)", s.RollbackCounter, s.Version)})
 	return &s, nil
 }
@@ -272,6 +274,6 @@ func (r *run) saveManifestState(s ManifestState) {
 	}
 	b, _ := json.MarshalIndent(s, "", "  ")
 	if err := atomicfs.WriteFile(filepath.Join(r.o.StateDir, ManifestStateFile), append(b, '\n'), 0o600, true); err != nil {
-		r.t.add(Step{ID: "state/write", Control: ControlRollback, ENISAStep: 5, Verdict: Fail, Detail: err.Error()})
+		r.t.Add(transcript.Step{ID: "state/write", Control: transcript.ControlRollback, ENISAStep: 5, Verdict: transcript.Fail, Detail: err.Error()})
 	}
 }

@@ -14,6 +14,8 @@ import (
 	"github.com/craudit/craudit/checks/verifier"
 	"github.com/craudit/craudit/evidence/repo"
 	"github.com/craudit/craudit/fixtures/shared"
+
+	"github.com/craudit/craudit/evidence/transcript"
 )
 
 // untar unpacks a .tar.gz of real test data into a temporary directory.
@@ -112,10 +114,10 @@ func TestSigstoreLive(t *testing.T) {
 		verdict  string
 		failStep string
 	}{
-		{name: "verifies at its reference time", at: ref, verdict: verifier.Verified},
-		{name: "expired a year later", at: ref.AddDate(1, 0, 0), verdict: verifier.Failed, failStep: "root/freshness"},
-		{name: "timestamp expired a month later", at: ref.AddDate(0, 1, 0), verdict: verifier.Failed, failStep: "timestamp/freshness"},
-		{name: "a changed target byte", at: ref, tamper: true, verdict: verifier.Failed, failStep: "target/integrity"},
+		{name: "verifies at its reference time", at: ref, verdict: transcript.Verified},
+		{name: "expired a year later", at: ref.AddDate(1, 0, 0), verdict: transcript.Failed, failStep: "root/freshness"},
+		{name: "timestamp expired a month later", at: ref.AddDate(0, 1, 0), verdict: transcript.Failed, failStep: "timestamp/freshness"},
+		{name: "a changed target byte", at: ref, tamper: true, verdict: transcript.Failed, failStep: "target/integrity"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -142,20 +144,20 @@ func TestSigstoreLive(t *testing.T) {
 			if tc.failStep != "" && (tr.Failure == nil || tr.Failure.Step != tc.failStep) {
 				t.Fatalf("failure %+v, want step %s", tr.Failure, tc.failStep)
 			}
-			if tc.verdict == verifier.Verified {
+			if tc.verdict == transcript.Verified {
 				if tr.Versions["root"] != 15 || tr.Versions["timestamp"] != 762 || tr.Versions["snapshot"] != 165 || tr.Versions["targets"] != 14 {
 					t.Errorf("versions %v, want root 15, timestamp 762, snapshot 165, targets 14", tr.Versions)
 				}
 				n := 0
 				for _, st := range tr.Steps {
-					if st.ID == "root/signature" && st.Verdict == verifier.Pass {
+					if st.ID == "root/signature" && st.Verdict == transcript.Pass {
 						n++
 					}
 				}
 				if n != 10 {
 					t.Errorf("%d root rotations verified, want 10 (5 -> 15)", n)
 				}
-				if len(tr.Targets) != 1 || tr.Targets[0].Verdict != verifier.Pass || !strings.HasPrefix(tr.Targets[0].SHA256, "6494e21e") {
+				if len(tr.Targets) != 1 || tr.Targets[0].Verdict != transcript.Pass || !strings.HasPrefix(tr.Targets[0].SHA256, "6494e21e") {
 					t.Errorf("targets %+v", tr.Targets)
 				}
 				// The npm keys live in a delegated, terminating role.
@@ -196,7 +198,7 @@ func TestConformanceStatic(t *testing.T) {
 			if !tr.OK() {
 				t.Fatalf("verdict %s: %+v", tr.Verdict, tr.Failure)
 			}
-			if len(tr.Targets) != 1 || tr.Targets[0].Verdict != verifier.Pass {
+			if len(tr.Targets) != 1 || tr.Targets[0].Verdict != transcript.Pass {
 				t.Fatalf("targets %+v", tr.Targets)
 			}
 			if _, err := os.Stat(filepath.Join(out, strings.ReplaceAll(target, "/", "%2F"))); err != nil {

@@ -16,6 +16,8 @@ import (
 	"github.com/craudit/craudit/evidence/atomicfs"
 	"github.com/theupdateframework/go-tuf/v2/metadata"
 	"github.com/theupdateframework/go-tuf/v2/metadata/trustedmetadata"
+
+	"github.com/craudit/craudit/evidence/transcript"
 )
 
 // tufRun is the TUF client workflow (specification section 5) with a
@@ -45,28 +47,28 @@ func (r *run) tuf(trust []byte) error {
 
 // metaOrder is the order in which trustedmetadata judges a role's file, so
 // that a failure at one control means the ones before it passed.
-var metaOrder = []Control{ControlIntegrity, ControlSignature, ControlRollback, ControlFreshness}
+var metaOrder = []transcript.Control{transcript.ControlIntegrity, transcript.ControlSignature, transcript.ControlRollback, transcript.ControlFreshness}
 
 // classify maps go-tuf's typed errors to the control that refused.
-func classify(err error) Control {
+func classify(err error) transcript.Control {
 	switch {
 	case errors.Is(err, &metadata.ErrUnsignedMetadata{}):
-		return ControlSignature
+		return transcript.ControlSignature
 	case errors.Is(err, &metadata.ErrBadVersionNumber{}):
-		return ControlRollback
+		return transcript.ControlRollback
 	case errors.Is(err, &metadata.ErrExpiredMetadata{}):
-		return ControlFreshness
+		return transcript.ControlFreshness
 	case errors.Is(err, &metadata.ErrLengthOrHashMismatch{}):
-		return ControlIntegrity
+		return transcript.ControlIntegrity
 	}
 	// Unparsable, wrong type, missing entries: nothing in it can be trusted.
-	return ControlSignature
+	return transcript.ControlSignature
 }
 
 // record writes the steps for one metadata file: every control of metaOrder
 // that applies, up to the failing one. details holds the pass texts.
-func (tr *tufRun) record(subject, role string, version int64, enisa int, applies []Control, err error, details map[Control]string) error {
-	failAt := Control("")
+func (tr *tufRun) record(subject, role string, version int64, enisa int, applies []transcript.Control, err error, details map[transcript.Control]string) error {
+	failAt := transcript.Control("")
 	if err != nil {
 		failAt = classify(err)
 	}
@@ -74,20 +76,20 @@ func (tr *tufRun) record(subject, role string, version int64, enisa int, applies
 		if !slices.Contains(applies, c) && c != failAt {
 			continue
 		}
-		s := Step{ID: subject + "/" + string(c), Control: c, ENISAStep: enisa, Role: role, Version: version}
+		s := transcript.Step{ID: subject + "/" + string(c), Control: c, ENISAStep: enisa, Role: role, Version: version}
 		if c == failAt {
-			s.Verdict, s.Detail = Fail, err.Error()
-			tr.t.add(s)
+			s.Verdict, s.Detail = transcript.Fail, err.Error()
+			tr.t.Add(s)
 			return errStop
 		}
-		s.Verdict, s.Detail = Pass, details[c]
-		tr.t.add(s)
+		s.Verdict, s.Detail = transcript.Pass, details[c]
+		tr.t.Add(s)
 	}
 	return nil
 }
 
 func (tr *tufRun) info(id, detail string) {
-	tr.t.add(Step{ID: id, Control: ControlRollback, ENISAStep: 3, Verdict: Info, Detail: detail})
+	tr.t.Add(transcript.Step{ID: id, Control: transcript.ControlRollback, ENISAStep: 3, Verdict: transcript.Info, Detail: detail})
 }
 
 func (tr *tufRun) workflow(trust []byte) error {
@@ -99,7 +101,7 @@ func (tr *tufRun) workflow(trust []byte) error {
 		rootData, from = b, "state directory"
 	}
 	h := sha256.Sum256(trust)
-	t.Trust = TrustInfo{Kind: ProfileTUF, SHA256: hex.EncodeToString(h[:])}
+	t.Trust = transcript.TrustInfo{Kind: ProfileTUF, SHA256: hex.EncodeToString(h[:])}
 	tm, err := trustedmetadata.New(rootData)
 	if err != nil {
 		return couldNotRun("trusted root (%s) is unusable: %v", from, err)
@@ -111,7 +113,7 @@ func (tr *tufRun) workflow(trust []byte) error {
 	} else if tt, err := metadata.Root().FromBytes(trust); err == nil {
 		t.Trust.Version = tt.Signed.Version
 	}
-	t.add(Step{ID: "root/trusted", Control: ControlSignature, ENISAStep: 3, Verdict: Pass, Role: metadata.ROOT,
+	t.Add(transcript.Step{ID: "root/trusted", Control: transcript.ControlSignature, ENISAStep: 3, Verdict: transcript.Pass, Role: metadata.ROOT,
 		Version: tm.Root.Signed.Version, Detail: fmt.Sprintf("root v%d from the %s, signed by a threshold of its own keys", tm.Root.Signed.Version, from)})
 
 	// 5.3 root chain: N+1, N+2 ... until 404, each signed by the old and the new root.
@@ -127,9 +129,9 @@ func (tr *tufRun) workflow(trust []byte) error {
 			return tr.fetchErr(err, purpose, 3)
 		}
 		_, err = tm.UpdateRoot(data)
-		if err := tr.record("root", metadata.ROOT, next, 3, []Control{ControlSignature, ControlRollback}, err, map[Control]string{
-			ControlSignature: fmt.Sprintf("root v%d signed by thresholds of root v%d and of itself", next, next-1),
-			ControlRollback:  fmt.Sprintf("version %d follows %d", next, next-1),
+		if err := tr.record("root", metadata.ROOT, next, 3, []transcript.Control{transcript.ControlSignature, transcript.ControlRollback}, err, map[transcript.Control]string{
+			transcript.ControlSignature: fmt.Sprintf("root v%d signed by thresholds of root v%d and of itself", next, next-1),
+			transcript.ControlRollback:  fmt.Sprintf("version %d follows %d", next, next-1),
 		}); err != nil {
 			return err
 		}
@@ -139,11 +141,11 @@ func (tr *tufRun) workflow(trust []byte) error {
 	t.Versions[metadata.ROOT] = rv
 	// 5.3.10 the final root must not be expired (freeze attack).
 	if tm.Root.Signed.IsExpired(tr.ref) {
-		t.add(Step{ID: "root/freshness", Control: ControlFreshness, ENISAStep: 3, Verdict: Fail, Role: metadata.ROOT, Version: rv,
+		t.Add(transcript.Step{ID: "root/freshness", Control: transcript.ControlFreshness, ENISAStep: 3, Verdict: transcript.Fail, Role: metadata.ROOT, Version: rv,
 			Detail: fmt.Sprintf("root v%d expired %s (reference time %s)", rv, tm.Root.Signed.Expires.UTC().Format(rfc), tr.ref.Format(rfc))})
 		return errStop
 	}
-	t.add(Step{ID: "root/freshness", Control: ControlFreshness, ENISAStep: 3, Verdict: Pass, Role: metadata.ROOT, Version: rv,
+	t.Add(transcript.Step{ID: "root/freshness", Control: transcript.ControlFreshness, ENISAStep: 3, Verdict: transcript.Pass, Role: metadata.ROOT, Version: rv,
 		Detail: fmt.Sprintf("root v%d expires %s", rv, tm.Root.Signed.Expires.UTC().Format(rfc))})
 
 	if err := tr.timestamp(); err != nil {
@@ -204,10 +206,10 @@ func (tr *tufRun) timestamp() error {
 		}
 		fresh = fmt.Sprintf("expires %s", tm.Timestamp.Signed.Expires.UTC().Format(rfc))
 	}
-	if err := tr.record("timestamp", metadata.TIMESTAMP, v, 3, []Control{ControlSignature, ControlRollback, ControlFreshness}, err, map[Control]string{
-		ControlSignature: tr.thresholdText(metadata.TIMESTAMP),
-		ControlRollback:  rb,
-		ControlFreshness: fresh,
+	if err := tr.record("timestamp", metadata.TIMESTAMP, v, 3, []transcript.Control{transcript.ControlSignature, transcript.ControlRollback, transcript.ControlFreshness}, err, map[transcript.Control]string{
+		transcript.ControlSignature: tr.thresholdText(metadata.TIMESTAMP),
+		transcript.ControlRollback:  rb,
+		transcript.ControlFreshness: fresh,
 	}); err != nil {
 		return err
 	}
@@ -234,7 +236,7 @@ func (tr *tufRun) snapshot() error {
 		case err == nil:
 			tr.info("state/snapshot", fmt.Sprintf("stored snapshot v%d is still current", tm.Snapshot.Signed.Version))
 			t.Versions[metadata.SNAPSHOT] = tm.Snapshot.Signed.Version
-			t.add(Step{ID: "snapshot/freshness", Control: ControlFreshness, ENISAStep: 3, Verdict: Pass, Role: metadata.SNAPSHOT,
+			t.Add(transcript.Step{ID: "snapshot/freshness", Control: transcript.ControlFreshness, ENISAStep: 3, Verdict: transcript.Pass, Role: metadata.SNAPSHOT,
 				Version: tm.Snapshot.Signed.Version, Detail: "stored snapshot matches the timestamp and expires " + tm.Snapshot.Signed.Expires.UTC().Format(rfc)})
 			return nil
 		case errors.Is(err, &metadata.ErrRepository{}):
@@ -245,7 +247,7 @@ func (tr *tufRun) snapshot() error {
 	}
 	meta := tm.Timestamp.Signed.Meta["snapshot.json"]
 	if meta == nil {
-		t.add(Step{ID: "snapshot/integrity", Control: ControlIntegrity, ENISAStep: 3, Verdict: Fail, Role: metadata.SNAPSHOT,
+		t.Add(transcript.Step{ID: "snapshot/integrity", Control: transcript.ControlIntegrity, ENISAStep: 3, Verdict: transcript.Fail, Role: metadata.SNAPSHOT,
 			Detail: "timestamp has no snapshot.json entry"})
 		return errStop
 	}
@@ -266,11 +268,11 @@ func (tr *tufRun) snapshot() error {
 	if len(meta.Hashes) == 0 && meta.Length == 0 {
 		integ = "timestamp records no length or hashes; version checked instead"
 	}
-	if err := tr.record("snapshot", metadata.SNAPSHOT, meta.Version, 3, metaOrder, err, map[Control]string{
-		ControlIntegrity: integ,
-		ControlSignature: tr.thresholdText(metadata.SNAPSHOT),
-		ControlRollback:  fmt.Sprintf("version %d is the one the timestamp names; no listed role rolled back", meta.Version),
-		ControlFreshness: "expires " + expires(tm.Snapshot),
+	if err := tr.record("snapshot", metadata.SNAPSHOT, meta.Version, 3, metaOrder, err, map[transcript.Control]string{
+		transcript.ControlIntegrity: integ,
+		transcript.ControlSignature: tr.thresholdText(metadata.SNAPSHOT),
+		transcript.ControlRollback:  fmt.Sprintf("version %d is the one the timestamp names; no listed role rolled back", meta.Version),
+		transcript.ControlFreshness: "expires " + expires(tm.Snapshot),
 	}); err != nil {
 		return err
 	}
@@ -318,7 +320,7 @@ func (tr *tufRun) targets(role, parent string) (*metadata.Metadata[metadata.Targ
 	}
 	meta := tm.Snapshot.Signed.Meta[role+".json"]
 	if meta == nil {
-		t.add(Step{ID: subject + "/integrity", Control: ControlIntegrity, ENISAStep: enisa, Verdict: Fail, Role: role,
+		t.Add(transcript.Step{ID: subject + "/integrity", Control: transcript.ControlIntegrity, ENISAStep: enisa, Verdict: transcript.Fail, Role: role,
 			Detail: fmt.Sprintf("snapshot has no entry for %s.json", role)})
 		return nil, errStop
 	}
@@ -340,11 +342,11 @@ func (tr *tufRun) targets(role, parent string) (*metadata.Metadata[metadata.Targ
 		integ = "snapshot records no length or hashes; version checked instead"
 	}
 	sig := fmt.Sprintf("signed by a threshold of the keys %s delegates to %s", parent, role)
-	if err := tr.record(subject, role, meta.Version, enisa, metaOrder, err, map[Control]string{
-		ControlIntegrity: integ,
-		ControlSignature: sig,
-		ControlRollback:  fmt.Sprintf("version %d is the one the snapshot names", meta.Version),
-		ControlFreshness: "expires " + expires(m),
+	if err := tr.record(subject, role, meta.Version, enisa, metaOrder, err, map[transcript.Control]string{
+		transcript.ControlIntegrity: integ,
+		transcript.ControlSignature: sig,
+		transcript.ControlRollback:  fmt.Sprintf("version %d is the one the snapshot names", meta.Version),
+		transcript.ControlFreshness: "expires " + expires(m),
 	}); err != nil {
 		return nil, err
 	}
@@ -362,12 +364,12 @@ func (tr *tufRun) target(name string) error {
 	}
 	t := tr.t
 	if tf == nil {
-		t.add(Step{ID: "target/lookup", Control: ControlSignature, ENISAStep: 5, Verdict: Fail, Target: name,
+		t.Add(transcript.Step{ID: "target/lookup", Control: transcript.ControlSignature, ENISAStep: 5, Verdict: transcript.Fail, Target: name,
 			Detail: fmt.Sprintf("no trusted targets metadata lists %q", name)})
-		t.Targets = append(t.Targets, Target{Name: name, Verdict: Fail})
+		t.Targets = append(t.Targets, transcript.Target{Name: name, Verdict: transcript.Fail})
 		return errStop
 	}
-	t.add(Step{ID: "target/lookup", Control: ControlSignature, ENISAStep: 5, Verdict: Pass, Role: role, Target: name,
+	t.Add(transcript.Step{ID: "target/lookup", Control: transcript.ControlSignature, ENISAStep: 5, Verdict: transcript.Pass, Role: role, Target: name,
 		Detail: fmt.Sprintf("%q listed by role %s (length %d)", name, role, tf.Length)})
 	remote := name
 	if tr.tm.Root.Signed.ConsistentSnapshot {
@@ -376,11 +378,11 @@ func (tr *tufRun) target(name string) error {
 		remote = dir + hexHash(tf.Hashes) + "." + base
 	}
 	u := joinURL(tr.targsURL, escapePath(remote))
-	rec := Target{Name: name, URL: u, Length: tf.Length, Role: role}
+	rec := transcript.Target{Name: name, URL: u, Length: tf.Length, Role: role}
 	if tf.Length > tr.lim.TargetMaxLength {
-		rec.Verdict = Fail
+		rec.Verdict = transcript.Fail
 		t.Targets = append(t.Targets, rec)
-		t.add(Step{ID: "target/integrity", Control: ControlIntegrity, ENISAStep: 5, Verdict: Fail, Role: role, Target: name,
+		t.Add(transcript.Step{ID: "target/integrity", Control: transcript.ControlIntegrity, ENISAStep: 5, Verdict: transcript.Fail, Role: role, Target: name,
 			Detail: fmt.Sprintf("%s: signed length %d exceeds the limit of %d bytes", name, tf.Length, tr.lim.TargetMaxLength)})
 		return errStop
 	}
@@ -389,25 +391,25 @@ func (tr *tufRun) target(name string) error {
 	if tr.o.TargetDir != "" {
 		if b, err := readLimited(filepath.Join(tr.o.TargetDir, url.PathEscape(name)), tf.Length); err == nil && tf.VerifyLengthHashes(b) == nil {
 			h256, h512 := sha256.Sum256(b), sha512.Sum512(b)
-			rec.SHA256, rec.SHA512, rec.Verdict, rec.URL = hex.EncodeToString(h256[:]), hex.EncodeToString(h512[:]), Pass, ""
+			rec.SHA256, rec.SHA512, rec.Verdict, rec.URL = hex.EncodeToString(h256[:]), hex.EncodeToString(h512[:]), transcript.Pass, ""
 			t.Targets = append(t.Targets, rec)
-			t.add(Step{ID: "target/integrity", Control: ControlIntegrity, ENISAStep: 5, Verdict: Pass, Role: role, Target: name,
+			t.Add(transcript.Step{ID: "target/integrity", Control: transcript.ControlIntegrity, ENISAStep: 5, Verdict: transcript.Pass, Role: role, Target: name,
 				Detail: fmt.Sprintf("%s: the copy already delivered matches the signed length and hashes; not downloaded again", name)})
 			return nil
 		}
 	}
 	data, err := tr.fetch(u, "target "+name, tf.Length, 4)
 	if err != nil {
-		rec.Verdict = Fail
+		rec.Verdict = transcript.Fail
 		t.Targets = append(t.Targets, rec)
 		return err
 	}
 	h256, h512 := sha256.Sum256(data), sha512.Sum512(data)
 	rec.SHA256, rec.SHA512 = hex.EncodeToString(h256[:]), hex.EncodeToString(h512[:])
 	if err := tf.VerifyLengthHashes(data); err != nil {
-		rec.Verdict = Fail
+		rec.Verdict = transcript.Fail
 		t.Targets = append(t.Targets, rec)
-		t.add(Step{ID: "target/integrity", Control: ControlIntegrity, ENISAStep: 5, Verdict: Fail, Role: role, Target: name, Detail: fmt.Sprintf("%s: %v", name, err)})
+		t.Add(transcript.Step{ID: "target/integrity", Control: transcript.ControlIntegrity, ENISAStep: 5, Verdict: transcript.Fail, Role: role, Target: name, Detail: fmt.Sprintf("%s: %v", name, err)})
 		return errStop
 	}
 	algs := make([]string, 0, len(tf.Hashes))
@@ -415,9 +417,9 @@ func (tr *tufRun) target(name string) error {
 		algs = append(algs, a)
 	}
 	sort.Strings(algs)
-	t.add(Step{ID: "target/integrity", Control: ControlIntegrity, ENISAStep: 5, Verdict: Pass, Role: role, Target: name,
+	t.Add(transcript.Step{ID: "target/integrity", Control: transcript.ControlIntegrity, ENISAStep: 5, Verdict: transcript.Pass, Role: role, Target: name,
 		Detail: fmt.Sprintf("%s: length %d and %v match the signed metadata", name, len(data), algs)})
-	rec.Verdict = Pass
+	rec.Verdict = transcript.Pass
 	t.Targets = append(t.Targets, rec)
 	if tr.o.TargetDir != "" {
 		if err := os.MkdirAll(tr.o.TargetDir, 0o755); err != nil {
@@ -531,7 +533,7 @@ func (tr *tufRun) persist(role string, data []byte) {
 	}
 	p := filepath.Join(tr.o.StateDir, url.PathEscape(role)+".json")
 	if err := atomicfs.WriteFile(p, data, 0o644, true); err != nil {
-		tr.t.add(Step{ID: "state/write", Control: ControlRollback, ENISAStep: 3, Verdict: Fail,
+		tr.t.Add(transcript.Step{ID: "state/write", Control: transcript.ControlRollback, ENISAStep: 3, Verdict: transcript.Fail,
 			Detail: "could not keep " + role + " for the next run: " + err.Error()})
 	}
 }

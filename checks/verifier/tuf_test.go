@@ -22,6 +22,8 @@ import (
 	"github.com/craudit/craudit/evidence/repo"
 	"github.com/sigstore/sigstore/pkg/signature"
 	"github.com/theupdateframework/go-tuf/v2/metadata"
+
+	"github.com/craudit/craudit/evidence/transcript"
 )
 
 // refTime is the reference time of generated repositories.
@@ -104,34 +106,34 @@ func (f *tufFixture) editFile(rel string, fn func([]byte) []byte) {
 	}
 }
 
-func verify(t *testing.T, o verifier.Options) *verifier.Transcript {
+func verify(t *testing.T, o verifier.Options) *transcript.Run {
 	t.Helper()
 	tr, err := verifier.Verify(context.Background(), o)
 	if err != nil {
 		t.Fatalf("could not run: %v", err)
 	}
 	// Every transcript is valid JSON that reads back.
-	if _, err := verifier.ParseTranscript(tr.JSON()); err != nil {
+	if _, err := transcript.Parse(tr.JSON()); err != nil {
 		t.Fatalf("transcript does not parse back: %v", err)
 	}
 	return tr
 }
 
-func wantFail(t *testing.T, tr *verifier.Transcript, step string) {
+func wantFail(t *testing.T, tr *transcript.Run, step string) {
 	t.Helper()
-	if tr.Verdict != verifier.Failed {
+	if tr.Verdict != transcript.Failed {
 		t.Fatalf("verdict %s, want failed at %s", tr.Verdict, step)
 	}
 	if tr.Failure == nil || tr.Failure.Step != step {
 		t.Fatalf("failure %+v, want step %s", tr.Failure, step)
 	}
 	s, ok := tr.Step(step)
-	if !ok || s.Verdict != verifier.Fail {
+	if !ok || s.Verdict != transcript.Fail {
 		t.Fatalf("transcript does not record %s as failed", step)
 	}
 }
 
-func wantOK(t *testing.T, tr *verifier.Transcript) {
+func wantOK(t *testing.T, tr *transcript.Run) {
 	t.Helper()
 	if !tr.OK() {
 		t.Fatalf("verdict %s, failure %+v", tr.Verdict, tr.Failure)
@@ -156,7 +158,7 @@ func TestTUFGood(t *testing.T) {
 				"snapshot/integrity", "snapshot/signature", "snapshot/rollback", "snapshot/freshness",
 				"targets/integrity", "targets/signature", "targets/rollback", "targets/freshness",
 				"delegated-targets/signature", "target/lookup", "target/integrity"} {
-				if s, ok := tr.Step(id); !ok || s.Verdict != verifier.Pass {
+				if s, ok := tr.Step(id); !ok || s.Verdict != transcript.Pass {
 					t.Errorf("step %s: %+v (found %v)", id, s, ok)
 				}
 			}
@@ -362,7 +364,7 @@ func TestTUFRootRotation(t *testing.T) {
 		t.Fatalf("root version %d, want 2", tr.Versions["root"])
 	}
 	st, ok := tr.Step("root/signature")
-	if !ok || st.Version != 2 || st.Verdict != verifier.Pass {
+	if !ok || st.Version != 2 || st.Verdict != transcript.Pass {
 		t.Fatalf("root/signature %+v", st)
 	}
 	// The state now holds root v2.
@@ -448,7 +450,7 @@ func TestTransportControls(t *testing.T) {
 		o.AllowInsecureHTTPUnsafe = true
 		tr := verify(t, o)
 		wantFail(t, tr, "transport/scheme")
-		if s, ok := tr.Step("target/integrity"); !ok || s.Verdict != verifier.Pass {
+		if s, ok := tr.Step("target/integrity"); !ok || s.Verdict != transcript.Pass {
 			t.Fatalf("the rest of the workflow did not run: %+v", s)
 		}
 	})

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/craudit/craudit/checks/verifier/transport"
+
+	"github.com/craudit/craudit/evidence/transcript"
 )
 
 // RunError means the verifier could not run (exit 2): an unusable trust
@@ -29,7 +31,7 @@ const maxTrustFile = 1 << 20
 // Verify checks the repository and returns the transcript. The error is
 // non-nil only when the verifier could not run; a verification failure is in
 // the transcript (Verdict "failed", Failure naming the step).
-func Verify(ctx context.Context, o Options) (*Transcript, error) {
+func Verify(ctx context.Context, o Options) (*transcript.Run, error) {
 	now := o.Now
 	if now == nil {
 		now = time.Now
@@ -67,7 +69,7 @@ func Verify(ctx context.Context, o Options) (*Transcript, error) {
 		src = "--reference-time"
 	}
 	start := now()
-	t := &Transcript{Schema: TranscriptSchema, Tool: o.Tool, Profile: profile, Repository: o.RepoURL,
+	t := &transcript.Run{Schema: transcript.Schema, Tool: o.Tool, Profile: profile, Repository: o.RepoURL,
 		ReferenceTime: ref.UTC(), TimeSource: src, Started: start.UTC(), InstalledVersion: o.InstalledVersion,
 		StateUsed: o.StateDir != "", Versions: map[string]int64{}}
 	topts := transport.Options{CAFile: o.CAFile, AllowInsecureHTTPUnsafe: o.AllowInsecureHTTPUnsafe,
@@ -77,7 +79,7 @@ func Verify(ctx context.Context, o Options) (*Transcript, error) {
 		return nil, &RunError{Err: err}
 	}
 	defer c.Close()
-	t.Transport = Transport{Scheme: u.Scheme, CA: "system", MaxRedirect: transport.DefaultMaxRedirects,
+	t.Transport = transcript.Transport{Scheme: u.Scheme, CA: "system", MaxRedirect: transport.DefaultMaxRedirects,
 		TimeoutMS: orDur(o.Timeout, transport.DefaultTimeout).Milliseconds(), MinRate: orInt(o.MinRate, transport.DefaultMinRate)}
 	if o.CAFile != "" {
 		t.Transport.CA = "given"
@@ -107,7 +109,7 @@ func Verify(ctx context.Context, o Options) (*Transcript, error) {
 type run struct {
 	o   Options
 	lim Limits
-	t   *Transcript
+	t   *transcript.Run
 	c   *transport.Client
 	ref time.Time
 }
@@ -119,14 +121,14 @@ var errStop = errors.New("stopped at a failed step")
 func (r *run) checkScheme(u *url.URL) bool {
 	switch {
 	case u.Scheme == "https":
-		r.t.add(Step{ID: "transport/scheme", Control: ControlTransport, ENISAStep: 3, Verdict: Pass, Detail: "https"})
+		r.t.Add(transcript.Step{ID: "transport/scheme", Control: transcript.ControlTransport, ENISAStep: 3, Verdict: transcript.Pass, Detail: "https"})
 		return true
 	case u.Scheme == "http" && r.o.AllowInsecureHTTPUnsafe:
-		r.t.add(Step{ID: "transport/scheme", Control: ControlTransport, ENISAStep: 3, Verdict: Fail,
+		r.t.Add(transcript.Step{ID: "transport/scheme", Control: transcript.ControlTransport, ENISAStep: 3, Verdict: transcript.Fail,
 			Detail: "plain http allowed by --allow-insecure-http: no server authentication, no confidentiality"})
 		return true
 	default:
-		r.t.add(Step{ID: "transport/scheme", Control: ControlTransport, ENISAStep: 3, Verdict: Fail,
+		r.t.Add(transcript.Step{ID: "transport/scheme", Control: transcript.ControlTransport, ENISAStep: 3, Verdict: transcript.Fail,
 			Detail: fmt.Sprintf("scheme %q refused: a repository is reached over https only", u.Scheme)})
 		return false
 	}
@@ -146,14 +148,14 @@ func (r *run) fetch(rawURL, purpose string, limit int64, enisa int) ([]byte, err
 // server into a RunError.
 func (r *run) fetchErr(err error, purpose string, enisa int) error {
 	var te *transport.Error
-	if errors.As(err, &te) && te.Kind == transport.KindUnreachable {
+	if errors.As(err, &te) && te.Kind == transcript.KindUnreachable {
 		return &RunError{Err: err}
 	}
-	kind := transport.KindOther
+	kind := transcript.KindOther
 	if te != nil {
 		kind = te.Kind
 	}
-	r.t.add(Step{ID: "transport/" + string(kind), Control: ControlTransport, ENISAStep: enisa, Verdict: Fail,
+	r.t.Add(transcript.Step{ID: "transport/" + string(kind), Control: transcript.ControlTransport, ENISAStep: enisa, Verdict: transcript.Fail,
 		Detail: fmt.Sprintf("%s: %v", purpose, err)})
 	return errStop
 }
@@ -161,7 +163,7 @@ func (r *run) fetchErr(err error, purpose string, enisa int) error {
 // isNotFound reports a 404 from fetch's underlying client (root chain end).
 func isNotFound(err error) bool {
 	var te *transport.Error
-	return errors.As(err, &te) && te.Kind == transport.KindNotFound
+	return errors.As(err, &te) && te.Kind == transcript.KindNotFound
 }
 
 func (r *run) finish(d time.Duration) {
@@ -169,7 +171,7 @@ func (r *run) finish(d time.Duration) {
 	t.DurationMS = d.Milliseconds()
 	t.Requests = r.c.Requests()
 	if t.Requests == nil {
-		t.Requests = []transport.Request{}
+		t.Requests = []transcript.Request{}
 	}
 	vs := r.c.TLSVersions()
 	t.Transport.TLSVersions = vs
@@ -179,19 +181,19 @@ func (r *run) finish(d time.Duration) {
 			ca = "the given CA"
 		}
 		// Go's TLS client enforced these on every connection that succeeded.
-		s := Step{ID: "transport/tls", Control: ControlTransport, ENISAStep: 4, Verdict: Pass,
+		s := transcript.Step{ID: "transport/tls", Control: transcript.ControlTransport, ENISAStep: 4, Verdict: transcript.Pass,
 			Detail: fmt.Sprintf("%s (minimum TLS 1.2); certificate chain to %s and host name verified at the wall clock; redirects bounded to %d, never to http",
 				strings.Join(vs, ", "), ca, transport.DefaultMaxRedirects)}
 		// Place it after the scheme step, where a reader expects it.
-		t.Steps = append(t.Steps[:1], append([]Step{s}, t.Steps[1:]...)...)
+		t.Steps = append(t.Steps[:1], append([]transcript.Step{s}, t.Steps[1:]...)...)
 	}
 	if t.Steps == nil {
-		t.Steps = []Step{}
+		t.Steps = []transcript.Step{}
 	}
-	t.Verdict = Verified
+	t.Verdict = transcript.Verified
 	for _, s := range t.Steps {
-		if s.Verdict == Fail {
-			t.Verdict = Failed
+		if s.Verdict == transcript.Fail {
+			t.Verdict = transcript.Failed
 			break
 		}
 	}

@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"github.com/craudit/craudit/checks"
-	"github.com/craudit/craudit/checks/verifier"
 	"github.com/craudit/craudit/evidence/bundle"
+	"github.com/craudit/craudit/evidence/transcript"
 )
 
 // TranscriptPath is where the transcript is read from (bundle or live evidence).
@@ -22,55 +22,51 @@ func Checks() []checks.Check {
 			MapsTo:      []string{"enisa/step/3", "enisa/step/4", "enisa/rec/strong-transport-security", "enisa/rec/trusted-update-source", "cra/annex-i/part-ii/7"},
 			Description: "The reference verifier reached the live repository over HTTPS only (TLS 1.2 or later, certificate chained to the pinned CA, host name checked, no redirect to http) and every download stayed within its size limit, the overall deadline and the minimum transfer rate.",
 			Remediation: "Serve the repository over HTTPS with a certificate from the CA devices pin, never fall back to http, and serve files no larger than the metadata announces."},
-			verifier.ControlTransport),
+			transcript.ControlTransport),
 		control(checks.Info{ID: "verifier/signature", Version: 1, Step: 5, Basis: checks.BasisCRA,
 			Title:       "Update metadata and manifest authenticated up to the device's trust anchor",
 			MapsTo:      []string{"enisa/step/5", "enisa/rec/signature-verification", "enisa/rec/separation-of-trust-domains", "cra/annex-i/part-i/2/f", "cra/annex-i/part-ii/7", "etsi-en-304-621/req-updates-0"},
 			Description: "Every piece of metadata the verifier trusted was signed by a threshold of keys that chain to the device's trust anchor: the TUF root chain, timestamp, snapshot, targets and delegations; or the root key's certificate of the vendor key and the vendor's signature over the manifest. A repository or mirror cannot make the device accept anything the producer did not sign.",
 			Remediation: "Sign the release with keys the device trust anchor certifies (rotate roots with both old and new keys), and publish the signatures with the metadata."},
-			verifier.ControlSignature),
+			transcript.ControlSignature),
 		control(checks.Info{ID: "verifier/freshness", Version: 1, Step: 3, Basis: checks.BasisCRA,
 			Title:       "Repository metadata is fresh (no freeze)",
 			MapsTo:      []string{"enisa/step/3", "enisa/rec/metadata-freshness-validation", "cra/annex-i/part-i/2/c", "cra/annex-i/part-ii/7"},
 			Description: "No metadata or manifest the verifier relied on had expired at the reference time, and none claimed a time in the future, so a server replaying old metadata cannot hide newer security updates from the device.",
 			Remediation: "Re-sign the timestamp (or manifest) before it expires; keep expiry periods short for online roles."},
-			verifier.ControlFreshness),
+			transcript.ControlFreshness),
 		control(checks.Info{ID: "verifier/rollback", Version: 1, Step: 5, Basis: checks.BasisCRA,
 			Title:       "No rollback to older metadata or firmware",
 			MapsTo:      []string{"enisa/step/5", "enisa/rec/version-control-and-anti-rollback", "enisa/rec/metadata-freshness-validation", "cra/annex-i/part-i/2/f", "etsi-en-304-621/req-updates-1"},
 			Description: "Versions only went forward: TUF metadata versions were at least those trusted before (state kept between runs), the root chain had no gaps, and the manifest's rollback counter and version were above what the device has installed.",
 			Remediation: "Raise the rollback counter and metadata versions with every release, and never republish older signed metadata."},
-			verifier.ControlRollback),
+			transcript.ControlRollback),
 		control(checks.Info{ID: "verifier/integrity", Version: 1, Step: 5, Basis: checks.BasisCRA,
 			Title:       "Downloaded files match the signed lengths and hashes",
 			MapsTo:      []string{"enisa/step/4", "enisa/step/5", "enisa/rec/integrity-enforcement", "enisa/rec/separation-of-trust-domains", "cra/annex-i/part-i/2/f"},
 			Description: "Every downloaded metadata file and update artefact had exactly the length and hashes (SHA-256, SHA-512) that signed metadata promised, so a compromised mirror or CDN cannot substitute content.",
 			Remediation: "Publish artefacts byte-identical to the ones described in the signed metadata; regenerate the metadata when an artefact changes."},
-			verifier.ControlIntegrity),
+			transcript.ControlIntegrity),
 		control(checks.Info{ID: "verifier/applicability", Version: 1, Step: 5, Basis: checks.BasisPractice,
 			Title:       "The update applies to the device",
 			MapsTo:      []string{"enisa/step/5", "enisa/rec/applicability-validation"},
 			Description: "The signed manifest names the device's product and hardware, and the vendor key's certificate covers that product. TUF repositories carry no device identity: there the check is not applicable.",
 			Remediation: "List the product and every supported hardware ID in the manifest, and certify the vendor key for the product."},
-			verifier.ControlApplicability),
+			transcript.ControlApplicability),
 	}
 }
 
-func control(i checks.Info, c verifier.Control) checks.Check {
+func control(i checks.Info, c transcript.Control) checks.Check {
 	return checks.Func{I: i, F: func(_ context.Context, in *checks.Input) checks.Outcome {
 		return judge(i, c, in)
 	}}
 }
 
-func judge(i checks.Info, c verifier.Control, in *checks.Input) checks.Outcome {
+func judge(i checks.Info, c transcript.Control, in *checks.Input) checks.Outcome {
 	if !in.Has(TranscriptPath) {
 		return checks.Outcome{Status: checks.Missing, Message: "no verifier transcript: run `craudit check BUNDLE --repo URL` (or `craudit dossier --repo URL`) against the live repository, or record one with `craudit verify --format json --out transcript.json` and add it with `craudit bundle --transcript`"}
 	}
-	b, err := in.Read(TranscriptPath)
-	if err != nil {
-		return checks.Errorf(fmt.Sprintf("%s: %v", TranscriptPath, err))
-	}
-	runs, err := verifier.ParseTranscripts(b)
+	runs, err := in.Transcripts()
 	if err != nil {
 		return checks.Errorf(fmt.Sprintf("%s: %v", TranscriptPath, err))
 	}
@@ -99,14 +95,14 @@ func worse(a, b checks.Status) checks.Status {
 	return a
 }
 
-func judgeRun(i checks.Info, c verifier.Control, t *verifier.Transcript, prefix bool) checks.Outcome {
+func judgeRun(i checks.Info, c transcript.Control, t *transcript.Run, prefix bool) checks.Outcome {
 	var out checks.Outcome
 	// Results carry no host or port (they must be reproducible): the
 	// repository's origin is in the transcript, which the evidence cites.
 	where := fmt.Sprintf("%s repository", t.Profile)
 	clean := func(s string) string { return stripOrigins(s, t) }
 	steps := t.StepsFor(c)
-	var failed, passed, skipped []verifier.Step
+	var failed, passed, skipped []transcript.Step
 	for _, s := range steps {
 		sub := subject(s)
 		if prefix {
@@ -114,13 +110,13 @@ func judgeRun(i checks.Info, c verifier.Control, t *verifier.Transcript, prefix 
 		}
 		f := checks.Finding{ID: checks.FindingID(i.ID, sub), Subject: sub, Message: clean(s.Detail)}
 		switch s.Verdict {
-		case verifier.Fail:
+		case transcript.Fail:
 			failed = append(failed, s)
 			f.Status = checks.Fail
-		case verifier.Pass:
+		case transcript.Pass:
 			passed = append(passed, s)
 			f.Status = checks.Pass
-		case verifier.Skip:
+		case transcript.Skip:
 			skipped = append(skipped, s)
 			f.Status = checks.Missing
 		default:
@@ -132,7 +128,7 @@ func judgeRun(i checks.Info, c verifier.Control, t *verifier.Transcript, prefix 
 	case len(failed) > 0:
 		out.Status = checks.Fail
 		out.Message = fmt.Sprintf("%s: %s failed: %s", where, failed[0].ID, clean(failed[0].Detail))
-	case c == verifier.ControlApplicability && t.Profile == verifier.ProfileTUF:
+	case c == transcript.ControlApplicability && t.Profile == transcript.ProfileTUF:
 		out.Status = checks.NotApplicable
 		out.Message = where + ": TUF metadata carries no device identity; applicability is the installer's job in this profile"
 	case len(skipped) > 0 && len(passed) == 0:
@@ -150,7 +146,7 @@ func judgeRun(i checks.Info, c verifier.Control, t *verifier.Transcript, prefix 
 	default:
 		out.Status = checks.Pass
 		out.Message = fmt.Sprintf("%s: %d steps passed (%s)", where, len(passed), summary(passed))
-		if c == verifier.ControlRollback && !t.StateUsed && t.InstalledVersion == "" {
+		if c == transcript.ControlRollback && !t.StateUsed && t.InstalledVersion == "" {
 			out.Message += "; no state was kept between runs, so only rollback within this run was exercised"
 		}
 	}
@@ -159,7 +155,7 @@ func judgeRun(i checks.Info, c verifier.Control, t *verifier.Transcript, prefix 
 
 // stripOrigins replaces scheme://host:port of the run's URLs with
 // "<repository>".
-func stripOrigins(s string, t *verifier.Transcript) string {
+func stripOrigins(s string, t *transcript.Run) string {
 	for _, raw := range []string{t.Repository, t.MetadataURL, t.TargetsURL} {
 		u, err := url.Parse(raw)
 		if err != nil || u.Host == "" {
@@ -170,7 +166,7 @@ func stripOrigins(s string, t *verifier.Transcript) string {
 	return s
 }
 
-func subject(s verifier.Step) string {
+func subject(s transcript.Step) string {
 	sub := s.ID
 	if s.Role != "" && !strings.HasPrefix(s.ID, s.Role+"/") {
 		sub += "[" + s.Role + "]"
@@ -185,7 +181,7 @@ func subject(s verifier.Step) string {
 }
 
 // summary lists the distinct step IDs, in order.
-func summary(steps []verifier.Step) string {
+func summary(steps []transcript.Step) string {
 	var ids []string
 	seen := map[string]bool{}
 	for _, s := range steps {

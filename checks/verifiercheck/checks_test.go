@@ -6,32 +6,37 @@ import (
 	"testing"
 
 	"github.com/craudit/craudit/checks"
-	"github.com/craudit/craudit/checks/verifier"
 	"github.com/craudit/craudit/checks/verifiercheck"
+	"github.com/craudit/craudit/evidence/transcript"
 )
 
-func transcript(profile verifier.Profile, steps ...verifier.Step) []byte {
-	t := &verifier.Transcript{Schema: verifier.TranscriptSchema, Profile: profile, Repository: "https://127.0.0.1:1", Verdict: verifier.Verified, Steps: steps, StateUsed: true}
+// record is the JSON of newRun's run.
+func record(profile transcript.Profile, steps ...transcript.Step) []byte {
+	return newRun(profile, steps...).JSON()
+}
+
+func newRun(profile transcript.Profile, steps ...transcript.Step) *transcript.Run {
+	t := &transcript.Run{Schema: transcript.Schema, Profile: profile, Repository: "https://127.0.0.1:1", Verdict: transcript.Verified, Steps: steps, StateUsed: true}
 	for _, s := range steps {
-		if s.Verdict == verifier.Fail && t.Failure == nil {
-			t.Verdict = verifier.Failed
-			t.Failure = &verifier.Failure{Step: s.ID, Control: s.Control, Reason: s.Detail}
+		if s.Verdict == transcript.Fail && t.Failure == nil {
+			t.Verdict = transcript.Failed
+			t.Failure = &transcript.Failure{Step: s.ID, Control: s.Control, Reason: s.Detail}
 		}
 	}
-	return t.JSON()
+	return t
 }
 
-func step(id string, c verifier.Control, v verifier.Verdict) verifier.Step {
-	return verifier.Step{ID: id, Control: c, Verdict: v, Detail: id + " detail"}
+func step(id string, c transcript.Control, v transcript.Verdict) transcript.Step {
+	return transcript.Step{ID: id, Control: c, Verdict: v, Detail: id + " detail"}
 }
 
-var goodTUF = []verifier.Step{
-	step("transport/scheme", verifier.ControlTransport, verifier.Pass),
-	step("transport/tls", verifier.ControlTransport, verifier.Pass),
-	step("root/trusted", verifier.ControlSignature, verifier.Pass),
-	step("root/freshness", verifier.ControlFreshness, verifier.Pass),
-	step("timestamp/rollback", verifier.ControlRollback, verifier.Pass),
-	step("snapshot/integrity", verifier.ControlIntegrity, verifier.Pass),
+var goodTUF = []transcript.Step{
+	step("transport/scheme", transcript.ControlTransport, transcript.Pass),
+	step("transport/tls", transcript.ControlTransport, transcript.Pass),
+	step("root/trusted", transcript.ControlSignature, transcript.Pass),
+	step("root/freshness", transcript.ControlFreshness, transcript.Pass),
+	step("timestamp/rollback", transcript.ControlRollback, transcript.Pass),
+	step("snapshot/integrity", transcript.ControlIntegrity, transcript.Pass),
 }
 
 func run(t *testing.T, live map[string][]byte) map[string]checks.Outcome {
@@ -45,11 +50,11 @@ func run(t *testing.T, live map[string][]byte) map[string]checks.Outcome {
 }
 
 func TestChecks(t *testing.T) {
-	manifestSkip := transcript(verifier.ProfileManifest,
-		step("transport/scheme", verifier.ControlTransport, verifier.Pass),
-		step("manifest/applicability", verifier.ControlApplicability, verifier.Skip))
-	httpAllowed := transcript(verifier.ProfileTUF, append([]verifier.Step{step("transport/scheme", verifier.ControlTransport, verifier.Fail)}, goodTUF[2:]...)...)
-	stopped := transcript(verifier.ProfileTUF, goodTUF[0], goodTUF[1], goodTUF[2], step("timestamp/signature", verifier.ControlSignature, verifier.Fail))
+	manifestSkip := record(transcript.ProfileManifest,
+		step("transport/scheme", transcript.ControlTransport, transcript.Pass),
+		step("manifest/applicability", transcript.ControlApplicability, transcript.Skip))
+	httpAllowed := record(transcript.ProfileTUF, append([]transcript.Step{step("transport/scheme", transcript.ControlTransport, transcript.Fail)}, goodTUF[2:]...)...)
+	stopped := record(transcript.ProfileTUF, goodTUF[0], goodTUF[1], goodTUF[2], step("timestamp/signature", transcript.ControlSignature, transcript.Fail))
 	tests := []struct {
 		name string
 		live map[string][]byte
@@ -59,7 +64,14 @@ func TestChecks(t *testing.T) {
 			"verifier/transport": checks.Missing, "verifier/signature": checks.Missing, "verifier/applicability": checks.Missing}},
 		{name: "unparsable transcript", live: map[string][]byte{verifiercheck.TranscriptPath: []byte("{")}, want: map[string]checks.Status{
 			"verifier/signature": checks.Error}},
-		{name: "good TUF run", live: map[string][]byte{verifiercheck.TranscriptPath: transcript(verifier.ProfileTUF, goodTUF...)}, want: map[string]checks.Status{
+		// What the gate refuses, the report refuses too: both read transcript.Parse.
+		{name: "another format", live: map[string][]byte{verifiercheck.TranscriptPath: []byte(`{"schema":"https://craudit.dev/schema/attack-results/v1","runs":[]}`)}, want: map[string]checks.Status{
+			"verifier/transport": checks.Error, "verifier/signature": checks.Error}},
+		{name: "empty set", live: map[string][]byte{verifiercheck.TranscriptPath: transcript.NewSet().JSON()}, want: map[string]checks.Status{
+			"verifier/signature": checks.Error}},
+		{name: "bare list", live: map[string][]byte{verifiercheck.TranscriptPath: []byte("[" + string(record(transcript.ProfileTUF, goodTUF...)) + "]")}, want: map[string]checks.Status{
+			"verifier/signature": checks.Error}},
+		{name: "good TUF run", live: map[string][]byte{verifiercheck.TranscriptPath: record(transcript.ProfileTUF, goodTUF...)}, want: map[string]checks.Status{
 			"verifier/transport": checks.Pass, "verifier/signature": checks.Pass, "verifier/freshness": checks.Pass,
 			"verifier/rollback": checks.Pass, "verifier/integrity": checks.Pass, "verifier/applicability": checks.NotApplicable}},
 		{name: "plain http allowed", live: map[string][]byte{verifiercheck.TranscriptPath: httpAllowed}, want: map[string]checks.Status{
@@ -103,19 +115,19 @@ func TestInfo(t *testing.T) {
 		}
 		seen[i.ID] = true
 	}
-	if len(seen) != len(verifier.Controls) {
-		t.Errorf("%d checks for %d controls", len(seen), len(verifier.Controls))
+	if len(seen) != len(transcript.Controls) {
+		t.Errorf("%d checks for %d controls", len(seen), len(transcript.Controls))
 	}
 }
 
 // TestSet: a file with a TUF and a manifest run is judged by its worst run.
 func TestSet(t *testing.T) {
-	tuf, _ := verifier.ParseTranscript(transcript(verifier.ProfileTUF, goodTUF...))
-	man, _ := verifier.ParseTranscript(transcript(verifier.ProfileManifest,
-		step("transport/scheme", verifier.ControlTransport, verifier.Pass),
-		step("manifest/freshness", verifier.ControlFreshness, verifier.Fail),
-		step("manifest/applicability", verifier.ControlApplicability, verifier.Pass)))
-	got := run(t, map[string][]byte{verifiercheck.TranscriptPath: verifier.NewSet(tuf, man).JSON()})
+	tuf := newRun(transcript.ProfileTUF, goodTUF...)
+	man := newRun(transcript.ProfileManifest,
+		step("transport/scheme", transcript.ControlTransport, transcript.Pass),
+		step("manifest/freshness", transcript.ControlFreshness, transcript.Fail),
+		step("manifest/applicability", transcript.ControlApplicability, transcript.Pass))
+	got := run(t, map[string][]byte{verifiercheck.TranscriptPath: transcript.NewSet(tuf, man).JSON()})
 	for id, want := range map[string]checks.Status{"verifier/freshness": checks.Fail, "verifier/transport": checks.Pass, "verifier/applicability": checks.Pass} {
 		if got[id].Status != want {
 			t.Errorf("%s: %s (%s), want %s", id, got[id].Status, got[id].Message, want)

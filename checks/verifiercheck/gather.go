@@ -11,6 +11,7 @@ import (
 	"github.com/craudit/craudit/checks/verifier"
 	"github.com/craudit/craudit/evidence/bundle"
 	"github.com/craudit/craudit/evidence/manifest"
+	"github.com/craudit/craudit/evidence/transcript"
 )
 
 // GatherOptions say which live repository to verify for a bundle.
@@ -34,8 +35,8 @@ type GatherOptions struct {
 // one the bundle's manifest names; TUF runs download every artefact of the
 // bundle, manifest runs every artefact of the live manifest. The error is
 // non-nil only when the verifier could not run.
-func Gather(ctx context.Context, in *checks.Input, opts ...GatherOptions) ([]*verifier.Transcript, error) {
-	var runs []*verifier.Transcript
+func Gather(ctx context.Context, in *checks.Input, opts ...GatherOptions) ([]*transcript.Run, error) {
+	var runs []*transcript.Run
 	for _, o := range opts {
 		t, err := gatherOne(ctx, in, o)
 		if err != nil {
@@ -52,12 +53,12 @@ func Gather(ctx context.Context, in *checks.Input, opts ...GatherOptions) ([]*ve
 	if len(runs) == 1 {
 		in.Live[TranscriptPath] = runs[0].JSON()
 	} else {
-		in.Live[TranscriptPath] = verifier.NewSet(runs...).JSON()
+		in.Live[TranscriptPath] = transcript.NewSet(runs...).JSON()
 	}
 	return runs, nil
 }
 
-func gatherOne(ctx context.Context, in *checks.Input, o GatherOptions) (*verifier.Transcript, error) {
+func gatherOne(ctx context.Context, in *checks.Input, o GatherOptions) (*transcript.Run, error) {
 	vo := verifier.Options{RepoURL: o.RepoURL, TrustFile: o.TrustFile, CAFile: o.CAFile, Profile: o.Profile,
 		ReferenceTime: in.RefTime, TimeSource: o.TimeSource, Tool: o.Tool}
 	if in.Bundle != nil && in.Bundle.Index != nil {

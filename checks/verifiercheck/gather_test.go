@@ -11,12 +11,12 @@ import (
 	"time"
 
 	"github.com/craudit/craudit/checks"
-	"github.com/craudit/craudit/checks/verifier"
 	"github.com/craudit/craudit/checks/verifiercheck"
 	"github.com/craudit/craudit/evidence/bundle"
 	"github.com/craudit/craudit/evidence/keys"
 	"github.com/craudit/craudit/evidence/manifest"
 	"github.com/craudit/craudit/evidence/repo"
+	"github.com/craudit/craudit/evidence/transcript"
 )
 
 var refTime = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
@@ -86,7 +86,7 @@ func TestGatherBothProfiles(t *testing.T) {
 	if len(runs) != 2 || !runs[0].OK() || !runs[1].OK() {
 		t.Fatalf("runs: %+v / %+v", runs[0].Failure, runs[1].Failure)
 	}
-	if runs[0].Targets[0].Name != "fw.bin" || runs[1].Profile != verifier.ProfileManifest {
+	if runs[0].Targets[0].Name != "fw.bin" || runs[1].Profile != transcript.ProfileManifest {
 		t.Fatalf("TUF targets %+v, second profile %s", runs[0].Targets, runs[1].Profile)
 	}
 	for _, c := range verifiercheck.Checks() {

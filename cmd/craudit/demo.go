@@ -2,11 +2,13 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/craudit/craudit/checks"
+	"github.com/craudit/craudit/checks/attack"
 	"github.com/craudit/craudit/checks/list"
 	"github.com/craudit/craudit/fixtures/demo"
 	"github.com/craudit/craudit/reports/formats"
@@ -31,11 +33,18 @@ Exit 0 when the pipeline ran (whatever the judgement), 2 when it could not.`,
 			if err != nil {
 				return couldNotRun(err)
 			}
+			exe, err := os.Executable()
+			if err != nil {
+				return couldNotRun(err)
+			}
+			// craudit's own updaters face the attack scenarios.
+			self := map[attack.Profile]string{attack.ProfileTUF: attack.QuoteWord(exe) + " tuf-client",
+				attack.ProfileManifest: attack.QuoteWord(exe) + " manifest-client"}
 			res, err := demo.Run(cmd.Context(), demo.Options{
 				Out: out, Force: force, Now: now, TimeSource: source,
 				Tool: checks.Tool{Name: "craudit", Version: version}, Make: producers(),
 				Checks: list.All(), Catalogues: catalogueRefs(), Renderers: formats.Dossier(),
-				Live: demo.LiveRepo("craudit "+version, now, source),
+				Live: demo.LiveRepo("craudit "+version, now, source, self),
 			})
 			if err != nil {
 				return couldNotRun(err)

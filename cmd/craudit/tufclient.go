@@ -12,6 +12,7 @@ import (
 
 	"github.com/craudit/craudit/checks/verifier"
 	"github.com/craudit/craudit/evidence/atomicfs"
+	"github.com/craudit/craudit/evidence/transcript"
 )
 
 // newTUFClientCmd is the client-under-test CLI of the tuf-conformance suite,
@@ -109,10 +110,10 @@ Exit 0 on success, 1 on any failure.`,
 
 // tufClientFailure is the first failed step that counts for the protocol: the
 // suite serves plain http, so the scheme control is not held against it.
-func tufClientFailure(t *verifier.Transcript) *verifier.Step {
+func tufClientFailure(t *transcript.Run) *transcript.Step {
 	_, ran := t.Step("root/trusted")
 	for i, s := range t.Steps {
-		if s.Verdict == verifier.Fail && (s.ID != "transport/scheme" || !ran) {
+		if s.Verdict == transcript.Fail && (s.ID != "transport/scheme" || !ran) {
 			return &t.Steps[i]
 		}
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/craudit/craudit/evidence/keys"
 	"github.com/craudit/craudit/evidence/manifest"
 	"github.com/craudit/craudit/evidence/repo"
+	"github.com/craudit/craudit/evidence/transcript"
 )
 
 var refTime = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
@@ -104,9 +105,9 @@ func TestPublishAndVerifyBothProfiles(t *testing.T) {
 	if !manT.OK() || manT.Profile != verifier.ProfileManifest {
 		t.Fatalf("manifest: %s %+v", manT.Verdict, manT.Failure)
 	}
-	set := verifier.NewSet(tufT, manT)
-	runs, err := verifier.ParseTranscripts(set.JSON())
-	if err != nil || len(runs) != 2 || !set.OK() {
+	set := transcript.NewSet(tufT, manT)
+	runs, err := transcript.Parse(set.JSON())
+	if err != nil || len(runs) != 2 || !runs[0].OK() || !runs[1].OK() {
 		t.Fatalf("set: %v %d", err, len(runs))
 	}
 }

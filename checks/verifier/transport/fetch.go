@@ -18,6 +18,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/craudit/craudit/evidence/transcript"
 )
 
 // Defaults for a hostile-server-safe client.
@@ -50,41 +52,9 @@ type Options struct {
 	Now func() time.Time
 }
 
-// Request is one recorded request.
-type Request struct {
-	URL        string   `json:"url"`
-	Purpose    string   `json:"purpose,omitempty"`
-	Status     int      `json:"status,omitempty"`
-	Bytes      int64    `json:"bytes"`
-	Limit      int64    `json:"limit"`
-	SHA256     string   `json:"sha256,omitempty"`
-	TLSVersion string   `json:"tls_version,omitempty"`
-	Redirects  []string `json:"redirects,omitempty"`
-	Started    string   `json:"started"`
-	DurationMS int64    `json:"duration_ms"`
-	Error      string   `json:"error,omitempty"`
-	Kind       Kind     `json:"error_kind,omitempty"`
-}
-
-// Kind classifies a transport failure.
-type Kind string
-
-const (
-	KindInsecureScheme Kind = "insecure-scheme"
-	KindTLS            Kind = "tls"
-	KindRedirect       Kind = "redirect"
-	KindTooLarge       Kind = "too-large"
-	KindSlow           Kind = "slow-retrieval"
-	KindTimeout        Kind = "timeout"
-	KindNotFound       Kind = "not-found"
-	KindHTTPStatus     Kind = "http-status"
-	KindUnreachable    Kind = "unreachable"
-	KindOther          Kind = "other"
-)
-
 // Error is a failed fetch, classified.
 type Error struct {
-	Kind       Kind
+	Kind       transcript.ErrorKind
 	URL        string
 	StatusCode int
 	Err        error
@@ -100,7 +70,7 @@ type Client struct {
 	ctx      context.Context
 	cancel   context.CancelFunc
 	mu       sync.Mutex
-	requests []Request
+	requests []transcript.Request
 	// TLSVersions seen, for the transport summary.
 	tlsSeen map[string]bool
 }
@@ -163,19 +133,19 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 		*rec = append(*rec, req.URL.String())
 	}
 	if len(via) > c.o.MaxRedirects {
-		return &Error{Kind: KindRedirect, URL: req.URL.String(), Err: fmt.Errorf("more than %d redirects", c.o.MaxRedirects)}
+		return &Error{Kind: transcript.KindRedirect, URL: req.URL.String(), Err: fmt.Errorf("more than %d redirects", c.o.MaxRedirects)}
 	}
 	if req.URL.Scheme != "https" && (via[0].URL.Scheme == "https" || !c.o.AllowInsecureHTTPUnsafe) {
-		return &Error{Kind: KindRedirect, URL: req.URL.String(), Err: errors.New("redirect away from https refused")}
+		return &Error{Kind: transcript.KindRedirect, URL: req.URL.String(), Err: errors.New("redirect away from https refused")}
 	}
 	return nil
 }
 
 // Requests returns a copy of the requests made so far.
-func (c *Client) Requests() []Request {
+func (c *Client) Requests() []transcript.Request {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return append([]Request(nil), c.requests...)
+	return append([]transcript.Request(nil), c.requests...)
 }
 
 // TLSVersions lists the TLS versions negotiated so far.
@@ -194,7 +164,7 @@ func (c *Client) TLSVersions() []string {
 func (c *Client) CheckURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return &Error{Kind: KindOther, URL: raw, Err: err}
+		return &Error{Kind: transcript.KindOther, URL: raw, Err: err}
 	}
 	switch u.Scheme {
 	case "https":
@@ -203,23 +173,23 @@ func (c *Client) CheckURL(raw string) error {
 		if c.o.AllowInsecureHTTPUnsafe {
 			return nil
 		}
-		return &Error{Kind: KindInsecureScheme, URL: raw, Err: errors.New("plain http refused (use https, or --allow-insecure-http to judge it anyway)")}
+		return &Error{Kind: transcript.KindInsecureScheme, URL: raw, Err: errors.New("plain http refused (use https, or --allow-insecure-http to judge it anyway)")}
 	}
-	return &Error{Kind: KindOther, URL: raw, Err: fmt.Errorf("unsupported scheme %q", u.Scheme)}
+	return &Error{Kind: transcript.KindOther, URL: raw, Err: fmt.Errorf("unsupported scheme %q", u.Scheme)}
 }
 
 // Get downloads at most limit bytes from rawURL. A body longer than limit is
 // an error, never truncated data.
 func (c *Client) Get(rawURL, purpose string, limit int64) ([]byte, error) {
 	start := time.Now()
-	rec := Request{URL: rawURL, Purpose: purpose, Limit: limit, Started: start.UTC().Format(time.RFC3339Nano)}
+	rec := transcript.Request{URL: rawURL, Purpose: purpose, Limit: limit, Started: start.UTC().Format(time.RFC3339Nano)}
 	data, err := c.get(rawURL, limit, &rec)
 	rec.DurationMS = time.Since(start).Milliseconds()
 	rec.Bytes = int64(len(data))
 	if err != nil {
 		var te *Error
 		if !errors.As(err, &te) {
-			te = &Error{Kind: KindOther, URL: rawURL, Err: err}
+			te = &Error{Kind: transcript.KindOther, URL: rawURL, Err: err}
 			err = te
 		}
 		rec.Error = te.Err.Error()
@@ -235,18 +205,18 @@ func (c *Client) Get(rawURL, purpose string, limit int64) ([]byte, error) {
 	return data, err
 }
 
-func (c *Client) get(rawURL string, limit int64, rec *Request) ([]byte, error) {
+func (c *Client) get(rawURL string, limit int64, rec *transcript.Request) ([]byte, error) {
 	if err := c.CheckURL(rawURL); err != nil {
 		return nil, err
 	}
 	if err := c.ctx.Err(); err != nil {
-		return nil, &Error{Kind: KindTimeout, URL: rawURL, Err: errors.New("overall deadline passed")}
+		return nil, &Error{Kind: transcript.KindTimeout, URL: rawURL, Err: errors.New("overall deadline passed")}
 	}
 	ctx, cancel := context.WithCancelCause(context.WithValue(c.ctx, redirectKey{}, &rec.Redirects))
 	defer cancel(nil)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
-		return nil, &Error{Kind: KindOther, URL: rawURL, Err: err}
+		return nil, &Error{Kind: transcript.KindOther, URL: rawURL, Err: err}
 	}
 	var got atomic.Int64
 	done := make(chan struct{})
@@ -266,13 +236,13 @@ func (c *Client) get(rawURL string, limit int64, rec *Request) ([]byte, error) {
 		c.mu.Unlock()
 	}
 	if resp.StatusCode == http.StatusNotFound {
-		return nil, &Error{Kind: KindNotFound, URL: rawURL, StatusCode: resp.StatusCode, Err: errors.New("404 not found")}
+		return nil, &Error{Kind: transcript.KindNotFound, URL: rawURL, StatusCode: resp.StatusCode, Err: errors.New("404 not found")}
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, &Error{Kind: KindHTTPStatus, URL: rawURL, StatusCode: resp.StatusCode, Err: fmt.Errorf("HTTP status %d", resp.StatusCode)}
+		return nil, &Error{Kind: transcript.KindHTTPStatus, URL: rawURL, StatusCode: resp.StatusCode, Err: fmt.Errorf("HTTP status %d", resp.StatusCode)}
 	}
 	if resp.ContentLength > limit {
-		return nil, &Error{Kind: KindTooLarge, URL: rawURL, Err: fmt.Errorf("server announces %d bytes, limit %d", resp.ContentLength, limit)}
+		return nil, &Error{Kind: transcript.KindTooLarge, URL: rawURL, Err: fmt.Errorf("server announces %d bytes, limit %d", resp.ContentLength, limit)}
 	}
 	buf := make([]byte, 0, min(limit+1, 64<<10))
 	r := io.LimitReader(resp.Body, limit+1)
@@ -289,7 +259,7 @@ func (c *Client) get(rawURL string, limit int64, rec *Request) ([]byte, error) {
 		}
 	}
 	if int64(len(buf)) > limit {
-		return nil, &Error{Kind: KindTooLarge, URL: rawURL, Err: fmt.Errorf("body exceeds the limit of %d bytes", limit)}
+		return nil, &Error{Kind: transcript.KindTooLarge, URL: rawURL, Err: fmt.Errorf("body exceeds the limit of %d bytes", limit)}
 	}
 	return buf, nil
 }
@@ -327,10 +297,10 @@ func (c *Client) classify(rawURL string, ctx context.Context, err error) error {
 		return te
 	}
 	if errors.Is(context.Cause(ctx), errSlow) {
-		return &Error{Kind: KindSlow, URL: rawURL, Err: fmt.Errorf("transfer slower than %d bytes/s after %s", c.o.MinRate, c.o.RateGrace)}
+		return &Error{Kind: transcript.KindSlow, URL: rawURL, Err: fmt.Errorf("transfer slower than %d bytes/s after %s", c.o.MinRate, c.o.RateGrace)}
 	}
 	if c.ctx.Err() != nil {
-		return &Error{Kind: KindTimeout, URL: rawURL, Err: fmt.Errorf("overall deadline of %s passed", c.o.Timeout)}
+		return &Error{Kind: transcript.KindTimeout, URL: rawURL, Err: fmt.Errorf("overall deadline of %s passed", c.o.Timeout)}
 	}
 	var ce *tls.CertificateVerificationError
 	var he x509.HostnameError
@@ -340,25 +310,25 @@ func (c *Client) classify(rawURL string, ctx context.Context, err error) error {
 	var ae tls.AlertError
 	switch {
 	case errors.As(err, &ce), errors.As(err, &he), errors.As(err, &ue), errors.As(err, &ie), errors.As(err, &rh), errors.As(err, &ae):
-		return &Error{Kind: KindTLS, URL: rawURL, Err: err}
+		return &Error{Kind: transcript.KindTLS, URL: rawURL, Err: err}
 	}
 	// Handshake alerts (protocol version, bad certificate) have no exported type.
 	if strings.Contains(err.Error(), "tls: ") {
-		return &Error{Kind: KindTLS, URL: rawURL, Err: err}
+		return &Error{Kind: transcript.KindTLS, URL: rawURL, Err: err}
 	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
-		return &Error{Kind: KindTimeout, URL: rawURL, Err: err}
+		return &Error{Kind: transcript.KindTimeout, URL: rawURL, Err: err}
 	}
 	var oe *net.OpError
 	if errors.As(err, &oe) && oe.Op == "dial" {
-		return &Error{Kind: KindUnreachable, URL: rawURL, Err: err}
+		return &Error{Kind: transcript.KindUnreachable, URL: rawURL, Err: err}
 	}
 	var dnse *net.DNSError
 	if errors.As(err, &dnse) {
-		return &Error{Kind: KindUnreachable, URL: rawURL, Err: err}
+		return &Error{Kind: transcript.KindUnreachable, URL: rawURL, Err: err}
 	}
-	return &Error{Kind: KindOther, URL: rawURL, Err: err}
+	return &Error{Kind: transcript.KindOther, URL: rawURL, Err: err}
 }
 
 func readSmall(path string, limit int64) ([]byte, error) {

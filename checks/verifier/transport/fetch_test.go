@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/craudit/craudit/checks/verifier/transport"
+
+	"github.com/craudit/craudit/evidence/transcript"
 )
 
 func TestGetLimits(t *testing.T) {
@@ -35,14 +37,14 @@ func TestGetLimits(t *testing.T) {
 	tests := []struct {
 		path  string
 		limit int64
-		kind  transport.Kind
+		kind  transcript.ErrorKind
 	}{
 		{"/f", 100, ""},
-		{"/f", 99, transport.KindTooLarge},
+		{"/f", 99, transcript.KindTooLarge},
 		{"/nolength", 100, ""},
-		{"/nolength", 99, transport.KindTooLarge},
-		{"/missing", 100, transport.KindNotFound},
-		{"/teapot", 100, transport.KindHTTPStatus},
+		{"/nolength", 99, transcript.KindTooLarge},
+		{"/missing", 100, transcript.KindNotFound},
+		{"/teapot", 100, transcript.KindHTTPStatus},
 	}
 	for _, tc := range tests {
 		data, err := c.Get(hs.URL+tc.path, "test", tc.limit)
@@ -55,7 +57,7 @@ func TestGetLimits(t *testing.T) {
 		}
 	}
 	reqs := c.Requests()
-	if len(reqs) != len(tests) || reqs[0].SHA256 == "" || reqs[1].Kind != transport.KindTooLarge {
+	if len(reqs) != len(tests) || reqs[0].SHA256 == "" || reqs[1].Kind != transcript.KindTooLarge {
 		t.Fatalf("requests %+v", reqs)
 	}
 }
@@ -67,7 +69,7 @@ func TestInsecureSchemeRefused(t *testing.T) {
 	}
 	defer c.Close()
 	var te *transport.Error
-	if _, err := c.Get("http://127.0.0.1:1/x", "test", 10); !errors.As(err, &te) || te.Kind != transport.KindInsecureScheme {
+	if _, err := c.Get("http://127.0.0.1:1/x", "test", 10); !errors.As(err, &te) || te.Kind != transcript.KindInsecureScheme {
 		t.Fatalf("err %v", err)
 	}
 	if err := c.CheckURL("ftp://example.org/"); err == nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/craudit/craudit/checks/verifier/transport"
 	"github.com/craudit/craudit/evidence/keys"
 	"github.com/craudit/craudit/evidence/manifest"
+	"github.com/craudit/craudit/evidence/transcript"
 )
 
 func main() {
@@ -71,9 +72,9 @@ func refTime() time.Time {
 	return time.Unix(n, 0).UTC()
 }
 
-func firstFailure(t *verifier.Transcript) *verifier.Step {
+func firstFailure(t *transcript.Run) *transcript.Step {
 	for i, s := range t.Steps {
-		if s.Verdict == verifier.Fail && s.ID != "transport/scheme" {
+		if s.Verdict == transcript.Fail && s.ID != "transport/scheme" {
 			return &t.Steps[i]
 		}
 	}
