@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/craudit/craudit/fixtures/shared"
-
+	"github.com/craudit/craudit/checks/attack/plan"
 	"github.com/craudit/craudit/evidence/attackrun"
+	"github.com/craudit/craudit/fixtures/shared"
 )
 
 var update = flag.Bool("update", false, "rewrite docs/attack-scenarios.md")
@@ -24,7 +24,7 @@ func TestCatalogue(t *testing.T) {
 	idRE := regexp.MustCompile(`^attack/(tuf|manifest)-[a-z0-9-]+$`)
 	seen := map[string]bool{}
 	accepts := map[Profile]int{}
-	e := newEnv(time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC))
+	e := plan.NewEnv(time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC))
 	for _, s := range all {
 		if !idRE.MatchString(s.ID) || s.ID != "attack/"+string(s.Profile)+"-"+s.Name()[len(s.Profile)+1:] {
 			t.Errorf("%s: ID does not name its profile %q", s.ID, s.Profile)
@@ -47,15 +47,15 @@ func TestCatalogue(t *testing.T) {
 			t.Errorf("%s: build: %v", s.ID, err)
 			continue
 		}
-		if p.baseline == nil || p.attack == nil || len(p.initRoot) == 0 || len(p.baseWant) == 0 {
+		if p.Baseline == nil || p.Attack == nil || len(p.InitRoot) == 0 || len(p.BaseWant) == 0 {
 			t.Errorf("%s: incomplete plan", s.ID)
 		}
 		switch {
-		case s.Expect == attackrun.Accept && len(p.want) == 0:
+		case s.Expect == attackrun.Accept && len(p.Want) == 0:
 			t.Errorf("%s: accept scenario without expected content", s.ID)
-		case s.Expect == attackrun.Reject && len(p.want) != 0:
+		case s.Expect == attackrun.Reject && len(p.Want) != 0:
 			t.Errorf("%s: reject scenario with expected content", s.ID)
-		case s.Hang && len(p.attack.special) == 0:
+		case s.Hang && len(p.Attack.Special) == 0:
 			t.Errorf("%s: a hang scenario must misbehave on some path", s.ID)
 		}
 	}
@@ -138,7 +138,7 @@ func FuzzSplitCommand(f *testing.F) {
 // BenchmarkBuild measures making every scenario's repositories (keys,
 // signatures, hostile variants): the harness's own cost per run.
 func BenchmarkBuild(b *testing.B) {
-	e := newEnv(time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC))
+	e := plan.NewEnv(time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC))
 	for b.Loop() {
 		for _, s := range Catalogue() {
 			if _, err := s.build(e); err != nil {

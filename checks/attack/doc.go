@@ -14,9 +14,10 @@
 //     over HTTPS with a pinned CA.
 //
 // The catalogue is a plain literal list (Catalogue) with stable IDs; each
-// scenario builds its baseline and hostile repository states, the harness
-// (Run) serves them and judges. Results are attackrun.Run values (the
-// format of attack-results.json, evidence/attackrun), evidence for the ENISA
-// step 3-5 checks in checks/attackcheck. The library names no command of its
-// own: callers pass the client command lines (Options.Client, RunClients).
+// scenario's builder (tufattack, manifestattack) makes its baseline and
+// hostile repository states (a plan.Plan), the harness (Run) serves them and
+// judges. Results are attackrun.Run values (the format of
+// attack-results.json, evidence/attackrun), evidence for the ENISA step 3-5
+// checks in checks/attackcheck. The library names no command of its own:
+// callers pass the client command lines (Options.Client, RunClients).
 package attack

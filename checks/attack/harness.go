@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/craudit/craudit/checks/attack/plan"
 	"github.com/craudit/craudit/evidence/attackrun"
 )
 
@@ -128,7 +129,7 @@ type layout struct {
 
 func (h *harness) scenario(ctx context.Context, i int, sc Scenario) (attackrun.Result, error) {
 	r := attackrun.Result{ID: sc.ID, Title: sc.Title, Step: sc.Step, Control: sc.Control, Mirrors: sc.Mirrors, Expect: sc.Expect, ExitCode: -1}
-	e := newEnv(h.o.ReferenceTime)
+	e := plan.NewEnv(h.o.ReferenceTime)
 	p, err := sc.build(e)
 	if err != nil {
 		return r, fmt.Errorf("building the repositories: %w", err)
@@ -145,7 +146,7 @@ func (h *harness) scenario(ctx context.Context, i int, sc Scenario) (attackrun.R
 		}
 	}
 	// Phase 1: the valid baseline update the scenario starts from.
-	h.hub.set(p.baseline)
+	h.hub.set(p.Baseline)
 	base, err := h.phase(ctx, sc.Profile, p, l, true)
 	if err != nil {
 		return r, err
@@ -154,7 +155,7 @@ func (h *harness) scenario(ctx context.Context, i int, sc Scenario) (attackrun.R
 	if sc.Profile == ProfileManifest {
 		installedDir = filepath.Join(l.out, "slot")
 	}
-	if !base.ok() || !holds(installedDir, p.baseWant) {
+	if !base.ok() || !holds(installedDir, p.BaseWant) {
 		r.ExitCode = base.exit
 		if base.signaled {
 			r.Verdict, r.Detail = attackrun.Inconclusive, "the client was killed by a signal during the valid update the scenario starts from"
@@ -169,14 +170,14 @@ func (h *harness) scenario(ctx context.Context, i int, sc Scenario) (attackrun.R
 		return r, nil
 	}
 	// Phase 2: the scenario's repository.
-	h.hub.set(p.attack)
+	h.hub.set(p.Attack)
 	at, err := h.phase(ctx, sc.Profile, p, l, false)
 	h.hub.set(nil)
 	if err != nil {
 		return r, err
 	}
 	r.ExitCode = at.exit
-	kept := keeps(filepath.Join(root, "c"), p.attack.hostile)
+	kept := keeps(filepath.Join(root, "c"), p.Attack.Hostile)
 	stray := strays(root, l)
 	switch {
 	case at.signaled:
@@ -185,7 +186,7 @@ func (h *harness) scenario(ctx context.Context, i int, sc Scenario) (attackrun.R
 		r.Verdict, r.Detail = attackrun.FunctionalFailure, "the valid update did not finish: "+at.describe()
 	case sc.Expect == attackrun.Accept && at.exit != 0:
 		r.Verdict, r.Detail = attackrun.FunctionalFailure, "the valid update was refused ("+at.describe()+")"+h.said(at)
-	case sc.Expect == attackrun.Accept && !holds(installedDir, p.want):
+	case sc.Expect == attackrun.Accept && !holds(installedDir, p.Want):
 		r.Verdict, r.Detail = attackrun.FunctionalFailure, "exit 0 but the expected release is not in the installed folder"
 	case len(stray) > 0:
 		r.Verdict, r.Detail = attackrun.Vulnerable, "the client wrote outside its folders: "+strings.Join(stray, ", ")
@@ -231,20 +232,20 @@ func (h *harness) said(p procResult) string {
 
 // phase runs the protocol once: TUF init (baseline only) and download;
 // manifest update.
-func (h *harness) phase(ctx context.Context, prof Profile, p *plan, l layout, baseline bool) (procResult, error) {
+func (h *harness) phase(ctx context.Context, prof Profile, p *plan.Plan, l layout, baseline bool) (procResult, error) {
 	at := h.o.ReferenceTime
-	server := "main"
+	server := plan.ServerMain
 	if !baseline {
-		at = at.Add(p.attackAt)
-		if p.attackServer != "" {
-			server = p.attackServer
+		at = at.Add(p.AttackAt)
+		if p.AttackServer != "" {
+			server = p.AttackServer
 		}
 	}
 	u := h.hub.urls[server]
 	if prof == ProfileTUF {
 		if baseline {
 			rootFile := filepath.Join(l.trust, "root.json")
-			if err := os.WriteFile(rootFile, p.initRoot, 0o644); err != nil {
+			if err := os.WriteFile(rootFile, p.InitRoot, 0o644); err != nil {
 				return procResult{}, err
 			}
 			res, err := h.run(ctx, []string{"--metadata-dir", l.meta, "init", rootFile}, l.cwd, at)
@@ -253,16 +254,16 @@ func (h *harness) phase(ctx context.Context, prof Profile, p *plan, l layout, ba
 			}
 		}
 		return h.run(ctx, []string{"--metadata-dir", l.meta, "--metadata-url", u + "/metadata",
-			"--target-name", targetName, "--target-base-url", u + "/targets", "--target-dir", l.out, "download"}, l.cwd, at)
+			"--target-name", plan.TargetName, "--target-base-url", u + "/targets", "--target-dir", l.out, "download"}, l.cwd, at)
 	}
 	trust := filepath.Join(l.trust, "root.pub")
 	installed := "1.0.0"
 	if baseline {
 		installed = "0.9.0"
-		if err := os.WriteFile(trust, p.initRoot, 0o644); err != nil {
+		if err := os.WriteFile(trust, p.InitRoot, 0o644); err != nil {
 			return procResult{}, err
 		}
-		dev, _ := json.Marshal(Device{Product: DeviceProduct, HardwareID: DeviceHardware})
+		dev, _ := json.Marshal(Device{Product: plan.DeviceProduct, HardwareID: plan.DeviceHardware})
 		if err := os.WriteFile(filepath.Join(l.meta, DeviceFile), append(dev, '\n'), 0o644); err != nil {
 			return procResult{}, err
 		}

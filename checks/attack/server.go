@@ -6,13 +6,13 @@ import (
 	"log"
 	"net"
 	"net/http"
-
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/craudit/craudit/checks/attack/plan"
 	"github.com/craudit/craudit/evidence/repo"
 )
 
@@ -20,7 +20,7 @@ import (
 // harness swap states between phases.
 type hub struct {
 	mu      sync.Mutex
-	cur     *state
+	cur     *plan.State
 	urls    map[string]string // server name -> base URL
 	ca      string            // CA the client is given (main and mirror)
 	slow    time.Duration
@@ -29,13 +29,13 @@ type hub struct {
 	closers []func() error
 }
 
-func (h *hub) set(s *state) {
+func (h *hub) set(s *plan.State) {
 	h.mu.Lock()
 	h.cur = s
 	h.mu.Unlock()
 }
 
-func (h *hub) state() *state {
+func (h *hub) state() *plan.State {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.cur
@@ -73,17 +73,17 @@ func startServers(p Profile, work string, slow time.Duration, endless int64) (*h
 		}
 		h.urls[name] = s.URL
 		h.closers = append(h.closers, s.Close)
-		if name == "main" {
+		if name == plan.ServerMain {
 			h.ca = s.CAPath
 		}
 		return nil
 	}
 	var err error
 	if p == ProfileTUF {
-		err = plain("main")
+		err = plain(plan.ServerMain)
 	} else {
 		tlsDir, other := filepath.Join(work, "tls"), filepath.Join(work, "tls-impostor")
-		err = errors.Join(tlsSrv("main", tlsDir), tlsSrv("mirror", tlsDir), plain("plain"), tlsSrv("impostor", other))
+		err = errors.Join(tlsSrv(plan.ServerMain, tlsDir), tlsSrv(plan.ServerMirror, tlsDir), plain(plan.ServerPlain), tlsSrv(plan.ServerImpostor, other))
 	}
 	if err != nil {
 		h.Close()
@@ -99,14 +99,14 @@ func (h *hub) handler(name string) http.Handler {
 			http.NotFound(w, r)
 			return
 		}
-		files := st.files
-		if name == "mirror" || name == "plain" {
-			files = st.mirror
+		files := st.Files
+		if name == plan.ServerMirror || name == plan.ServerPlain {
+			files = st.Mirror
 		}
 		keys := []string{strings.TrimPrefix(r.URL.EscapedPath(), "/"), strings.TrimPrefix(r.URL.Path, "/")}
-		if name == "main" || name == "impostor" {
+		if name == plan.ServerMain || name == plan.ServerImpostor {
 			for _, k := range keys {
-				if sp, ok := st.special[k]; ok {
+				if sp, ok := st.Special[k]; ok {
 					h.misbehave(w, r, sp, files[k])
 					return
 				}
@@ -125,17 +125,17 @@ func (h *hub) handler(name string) http.Handler {
 }
 
 // misbehave answers as a hostile server does.
-func (h *hub) misbehave(w http.ResponseWriter, r *http.Request, sp special, data []byte) {
+func (h *hub) misbehave(w http.ResponseWriter, r *http.Request, sp plan.Special, data []byte) {
 	flush := func() {
 		if f, ok := w.(http.Flusher); ok {
 			f.Flush()
 		}
 	}
-	switch sp.kind {
-	case "redirect":
-		srv, p, _ := strings.Cut(sp.to, ":")
+	switch sp.Kind {
+	case plan.Redirect:
+		srv, p, _ := strings.Cut(sp.To, ":")
 		http.Redirect(w, r, h.urls[srv]+p, http.StatusFound)
-	case "endless":
+	case plan.Endless:
 		// No Content-Length: the stream ends when the client gives up, the
 		// run ends, or the size bound is reached.
 		w.Header().Set("Content-Type", "application/octet-stream")
@@ -152,7 +152,7 @@ func (h *hub) misbehave(w http.ResponseWriter, r *http.Request, sp special, data
 				return
 			}
 		}
-	case "slow":
+	case plan.Slow:
 		// The genuine bytes, one per interval: a valid file that never arrives.
 		w.Header().Set("Content-Type", "application/octet-stream")
 		w.Header().Set("Content-Length", strconv.Itoa(len(data)))

@@ -1,4 +1,4 @@
-package attack
+package tufattack
 
 import (
 	"crypto"
@@ -17,11 +17,9 @@ import (
 	"github.com/sigstore/sigstore/pkg/signature"
 	"github.com/theupdateframework/go-tuf/v2/metadata"
 
+	"github.com/craudit/craudit/checks/attack/plan"
 	"github.com/craudit/craudit/evidence/repo"
 )
-
-// targetName is the file every TUF scenario downloads.
-const targetName = "firmware.bin"
 
 // tufFix holds one scenario's keys and signed root history; repositories
 // are made from it with go-tuf's metadata API (evidence/repo.TUFRepo).
@@ -120,7 +118,7 @@ func (f *tufFix) repo(v int64, content []byte) (*repo.TUFRepo, error) {
 		r.Keys[role] = slices.Clone(ks)
 	}
 	r.Targets.Signed.Version, r.Snapshot.Signed.Version, r.Timestamp.Signed.Version = v, v, v
-	if err := r.AddTarget(metadata.TARGETS, targetName, content); err != nil {
+	if err := r.AddTarget(metadata.TARGETS, plan.TargetName, content); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -272,24 +270,6 @@ func signMeta[T metadata.Roles](m *metadata.Metadata[T], signers ...crypto.Signe
 	return m.ToBytes(true)
 }
 
-// resign parses a role's bytes, lets edit change it, and signs it again.
-func resign[T metadata.Roles](b []byte, parse func([]byte) (*metadata.Metadata[T], error), edit func(*metadata.Metadata[T]), signers ...crypto.Signer) ([]byte, error) {
-	m, err := parse(b)
-	if err != nil {
-		return nil, err
-	}
-	edit(m)
-	return signMeta(m, signers...)
-}
-
 func parseTargets(b []byte) (*metadata.Metadata[metadata.TargetsType], error) {
 	return metadata.Targets().FromBytes(b)
-}
-
-func parseSnapshot(b []byte) (*metadata.Metadata[metadata.SnapshotType], error) {
-	return metadata.Snapshot().FromBytes(b)
-}
-
-func parseTimestamp(b []byte) (*metadata.Metadata[metadata.TimestampType], error) {
-	return metadata.Timestamp().FromBytes(b)
 }

@@ -1,0 +1,111 @@
+package plan
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"time"
+)
+
+// TargetName is the file every scenario updates (a TUF target, the
+// manifest profile's artefact).
+const TargetName = "firmware.bin"
+
+// The device the manifest-profile client plays; the harness provisions it in
+// the client's state folder before the first run.
+const (
+	DeviceProduct  = "thermo-1000"
+	DeviceHardware = "tx-100"
+)
+
+// Env is what the builders of one run share.
+type Env struct {
+	// Ref is the run's reference time.
+	Ref time.Time
+	// A is the baseline release's file, B the valid update, X the
+	// attacker's; B and X have the same length.
+	A, B, X []byte
+}
+
+// ContentSize makes targets large enough that a slow drip of them outlasts
+// any reasonable deadline.
+const ContentSize = 8 << 10
+
+// NewEnv makes the contents of a run at reference time ref.
+func NewEnv(ref time.Time) *Env {
+	return &Env{Ref: ref, A: filler("release 1.0.0 (baseline)"), B: filler("release 1.0.1 (valid update)"), X: filler("ATTACKER PAYLOAD 6.6.6")}
+}
+
+// filler is deterministic content of ContentSize bytes.
+func filler(label string) []byte {
+	out := make([]byte, 0, ContentSize)
+	for i := 0; len(out) < ContentSize; i++ {
+		h := sha256.Sum256([]byte(fmt.Sprintf("%s/%d", label, i)))
+		out = append(out, fmt.Sprintf("%s block %d %x\n", label, i, h[:8])...)
+	}
+	return out[:ContentSize]
+}
+
+// Builder makes a scenario's Plan for one run.
+type Builder func(*Env) (*Plan, error)
+
+// Plan is what a scenario serves and expects, built per run.
+type Plan struct {
+	// Baseline is the valid repository the client updates from first; the
+	// Attack state is served next, from the same server.
+	Baseline, Attack *State
+	// AttackServer points the client at another server in the attack phase
+	// (ServerImpostor: a certificate from a CA the client was not given).
+	AttackServer string
+	// AttackAt shifts the reference time of the attack phase.
+	AttackAt time.Duration
+	// InitRoot is the trust anchor the client is initialised with (a TUF
+	// root.json, a PEM root key).
+	InitRoot []byte
+	// BaseWant and Want are the contents a successful baseline and (accept
+	// scenarios) attack phase must install.
+	BaseWant, Want []byte
+}
+
+// The servers of a run. The TUF profile has ServerMain only (plain HTTP);
+// the manifest profile serves HTTPS main and mirror under the CA the client
+// pins, plain HTTP for downgrades, and an impostor under another CA.
+const (
+	ServerMain     = "main"
+	ServerMirror   = "mirror"
+	ServerPlain    = "plain"
+	ServerImpostor = "impostor"
+)
+
+// Kinds of misbehaviour of a hostile server on one path.
+const (
+	Slow     = "slow"     // the genuine bytes, one per interval
+	Endless  = "endless"  // a stream without end (up to the harness's bound)
+	Redirect = "redirect" // a redirect to Special.To
+)
+
+// Special is a misbehaving path.
+type Special struct {
+	Kind string
+	// To is a redirect's target: "<server>:<path>".
+	To string
+}
+
+// State is one repository as served: files by URL path (no leading slash,
+// percent-escaped as a client requests them).
+type State struct {
+	Files map[string][]byte
+	// Mirror is served by ServerMirror and ServerPlain.
+	Mirror map[string][]byte
+	// Special paths misbehave on ServerMain and ServerImpostor.
+	Special map[string]Special
+	// Hostile lists bytes the attacker made: a client must keep none of them.
+	Hostile [][]byte
+}
+
+// NewState serves files.
+func NewState(files map[string][]byte) *State {
+	return &State{Files: files, Mirror: map[string][]byte{}, Special: map[string]Special{}}
+}
+
+// Bad records attacker-made bytes.
+func (s *State) Bad(b ...[]byte) *State { s.Hostile = append(s.Hostile, b...); return s }
