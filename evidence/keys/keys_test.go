@@ -99,6 +99,17 @@ func TestOpenSSLAcceptsSignatures(t *testing.T) {
 	}
 }
 
+// validNow is the reason a certificate valid [nb, na) is refused at now, or 0.
+func validNow(now, nb, na time.Time) CertReason {
+	switch {
+	case now.Before(nb):
+		return CertNotYetValid
+	case !now.Before(na):
+		return CertExpired
+	}
+	return 0
+}
+
 func TestCertificate(t *testing.T) {
 	root, _ := Generate(ECDSAP256)
 	other, _ := Generate(ECDSAP256)
@@ -109,24 +120,58 @@ func TestCertificate(t *testing.T) {
 		t.Fatal(err)
 	}
 	mid := nb.AddDate(1, 0, 0)
+	// Certificates around the wall clock, for the zero time (= now).
+	now := time.Now()
+	current, currentSig, err := Certify(root, vendor.Public(), CertifyOptions{Scope: []string{"thermo"}, NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	past, pastSig, err := Certify(root, vendor.Public(), CertifyOptions{Scope: []string{"thermo"}, NotBefore: now.AddDate(-2, 0, 0), NotAfter: now.AddDate(-1, 0, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	future, futureSig, err := Certify(root, vendor.Public(), CertifyOptions{Scope: []string{"thermo"}, NotBefore: now.AddDate(1, 0, 0), NotAfter: now.AddDate(2, 0, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name   string
 		cert   []byte
+		sig    []byte // nil: sig
 		root   *PublicKey
 		opts   CertVerifyOptions
 		reason CertReason
 		ok     bool
 	}{
-		{"valid", cert, root.Public(), CertVerifyOptions{At: mid, Product: "thermo"}, 0, true},
-		{"wrong root", cert, other.Public(), CertVerifyOptions{At: mid}, CertBadSignature, false},
-		{"changed byte", append(bytes.Clone(cert[:len(cert)-1]), ' '), root.Public(), CertVerifyOptions{At: mid}, CertBadSignature, false},
-		{"expired", cert, root.Public(), CertVerifyOptions{At: nb.AddDate(3, 0, 0)}, CertExpired, false},
-		{"not yet valid", cert, root.Public(), CertVerifyOptions{At: nb.AddDate(-1, 0, 0)}, CertNotYetValid, false},
-		{"out of scope", cert, root.Public(), CertVerifyOptions{At: mid, Product: "kettle"}, CertOutOfScope, false},
+		{"valid", cert, nil, root.Public(), CertVerifyOptions{At: mid, Product: "thermo"}, 0, true},
+		{"wrong root", cert, nil, other.Public(), CertVerifyOptions{At: mid}, CertBadSignature, false},
+		{"changed byte", append(bytes.Clone(cert[:len(cert)-1]), ' '), nil, root.Public(), CertVerifyOptions{At: mid}, CertBadSignature, false},
+		{"expired", cert, nil, root.Public(), CertVerifyOptions{At: nb.AddDate(3, 0, 0)}, CertExpired, false},
+		{"not yet valid", cert, nil, root.Public(), CertVerifyOptions{At: nb.AddDate(-1, 0, 0)}, CertNotYetValid, false},
+		{"at the end is expired", cert, nil, root.Public(), CertVerifyOptions{At: nb.AddDate(2, 0, 0)}, CertExpired, false},
+		{"at the start is valid", cert, nil, root.Public(), CertVerifyOptions{At: nb}, 0, true},
+		{"out of scope", cert, nil, root.Public(), CertVerifyOptions{At: mid, Product: "kettle"}, CertOutOfScope, false},
+		// The zero time is now, as in crypto/x509.
+		{"zero time: valid now", current, currentSig, root.Public(), CertVerifyOptions{}, 0, true},
+		{"zero time: expired now", past, pastSig, root.Public(), CertVerifyOptions{}, CertExpired, false},
+		{"zero time: not yet valid now", future, futureSig, root.Public(), CertVerifyOptions{}, CertNotYetValid, false},
+		{"zero time: a 2026 certificate", cert, nil, root.Public(), CertVerifyOptions{}, validNow(now, nb, nb.AddDate(2, 0, 0)), validNow(now, nb, nb.AddDate(2, 0, 0)) == 0},
+		// An explicit time overrides now in both directions.
+		{"explicit time inside an expired certificate", past, pastSig, root.Public(), CertVerifyOptions{At: now.AddDate(-1, -6, 0)}, 0, true},
+		{"explicit time after a current certificate", current, currentSig, root.Public(), CertVerifyOptions{At: now.AddDate(0, 0, 1)}, CertExpired, false},
+		// Skipping the period must be asked for by name; everything else is still judged.
+		{"unsafe skip: expired", past, pastSig, root.Public(), CertVerifyOptions{SkipValidityPeriodUnsafe: true}, 0, true},
+		{"unsafe skip: not yet valid", future, futureSig, root.Public(), CertVerifyOptions{SkipValidityPeriodUnsafe: true, At: now}, 0, true},
+		{"unsafe skip keeps the signature", past, sig, root.Public(), CertVerifyOptions{SkipValidityPeriodUnsafe: true}, CertBadSignature, false},
+		{"unsafe skip keeps the scope", past, pastSig, root.Public(), CertVerifyOptions{SkipValidityPeriodUnsafe: true, Product: "kettle"}, CertOutOfScope, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, sub, err := VerifyCertificate(tc.cert, sig, tc.root, tc.opts)
+			s := tc.sig
+			if s == nil {
+				s = sig
+			}
+			_, sub, err := VerifyCertificate(tc.cert, s, tc.root, tc.opts)
 			if tc.ok {
 				if err != nil || !sub.Equal(vendor.Public()) {
 					t.Fatalf("want valid, got %v", err)
