@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/craudit/craudit/evidence/atomicfs"
 )
 
 func TestSignVerifyRoundTrip(t *testing.T) {
@@ -183,5 +185,58 @@ func TestCertificate(t *testing.T) {
 				t.Fatalf("want %v, got %v", tc.reason, err)
 			}
 		})
+	}
+}
+
+func TestWritePairAndCertificate(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "keys")
+	k, _ := FromSeed(ECDSAP256, []byte("write-pair"))
+	keyPath, pubPath, err := WritePair(dir, "vendor", k, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(keyPath)
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("private key mode: %v %v", st.Mode(), err)
+	}
+	if back, err := LoadPrivate(keyPath); err != nil || !back.Public().Equal(k.Public()) {
+		t.Errorf("private key does not load back: %v", err)
+	}
+	if pub, err := LoadPublic(pubPath); err != nil || !pub.Equal(k.Public()) {
+		t.Errorf("public key does not load back: %v", err)
+	}
+	// Without force nothing is replaced, even when only one of the two exists.
+	if err := os.Remove(keyPath); err != nil {
+		t.Fatal(err)
+	}
+	other, _ := FromSeed(ECDSAP256, []byte("write-pair/other"))
+	if _, _, err := WritePair(dir, "vendor", other, false); !errors.Is(err, atomicfs.ErrExists) {
+		t.Fatalf("err = %v, want ErrExists", err)
+	}
+	if _, err := os.Stat(keyPath); !os.IsNotExist(err) {
+		t.Error("the refused write still wrote the private key")
+	}
+	if _, _, err := WritePair(dir, "vendor", other, true); err != nil {
+		t.Fatal(err)
+	}
+	if pub, _ := LoadPublic(pubPath); !pub.Equal(other.Public()) {
+		t.Error("--force did not replace the public key")
+	}
+
+	cert := filepath.Join(dir, "vendor.cert.json")
+	if err := WriteCertificate(cert, []byte("{}"), []byte("sig"), false); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(cert + ".sig"); string(b) != "sig" {
+		t.Errorf("signature file holds %q", b)
+	}
+	if err := os.Remove(cert); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteCertificate(cert, []byte("{}"), []byte("new"), false); !errors.Is(err, atomicfs.ErrExists) {
+		t.Errorf("an existing CERT.sig was not refused: %v", err)
+	}
+	if _, err := os.Stat(cert); !os.IsNotExist(err) {
+		t.Error("the refused write still wrote the certificate")
 	}
 }
