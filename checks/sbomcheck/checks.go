@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/craudit/craudit/checks"
+	"github.com/craudit/craudit/checks/sbomreq"
 	"github.com/craudit/craudit/evidence/bundle"
 	"github.com/craudit/craudit/evidence/sbom"
 	"github.com/craudit/craudit/evidence/vex"
@@ -96,7 +97,7 @@ var infoUnmatched = checks.Info{
 }
 
 func bsiIDs() []string {
-	reqs, _ := sbom.Requirements(sbom.StandardBSI)
+	reqs, _ := sbomreq.Requirements(sbomreq.StandardBSI)
 	out := []string{"cra/annex-i/part-ii/1"}
 	for _, r := range reqs {
 		out = append(out, r.ID)
@@ -191,14 +192,14 @@ func runBSI(_ context.Context, in *checks.Input) checks.Outcome {
 	if o != nil {
 		return *o
 	}
-	rep, err := sbom.Check(doc, sbom.StandardBSI)
+	rep, err := sbomreq.Check(doc, sbomreq.StandardBSI)
 	if err != nil {
 		return checks.Errorf(err.Error())
 	}
 	var fs []checks.Finding
 	first := map[string]string{}
 	for _, r := range rep.Results {
-		if r.Status == sbom.StatusFail {
+		if r.Status == sbomreq.StatusFail {
 			if _, ok := first[r.Requirement]; !ok {
 				first[r.Requirement] = r.Subject + ": " + r.Message
 			}
