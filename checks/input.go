@@ -29,6 +29,10 @@ type Input struct {
 	// Live holds evidence gathered outside the bundle (verifier transcript,
 	// attack results), keyed by its evidence path (live/transcript.json ...).
 	Live map[string][]byte
+
+	// memo holds the typed evidence the accessors (SBOM, Vulns, VulnTable,
+	// ...) decode once per Input.
+	memo memo
 	live liveMemo // decoded live evidence: Transcripts, AttackRuns (live.go)
 }
 

@@ -55,10 +55,11 @@ func TestLiveAccessors(t *testing.T) {
 		in       func(t *testing.T) *checks.Input
 		profiles []transcript.Profile // nil: no runs
 		attacks  int
-		err      bool
+		// err is the kind of the transcript's *checks.EvidenceError (0: none).
+		err checks.EvidenceErrorKind
 	}{
-		{name: "nothing", in: func(*testing.T) *checks.Input { return &checks.Input{} }},
-		{name: "a bundle without live evidence", in: func(t *testing.T) *checks.Input { return input(t, nil, "") }},
+		{name: "nothing", in: func(*testing.T) *checks.Input { return &checks.Input{} }, err: checks.Absent},
+		{name: "a bundle without live evidence", in: func(t *testing.T) *checks.Input { return input(t, nil, "") }, err: checks.Absent},
 		{name: "live evidence only", in: func(*testing.T) *checks.Input {
 			return &checks.Input{Live: map[string][]byte{bundle.TranscriptFile: tufSet, bundle.AttackFile: attacks}}
 		}, profiles: []transcript.Profile{transcript.ProfileTUF, transcript.ProfileManifest}, attacks: 1},
@@ -70,16 +71,23 @@ func TestLiveAccessors(t *testing.T) {
 			return in
 		}, profiles: []transcript.Profile{transcript.ProfileTUF, transcript.ProfileManifest}, attacks: 1},
 		{name: "a bundle item changed after signing", in: func(t *testing.T) *checks.Input { return input(t, inBundle, bundle.TranscriptFile) },
-			err: true, attacks: 1},
+			err: checks.Unreadable, attacks: 1},
 		{name: "refused by the format", in: func(*testing.T) *checks.Input {
 			return &checks.Input{Live: map[string][]byte{bundle.TranscriptFile: []byte(`[` + string(manOnly) + `]`)}}
-		}, err: true},
+		}, err: checks.Malformed},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			in := c.in(t)
 			runs, err := in.Transcripts()
-			if c.err != (err != nil) || (err != nil && runs != nil) {
-				t.Fatalf("runs %v, err %v", runs, err)
+			var ee *checks.EvidenceError
+			if c.err == 0 && err != nil || c.err != 0 && (!errors.As(err, &ee) || ee.Kind != c.err || runs != nil) {
+				t.Fatalf("runs %v, err %v; want error kind %d", runs, err, c.err)
+			}
+			if c.err == checks.Malformed {
+				var de *runset.DecodeError
+				if !errors.As(err, &de) {
+					t.Errorf("%v does not carry the format's typed error", err)
+				}
 			}
 			if len(runs) != len(c.profiles) {
 				t.Fatalf("%d runs, want %d", len(runs), len(c.profiles))
@@ -90,7 +98,7 @@ func TestLiveAccessors(t *testing.T) {
 				}
 			}
 			as, err := in.AttackRuns()
-			if err != nil || len(as) != c.attacks {
+			if len(as) != c.attacks || (err == nil) != (c.attacks > 0) {
 				t.Errorf("attack runs: %d, %v; want %d", len(as), err, c.attacks)
 			}
 		})

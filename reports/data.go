@@ -59,9 +59,7 @@ func Collect(in *checks.Input, r *checks.Report) *Data {
 	d := &Data{Report: r, Product: in.Product, Release: in.Release, Answers: in.Answers}
 	if in.Bundle != nil && in.Bundle.Index != nil {
 		d.Items = in.Bundle.Index.Items
-		if b, err := in.Bundle.Read(bundle.ManifestFile); err == nil {
-			d.Manifest, _ = manifest.Parse(b)
-		}
+		d.Manifest, _ = in.Manifest()
 	}
 	for p := range in.Live {
 		if ref, ok := in.Ref(p); ok && !in.Bundle.Has(p) {

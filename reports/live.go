@@ -63,7 +63,7 @@ func Redact(s string) string { return loopbackPort.ReplaceAllString(s, "$1:PORT"
 func (d *Data) collectLive(in *checks.Input) {
 	if f, ok := d.File(bundle.TranscriptFile); ok {
 		if runs, err := in.Transcripts(); err != nil {
-			d.note("%s: not a readable verifier transcript: %v", bundle.TranscriptFile, err)
+			d.note("%v", err)
 		} else {
 			for _, r := range runs {
 				t := transcriptView(r)
@@ -74,7 +74,7 @@ func (d *Data) collectLive(in *checks.Input) {
 	}
 	if f, ok := d.File(bundle.AttackFile); ok {
 		if runs, err := in.AttackRuns(); err != nil {
-			d.note("%s: not readable attack results: %v", bundle.AttackFile, err)
+			d.note("%v", err)
 		} else {
 			for _, r := range runs {
 				a := attackView(r)

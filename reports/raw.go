@@ -1,20 +1,21 @@
 package reports
 
 // This file is the only place reports read SBOM, vulnerability and VEX
-// evidence. The SBOM summary reads CycloneDX JSON directly (it only counts
-// and lists); the vulnerability table is the one the gate judges
-// (sbomcheck.Table), so a report never shows a VEX status the gate did not apply.
+// evidence, through the typed accessors of checks.Input: the SBOM summary
+// is made from the Document the SBOM checks judge, and the vulnerability
+// table is the one the gate judges, so a report never shows a VEX status the
+// gate did not apply.
 
 import (
-	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/craudit/craudit/checks"
-	"github.com/craudit/craudit/checks/sbomcheck"
 	"github.com/craudit/craudit/evidence/bundle"
+	"github.com/craudit/craudit/evidence/sbom"
 	"github.com/craudit/craudit/evidence/vex"
 	"github.com/craudit/craudit/evidence/vuln"
 )
@@ -71,60 +72,40 @@ func (d *Data) collectSBOM(in *checks.Input) {
 	if !ok {
 		return
 	}
-	b, err := in.Read(bundle.SBOMFile)
+	doc, err := in.SBOM()
 	if err != nil {
-		d.note("%s: %v", bundle.SBOMFile, err)
+		d.note("%v", err)
 		return
 	}
-	s, err := summarizeSBOM(b)
-	if err != nil {
-		d.note("%s: not readable as CycloneDX JSON: %v", bundle.SBOMFile, err)
-		return
-	}
+	s := summarizeSBOM(doc)
 	s.File, s.Imported = f, d.itemsWithRole(bundle.RoleSBOMImported)
 	d.SBOM = s
 }
 
-// summarizeSBOM reads a CycloneDX JSON document generically.
-func summarizeSBOM(b []byte) (*SBOMSummary, error) {
-	var doc struct {
-		SpecVersion string `json:"specVersion"`
-		Metadata    struct {
-			Timestamp string          `json:"timestamp"`
-			Tools     json.RawMessage `json:"tools"`
-			Component *cdxComponent   `json:"component"`
-		} `json:"metadata"`
-		Components   []cdxComponent    `json:"components"`
-		Dependencies []json.RawMessage `json:"dependencies"`
-	}
-	if err := json.Unmarshal(b, &doc); err != nil {
-		return nil, err
-	}
-	s := &SBOMSummary{SpecVersion: doc.SpecVersion, Timestamp: doc.Metadata.Timestamp,
-		Tools: toolNames(doc.Metadata.Tools), Dependencies: len(doc.Dependencies)}
-	if c := doc.Metadata.Component; c != nil {
+// summarizeSBOM counts and lists what a reader needs from the decoded SBOM
+// (the same Document the SBOM checks judge).
+func summarizeSBOM(doc *sbom.Document) *SBOMSummary {
+	s := &SBOMSummary{SpecVersion: doc.SpecVersion, Timestamp: doc.Timestamp, Tools: doc.Tools, Dependencies: len(doc.Deps)}
+	if c := doc.Subject; c != nil {
 		s.Subject = strings.TrimSpace(c.Name + " " + c.Version)
 	}
 	types := map[string]int{}
-	var walk func(cs []cdxComponent)
-	walk = func(cs []cdxComponent) {
-		for _, c := range cs {
-			comp := c.summary()
-			s.Components = append(s.Components, comp)
-			types[comp.Type]++
-			if comp.Licences != "" {
-				s.WithLicence++
-			}
-			if comp.PURL != "" {
-				s.WithPURL++
-			}
-			if comp.SHA512 {
-				s.WithSHA512++
-			}
-			walk(c.Components)
+	for i := range doc.Components {
+		c := &doc.Components[i]
+		comp := Component{Name: c.Name, Version: c.Version, Type: c.Type, PURL: c.PURL, Supplier: c.Supplier,
+			Licences: strings.Join(append(slices.Clone(c.Licences), c.LicenceNames...), ", "), SHA512: c.Hashes["SHA-512"] != ""}
+		s.Components = append(s.Components, comp)
+		types[comp.Type]++
+		if comp.Licences != "" {
+			s.WithLicence++
+		}
+		if comp.PURL != "" {
+			s.WithPURL++
+		}
+		if comp.SHA512 {
+			s.WithSHA512++
 		}
 	}
-	walk(doc.Components)
 	sort.SliceStable(s.Components, func(i, j int) bool {
 		a, b := s.Components[i], s.Components[j]
 		if a.Name != b.Name {
@@ -133,77 +114,7 @@ func summarizeSBOM(b []byte) (*SBOMSummary, error) {
 		return a.Version < b.Version
 	})
 	s.Types = sortedCounts(types)
-	return s, nil
-}
-
-type cdxComponent struct {
-	Type     string `json:"type"`
-	Name     string `json:"name"`
-	Version  string `json:"version"`
-	PURL     string `json:"purl"`
-	Supplier *struct {
-		Name string `json:"name"`
-	} `json:"supplier"`
-	Author   string `json:"author"`
-	Licenses []struct {
-		License *struct {
-			ID   string `json:"id"`
-			Name string `json:"name"`
-		} `json:"license"`
-		Expression string `json:"expression"`
-	} `json:"licenses"`
-	Hashes []struct {
-		Alg string `json:"alg"`
-	} `json:"hashes"`
-	Components []cdxComponent `json:"components"`
-}
-
-func (c cdxComponent) summary() Component {
-	out := Component{Name: c.Name, Version: c.Version, Type: c.Type, PURL: c.PURL, Supplier: c.Author}
-	if c.Supplier != nil && c.Supplier.Name != "" {
-		out.Supplier = c.Supplier.Name
-	}
-	var lic []string
-	for _, l := range c.Licenses {
-		switch {
-		case l.Expression != "":
-			lic = append(lic, l.Expression)
-		case l.License != nil && l.License.ID != "":
-			lic = append(lic, l.License.ID)
-		case l.License != nil && l.License.Name != "":
-			lic = append(lic, l.License.Name)
-		}
-	}
-	out.Licences = strings.Join(lic, ", ")
-	for _, h := range c.Hashes {
-		if strings.EqualFold(h.Alg, "SHA-512") {
-			out.SHA512 = true
-		}
-	}
-	return out
-}
-
-// toolNames reads metadata.tools in both CycloneDX shapes (a list, or
-// {components: [...]} since 1.5).
-func toolNames(raw json.RawMessage) []string {
-	type tool struct {
-		Vendor  string `json:"vendor"`
-		Name    string `json:"name"`
-		Version string `json:"version"`
-	}
-	var list []tool
-	if json.Unmarshal(raw, &list) != nil {
-		var obj struct {
-			Components []tool `json:"components"`
-		}
-		json.Unmarshal(raw, &obj)
-		list = obj.Components
-	}
-	var out []string
-	for _, t := range list {
-		out = append(out, strings.TrimSpace(t.Name+" "+t.Version))
-	}
-	return out
+	return s
 }
 
 func sortedCounts(m map[string]int) []NameCount {
@@ -223,21 +134,16 @@ func (d *Data) collectVulns(in *checks.Input) {
 	if !ok {
 		return
 	}
-	b, err := in.Read(bundle.VulnsFile)
+	rep, err := in.Vulns()
 	if err != nil {
-		d.note("%s: %v", bundle.VulnsFile, err)
-		return
-	}
-	rep, err := vuln.Parse(b)
-	if err != nil {
-		d.note("%s: not a readable vulnerability report: %v", bundle.VulnsFile, err)
+		d.note("%v", err)
 		return
 	}
 	t := &VulnTable{File: f, VEX: d.itemsWithRole(bundle.RoleVEX), Database: dbFacts(rep)}
-	// The same table the gate judges (sbomcheck), so the report cannot
-	// show a VEX status the gate did not apply.
-	vt := sbomcheck.Table(in)
-	if vt == nil && rep.Scanned {
+	// The same table the gate judges (checks.Input.VulnTable), so the
+	// report cannot show a VEX status the gate did not apply.
+	vt, err := in.VulnTable()
+	if err != nil && rep.Scanned {
 		d.note("%s: the vulnerability table could not be built from the SBOM, scan and VEX", bundle.VulnsFile)
 	}
 	if vt != nil {
@@ -282,8 +188,3 @@ func dbFacts(r *vuln.Report) []NameCount {
 
 // SeverityRank orders severities for display; unknown sorts with high (as the gate treats it).
 func SeverityRank(s string) int { return checks.SeverityRank(s) }
-
-// findVulns walks any JSON shape and takes every object that names a
-// vulnerability ("id", "vulnerability" or "vuln_id") next to a package
-// ("package", "purl" or "component"), inheriting the package of an
-// enclosing object (osv-scanner's results[].packages[].vulnerabilities[]).

@@ -43,12 +43,14 @@ func step(i checks.Info) checks.Check {
 }
 
 func judge(i checks.Info, in *checks.Input) checks.Outcome {
-	if !in.Has(ResultsPath) {
-		return checks.Outcome{Status: checks.Missing, Message: "no attack results: run `craudit attack --client 'UPDATER' --profile tuf|manifest --format json --out attack-results.json` against the device's updater and pass the file with --attack-results"}
-	}
 	runs, err := in.AttackRuns()
-	if err != nil {
-		return checks.Errorf(fmt.Sprintf("%s: %v", ResultsPath, err))
+	switch {
+	case checks.StatusOf(err) == checks.Missing:
+		return checks.Outcome{Status: checks.Missing, Message: "no attack results: run `craudit attack --client 'UPDATER' --profile tuf|manifest --format json --out attack-results.json` against the device's updater and pass the file with --attack-results"}
+	case err != nil:
+		// Unreadable or refused by attackrun.Parse: the updater's behaviour
+		// cannot be judged.
+		return checks.Errorf(err.Error())
 	}
 	out := checks.Outcome{Evidence: in.Refs(ResultsPath)}
 	var bad, unjudged []string

@@ -2,7 +2,6 @@ package manifestcheck
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -60,26 +59,9 @@ var signature = checks.Info{
 	Remediation: "Sign the manifest with the certified vendor key (`craudit bundle --signing-key vendor.key --key-cert vendor.cert.json`) and renew the certificate with `craudit keys certify` if it expired.",
 }
 
-// verified re-runs the device-side chain verification on the bundle's copy.
-func verified(in *checks.Input) (*manifest.Manifest, error) {
-	m, err1 := in.Read(bundle.ManifestFile)
-	s, err2 := in.Read(bundle.ManifestSig)
-	c, err3 := in.Read(bundle.VendorCert)
-	cs, err4 := in.Read(bundle.VendorCertSig)
-	if err := errors.Join(err1, err2, err3, err4); err != nil {
-		return nil, err
-	}
-	o := manifest.VerifyOptions{Root: in.Root, At: in.RefTime, SkipApplicabilityUnsafe: true}
-	man, _, err := manifest.Verify(manifest.Chain{Manifest: m, ManifestSig: s, Cert: c, CertSig: cs}, o)
-	var me *manifest.Error
-	if errors.As(err, &me) && (me.Step == manifest.StepChain || me.Step == manifest.StepSignature) {
-		return nil, err
-	}
-	if man == nil {
-		return nil, err
-	}
-	return man, nil
-}
+// verified is the device-side chain verification on the bundle's copy,
+// done once per Input (checks.Input.VerifiedManifest).
+func verified(in *checks.Input) (*manifest.Manifest, error) { return in.VerifiedManifest() }
 
 func manifestRefs(in *checks.Input) []checks.EvidenceRef {
 	return in.Refs(bundle.ManifestFile, bundle.ManifestSig, bundle.VendorCert, bundle.VendorCertSig)

@@ -2,8 +2,6 @@ package sbomcheck
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"path"
 	"slices"
@@ -11,6 +9,7 @@ import (
 	"time"
 
 	"github.com/craudit/craudit/checks"
+	"github.com/craudit/craudit/checks/sbomreq"
 	"github.com/craudit/craudit/evidence/bundle"
 	"github.com/craudit/craudit/evidence/sbom"
 	"github.com/craudit/craudit/evidence/vex"
@@ -98,7 +97,7 @@ var infoUnmatched = checks.Info{
 }
 
 func bsiIDs() []string {
-	reqs, _ := sbom.Requirements(sbom.StandardBSI)
+	reqs, _ := sbomreq.Requirements(sbomreq.StandardBSI)
 	out := []string{"cra/annex-i/part-ii/1"}
 	for _, r := range reqs {
 		out = append(out, r.ID)
@@ -108,28 +107,28 @@ func bsiIDs() []string {
 
 func refs(in *checks.Input, paths ...string) []checks.EvidenceRef { return in.Refs(paths...) }
 
-// loadSBOM reads and decodes sbom.cdx.json; the outcome is set when it
-// cannot be used.
-func loadSBOM(in *checks.Input) (*sbom.Document, []byte, *checks.Outcome) {
-	if !in.Has(bundle.SBOMFile) {
-		o := checks.Outcome{Status: checks.Missing, Message: "the bundle has no " + bundle.SBOMFile}
-		return nil, nil, &o
-	}
-	b, err := in.Read(bundle.SBOMFile)
+// loadSBOM returns the decoded SBOM; the outcome is set when it cannot be
+// used (missing, unreadable or malformed: see checks.StatusOf).
+func loadSBOM(in *checks.Input) (*sbom.Document, *checks.Outcome) {
+	doc, err := in.SBOM()
 	if err != nil {
-		o := checks.Errorf(err.Error())
-		return nil, nil, &o
+		return nil, failed(in, err, bundle.SBOMFile)
 	}
-	doc, err := decode(b)
-	if err != nil {
-		o := checks.Outcome{Status: checks.Fail, Message: bundle.SBOMFile + ": " + err.Error(), Evidence: refs(in, bundle.SBOMFile)}
-		return nil, nil, &o
+	return doc, nil
+}
+
+// failed turns an accessor error into the outcome of a check that cannot
+// go on; evidence that exists is cited.
+func failed(in *checks.Input, err error, paths ...string) *checks.Outcome {
+	o := checks.Outcome{Status: checks.StatusOf(err), Message: err.Error()}
+	if o.Status == checks.Fail {
+		o.Evidence = refs(in, paths...)
 	}
-	return doc, b, nil
+	return &o
 }
 
 func runPresent(_ context.Context, in *checks.Input) checks.Outcome {
-	doc, _, o := loadSBOM(in)
+	doc, o := loadSBOM(in)
 	if o != nil {
 		return *o
 	}
@@ -153,7 +152,7 @@ func runPresent(_ context.Context, in *checks.Input) checks.Outcome {
 }
 
 func runCovers(_ context.Context, in *checks.Input) checks.Outcome {
-	doc, _, o := loadSBOM(in)
+	doc, o := loadSBOM(in)
 	if o != nil {
 		return *o
 	}
@@ -189,18 +188,18 @@ func runCovers(_ context.Context, in *checks.Input) checks.Outcome {
 }
 
 func runBSI(_ context.Context, in *checks.Input) checks.Outcome {
-	doc, _, o := loadSBOM(in)
+	doc, o := loadSBOM(in)
 	if o != nil {
 		return *o
 	}
-	rep, err := sbom.Check(doc, sbom.StandardBSI)
+	rep, err := sbomreq.Check(doc, sbomreq.StandardBSI)
 	if err != nil {
 		return checks.Errorf(err.Error())
 	}
 	var fs []checks.Finding
 	first := map[string]string{}
 	for _, r := range rep.Results {
-		if r.Status == sbom.StatusFail {
+		if r.Status == sbomreq.StatusFail {
 			if _, ok := first[r.Requirement]; !ok {
 				first[r.Requirement] = r.Subject + ": " + r.Message
 			}
@@ -223,21 +222,16 @@ func runBSI(_ context.Context, in *checks.Input) checks.Outcome {
 	return checks.Outcome{Status: checks.Pass, Message: fmt.Sprintf("all %d BSI TR-03183-2 v2.1.0 requirements met for %d components", len(rep.Summary), rep.Components), Evidence: ev, Findings: fs}
 }
 
-// loadScan reads vulns.json; the outcome is set when it cannot be used.
+// loadScan returns the decoded vulns.json; the outcome is set when it
+// cannot be used.
 func loadScan(in *checks.Input) (*vuln.Report, *checks.Outcome) {
-	if !in.Has(bundle.VulnsFile) {
-		o := checks.Outcome{Status: checks.Missing, Message: "the bundle has no " + bundle.VulnsFile + ": no vulnerability scan is recorded"}
-		return nil, &o
-	}
-	b, err := in.Read(bundle.VulnsFile)
+	r, err := in.Vulns()
 	if err != nil {
-		o := checks.Errorf(err.Error())
-		return nil, &o
-	}
-	r, err := vuln.Parse(b)
-	if err != nil {
-		o := checks.Outcome{Status: checks.Fail, Message: err.Error(), Evidence: refs(in, bundle.VulnsFile)}
-		return nil, &o
+		if checks.StatusOf(err) == checks.Missing {
+			o := checks.Outcome{Status: checks.Missing, Message: "the bundle has no " + bundle.VulnsFile + ": no vulnerability scan is recorded"}
+			return nil, &o
+		}
+		return nil, failed(in, err, bundle.VulnsFile)
 	}
 	return r, nil
 }
@@ -251,9 +245,8 @@ func runScan(_ context.Context, in *checks.Input) checks.Outcome {
 	if !r.Scanned {
 		return checks.Outcome{Status: checks.Fail, Message: "the bundle was made without a vulnerability scan: " + r.NotScannedReason, Evidence: ev}
 	}
-	if sb, err := in.Read(bundle.SBOMFile); err == nil {
-		sum := sha256.Sum256(sb)
-		if hex.EncodeToString(sum[:]) != r.SBOMSHA256 {
+	if it, ok := sbomItem(in); ok {
+		if it.SHA256 != r.SBOMSHA256 {
 			return checks.Outcome{Status: checks.Fail, Message: "vulns.json records a scan of another SBOM than sbom.cdx.json", Evidence: ev}
 		}
 	}
@@ -303,47 +296,26 @@ func days(d time.Duration) string {
 	return fmt.Sprintf("%d days", int(d.Hours()/24))
 }
 
-// table builds the vulnerability table from the bundle's evidence.
+// table returns the release's vulnerability table (built once per Input)
+// with the evidence it rests on.
 func table(in *checks.Input) (*vex.Table, *vuln.Report, []checks.EvidenceRef, *checks.Outcome) {
 	r, o := loadScan(in)
 	if o != nil {
 		return nil, nil, nil, o
 	}
-	sdoc, _, o := loadSBOM(in)
-	if o != nil {
+	if _, o := loadSBOM(in); o != nil {
 		return nil, nil, nil, o
 	}
-	ev := refs(in, bundle.VulnsFile, bundle.SBOMFile)
-	var docs []*vex.Document
-	if in.Bundle != nil && in.Bundle.Index != nil {
-		for _, it := range in.Bundle.Index.ByRole(bundle.RoleVEX) {
-			b, err := in.Read(it.Path)
-			if err != nil {
-				o := checks.Errorf(err.Error())
-				return nil, nil, nil, &o
-			}
-			d, err := vex.Parse(it.Path, b)
-			if err != nil {
-				o := checks.Outcome{Status: checks.Fail, Message: err.Error(), Evidence: append(ev, refs(in, it.Path)...)}
-				return nil, nil, nil, &o
-			}
-			docs = append(docs, d)
-			ev = append(ev, refs(in, it.Path)...)
-		}
-	}
-	t, err := vex.ApplyDocument(sdoc, r, docs)
+	ev := refs(in, append([]string{bundle.VulnsFile, bundle.SBOMFile}, in.VEXPaths()...)...)
+	t, err := in.VulnTable()
 	if err != nil {
-		o := checks.Errorf(err.Error())
+		o := *failed(in, err)
+		if o.Status == checks.Fail {
+			o.Evidence = ev
+		}
 		return nil, nil, nil, &o
 	}
 	return t, r, ev, nil
-}
-
-// Table returns the release's vulnerability table for reports (nil when
-// the bundle has no usable scan).
-func Table(in *checks.Input) *vex.Table {
-	t, _, _, _ := table(in)
-	return t
 }
 
 func runKnown(_ context.Context, in *checks.Input) checks.Outcome {
@@ -421,4 +393,12 @@ func nonEmpty(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// sbomItem is the index entry of a verified sbom.cdx.json.
+func sbomItem(in *checks.Input) (bundle.Item, bool) {
+	if in.Bundle == nil || in.Bundle.Index == nil || in.Bundle.Bad(bundle.SBOMFile) {
+		return bundle.Item{}, false
+	}
+	return in.Bundle.Index.Item(bundle.SBOMFile)
 }

@@ -63,12 +63,14 @@ func control(i checks.Info, c transcript.Control) checks.Check {
 }
 
 func judge(i checks.Info, c transcript.Control, in *checks.Input) checks.Outcome {
-	if !in.Has(TranscriptPath) {
-		return checks.Outcome{Status: checks.Missing, Message: "no verifier transcript: run `craudit check BUNDLE --repo URL` (or `craudit dossier --repo URL`) against the live repository, or record one with `craudit verify --format json --out transcript.json` and add it with `craudit bundle --transcript`"}
-	}
 	runs, err := in.Transcripts()
-	if err != nil {
-		return checks.Errorf(fmt.Sprintf("%s: %v", TranscriptPath, err))
+	switch {
+	case checks.StatusOf(err) == checks.Missing:
+		return checks.Outcome{Status: checks.Missing, Message: "no verifier transcript: run `craudit check BUNDLE --repo URL` (or `craudit dossier --repo URL`) against the live repository, or record one with `craudit verify --format json --out transcript.json` and add it with `craudit bundle --transcript`"}
+	case err != nil:
+		// Unreadable or refused by transcript.Parse: the live repository's
+		// behaviour cannot be judged.
+		return checks.Errorf(err.Error())
 	}
 	out := checks.Outcome{Evidence: in.Refs(TranscriptPath)}
 	// Several runs (one per profile): the worst one decides.

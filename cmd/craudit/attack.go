@@ -3,12 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/craudit/craudit/checks"
 	"github.com/craudit/craudit/checks/attack"
+	"github.com/craudit/craudit/cmd/craudit/internal/cli"
 )
 
 func newAttackCmd() *cobra.Command {
@@ -51,12 +51,9 @@ could not run. Scenarios: craudit attack --list (docs/attack-scenarios.md).`,
 			if o.Client == "" {
 				return couldNotRun(errors.New("--client is required (the updater's command line)"))
 			}
-			at, src, err := referenceTime(refTime)
+			at, src, err := cli.ReferenceTime(refTime, cli.WallClock)
 			if err != nil {
 				return couldNotRun(err)
-			}
-			if refTime == "" {
-				at, src = time.Time{}, ""
 			}
 			o.Profile, o.ReferenceTime, o.TimeSource = attack.Profile(profile), at, src
 			o.Tool = checks.Tool{Name: "craudit", Version: version}

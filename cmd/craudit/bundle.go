@@ -6,9 +6,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/craudit/craudit/cmd/craudit/internal/cli"
 	"github.com/craudit/craudit/evidence/bundle"
 	"github.com/craudit/craudit/evidence/keys"
 	"github.com/craudit/craudit/evidence/pack"
+	"github.com/craudit/craudit/evidence/producers"
 )
 
 func newBundleCmd() *cobra.Command {
@@ -36,13 +38,13 @@ an interrupted run leaves nothing at --out.`,
 				return couldNotRun(err)
 			}
 			o.SigningKey = k
-			if o.Created, _, err = stampTime(); err != nil {
+			if o.Created, _, err = cli.StampTime(); err != nil {
 				return couldNotRun(err)
 			}
 			o.Tool = bundle.Tool{Name: "craudit", Version: version}
-			o.Make = producers()
+			o.Make = producers.Default(producerTool)
 			if o.SBOM == "" {
-				o.Make.SBOM = prepareSBOM(cmd.Context())
+				o.Make = producers.Prepared(cmd.Context(), producerTool)
 			}
 			idx, err := pack.Bundle(cmd.Context(), o)
 			if err != nil {
@@ -85,7 +87,7 @@ func newBundleVerifyCmd() *cobra.Command {
 			if err != nil {
 				return couldNotRun(err)
 			}
-			at, _, err := referenceTime(refTime)
+			at, _, err := cli.ReferenceTime(refTime, cli.WallClock)
 			if err != nil {
 				return couldNotRun(err)
 			}

@@ -12,9 +12,11 @@ import (
 	"github.com/craudit/craudit/checks/judge"
 	"github.com/craudit/craudit/checks/list"
 	"github.com/craudit/craudit/checks/verifiercheck"
+	"github.com/craudit/craudit/cmd/craudit/internal/cli"
 	"github.com/craudit/craudit/evidence/bundle"
 	"github.com/craudit/craudit/evidence/keys"
 	"github.com/craudit/craudit/evidence/product"
+	"github.com/craudit/craudit/mappings"
 	"github.com/craudit/craudit/reports"
 	"github.com/craudit/craudit/reports/formats"
 )
@@ -68,7 +70,7 @@ func (j *judgeFlags) judge(cmd *cobra.Command, dir string) (*judged, error) {
 	if err != nil {
 		return nil, err
 	}
-	at, source, err := referenceTime(j.refTime)
+	at, source, err := cli.ReferenceTime(j.refTime, cli.WallClock)
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +89,7 @@ func (j *judgeFlags) judge(cmd *cobra.Command, dir string) (*judged, error) {
 		live[bundle.AttackFile] = b
 	}
 	in, rep, err := judge.Judge(cmd.Context(), judge.Options{BundleDir: dir, Root: root, At: at, TimeSource: source,
-		Policy: pol, Live: live, Checks: list.All(), Tool: checks.Tool{Name: "craudit", Version: version}, Catalogues: catalogueRefs(),
+		Policy: pol, Live: live, Checks: list.All(), Tool: checks.Tool{Name: "craudit", Version: version}, Catalogues: list.CatalogueRefs(mappings.MustLoad()),
 		Gather: j.gather(source)})
 	if err != nil {
 		return nil, err
@@ -125,9 +127,7 @@ check fails or lacks evidence, 2 when a check could not run or the inputs are un
 				return couldNotRun(err)
 			}
 			if format != "text" || out != "" {
-				s := jd.rep.Summary
-				fmt.Fprintf(cmd.ErrOrStderr(), "%d pass, %d fail, %d missing, %d declared, %d waived, %d error: %s\n",
-					s.Pass, s.Fail, s.Missing, s.Declared, s.Waived, s.Error, jd.rep.Outcome)
+				fmt.Fprintln(cmd.ErrOrStderr(), jd.rep.SummaryLine())
 			}
 			return exitCode(jd.rep.ExitCode())
 		},

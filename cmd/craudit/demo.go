@@ -10,7 +10,10 @@ import (
 	"github.com/craudit/craudit/checks"
 	"github.com/craudit/craudit/checks/attack"
 	"github.com/craudit/craudit/checks/list"
+	"github.com/craudit/craudit/cmd/craudit/internal/cli"
+	"github.com/craudit/craudit/evidence/producers"
 	"github.com/craudit/craudit/fixtures/demo"
+	"github.com/craudit/craudit/mappings"
 	"github.com/craudit/craudit/reports/formats"
 )
 
@@ -29,7 +32,7 @@ Exit 0 when the pipeline ran (whatever the judgement), 2 when it could not.`,
   SOURCE_DATE_EPOCH=1795000000 craudit demo --out /tmp/demo`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			now, source, err := stampTime()
+			now, source, err := cli.StampTime()
 			if err != nil {
 				return couldNotRun(err)
 			}
@@ -42,19 +45,17 @@ Exit 0 when the pipeline ran (whatever the judgement), 2 when it could not.`,
 				attack.ProfileManifest: attack.QuoteWord(exe) + " manifest-client"}
 			res, err := demo.Run(cmd.Context(), demo.Options{
 				Out: out, Force: force, Now: now, TimeSource: source,
-				Tool: checks.Tool{Name: "craudit", Version: version}, Make: producers(),
-				Checks: list.All(), Catalogues: catalogueRefs(), Renderers: formats.Dossier(),
+				Tool: checks.Tool{Name: "craudit", Version: version}, Make: producers.Default(producerTool),
+				Checks: list.All(), Catalogues: list.CatalogueRefs(mappings.MustLoad()), Renderers: formats.Dossier(),
 				Live: demo.LiveRepo("craudit "+version, now, source, self),
 			})
 			if err != nil {
 				return couldNotRun(err)
 			}
-			s := res.Report.Summary
 			w := cmd.ErrOrStderr()
 			fmt.Fprintf(w, "demo release %s of %s judged at %s (%s)\n", res.Report.Subject.Version, res.Report.Subject.ProductName,
 				res.Report.ReferenceTime.Format("2006-01-02T15:04:05Z"), source)
-			fmt.Fprintf(w, "checks: %d pass, %d fail, %d missing, %d declared, %d not applicable, %d waived, %d error: %s\n",
-				s.Pass, s.Fail, s.Missing, s.Declared, s.NotApplicable, s.Waived, s.Error, res.Report.Outcome)
+			fmt.Fprintln(w, "checks: "+res.Report.SummaryLine())
 			fmt.Fprintf(w, "keys: %s (DEMO ONLY)\nbundle: %s\n", res.Layout.Keys, res.Layout.Bundle)
 			fmt.Fprintln(cmd.OutOrStdout(), filepath.Join(res.Layout.Dossier, "index.html"))
 			return nil

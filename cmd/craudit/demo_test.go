@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -104,6 +105,28 @@ func TestDemoLayout(t *testing.T) {
 	b, _ := os.ReadFile(filepath.Join(d, "dossier/results.json"))
 	if err := json.Unmarshal(b, &res); err != nil || res.Outcome != "passed" {
 		t.Errorf("demo dossier outcome %q (%v), want passed", res.Outcome, err)
+	}
+	// The summary line on stderr counts every result (check and dossier
+	// once left not_applicable out: 61 of 63).
+	var all struct {
+		Results []json.RawMessage `json:"results"`
+	}
+	if err := json.Unmarshal(b, &all); err != nil || len(all.Results) == 0 {
+		t.Fatalf("results.json: %v", err)
+	}
+	_, _, stderr = craudit(t, "check", filepath.Join(d, "bundle"), "--trust", trust, "--reference-time", ref,
+		"--format", "json", "--out", filepath.Join(t.TempDir(), "results.json"))
+	counts, _, _ := strings.Cut(strings.TrimSpace(stderr), ":")
+	sum := 0
+	for _, part := range strings.Split(counts, ", ") {
+		n, err := strconv.Atoi(strings.Fields(part)[0])
+		if err != nil {
+			t.Fatalf("summary line %q: %v", stderr, err)
+		}
+		sum += n
+	}
+	if sum != len(all.Results) || !strings.Contains(counts, "not applicable") {
+		t.Errorf("summary line %q counts %d results, want all %d", stderr, sum, len(all.Results))
 	}
 }
 

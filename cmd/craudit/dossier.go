@@ -46,9 +46,7 @@ release is documented too.`,
 			if err != nil {
 				return couldNotRun(err)
 			}
-			s := jd.rep.Summary
-			fmt.Fprintf(cmd.ErrOrStderr(), "dossier %s: %d pass, %d fail, %d missing, %d declared, %d waived, %d error: %s\n",
-				out, s.Pass, s.Fail, s.Missing, s.Declared, s.Waived, s.Error, jd.rep.Outcome)
+			fmt.Fprintf(cmd.ErrOrStderr(), "dossier %s: %s\n", out, jd.rep.SummaryLine())
 			return exitCode(jd.rep.ExitCode())
 		},
 	}

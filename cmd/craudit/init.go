@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/craudit/craudit/evidence/starter"
+	"github.com/craudit/craudit/checks/starter"
 	"github.com/craudit/craudit/mappings"
 )
 

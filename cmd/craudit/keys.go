@@ -2,12 +2,11 @@ package main
 
 import (
 	"fmt"
-	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/craudit/craudit/evidence/atomicfs"
+	"github.com/craudit/craudit/cmd/craudit/internal/cli"
 	"github.com/craudit/craudit/evidence/keys"
 	"github.com/craudit/craudit/evidence/product"
 )
@@ -40,25 +39,8 @@ func newKeysGenerateCmd() *cobra.Command {
 			if err != nil {
 				return couldNotRun(err)
 			}
-			pemKey, err := k.MarshalPEM()
+			keyPath, pubPath, err := keys.WritePair(out, name, k, force)
 			if err != nil {
-				return couldNotRun(err)
-			}
-			keyPath, pubPath := filepath.Join(out, name+".key"), filepath.Join(out, name+".pub")
-			if !force {
-				for _, p := range []string{keyPath, pubPath} {
-					if exists(p) {
-						return couldNotRun(fmt.Errorf("%s: %w", p, atomicfs.ErrExists))
-					}
-				}
-			}
-			if err := mkdir(out); err != nil {
-				return couldNotRun(err)
-			}
-			if err := atomicfs.WriteFile(keyPath, pemKey, 0o600, force); err != nil {
-				return couldNotRun(err)
-			}
-			if err := atomicfs.WriteFile(pubPath, k.Public().MarshalPEM(), 0o644, force); err != nil {
 				return couldNotRun(err)
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s and %s (%s, key id %s)\n", keyPath, pubPath, t, k.Public().ID()[:16])
@@ -97,7 +79,7 @@ key; the vendor key can be replaced by certifying a new one.`,
 			if err != nil {
 				return couldNotRun(err)
 			}
-			now, _, err := stampTime()
+			now, _, err := cli.StampTime()
 			if err != nil {
 				return couldNotRun(err)
 			}
@@ -115,13 +97,7 @@ key; the vendor key can be replaced by certifying a new one.`,
 			if err != nil {
 				return couldNotRun(err)
 			}
-			if !force && (exists(out) || exists(out+".sig")) {
-				return couldNotRun(fmt.Errorf("%s: %w", out, atomicfs.ErrExists))
-			}
-			if err := atomicfs.WriteFile(out, cert, 0o644, force); err != nil {
-				return couldNotRun(err)
-			}
-			if err := atomicfs.WriteFile(out+".sig", sig, 0o644, force); err != nil {
+			if err := keys.WriteCertificate(out, cert, sig, force); err != nil {
 				return couldNotRun(err)
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s and %s (valid %s to %s)\n", out, out+".sig", now.Format(time.DateOnly), end.Format(time.DateOnly))

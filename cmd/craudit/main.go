@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,10 +9,17 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/craudit/craudit/cmd/craudit/internal/cli"
+	"github.com/craudit/craudit/cmd/craudit/internal/harness"
+	"github.com/craudit/craudit/evidence/producers"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "0.1.0-dev"
+
+// producerTool names craudit in the evidence it produces.
+var producerTool = producers.Tool{Name: "craudit", Version: version}
 
 func main() {
 	// An interrupt or a termination request (CI cancelling a job) cancels the
@@ -26,34 +32,7 @@ func main() {
 
 // run executes one command line and returns its exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	root := newRoot()
-	root.SetArgs(args)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
-	err := root.ExecuteContext(ctx)
-	if err == nil {
-		return 0
-	}
-	var ee *exitError
-	if errors.As(err, &ee) {
-		if ee.err != nil {
-			fmt.Fprintln(stderr, "craudit: "+oneLine(ee.err))
-		}
-		return ee.code
-	}
-	// Cobra's own errors are usage errors.
-	fmt.Fprintln(stderr, "craudit: "+oneLine(err))
-	return 2
-}
-
-func oneLine(err error) string {
-	s := err.Error()
-	for i, r := range s {
-		if r == '\n' {
-			return s[:i] + " (…)"
-		}
-	}
-	return s
+	return cli.Execute(ctx, newRoot(), args, stdout, stderr)
 }
 
 func newRoot() *cobra.Command {
@@ -83,10 +62,10 @@ Exit codes: 0 passed, 1 noncompliant or verification failure, 2 could not run.`,
 		newVerifyCmd(),
 		newServeCmd(),
 		newRepoCmd(),
-		newTUFClientCmd(),
+		harness.TUFClientCmd("craudit " + version),
 		newMappingsCmd(),
 		newInitCmd(),
-		newManifestClientCmd(),
+		harness.ManifestClientCmd("craudit " + version),
 		newSBOMCmd(),
 		newProvenanceCmd(),
 	} {
@@ -95,32 +74,14 @@ Exit codes: 0 passed, 1 noncompliant or verification failure, 2 could not run.`,
 	return root
 }
 
-// exitError carries an exit code to main.
-type exitError struct {
-	code int
-	err  error
-}
-
-func (e *exitError) Error() string {
-	if e.err == nil {
-		return fmt.Sprintf("exit %d", e.code)
-	}
-	return e.err.Error()
-}
-
 // couldNotRun is exit 2: bad usage, unreadable or malformed input.
-func couldNotRun(err error) error { return &exitError{code: 2, err: err} }
+func couldNotRun(err error) error { return cli.Exit(cli.ExitCouldNotRun, err) }
 
-// failed is exit 1: the thing judged is noncompliant; msg is printed when non-empty.
-func failed(err error) error { return &exitError{code: 1, err: err} }
+// failed is exit 1: the thing judged is noncompliant; err is printed.
+func failed(err error) error { return cli.Exit(cli.ExitFailed, err) }
 
 // exitCode ends with a code and no further message (the command printed its own).
-func exitCode(code int) error {
-	if code == 0 {
-		return nil
-	}
-	return &exitError{code: code}
-}
+func exitCode(code int) error { return cli.Exit(code, nil) }
 
 func newVersionCmd() *cobra.Command {
 	return &cobra.Command{

@@ -5,24 +5,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/craudit/craudit/checks"
 	"github.com/craudit/craudit/checks/list"
 	"github.com/craudit/craudit/mappings"
 )
-
-// mappedChecks lists the checks `mappings` joins to the catalogues.
-var mappedChecks = list.All
-
-// checkRefs converts check descriptions for the mappings package, which does
-// not import checks.
-func checkRefs(list []checks.Check) []mappings.CheckRef {
-	var out []mappings.CheckRef
-	for _, c := range list {
-		i := c.Info()
-		out = append(out, mappings.CheckRef{ID: i.ID, Title: i.Title, Basis: string(i.Basis), Step: i.Step, MapsTo: i.MapsTo})
-	}
-	return out
-}
 
 func newMappingsCmd() *cobra.Command {
 	var catalogue, format string
@@ -48,7 +33,7 @@ whether it enforces a CRA mandate or a practice.`,
 			if err != nil {
 				return couldNotRun(err)
 			}
-			l, err := set.Listing(catalogue, checkRefs(mappedChecks()))
+			l, err := set.Listing(catalogue, list.MappingRefs())
 			if err != nil {
 				return couldNotRun(err)
 			}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/craudit/craudit/cmd/craudit/internal/cli"
 	"github.com/craudit/craudit/evidence/product"
 	"github.com/craudit/craudit/mappings"
 )
@@ -23,8 +24,8 @@ func runCmd(t *testing.T, args ...string) (string, string, int) {
 	code := 0
 	if err := root.Execute(); err != nil {
 		code = 2
-		if ee, ok := err.(*exitError); ok {
-			code = ee.code
+		if ee, ok := err.(*cli.ExitError); ok {
+			code = ee.Code
 		}
 	}
 	return out.String(), errb.String(), code

@@ -1,24 +1,15 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"strings"
-	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/craudit/craudit/evidence/bundle"
+	"github.com/craudit/craudit/cmd/craudit/internal/cli"
 	"github.com/craudit/craudit/evidence/keys"
 	"github.com/craudit/craudit/evidence/provenance"
 )
-
-// provenanceVerifySchema identifies the JSON output of `provenance verify`.
-const provenanceVerifySchema = "https://craudit.dev/schema/provenance-verify/v1"
 
 func newProvenanceCmd() *cobra.Command {
 	c := &cobra.Command{
@@ -77,163 +68,48 @@ func runProvenanceVerify(out io.Writer, f provenanceVerifyFlags) error {
 	if f.format != "text" && f.format != "json" {
 		return couldNotRun(fmt.Errorf("--format %q: want text or json", f.format))
 	}
-	at := time.Now().UTC().Truncate(time.Second)
-	if f.refTime != "" {
-		t, err := time.Parse(time.RFC3339, f.refTime)
-		if err != nil {
-			return couldNotRun(fmt.Errorf("--reference-time %q: want RFC 3339, e.g. 2026-11-24T00:00:00Z", f.refTime))
-		}
-		at = t.UTC()
+	at, _, err := cli.ReferenceTime(f.refTime, cli.WallClock)
+	if err != nil {
+		return couldNotRun(err)
 	}
 	o := provenance.VerifyOptions{BuilderID: f.builderID, SourceURI: f.sourceURI, At: at}
+	trust := provenance.Trust{TrustedRoot: f.trustedRoot}
 	if f.key != "" {
 		k, err := keys.LoadPublic(f.key)
 		if err != nil {
 			return couldNotRun(err)
 		}
-		o.Keys = []*keys.PublicKey{k}
+		o.Keys, trust.Key = []*keys.PublicKey{k}, k.ID()
 	}
 	if f.trustedRoot != "" {
-		tr, err := provenance.LoadTrustedRoot(f.trustedRoot)
-		if err != nil {
+		if o.TrustedRoot, err = provenance.LoadTrustedRoot(f.trustedRoot); err != nil {
 			return couldNotRun(err)
 		}
-		o.TrustedRoot = tr
 	}
-	art, err := hashArtefact(f.artefact)
+	art, err := provenance.HashFile(f.artefact)
 	if err != nil {
 		return couldNotRun(err)
 	}
 	o.Artefacts = []provenance.Artefact{art}
-	data, err := readProvenanceFile(f.provenance)
+	data, err := provenance.ReadFile(f.provenance)
 	if err != nil {
 		return couldNotRun(err)
 	}
-	res, verr := provenance.Verify(data, o)
-	rep := provenanceReport{Schema: provenanceVerifySchema, Provenance: f.provenance, Artefact: art, ReferenceTime: at,
-		Trust: provenanceTrust{TrustedRoot: f.trustedRoot}}
-	if len(o.Keys) > 0 {
-		rep.Trust.Key = o.Keys[0].ID()
-	}
-	if verr != nil {
-		// Judging: a file that does not parse is a verification failure.
-		rep.Problem = fmt.Sprintf("%s: %v", f.provenance, verr)
-	} else {
-		rep.Verified = res.Verified()
-		rep.Properties, rep.Attestations = res.Properties, res.Attestations
-	}
+	// Judging: a file that does not parse is a verification failure (exit 1).
+	rep := provenance.VerifyReport(f.provenance, data, o, trust)
 	if f.format == "json" {
-		b, err := json.MarshalIndent(rep, "", "  ")
+		b, err := rep.JSON()
+		if err == nil {
+			_, err = out.Write(b)
+		}
 		if err != nil {
 			return couldNotRun(err)
 		}
-		if _, err := out.Write(append(b, '\n')); err != nil {
-			return couldNotRun(err)
-		}
-	} else if err := rep.writeText(out); err != nil {
+	} else if err := rep.WriteText(out); err != nil {
 		return couldNotRun(err)
 	}
 	if !rep.Verified {
 		return exitCode(1)
 	}
 	return nil
-}
-
-func hashArtefact(p string) (provenance.Artefact, error) {
-	fh, err := os.Open(p)
-	if err != nil {
-		return provenance.Artefact{}, err
-	}
-	defer fh.Close()
-	st, err := fh.Stat()
-	if err != nil {
-		return provenance.Artefact{}, err
-	}
-	if !st.Mode().IsRegular() {
-		return provenance.Artefact{}, fmt.Errorf("%s: not a regular file", p)
-	}
-	d, err := bundle.HashCopy(nil, fh)
-	if err != nil {
-		return provenance.Artefact{}, fmt.Errorf("%s: %w", p, err)
-	}
-	return provenance.Artefact{Name: filepath.Base(p), SHA256: d.SHA256, SHA512: d.SHA512}, nil
-}
-
-func readProvenanceFile(p string) ([]byte, error) {
-	fh, err := os.Open(p)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	b, err := io.ReadAll(io.LimitReader(fh, provenance.MaxFile+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", p, err)
-	}
-	if len(b) > provenance.MaxFile {
-		return nil, fmt.Errorf("%s: larger than %d bytes", p, provenance.MaxFile)
-	}
-	return b, nil
-}
-
-type provenanceTrust struct {
-	Key         string `json:"key,omitempty"`
-	TrustedRoot string `json:"trusted_root,omitempty"`
-}
-
-type provenanceReport struct {
-	Schema        string                         `json:"schema"`
-	Provenance    string                         `json:"provenance"`
-	Artefact      provenance.Artefact            `json:"artefact"`
-	ReferenceTime time.Time                      `json:"reference_time"`
-	Trust         provenanceTrust                `json:"trust"`
-	Verified      bool                           `json:"verified"`
-	Problem       string                         `json:"problem,omitempty"`
-	Properties    []provenance.Property          `json:"properties"`
-	Attestations  []provenance.AttestationResult `json:"attestations"`
-}
-
-func (r provenanceReport) writeText(out io.Writer) error {
-	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	trust := "none (nothing can be verified)"
-	switch {
-	case r.Trust.Key != "" && r.Trust.TrustedRoot != "":
-		trust = "key " + r.Trust.Key + ", Sigstore trusted root " + r.Trust.TrustedRoot
-	case r.Trust.Key != "":
-		trust = "key " + r.Trust.Key
-	case r.Trust.TrustedRoot != "":
-		trust = "Sigstore trusted root " + r.Trust.TrustedRoot
-	}
-	fmt.Fprintf(tw, "provenance\t%s\n", r.Provenance)
-	fmt.Fprintf(tw, "artefact\t%s sha256:%s\n", r.Artefact.Name, r.Artefact.SHA256)
-	fmt.Fprintf(tw, "trust\t%s\n", trust)
-	fmt.Fprintf(tw, "reference time\t%s\n", r.ReferenceTime.Format(time.RFC3339))
-	if r.Problem != "" {
-		fmt.Fprintf(tw, "problem\t%s\n", r.Problem)
-	}
-	fmt.Fprintln(tw)
-	for _, p := range r.Properties {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", p.Name, strings.ReplaceAll(string(p.State), "_", " "), p.Detail)
-	}
-	for i, a := range r.Attestations {
-		kind := string(a.Kind)
-		if a.BundleVersion != "" {
-			kind += " " + a.BundleVersion
-		}
-		fmt.Fprintf(tw, "\nattestation %d\t%s\t%s %s\n", i+1, kind, a.StatementType, a.PredicateType)
-		if a.BuilderID != "" {
-			fmt.Fprintf(tw, "  builder\t%s\n", a.BuilderID)
-		}
-		if a.Signer != "" {
-			fmt.Fprintf(tw, "  signer\t%s\n", a.Signer)
-		}
-		for _, m := range a.Materials {
-			fmt.Fprintf(tw, "  material\t%s\n", m.URI)
-		}
-	}
-	verdict := "VERIFIED"
-	if !r.Verified {
-		verdict = "NOT VERIFIED"
-	}
-	fmt.Fprintf(tw, "\nresult\t%s\n", verdict)
-	return tw.Flush()
 }

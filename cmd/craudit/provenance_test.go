@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/craudit/craudit/cmd/craudit/internal/cli"
 	"github.com/craudit/craudit/evidence/keys"
 	"github.com/craudit/craudit/evidence/provenance"
 	"github.com/craudit/craudit/fixtures/shared"
@@ -32,9 +33,9 @@ func provExec(t *testing.T, args ...string) (int, string) {
 	if err == nil {
 		return 0, out.String()
 	}
-	var ee *exitError
+	var ee *cli.ExitError
 	if errors.As(err, &ee) {
-		return ee.code, out.String()
+		return ee.Code, out.String()
 	}
 	return 2, out.String()
 }

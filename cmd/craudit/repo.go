@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/craudit/craudit/cmd/craudit/internal/cli"
 	"github.com/craudit/craudit/evidence/repo"
 )
 
@@ -48,12 +49,9 @@ A device is provisioned with DIR/metadata/1.root.json (TUF) or the root public k
 				if keysDir == "" {
 					return couldNotRun(errors.New("--tuf needs --keys DIR"))
 				}
-				now, ok, err := sourceDateEpoch()
+				now, _, err := cli.StampTime()
 				if err != nil {
 					return couldNotRun(err)
-				}
-				if !ok {
-					now = time.Now()
 				}
 				exp := repo.DefaultExpiry
 				if expiryTS > 0 {

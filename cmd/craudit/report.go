@@ -44,6 +44,7 @@ relative to the bundle folder. Exit codes are the judgement's, as for 'check'.`,
 			if err := writeOutput(cmd.OutOrStdout(), out, force, buf.Bytes()); err != nil {
 				return couldNotRun(err)
 			}
+			fmt.Fprintln(cmd.ErrOrStderr(), jd.rep.SummaryLine())
 			return exitCode(jd.rep.ExitCode())
 		},
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/craudit/craudit/checks/sbomreq"
 	"github.com/craudit/craudit/evidence/sbom"
 )
 
@@ -30,7 +31,7 @@ func newSBOMCheckCmd() *cobra.Command {
 judges every requirement of the standard on the document and on each component.
 Each result names the requirement's catalogue ID (bsi-tr-03183-2/<field>,
 ntia/<element>). Text output gives counts per requirement, then the gaps; JSON
-output (schema ` + sbom.CheckSchema + `) lists every result.
+output (schema ` + sbomreq.Schema + `) lists every result.
 
 Exit codes: 0 conformant, 1 gaps found, 2 the file is unreadable or not an SBOM.`,
 		Example: `  craudit sbom check bundle/sbom.cdx.json
@@ -41,7 +42,7 @@ Exit codes: 0 conformant, 1 gaps found, 2 the file is unreadable or not an SBOM.
 			if format != "text" && format != "json" {
 				return couldNotRun(fmt.Errorf("--format %q: want text or json", format))
 			}
-			if _, err := sbom.Requirements(standard); err != nil {
+			if _, err := sbomreq.Requirements(standard); err != nil {
 				return couldNotRun(fmt.Errorf("--standard: %w", err))
 			}
 			doc, _, err := sbom.ReadFile(args[0])
@@ -51,7 +52,7 @@ Exit codes: 0 conformant, 1 gaps found, 2 the file is unreadable or not an SBOM.
 				}
 				return couldNotRun(err)
 			}
-			rep, err := sbom.Check(doc, standard)
+			rep, err := sbomreq.Check(doc, standard)
 			if err != nil {
 				return couldNotRun(err)
 			}
@@ -74,7 +75,7 @@ Exit codes: 0 conformant, 1 gaps found, 2 the file is unreadable or not an SBOM.
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&standard, "standard", sbom.StandardBSI, "bsi-tr-03183-2 or ntia")
+	cmd.Flags().StringVar(&standard, "standard", sbomreq.StandardBSI, "bsi-tr-03183-2 or ntia")
 	cmd.Flags().StringVar(&format, "format", "text", "text or json")
 	return cmd
 }

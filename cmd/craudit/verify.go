@@ -4,12 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strconv"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/craudit/craudit/checks/verifier"
+	"github.com/craudit/craudit/cmd/craudit/internal/cli"
 	"github.com/craudit/craudit/evidence/atomicfs"
 )
 
@@ -46,12 +45,9 @@ Exit codes: 0 verified, 1 verification failure (the transcript names the step),
 			if form != "text" && form != "json" {
 				return couldNotRun(fmt.Errorf("--format %q: want text or json", form))
 			}
-			if refTime != "" {
-				at, err := time.Parse(time.RFC3339, refTime)
-				if err != nil {
-					return couldNotRun(fmt.Errorf("--reference-time: %v", err))
-				}
-				o.ReferenceTime, o.TimeSource = at, "--reference-time"
+			var err error
+			if o.ReferenceTime, o.TimeSource, err = cli.ReferenceTime(refTime, cli.WallClock); err != nil {
+				return couldNotRun(err)
 			}
 			o.Profile = verifier.Profile(profile)
 			o.Tool = "craudit " + version
@@ -102,17 +98,4 @@ Exit codes: 0 verified, 1 verification failure (the transcript names the step),
 	f.StringVar(&out, "out", "", "write the output to this file instead of stdout")
 	f.BoolVar(&force, "force", false, "overwrite --out")
 	return cmd
-}
-
-// sourceDateEpoch reads SOURCE_DATE_EPOCH; ok is false when unset.
-func sourceDateEpoch() (time.Time, bool, error) {
-	s := os.Getenv("SOURCE_DATE_EPOCH")
-	if s == "" {
-		return time.Time{}, false, nil
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		return time.Time{}, false, fmt.Errorf("SOURCE_DATE_EPOCH %q: not a number of seconds", s)
-	}
-	return time.Unix(n, 0).UTC(), true, nil
 }

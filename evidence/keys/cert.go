@@ -114,10 +114,17 @@ func (e *CertificateError) Error() string {
 	return "vendor certificate: " + e.Reason.String() + ": " + e.Detail
 }
 
-// CertVerifyOptions says what the certificate must be valid for.
+// CertVerifyOptions says what the certificate must be valid for. The zero
+// value is the safe default: the validity period is judged at the current
+// time, as crypto/x509 does.
 type CertVerifyOptions struct {
-	// At is the reference time; zero means the certificate's validity period is not checked.
+	// At is the reference time the validity period is judged at; zero means
+	// now.
 	At time.Time
+	// SkipValidityPeriodUnsafe accepts a certificate outside its validity
+	// period (expired or not yet valid). Only for a caller that judges the
+	// period elsewhere or on purpose not at all, and says why.
+	SkipValidityPeriodUnsafe bool
 	// Product, when non-empty, must be in the certificate's scope.
 	Product string
 }
@@ -158,11 +165,15 @@ func VerifyCertificate(cert, sig []byte, root *PublicKey, o CertVerifyOptions) (
 	if c.Issuer.KeyID != root.ID() {
 		return nil, nil, &CertificateError{Reason: CertWrongIssuer, Detail: "issuer key_id " + c.Issuer.KeyID}
 	}
-	if !o.At.IsZero() {
-		if o.At.Before(c.NotBefore) {
+	if !o.SkipValidityPeriodUnsafe {
+		at := o.At
+		if at.IsZero() {
+			at = time.Now()
+		}
+		if at.Before(c.NotBefore) {
 			return nil, nil, &CertificateError{Reason: CertNotYetValid, Detail: "valid from " + c.NotBefore.Format(time.RFC3339)}
 		}
-		if !o.At.Before(c.NotAfter) {
+		if !at.Before(c.NotAfter) {
 			return nil, nil, &CertificateError{Reason: CertExpired, Detail: "expired " + c.NotAfter.Format(time.RFC3339)}
 		}
 	}

@@ -2,11 +2,13 @@ package dossier_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 
+	"github.com/craudit/craudit/checks"
 	"github.com/craudit/craudit/reports/dossier"
 	"github.com/craudit/craudit/reports/formats"
 	"github.com/craudit/craudit/reports/internal/dossiertest"
@@ -49,15 +51,48 @@ func TestReportsReproducible(t *testing.T) {
 	}
 }
 
-// TestSample writes the full sample dossier to $CRAUDIT_RENDER_OUT (used by
-// scripts/check-render.sh).
+// TestSample writes the full sample dossier and checks what was written:
+// every rendered file of the format table, non-empty and sealed in
+// SHA256SUMS; results.json holding the judgement; the seal verifying with
+// the signer's key. With $CRAUDIT_RENDER_OUT set the dossier is written
+// there (scripts/check-render.sh turns it into pictures).
 func TestSample(t *testing.T) {
-	out := os.Getenv("CRAUDIT_RENDER_OUT")
-	if out == "" {
-		t.Skip("CRAUDIT_RENDER_OUT not set")
+	out := filepath.Join(t.TempDir(), "dossier")
+	if dir := os.Getenv("CRAUDIT_RENDER_OUT"); dir != "" {
+		out = dir
+		if err := os.RemoveAll(out); err != nil {
+			t.Fatal(err)
+		}
 	}
-	os.RemoveAll(out)
-	writeFull(t, out)
+	j := writeFull(t, out)
+	sums, err := os.ReadFile(filepath.Join(out, dossier.SumsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range formats.Dossier() {
+		b, err := os.ReadFile(filepath.Join(out, r.File()))
+		if err != nil || len(b) == 0 {
+			t.Errorf("%s: %d bytes, %v", r.File(), len(b), err)
+		}
+		if !bytes.Contains(sums, []byte("  "+r.File()+"\n")) {
+			t.Errorf("%s is not sealed in %s", r.File(), dossier.SumsFile)
+		}
+	}
+	var res checks.Report
+	b, _ := os.ReadFile(filepath.Join(out, "results.json"))
+	if err := json.Unmarshal(b, &res); err != nil {
+		t.Fatalf("results.json: %v", err)
+	}
+	if len(res.Results) == 0 || len(res.Results) != len(j.Report.Results) || res.Outcome != j.Report.Outcome || res.Summary != j.Report.Summary {
+		t.Errorf("results.json holds %d results (%s), the judgement %d (%s)", len(res.Results), res.Outcome, len(j.Report.Results), j.Report.Outcome)
+	}
+	v, err := dossier.Verify(out, j.Bundle.Vendor.Public())
+	if err != nil || !v.OK() || !v.Authenticated {
+		t.Fatalf("the sample dossier does not verify: %v %+v", err, v)
+	}
+	if lines := bytes.Count(sums, []byte("\n")); v.Files != lines || v.Files < len(formats.Dossier()) {
+		t.Errorf("verified %d files, %s lists %d", v.Files, dossier.SumsFile, lines)
+	}
 }
 
 // TestRenders opens index.html in headless Chromium and rasterises

@@ -5,6 +5,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -86,16 +88,45 @@ func TestText(t *testing.T) {
 	}
 }
 
-// TestSample writes dossier.pdf of the full test data to $CRAUDIT_PDF_OUT for a look.
+// TestSample renders the full test data and checks the PDF's structure: a
+// complete file, a page tree whose count matches its pages, bookmarks, and
+// more pages than the same dossier with no evidence. With $CRAUDIT_PDF_OUT
+// set it also writes the PDF there for a person to look at.
 func TestSample(t *testing.T) {
-	out := os.Getenv("CRAUDIT_PDF_OUT")
-	if out == "" {
-		t.Skip("CRAUDIT_PDF_OUT not set")
+	full := render(t, data(t, dossiertest.Options{}))
+	if out := os.Getenv("CRAUDIT_PDF_OUT"); out != "" {
+		if err := os.WriteFile(out, full, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if err := os.WriteFile(out, render(t, data(t, dossiertest.Options{})), 0o644); err != nil {
-		t.Fatal(err)
+	pages := func(pdf []byte) int {
+		t.Helper()
+		if !bytes.HasPrefix(pdf, []byte("%PDF-1.")) || !bytes.HasSuffix(bytes.TrimSpace(pdf), []byte("%%EOF")) {
+			t.Fatal("not a complete PDF file")
+		}
+		m := pageCount.FindSubmatch(pdf)
+		if m == nil {
+			t.Fatal("no page tree")
+		}
+		n, _ := strconv.Atoi(string(m[1]))
+		if objs := bytes.Count(pdf, []byte("/Type /Page\n")); objs != n {
+			t.Errorf("page tree counts %d pages, the file has %d page objects", n, objs)
+		}
+		return n
+	}
+	n, bare := pages(full), pages(render(t, data(t, dossiertest.Options{Bare: true})))
+	if n < 3 {
+		t.Errorf("%d pages: want at least the summary, the contents and the body", n)
+	}
+	if n <= bare {
+		t.Errorf("the full dossier has %d pages, no more than the one without evidence (%d)", n, bare)
+	}
+	if !bytes.Contains(full, []byte("/Outlines")) {
+		t.Error("no bookmarks (document outline)")
 	}
 }
+
+var pageCount = regexp.MustCompile(`/Type /Pages\s*/Kids \[[^\]]*\]\s*/Count (\d+)`)
 
 // Text from the evidence is untrusted: characters the fonts lack, control
 // characters and endless words must render without error or a runaway layout.

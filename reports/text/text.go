@@ -65,9 +65,7 @@ func (Renderer) Render(w io.Writer, d *reports.Data) error {
 	for _, wv := range r.Waivers {
 		fmt.Fprintf(&b, "\nwaiver %s (%s): %s — approved by %s, expires %s\n", wv.ID, wv.State(), wv.Justification, wv.Approver, wv.Expires.Format(time.DateOnly))
 	}
-	s := r.Summary
-	fmt.Fprintf(&b, "\n%d pass, %d fail, %d missing, %d declared, %d not applicable, %d waived, %d error: %s\n",
-		s.Pass, s.Fail, s.Missing, s.Declared, s.NotApplicable, s.Waived, s.Error, strings.ToUpper(r.Outcome))
+	fmt.Fprintf(&b, "\n%s: %s\n", r.Summary.Line(), strings.ToUpper(r.Outcome))
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -1,15 +1,17 @@
-package sbom
+package sbomreq
 
 import (
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/craudit/craudit/evidence/sbom"
 )
 
-// CheckSchema identifies the JSON output of `craudit sbom check`. Fields are
+// Schema identifies the JSON output of `craudit sbom check`. Fields are
 // only ever added, never renamed.
-const CheckSchema = "https://craudit.dev/schema/sbom-check/v1"
+const Schema = "https://craudit.dev/schema/sbom-check/v1"
 
 // Status of one requirement result.
 const (
@@ -37,8 +39,8 @@ type Count struct {
 	Fail        int    `json:"fail"`
 }
 
-// CheckReport is the result of checking one SBOM against one standard.
-type CheckReport struct {
+// Report is the result of checking one SBOM against one standard.
+type Report struct {
 	Schema     string   `json:"schema"`
 	Standard   string   `json:"standard"`
 	Edition    string   `json:"edition"`
@@ -52,7 +54,7 @@ type CheckReport struct {
 
 // Check judges every requirement of a standard on the document and on each
 // component, in document order. It never fails: gaps are results.
-func Check(d *Document, standard string) (*CheckReport, error) {
+func Check(d *sbom.Document, standard string) (*Report, error) {
 	reqs, err := Requirements(standard)
 	if err != nil {
 		return nil, err
@@ -60,7 +62,7 @@ func Check(d *Document, standard string) (*CheckReport, error) {
 	if standard == "" {
 		standard = StandardBSI
 	}
-	r := &CheckReport{Schema: CheckSchema, Standard: standard, Edition: editions[standard],
+	r := &Report{Schema: Schema, Standard: standard, Edition: editions[standard],
 		Format: d.Format + " " + d.SpecVersion, Components: len(d.Components), Conformant: true,
 		Results: make([]Result, 0, len(reqs)*(len(d.Components)+1))}
 	counts := make([]Count, len(reqs))
@@ -100,7 +102,7 @@ func Check(d *Document, standard string) (*CheckReport, error) {
 }
 
 // JSON encodes the report with a trailing newline.
-func (r *CheckReport) JSON() ([]byte, error) {
+func (r *Report) JSON() ([]byte, error) {
 	b, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return nil, err
@@ -114,7 +116,7 @@ const maxDetails = 10
 
 // WriteText prints counts per requirement, then the failures (a few per
 // requirement; --format json has them all).
-func (r *CheckReport) WriteText(w io.Writer) error {
+func (r *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
 	verdict := "conformant"
 	if !r.Conformant {

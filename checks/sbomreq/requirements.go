@@ -1,11 +1,14 @@
-package sbom
+package sbomreq
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/craudit/craudit/evidence/sbom"
 )
 
 // Standards the checker knows.
@@ -31,11 +34,15 @@ type Requirement struct {
 	Title string `json:"title"`
 	Scope Scope  `json:"scope"`
 	// judge returns "" when met, else why not.
-	doc  func(d *Document) string
-	comp func(d *Document, c *Component) string
+	doc  func(d *sbom.Document) string
+	comp func(d *sbom.Document, c *sbom.Component) string
 }
 
-// Requirements lists a standard's requirements in catalogue order.
+// ErrUnknownStandard is returned for a standard the checker does not know.
+var ErrUnknownStandard = errors.New("unknown SBOM standard")
+
+// Requirements lists a standard's requirements in catalogue order. The empty
+// standard is BSI TR-03183-2.
 func Requirements(standard string) ([]Requirement, error) {
 	switch standard {
 	case StandardBSI, "":
@@ -43,7 +50,7 @@ func Requirements(standard string) ([]Requirement, error) {
 	case StandardNTIA:
 		return ntiaRequirements, nil
 	}
-	return nil, fmt.Errorf("unknown standard %q (want %s or %s)", standard, StandardBSI, StandardNTIA)
+	return nil, fmt.Errorf("%w %q (want %s or %s)", ErrUnknownStandard, standard, StandardBSI, StandardNTIA)
 }
 
 // bsiRequirements are the required fields of BSI TR-03183-2 v2.1.0
@@ -78,7 +85,7 @@ var ntiaRequirements = []Requirement{
 
 // --- document level ---
 
-func bsiFormat(d *Document) string {
+func bsiFormat(d *sbom.Document) string {
 	maj, min := versionNums(d.SpecVersion)
 	switch d.Format {
 	case "CycloneDX":
@@ -101,7 +108,7 @@ func versionNums(v string) (int, int) {
 	return x, y
 }
 
-func docCreator(d *Document) string {
+func docCreator(d *sbom.Document) string {
 	for _, p := range d.Creators {
 		if p.Contactable() {
 			return ""
@@ -113,7 +120,7 @@ func docCreator(d *Document) string {
 	return "no SBOM creator given"
 }
 
-func ntiaAuthor(d *Document) string {
+func ntiaAuthor(d *sbom.Document) string {
 	for _, p := range d.Creators {
 		if p.Name != "" || p.Contactable() {
 			return ""
@@ -125,7 +132,7 @@ func ntiaAuthor(d *Document) string {
 	return "no author of the SBOM data"
 }
 
-func docTimestamp(d *Document) string {
+func docTimestamp(d *sbom.Document) string {
 	if d.Timestamp == "" {
 		return "no timestamp"
 	}
@@ -135,7 +142,7 @@ func docTimestamp(d *Document) string {
 	return ""
 }
 
-func docTimestampUTC(d *Document) string {
+func docTimestampUTC(d *sbom.Document) string {
 	if m := docTimestamp(d); m != "" {
 		return m
 	}
@@ -146,7 +153,7 @@ func docTimestampUTC(d *Document) string {
 	return ""
 }
 
-func noVulns(d *Document) string {
+func noVulns(d *sbom.Document) string {
 	if d.HasVulnerabilities {
 		return "the SBOM carries vulnerability data; the TR keeps it out (use a separate VEX or report)"
 	}
@@ -158,8 +165,8 @@ func noVulns(d *Document) string {
 // constituents returns a component's nested file components: a package
 // installed in an image is deployed as those files, so their filenames,
 // hashes and properties stand for the package's.
-func constituents(d *Document, c *Component) []*Component {
-	var out []*Component
+func constituents(d *sbom.Document, c *sbom.Component) []*sbom.Component {
+	var out []*sbom.Component
 	for _, i := range c.Children {
 		if ch := &d.Components[i]; ch.Type == "file" {
 			out = append(out, ch)
@@ -168,7 +175,7 @@ func constituents(d *Document, c *Component) []*Component {
 	return out
 }
 
-func viaConstituents(d *Document, c *Component, ok func(*Component) bool, what string) string {
+func viaConstituents(d *sbom.Document, c *sbom.Component, ok func(*sbom.Component) bool, what string) string {
 	parts := constituents(d, c)
 	if len(parts) == 0 {
 		return "no " + what + note(c, what)
@@ -182,7 +189,7 @@ func viaConstituents(d *Document, c *Component, ok func(*Component) bool, what s
 }
 
 // note appends the SBOM's own explanation of a gap, when it gives one.
-func note(c *Component, field string) string {
+func note(c *sbom.Component, field string) string {
 	key, _, _ := strings.Cut(field, " ")
 	for _, n := range c.Properties["craudit:note"] {
 		if strings.HasPrefix(n, key) || strings.Contains(n, key+":") || strings.Contains(n, key+" and") {
@@ -194,7 +201,7 @@ func note(c *Component, field string) string {
 
 var emailRe = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 
-func compCreator(_ *Document, c *Component) string {
+func compCreator(_ *sbom.Document, c *sbom.Component) string {
 	for _, p := range c.Creators {
 		if (p.Email != "" && emailRe.MatchString(p.Email)) || strings.HasPrefix(p.URL, "http") {
 			return ""
@@ -206,42 +213,42 @@ func compCreator(_ *Document, c *Component) string {
 	return "no creator" + note(c, "creator")
 }
 
-func compName(_ *Document, c *Component) string {
+func compName(_ *sbom.Document, c *sbom.Component) string {
 	if strings.TrimSpace(c.Name) == "" {
 		return "no name"
 	}
 	return ""
 }
 
-func compVersion(_ *Document, c *Component) string {
+func compVersion(_ *sbom.Document, c *sbom.Component) string {
 	if strings.TrimSpace(c.Version) == "" {
 		return "no version and no modification time" + note(c, "version")
 	}
 	return ""
 }
 
-func ntiaVersion(_ *Document, c *Component) string {
+func ntiaVersion(_ *sbom.Document, c *sbom.Component) string {
 	if strings.TrimSpace(c.Version) == "" {
 		return "no version"
 	}
 	return ""
 }
 
-func compFilename(d *Document, c *Component) string {
+func compFilename(d *sbom.Document, c *sbom.Component) string {
 	if c.Filename != "" {
 		return ""
 	}
-	return viaConstituents(d, c, func(p *Component) bool { return p.Filename != "" }, "filename")
+	return viaConstituents(d, c, func(p *sbom.Component) bool { return p.Filename != "" }, "filename")
 }
 
-func compSHA512(d *Document, c *Component) string {
+func compSHA512(d *sbom.Document, c *sbom.Component) string {
 	if isHex(c.Hashes["SHA-512"], 128) {
 		return ""
 	}
 	if v, ok := c.Hashes["SHA-512"]; ok {
 		return fmt.Sprintf("SHA-512 %q is not 128 hex digits", v)
 	}
-	return viaConstituents(d, c, func(p *Component) bool { return isHex(p.Hashes["SHA-512"], 128) }, "hash")
+	return viaConstituents(d, c, func(p *sbom.Component) bool { return isHex(p.Hashes["SHA-512"], 128) }, "hash")
 }
 
 func isHex(s string, n int) bool {
@@ -256,8 +263,8 @@ func isHex(s string, n int) bool {
 	return true
 }
 
-func compProp(name string) func(*Document, *Component) string {
-	return func(_ *Document, c *Component) string {
+func compProp(name string) func(*sbom.Document, *sbom.Component) string {
+	return func(_ *sbom.Document, c *sbom.Component) string {
 		if c.Prop(name) != "" {
 			return ""
 		}
@@ -265,7 +272,7 @@ func compProp(name string) func(*Document, *Component) string {
 	}
 }
 
-func compLicence(_ *Document, c *Component) string {
+func compLicence(_ *sbom.Document, c *sbom.Component) string {
 	if len(c.Licences) > 0 {
 		return ""
 	}
@@ -275,7 +282,7 @@ func compLicence(_ *Document, c *Component) string {
 	return "no licence" + note(c, "licence")
 }
 
-func compDepsListed(d *Document, c *Component) string {
+func compDepsListed(d *sbom.Document, c *sbom.Component) string {
 	if _, ok := d.Deps[c.Ref]; ok {
 		return ""
 	}
@@ -292,7 +299,7 @@ func compDepsListed(d *Document, c *Component) string {
 	return "in no dependency relationship"
 }
 
-func compDepsCompleteness(d *Document, c *Component) string {
+func compDepsCompleteness(d *sbom.Document, c *sbom.Component) string {
 	if _, ok := d.Deps[c.Ref]; !ok {
 		return "no dependency entry"
 	}
@@ -302,7 +309,7 @@ func compDepsCompleteness(d *Document, c *Component) string {
 	return "dependencies listed but their completeness is not stated (no composition names the component)"
 }
 
-func ntiaSupplier(_ *Document, c *Component) string {
+func ntiaSupplier(_ *sbom.Document, c *sbom.Component) string {
 	if c.Supplier != "" {
 		return ""
 	}
@@ -314,7 +321,7 @@ func ntiaSupplier(_ *Document, c *Component) string {
 	return "no supplier"
 }
 
-func ntiaUnique(_ *Document, c *Component) string {
+func ntiaUnique(_ *sbom.Document, c *sbom.Component) string {
 	if c.PURL != "" || c.CPE != "" || len(c.Hashes) > 0 {
 		return ""
 	}

@@ -1,0 +1,108 @@
+package producers
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/craudit/craudit/evidence/bundle"
+	"github.com/craudit/craudit/evidence/keys"
+	"github.com/craudit/craudit/evidence/pack"
+	"github.com/craudit/craudit/evidence/product"
+	"github.com/craudit/craudit/evidence/provenance"
+	"github.com/craudit/craudit/evidence/sbom"
+	"github.com/craudit/craudit/evidence/sbom/generate"
+	"github.com/craudit/craudit/evidence/vuln"
+	"github.com/craudit/craudit/evidence/vuln/osvscan"
+)
+
+// Tool names the program that bundles; it is written into the SBOM and the
+// bundling step's provenance.
+type Tool struct {
+	Name, Version string
+}
+
+// Default returns the producers craudit bundles with.
+func Default(tool Tool) pack.Producers {
+	return pack.Producers{
+		SBOM: func(ctx context.Context, arts []pack.Artefact, p *product.Product, r *product.Release, created time.Time) ([]byte, error) {
+			return makeSBOM(ctx, tool, nil, arts, p, r, created)
+		},
+		ImportSBOM:              importSBOM,
+		Scan:                    osvscan.Scan,
+		NotScanned:              func(reason string) ([]byte, error) { return vuln.NotScanned(reason).Marshal() },
+		Provenance:              stepProvenance(tool),
+		CheckImportedProvenance: checkImportedProvenance,
+	}
+}
+
+// Prepared is Default with syft's licence scanner built from now on in the
+// background, while the bundler copies and hashes the artefacts.
+func Prepared(ctx context.Context, tool Tool) pack.Producers {
+	p := Default(tool)
+	prep := generate.Prepare(ctx)
+	p.SBOM = func(ctx context.Context, arts []pack.Artefact, pr *product.Product, r *product.Release, created time.Time) ([]byte, error) {
+		return makeSBOM(ctx, tool, prep, arts, pr, r, created)
+	}
+	return p
+}
+
+// importSBOM converts a manufacturer's CycloneDX or SPDX JSON SBOM.
+func importSBOM(data []byte, _ string) ([]byte, error) {
+	doc, err := sbom.Decode(data)
+	if err != nil {
+		return nil, err
+	}
+	return sbom.ToCycloneDX(doc, data)
+}
+
+// stepProvenance signs the in-toto statement of the bundling step itself.
+func stepProvenance(tool Tool) func([]pack.Artefact, []bundle.Item, *keys.PrivateKey, time.Time) ([]byte, error) {
+	return func(arts []pack.Artefact, materials []bundle.Item, signer *keys.PrivateKey, created time.Time) ([]byte, error) {
+		o := provenance.StepOptions{BuilderID: "https://craudit.dev/builder/" + tool.Name + "@" + tool.Version, ToolVersion: tool.Version,
+			Started: created, Finished: created, Signer: signer}
+		for _, a := range arts {
+			o.Subjects = append(o.Subjects, provenance.StepSubject{Name: a.Item.Path, SHA256: a.Item.SHA256, SHA512: a.Item.SHA512})
+		}
+		for _, m := range materials {
+			o.Materials = append(o.Materials, provenance.StepMaterial{URI: m.Path, SHA256: m.SHA256})
+		}
+		return provenance.BundleStep(o)
+	}
+}
+
+// checkImportedProvenance refuses a provenance file that does not parse, and
+// one whose Sigstore signatures fail against the trusted root when given.
+func checkImportedProvenance(data []byte, _, trustedRoot string) error {
+	if trustedRoot == "" {
+		return provenance.CheckImport(data, nil)
+	}
+	tr, err := provenance.LoadTrustedRoot(trustedRoot)
+	if err != nil {
+		return fmt.Errorf("--trusted-root %s: %w", trustedRoot, err)
+	}
+	return provenance.CheckImport(data, tr)
+}
+
+func makeSBOM(ctx context.Context, tool Tool, prep *generate.Prepared, arts []pack.Artefact, p *product.Product, r *product.Release, created time.Time) ([]byte, error) {
+	var in []generate.Input
+	for _, a := range arts {
+		in = append(in, generate.Input{Name: a.Name, Path: a.Path, SHA256: a.Item.SHA256, SHA512: a.Item.SHA512})
+	}
+	return generate.Generate(ctx, in, generate.Options{
+		ToolName: tool.Name, ToolVersion: tool.Version,
+		Creator:     generate.Creator{Name: p.Manufacturer.Name, Email: p.Manufacturer.Email, URL: p.Manufacturer.Website},
+		Timestamp:   created,
+		ProductName: p.Product.Name, ProductVersion: r.Version, ProductPURL: releasePURL(p, r), ProductID: p.Product.ID,
+		VendorLicence: p.Product.Licence,
+		Prepared:      prep,
+	})
+}
+
+// releasePURL is product.yaml's purl at the release's version, or empty.
+func releasePURL(p *product.Product, r *product.Release) string {
+	if p.Product.PURL == "" {
+		return ""
+	}
+	return p.Product.PURL + "@" + r.Version
+}
