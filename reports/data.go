@@ -96,10 +96,6 @@ type StepGroup struct {
 	Summary checks.Summary
 }
 
-// statusOrder puts what needs attention first.
-var statusOrder = map[checks.Status]int{checks.Fail: 0, checks.Error: 1, checks.Missing: 2, checks.Waived: 3,
-	checks.Declared: 4, checks.NotApplicable: 5, checks.Pass: 6}
-
 // ByStep groups results by ENISA step, failures first within a step.
 func ByStep(r *checks.Report) []StepGroup {
 	groups := map[int]*StepGroup{}
@@ -116,8 +112,8 @@ func ByStep(r *checks.Report) []StepGroup {
 	for _, g := range groups {
 		sort.SliceStable(g.Results, func(i, j int) bool {
 			a, b := g.Results[i], g.Results[j]
-			if statusOrder[a.Status] != statusOrder[b.Status] {
-				return statusOrder[a.Status] < statusOrder[b.Status]
+			if a.Status.Rank() != b.Status.Rank() {
+				return a.Status.Rank() < b.Status.Rank()
 			}
 			return a.Check < b.Check
 		})
