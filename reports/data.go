@@ -9,6 +9,7 @@ import (
 	"github.com/craudit/craudit/evidence/bundle"
 	"github.com/craudit/craudit/evidence/manifest"
 	"github.com/craudit/craudit/evidence/product"
+	"github.com/craudit/craudit/mappings"
 )
 
 // Renderer writes one format.
@@ -81,11 +82,13 @@ func Collect(in *checks.Input, r *checks.Report) *Data {
 	return d
 }
 
-// StepNames are the ENISA secure-update lifecycle steps.
-var StepNames = map[int]string{
-	1: "Build and sign", 2: "Publish", 3: "Check for updates", 4: "Retrieve",
-	5: "Verify", 6: "Install", 7: "Record status",
-	0: "Product, support and vulnerability handling (CRA, outside the update lifecycle)",
+// StepName names an ENISA secure-update lifecycle step (1-7) with its title
+// in mappings; step 0 holds the CRA obligations outside the lifecycle.
+func StepName(step int) string {
+	if step == 0 {
+		return "Product, support and vulnerability handling (CRA, outside the update lifecycle)"
+	}
+	return mappings.MustLoad().StepTitle(step)
 }
 
 // StepGroup is the results of one ENISA step.
@@ -102,7 +105,7 @@ func ByStep(r *checks.Report) []StepGroup {
 	for _, res := range r.Results {
 		g := groups[res.Step]
 		if g == nil {
-			g = &StepGroup{Step: res.Step, Name: StepNames[res.Step]}
+			g = &StepGroup{Step: res.Step, Name: StepName(res.Step)}
 			groups[res.Step] = g
 		}
 		g.Results = append(g.Results, res)

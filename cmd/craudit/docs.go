@@ -71,7 +71,7 @@ func stepHeading(step int) string {
 	if step == 0 {
 		return "Outside the update lifecycle (CRA obligations)"
 	}
-	return fmt.Sprintf("Step %d — %s", step, reports.StepNames[step])
+	return fmt.Sprintf("Step %d — %s", step, reports.StepName(step))
 }
 
 func newDocsCmd() *cobra.Command {
