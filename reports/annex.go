@@ -8,30 +8,6 @@ import (
 	"github.com/craudit/craudit/mappings"
 )
 
-// Section is one heading of the dossier's Annex VII structure. Every
-// renderer prints these headings in this order, so an auditor finds each
-// point of Annex VII (technical documentation, Art. 31) under its number.
-type Section struct {
-	Anchor string
-	Title  string
-}
-
-// AnnexVII lists the dossier's Annex VII sections (short titles in
-// craudit's own words).
-var AnnexVII = []Section{
-	{"annex-vii-1", "Annex VII point 1: General description of the product"},
-	{"annex-vii-2", "Annex VII point 2: Design, development and vulnerability handling"},
-	{"annex-vii-3", "Annex VII point 3: Cybersecurity risk assessment"},
-	{"annex-vii-4", "Annex VII point 4: Support period"},
-	{"annex-vii-5", "Annex VII point 5: Standards and specifications applied"},
-	{"annex-vii-6", "Annex VII point 6: Test reports"},
-	{"annex-vii-7", "Annex VII point 7: EU declaration of conformity"},
-	{"annex-vii-8", "Annex VII point 8: Software bill of materials"},
-}
-
-// ClaimsTitle is the heading of the claims -> evidence table.
-const ClaimsTitle = "Claims and the evidence behind them"
-
 // annexIPartI are the essential requirements of Annex I Part I for the
 // risk-assessment table (Annex VII point 3): point 1 and the properties (a)
 // to (m) of point 2, with the titles of the CRA catalogue in mappings.

@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
@@ -155,31 +154,4 @@ func Worst(sts []checks.Status) checks.Status {
 		}
 	}
 	return w
-}
-
-// claimRank orders claim statuses for ClaimsBrief: by checks.Status.Rank,
-// and "not judged" (files without a verdict) last.
-func claimRank(s checks.Status) int {
-	if s == NotJudged {
-		return 100
-	}
-	return s.Rank()
-}
-
-// ClaimsBrief counts claims by status, e.g. "1 fail, 4 pass (of 7 claims)".
-func ClaimsBrief(cs []Claim) string {
-	n := map[checks.Status]int{}
-	var order []checks.Status
-	for _, c := range cs {
-		if n[c.Status] == 0 {
-			order = append(order, c.Status)
-		}
-		n[c.Status]++
-	}
-	slices.SortFunc(order, func(a, b checks.Status) int { return claimRank(a) - claimRank(b) })
-	var parts []string
-	for _, st := range order {
-		parts = append(parts, fmt.Sprintf("%d %s", n[st], st))
-	}
-	return fmt.Sprintf("%s (of %d claims)", strings.Join(parts, ", "), len(cs))
 }

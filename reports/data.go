@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"fmt"
 	"io"
 	"sort"
 
@@ -130,20 +129,5 @@ func ByStep(r *checks.Report) []StepGroup {
 		return s
 	}
 	sort.Slice(out, func(i, j int) bool { return key(out[i].Step) < key(out[j].Step) })
-	return out
-}
-
-// Others prints the counts a step heading adds to pass/fail/declared/missing
-// when they are not zero, e.g. ", 1 waived".
-func Others(s checks.Summary) string {
-	out := ""
-	for _, c := range []struct {
-		n    int
-		name string
-	}{{s.Waived, "waived"}, {s.NotApplicable, "not applicable"}, {s.Error, "error"}} {
-		if c.n > 0 {
-			out += fmt.Sprintf(", %d %s", c.n, c.name)
-		}
-	}
 	return out
 }

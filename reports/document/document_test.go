@@ -1,7 +1,13 @@
 package document_test
 
 import (
+	"bytes"
 	"fmt"
+	"html"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -9,7 +15,10 @@ import (
 	"github.com/craudit/craudit/mappings"
 	"github.com/craudit/craudit/reports"
 	"github.com/craudit/craudit/reports/document"
+	rhtml "github.com/craudit/craudit/reports/html"
 	"github.com/craudit/craudit/reports/internal/dossiertest"
+	"github.com/craudit/craudit/reports/markdown"
+	"github.com/craudit/craudit/reports/pdf"
 )
 
 func build(t testing.TB, o dossiertest.Options) (*reports.Data, *document.Document) {
@@ -153,6 +162,73 @@ func TestRiskTitlesFromMappings(t *testing.T) {
 	for _, r := range d.Risk {
 		if want := cra.Title(r.ID); r.Title != want || want == "" {
 			t.Errorf("%s is titled %q, the catalogue says %q", r.ID, r.Title, want)
+		}
+	}
+}
+
+var tags = regexp.MustCompile(`<[^>]*>`)
+
+func squash(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// Every layout shows every sentence of the document: the words are written
+// once, in the document, and no layout drops or rewrites them.
+func TestLayoutsSayTheSame(t *testing.T) {
+	d, doc := build(t, dossiertest.Options{})
+	var b bytes.Buffer
+	if err := (rhtml.Renderer{}).Render(&b, d); err != nil {
+		t.Fatal(err)
+	}
+	outs := map[string]string{
+		"html":     squash(html.UnescapeString(tags.ReplaceAllString(b.String(), " "))),
+		"markdown": squash(markdown.Layout(doc)),
+	}
+	if _, err := exec.LookPath("pdftotext"); err == nil {
+		b.Reset()
+		if err := (pdf.Renderer{}).Render(&b, d); err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(t.TempDir(), "dossier.pdf")
+		if err := os.WriteFile(p, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command("pdftotext", p, "-").Output()
+		if err != nil {
+			t.Fatalf("pdftotext: %v", err)
+		}
+		outs["pdf"] = squash(string(out))
+	} else {
+		t.Log("pdftotext (poppler-utils) not installed: the PDF is not compared")
+	}
+	var sentences []string
+	add := func(s string) {
+		if s = squash(s); len(s) >= 12 {
+			sentences = append(sentences, s)
+		}
+	}
+	walk(doc.Sections, func(s document.Section, bl document.Block) {
+		switch x := bl.(type) {
+		case nil:
+			add(s.Title)
+		case document.Gap:
+			add(x.Text)
+		case document.Verdict:
+			add(x.Detail)
+		case document.Paragraph:
+			for _, sp := range x.Text {
+				if sp.Kind == document.Plain {
+					add(sp.Text)
+				}
+			}
+		}
+	})
+	if len(sentences) < 40 {
+		t.Fatalf("only %d sentences found in the document", len(sentences))
+	}
+	for name, out := range outs {
+		for _, s := range sentences {
+			if !strings.Contains(out, s) {
+				t.Errorf("%s lacks %q", name, s)
+			}
 		}
 	}
 }
