@@ -94,6 +94,7 @@ func Open(dir string, o VerifyOptions) (*Bundle, error) {
 	}
 	idxBytes, err1 := b.readRaw(IndexFile, MaxIndex)
 	sig, err2 := b.readRaw(IndexSigFile, 4096)
+	b.indexBytes, b.indexSig = idxBytes, sig // nil when unreadable
 	if err1 != nil || err2 != nil {
 		if err1 != nil {
 			b.problem(IndexFile, "%v", err1)
@@ -103,7 +104,6 @@ func Open(dir string, o VerifyOptions) (*Bundle, error) {
 		}
 		return b, nil
 	}
-	b.indexBytes, b.indexSig = idxBytes, sig
 	b.authenticateSigner(o)
 	if b.Signer != nil {
 		if err := b.Signer.Verify(idxBytes, sig); err != nil {
