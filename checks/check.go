@@ -17,6 +17,33 @@ const (
 	Error         Status = "error" // the check could not judge
 )
 
+// Rank orders statuses by how much they need attention, lowest first:
+// fail 0, error 1, missing 2, waived 3, declared 4, pass 5, not_applicable 6.
+// A fail ranks before an error, as in the exit code (a required fail exits 1
+// even when another check errs); the worst of a group of statuses is the one
+// with the lowest rank, so a pass beside a not_applicable makes the group a
+// pass. A status this package does not define ranks -1, before every other:
+// what cannot be read needs attention first.
+func (s Status) Rank() int {
+	switch s {
+	case Fail:
+		return 0
+	case Error:
+		return 1
+	case Missing:
+		return 2
+	case Waived:
+		return 3
+	case Declared:
+		return 4
+	case Pass:
+		return 5
+	case NotApplicable:
+		return 6
+	}
+	return -1
+}
+
 // Basis says whether a check enforces a legal mandate or a recommendation.
 type Basis string
 

@@ -1,6 +1,7 @@
 package mappings
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -133,4 +134,33 @@ func (s *Set) Describe(id string) (title, text string, ok bool) {
 		return "", "", false
 	}
 	return e.DisplayTitle(), e.Text, true
+}
+
+// Title returns the display title of the entry id ("" when id names no
+// entry): the one wording every report uses for a requirement or a step.
+func (s *Set) Title(id string) string {
+	if e, ok := s.byID[id]; ok {
+		return e.DisplayTitle()
+	}
+	return ""
+}
+
+// StepTitle returns the title of ENISA lifecycle step n (enisa/step/n),
+// "" for a number that is not a step.
+func (s *Set) StepTitle(n int) string { return s.Title(fmt.Sprintf("enisa/step/%d", n)) }
+
+// Children returns the entries one level below id (id + "/" + one more
+// segment), in catalogue order: Children("cra/annex-vii") lists the points
+// of Annex VII, Children("cra/annex-i/part-i/2") the properties (a) to (m).
+func (s *Set) Children(id string) []Entry {
+	var out []Entry
+	for _, c := range s.cats {
+		for _, e := range c.Entries {
+			rest, ok := strings.CutPrefix(e.ID, id+"/")
+			if ok && rest != "" && !strings.Contains(rest, "/") {
+				out = append(out, e)
+			}
+		}
+	}
+	return out
 }

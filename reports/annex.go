@@ -5,49 +5,16 @@ import (
 
 	"github.com/craudit/craudit/checks"
 	"github.com/craudit/craudit/evidence/product"
+	"github.com/craudit/craudit/mappings"
 )
 
-// Section is one heading of the dossier's Annex VII structure. Every
-// renderer prints these headings in this order, so an auditor finds each
-// point of Annex VII (technical documentation, Art. 31) under its number.
-type Section struct {
-	Anchor string
-	Title  string
-}
-
-// AnnexVII lists the dossier's Annex VII sections (short titles in
-// craudit's own words).
-var AnnexVII = []Section{
-	{"annex-vii-1", "Annex VII point 1: General description of the product"},
-	{"annex-vii-2", "Annex VII point 2: Design, development and vulnerability handling"},
-	{"annex-vii-3", "Annex VII point 3: Cybersecurity risk assessment"},
-	{"annex-vii-4", "Annex VII point 4: Support period"},
-	{"annex-vii-5", "Annex VII point 5: Standards and specifications applied"},
-	{"annex-vii-6", "Annex VII point 6: Test reports"},
-	{"annex-vii-7", "Annex VII point 7: EU declaration of conformity"},
-	{"annex-vii-8", "Annex VII point 8: Software bill of materials"},
-}
-
-// ClaimsTitle is the heading of the claims -> evidence table.
-const ClaimsTitle = "Claims and the evidence behind them"
-
-// annexIPartI are the essential requirements of Annex I Part I, in short
-// paraphrase, for the risk-assessment table (Annex VII point 3).
-var annexIPartI = []struct{ ID, Title string }{
-	{"cra/annex-i/part-i/1", "Security appropriate to the risks"},
-	{"cra/annex-i/part-i/2/a", "No known exploitable vulnerabilities when placed on the market"},
-	{"cra/annex-i/part-i/2/b", "Secure by default configuration, with reset to the original state"},
-	{"cra/annex-i/part-i/2/c", "Vulnerabilities fixable by security updates, automatic by default with opt-out"},
-	{"cra/annex-i/part-i/2/d", "Protection from unauthorised access"},
-	{"cra/annex-i/part-i/2/e", "Confidentiality of data"},
-	{"cra/annex-i/part-i/2/f", "Integrity of data, commands, programs and configuration"},
-	{"cra/annex-i/part-i/2/g", "Data minimisation"},
-	{"cra/annex-i/part-i/2/h", "Availability of essential functions"},
-	{"cra/annex-i/part-i/2/i", "Minimal negative impact on other devices and networks"},
-	{"cra/annex-i/part-i/2/j", "Limited attack surfaces"},
-	{"cra/annex-i/part-i/2/k", "Reduced impact of incidents through exploitation mitigation"},
-	{"cra/annex-i/part-i/2/l", "Recording and monitoring of relevant internal activity"},
-	{"cra/annex-i/part-i/2/m", "Secure removal of data and settings"},
+// annexIPartI are the essential requirements of Annex I Part I for the
+// risk-assessment table (Annex VII point 3): point 1 and the properties (a)
+// to (m) of point 2, with the titles of the CRA catalogue in mappings.
+func annexIPartI() []mappings.Entry {
+	m := mappings.MustLoad()
+	one, _ := m.Lookup("cra/annex-i/part-i/1")
+	return append([]mappings.Entry{one}, m.Children("cra/annex-i/part-i/2")...)
 }
 
 // RiskRow is one Annex I Part I requirement and what the evidence says about it.
@@ -62,8 +29,8 @@ type RiskRow struct {
 
 func buildRisk(d *Data) []RiskRow {
 	var out []RiskRow
-	for _, req := range annexIPartI {
-		row := RiskRow{ID: req.ID, Title: req.Title}
+	for _, req := range annexIPartI() {
+		row := RiskRow{ID: req.ID, Title: req.DisplayTitle()}
 		var sts []checks.Status
 		if d.Report != nil {
 			for _, r := range d.Report.Results {

@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
@@ -141,32 +140,18 @@ func uniqueFiles(fs []FileRef) []FileRef {
 	return slices.CompactFunc(fs, func(a, b FileRef) bool { return a.Path == b.Path && a.Live == b.Live })
 }
 
-// worstOrder ranks statuses for aggregation: the first present wins.
-var worstOrder = []checks.Status{checks.Fail, checks.Error, checks.Missing, checks.Waived, checks.Declared, checks.Pass, checks.NotApplicable}
-
-// Worst is the status a group of results earns as a whole: one failure
-// fails it, a declaration makes a group of passes "declared", and so on.
-// An empty group is missing.
+// Worst is the status a group of results earns as a whole: the one that
+// needs attention first (checks.Status.Rank), so one failure fails it and a
+// declaration makes a group of passes "declared". An empty group is missing.
 func Worst(sts []checks.Status) checks.Status {
-	for _, w := range worstOrder {
-		if slices.Contains(sts, w) {
-			return w
+	if len(sts) == 0 {
+		return checks.Missing
+	}
+	w := sts[0]
+	for _, s := range sts[1:] {
+		if s.Rank() < w.Rank() {
+			w = s
 		}
 	}
-	return checks.Missing
-}
-
-// ClaimsBrief counts claims by status, e.g. "4 pass, 1 fail (of 7 claims)".
-func ClaimsBrief(cs []Claim) string {
-	n := map[checks.Status]int{}
-	for _, c := range cs {
-		n[c.Status]++
-	}
-	var parts []string
-	for _, st := range append(slices.Clone(worstOrder), NotJudged) {
-		if n[st] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n[st], st))
-		}
-	}
-	return fmt.Sprintf("%s (of %d claims)", strings.Join(parts, ", "), len(cs))
+	return w
 }

@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"fmt"
 	"io"
 	"sort"
 
@@ -9,6 +8,7 @@ import (
 	"github.com/craudit/craudit/evidence/bundle"
 	"github.com/craudit/craudit/evidence/manifest"
 	"github.com/craudit/craudit/evidence/product"
+	"github.com/craudit/craudit/mappings"
 )
 
 // Renderer writes one format.
@@ -79,11 +79,13 @@ func Collect(in *checks.Input, r *checks.Report) *Data {
 	return d
 }
 
-// StepNames are the ENISA secure-update lifecycle steps.
-var StepNames = map[int]string{
-	1: "Build and sign", 2: "Publish", 3: "Check for updates", 4: "Retrieve",
-	5: "Verify", 6: "Install", 7: "Record status",
-	0: "Product, support and vulnerability handling (CRA, outside the update lifecycle)",
+// StepName names an ENISA secure-update lifecycle step (1-7) with its title
+// in mappings; step 0 holds the CRA obligations outside the lifecycle.
+func StepName(step int) string {
+	if step == 0 {
+		return "Product, support and vulnerability handling (CRA, outside the update lifecycle)"
+	}
+	return mappings.MustLoad().StepTitle(step)
 }
 
 // StepGroup is the results of one ENISA step.
@@ -94,17 +96,13 @@ type StepGroup struct {
 	Summary checks.Summary
 }
 
-// statusOrder puts what needs attention first.
-var statusOrder = map[checks.Status]int{checks.Fail: 0, checks.Error: 1, checks.Missing: 2, checks.Waived: 3,
-	checks.Declared: 4, checks.NotApplicable: 5, checks.Pass: 6}
-
 // ByStep groups results by ENISA step, failures first within a step.
 func ByStep(r *checks.Report) []StepGroup {
 	groups := map[int]*StepGroup{}
 	for _, res := range r.Results {
 		g := groups[res.Step]
 		if g == nil {
-			g = &StepGroup{Step: res.Step, Name: StepNames[res.Step]}
+			g = &StepGroup{Step: res.Step, Name: StepName(res.Step)}
 			groups[res.Step] = g
 		}
 		g.Results = append(g.Results, res)
@@ -114,8 +112,8 @@ func ByStep(r *checks.Report) []StepGroup {
 	for _, g := range groups {
 		sort.SliceStable(g.Results, func(i, j int) bool {
 			a, b := g.Results[i], g.Results[j]
-			if statusOrder[a.Status] != statusOrder[b.Status] {
-				return statusOrder[a.Status] < statusOrder[b.Status]
+			if a.Status.Rank() != b.Status.Rank() {
+				return a.Status.Rank() < b.Status.Rank()
 			}
 			return a.Check < b.Check
 		})
@@ -129,20 +127,5 @@ func ByStep(r *checks.Report) []StepGroup {
 		return s
 	}
 	sort.Slice(out, func(i, j int) bool { return key(out[i].Step) < key(out[j].Step) })
-	return out
-}
-
-// Others prints the counts a step heading adds to pass/fail/declared/missing
-// when they are not zero, e.g. ", 1 waived".
-func Others(s checks.Summary) string {
-	out := ""
-	for _, c := range []struct {
-		n    int
-		name string
-	}{{s.Waived, "waived"}, {s.NotApplicable, "not applicable"}, {s.Error, "error"}} {
-		if c.n > 0 {
-			out += fmt.Sprintf(", %d %s", c.n, c.name)
-		}
-	}
 	return out
 }

@@ -42,8 +42,7 @@ func supportPeriod(_ context.Context, in *checks.Input) checks.Outcome {
 	var fs []checks.Finding
 	worst := checks.Pass
 	raise := func(s checks.Status) {
-		rank := map[checks.Status]int{checks.Pass: 0, checks.Missing: 1, checks.Fail: 2}
-		if rank[s] > rank[worst] {
+		if s.Rank() < worst.Rank() {
 			worst = s
 		}
 	}

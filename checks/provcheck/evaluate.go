@@ -127,18 +127,13 @@ func allowed(id string, list []string) bool {
 	return false
 }
 
+// worst is the status of the finding that needs attention first
+// (checks.Status.Rank); no findings, or only passes, make a pass.
 func worst(fs []checks.Finding) checks.Status {
 	st := checks.Pass
 	for _, f := range fs {
-		switch f.Status {
-		case checks.Fail:
-			st = checks.Fail
-		case checks.Missing:
-			if st == checks.Pass {
-				st = checks.Missing
-			}
-		case checks.Error:
-			return checks.Error
+		if f.Status.Rank() < st.Rank() {
+			st = f.Status
 		}
 	}
 	return st

@@ -87,11 +87,10 @@ func judge(i checks.Info, c transcript.Control, in *checks.Input) checks.Outcome
 	return out
 }
 
-// rank orders statuses from best to worst for combining runs.
-var rank = map[checks.Status]int{checks.NotApplicable: 0, checks.Pass: 1, checks.Missing: 2, checks.Fail: 3, checks.Error: 4}
-
+// worse combines runs: the status that needs attention first
+// (checks.Status.Rank) wins; a is "" before the first run.
 func worse(a, b checks.Status) checks.Status {
-	if a == "" || rank[b] > rank[a] {
+	if a == "" || b.Rank() < a.Rank() {
 		return b
 	}
 	return a

@@ -2,10 +2,12 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
+	"github.com/craudit/craudit/evidence/bundle"
 	"github.com/craudit/craudit/evidence/keys"
 	"github.com/craudit/craudit/reports/dossier"
 	"github.com/craudit/craudit/reports/formats"
@@ -43,6 +45,9 @@ release is documented too.`,
 			}
 			err = dossier.Write(dossier.Options{Context: cmd.Context(), Out: out, Force: force, Input: jd.in, Report: jd.rep, Signer: signer,
 				SignerCert: keyCert, Renderers: formats.Dossier()})
+			if errors.Is(err, bundle.ErrChanged) {
+				return failed(err) // the bundle changed after it was verified: a judgement, nothing written
+			}
 			if err != nil {
 				return couldNotRun(err)
 			}

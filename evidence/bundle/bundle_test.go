@@ -18,7 +18,7 @@ type fixture struct {
 }
 
 // makeBundle writes a small signed bundle with a certified vendor key.
-func makeBundle(t *testing.T) fixture {
+func makeBundle(t testing.TB) fixture {
 	t.Helper()
 	root, _ := keys.FromSeed(keys.ECDSAP256, []byte("test-root"))
 	vendor, _ := keys.FromSeed(keys.ECDSAP256, []byte("test-vendor"))

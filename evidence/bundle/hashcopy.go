@@ -22,13 +22,20 @@ const chunkSize = 1 << 20
 // and SHA-512 concurrently: the three consumers run in parallel, so a large
 // artefact costs about the slowest of them, not their sum.
 func HashCopy(dst io.Writer, r io.Reader) (Digests, error) {
+	return hashCopy(dst, r, chunkSize)
+}
+
+// hashCopy is HashCopy with chunks of at most chunk bytes: a small file
+// known in advance needs no megabyte buffers.
+func hashCopy(dst io.Writer, r io.Reader, chunk int64) (Digests, error) {
+	chunk = max(1, min(chunk, chunkSize))
 	h256, h512 := sha256.New(), sha512.New()
 	sinks := []io.Writer{h256, h512}
 	if dst != nil {
 		sinks = append(sinks, dst)
 	}
 	// Two buffers: one being read while the sinks consume the other.
-	bufs := [2][]byte{make([]byte, chunkSize), make([]byte, chunkSize)}
+	bufs := [2][]byte{make([]byte, chunk), make([]byte, chunk)}
 	errs := make([]error, len(sinks))
 	var size int64
 	var wg sync.WaitGroup

@@ -1,6 +1,7 @@
 package bundle
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -28,6 +29,11 @@ var ErrNotABundle = errors.New("not a bundle directory")
 
 // Bundle is an opened bundle. Items whose bytes did not verify are listed in
 // Problems and refused by Read, so checks never judge unverified content.
+//
+// Open keeps the bytes it verified (up to VerifyOptions.KeepBytes) and Read
+// serves them from memory; other items are read again and checked against
+// the signed index on every read. A Bundle is not changed after Open, so its
+// methods may be called from several goroutines.
 type Bundle struct {
 	Dir      string
 	Index    *Index
@@ -35,6 +41,12 @@ type Bundle struct {
 	Cert     *keys.Certificate // the signer's certificate, when present and valid
 	Problems []Problem
 	bad      map[string]bool
+
+	indexBytes, indexSig []byte            // bundle.json and its signature as read and judged
+	matched              map[string]bool   // items whose bytes matched the index at Open
+	kept                 map[string][]byte // verified bytes kept in memory
+	keptSize             int64
+	pre                  map[string][]byte // signer files read before the items (Open only)
 }
 
 // VerifyOptions say what the bundle is judged against.
@@ -44,7 +56,14 @@ type VerifyOptions struct {
 	Root *keys.PublicKey
 	// At is the reference time for certificate validity.
 	At time.Time
+	// KeepBytes caps the memory Open spends keeping verified item bytes for
+	// Read (smallest items first). Zero means DefaultKeepBytes; a negative
+	// value keeps nothing, so every Read goes back to disk and re-hashes.
+	KeepBytes int64
 }
+
+// DefaultKeepBytes is how many bytes of verified items Open keeps by default.
+const DefaultKeepBytes = 64 << 20
 
 // OK reports whether the bundle verified without any problem.
 func (b *Bundle) OK() bool { return len(b.Problems) == 0 }
@@ -67,13 +86,15 @@ func Open(dir string, o VerifyOptions) (*Bundle, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("%s: %w", dir, ErrNotABundle)
 	}
-	b := &Bundle{Dir: dir}
+	b := &Bundle{Dir: dir, matched: map[string]bool{}, kept: map[string][]byte{}, pre: map[string][]byte{}}
+	defer func() { b.pre = nil }()
 	files, err := walk(b, dir)
 	if err != nil {
 		return nil, err
 	}
 	idxBytes, err1 := b.readRaw(IndexFile, MaxIndex)
 	sig, err2 := b.readRaw(IndexSigFile, 4096)
+	b.indexBytes, b.indexSig = idxBytes, sig // nil when unreadable
 	if err1 != nil || err2 != nil {
 		if err1 != nil {
 			b.problem(IndexFile, "%v", err1)
@@ -95,10 +116,11 @@ func Open(dir string, o VerifyOptions) (*Bundle, error) {
 		return b, nil
 	}
 	b.Index = x
+	keep := keepPlan(x.Items, o.KeepBytes)
 	listed := map[string]bool{IndexFile: true, IndexSigFile: true}
 	for _, it := range x.Items {
 		listed[it.Path] = true
-		b.verifyItem(it)
+		b.verifyItem(it, keep[it.Path])
 	}
 	for _, f := range files {
 		if !listed[f] {
@@ -149,7 +171,11 @@ func (b *Bundle) readRaw(rel string, limit int64) ([]byte, error) {
 	if st.Size() > limit {
 		return nil, fmt.Errorf("larger than %d bytes", limit)
 	}
-	return os.ReadFile(p)
+	data, err := os.ReadFile(p)
+	if err == nil && b.pre != nil {
+		b.pre[rel] = data // hashed against the index from memory: the bytes judged are the bytes hashed
+	}
+	return data, err
 }
 
 // authenticateSigner establishes the key that signed bundle.json: the root
@@ -191,37 +217,52 @@ func (b *Bundle) authenticateSigner(o VerifyOptions) {
 	b.Signer, b.Cert = signer, c
 }
 
-func (b *Bundle) verifyItem(it Item) {
-	p := filepath.Join(b.Dir, filepath.FromSlash(it.Path))
-	st, err := os.Lstat(p)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		b.problem(it.Path, "listed in %s but missing", IndexFile)
-		return
-	case err != nil:
-		b.problem(it.Path, "%v", err)
-		return
-	case !st.Mode().IsRegular():
-		return // already reported by walk
+// verifyItem hashes item it and compares it with the index; with keep, the
+// verified bytes stay in memory for Read.
+func (b *Bundle) verifyItem(it Item, keep bool) {
+	data, read := b.pre[it.Path]
+	if !read {
+		p := b.Path(it.Path)
+		st, err := os.Lstat(p)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			b.problem(it.Path, "listed in %s but missing", IndexFile)
+			return
+		case err != nil:
+			b.problem(it.Path, "%v", err)
+			return
+		case !st.Mode().IsRegular():
+			return // already reported by walk
+		}
+		var buf *bytes.Buffer
+		var dst io.Writer // nil: hash only
+		if keep {
+			buf = bytes.NewBuffer(make([]byte, 0, min(it.Size, st.Size())+1))
+			dst = buf
+		}
+		d, err := hashFile(p, it.Size, dst)
+		if err != nil {
+			b.problem(it.Path, "%v", err)
+			return
+		}
+		if what := differs(it, d); what != "" {
+			b.problem(it.Path, "%s differs from %s (changed)", what, IndexFile)
+			return
+		}
+		if keep {
+			data = buf.Bytes()
+		}
+	} else {
+		d, _ := HashCopy(nil, bytes.NewReader(data)) // reading memory cannot fail
+		if what := differs(it, d); what != "" {
+			b.problem(it.Path, "%s differs from %s (changed)", what, IndexFile)
+			return
+		}
 	}
-	f, err := os.Open(p)
-	if err != nil {
-		b.problem(it.Path, "%v", err)
-		return
-	}
-	defer f.Close()
-	// Read at most one byte more than promised: an appended tail is caught
-	// without reading an arbitrarily grown file.
-	d, err := HashCopy(nil, io.LimitReader(f, it.Size+1))
-	switch {
-	case err != nil:
-		b.problem(it.Path, "%v", err)
-	case d.Size != it.Size:
-		b.problem(it.Path, "size differs from %s (changed)", IndexFile)
-	case d.SHA256 != it.SHA256:
-		b.problem(it.Path, "SHA-256 differs from %s (changed)", IndexFile)
-	case d.SHA512 != it.SHA512:
-		b.problem(it.Path, "SHA-512 differs from %s (changed)", IndexFile)
+	b.matched[it.Path] = true
+	if keep && data != nil {
+		b.kept[it.Path] = data
+		b.keptSize += int64(len(data))
 	}
 }
 
@@ -248,41 +289,3 @@ func (b *Bundle) verifyManifest(o VerifyOptions) {
 }
 
 func oneLine(err error) string { return strings.ReplaceAll(err.Error(), "\n", "; ") }
-
-// Read returns the bytes of a verified item; an item with a problem, or one
-// not in the index, is refused.
-func (b *Bundle) Read(p string) ([]byte, error) {
-	if b.Index == nil {
-		return nil, fmt.Errorf("%s: bundle index unusable", p)
-	}
-	it, ok := b.Index.Item(p)
-	if !ok {
-		return nil, fmt.Errorf("%s: not in the bundle", p)
-	}
-	if b.bad[p] {
-		return nil, fmt.Errorf("%s: failed verification", p)
-	}
-	data, err := os.ReadFile(filepath.Join(b.Dir, filepath.FromSlash(p)))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) != it.Size {
-		return nil, fmt.Errorf("%s: changed since verification", p)
-	}
-	return data, nil
-}
-
-// Has reports whether a verified item exists at p.
-func (b *Bundle) Has(p string) bool {
-	if b.Index == nil || b.bad[p] {
-		return false
-	}
-	_, ok := b.Index.Item(p)
-	return ok
-}
-
-// Path returns the on-disk path of item p.
-func (b *Bundle) Path(p string) string { return filepath.Join(b.Dir, filepath.FromSlash(p)) }
-
-// Bad reports whether item p failed verification.
-func (b *Bundle) Bad(p string) bool { return b.bad[p] }

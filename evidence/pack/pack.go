@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -24,7 +25,17 @@ type InputError struct {
 	Err  error
 }
 
-func (e *InputError) Error() string { return e.Path + ": " + e.Err.Error() }
+// Error names the file once: "p: reason", not "p: open p: reason".
+func (e *InputError) Error() string {
+	if pe, ok := e.Err.(*fs.PathError); ok && pe.Path == e.Path {
+		return e.Path + ": " + pe.Err.Error()
+	}
+	msg := e.Err.Error()
+	if strings.HasPrefix(msg, e.Path+": ") {
+		return msg // named already (product's loaders do)
+	}
+	return e.Path + ": " + msg
+}
 func (e *InputError) Unwrap() error { return e.Err }
 
 func inputErr(p string, err error) error {

@@ -48,7 +48,7 @@ func Steps(groups []reports.StepGroup) Chart {
 	}
 	for step := 1; step <= 7; step++ {
 		y := float64(step-1) * rowH
-		c.text(labelW-6, y+15, 11, End, ink, fmt.Sprintf("%d. %s", step, reports.StepNames[step]))
+		c.text(labelW-6, y+15, 11, End, ink, fmt.Sprintf("%d. %s", step, reports.StepName(step)))
 		g, ok := byStep[step]
 		if !ok || total(g.Summary) == 0 {
 			c.text(labelW, y+15, 10, Start, grey, "no checks")

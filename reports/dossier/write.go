@@ -196,19 +196,16 @@ func (w *writer) write(rel string, data []byte) error {
 	return f.Close()
 }
 
-// copy copies src to rel, hashing the bytes actually copied.
-func (w *writer) copy(src, rel string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
+// copyItem copies bundle item p to rel through Bundle.CopyItem: kept bytes
+// from memory, anything else streamed and checked against the signed index.
+// A mismatch is an error, and Write then leaves nothing at the destination.
+func (w *writer) copyItem(b *bundle.Bundle, p, rel string) error {
 	out, err := w.create(rel)
 	if err != nil {
 		return err
 	}
 	h := sha256.New()
-	if _, err := io.Copy(io.MultiWriter(out, h), in); err != nil {
+	if _, err := b.CopyItem(io.MultiWriter(out, h), p); err != nil {
 		out.Close()
 		return err
 	}
@@ -216,21 +213,28 @@ func (w *writer) copy(src, rel string) error {
 	return out.Close()
 }
 
-// copyBundle copies the verified bundle's files as they are.
+// copyBundle copies the bundle as it was verified: bundle.json and its
+// signature as Open read them, and every item whose bytes matched the index.
+// An item that did not match is left out (its problem is in the results): a
+// signed dossier carries no bytes the bundle's signature does not vouch for.
 func (w *writer) copyBundle(b *bundle.Bundle) error {
-	names := []string{bundle.IndexFile, bundle.IndexSigFile}
-	if b.Index != nil {
-		for _, it := range b.Index.Items {
-			names = append(names, it.Path)
+	idx, sig := b.RawIndex()
+	for name, data := range map[string][]byte{bundle.IndexFile: idx, bundle.IndexSigFile: sig} {
+		if data == nil {
+			continue // a problem already reported by verification
+		}
+		if err := w.write(BundleDir+name, data); err != nil {
+			return err
 		}
 	}
-	for _, n := range names {
-		src := b.Path(n)
-		st, err := os.Lstat(src)
-		if err != nil || !st.Mode().IsRegular() {
-			continue // a problem already reported by verification; the dossier says so
+	if b.Index == nil {
+		return nil
+	}
+	for _, it := range b.Index.Items {
+		if !b.Matched(it.Path) {
+			continue
 		}
-		if err := w.copy(src, BundleDir+n); err != nil {
+		if err := w.copyItem(b, it.Path, BundleDir+it.Path); err != nil {
 			return err
 		}
 	}

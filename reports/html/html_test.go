@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/craudit/craudit/reports"
+	"github.com/craudit/craudit/reports/document"
 	"github.com/craudit/craudit/reports/internal/dossiertest"
 )
 
@@ -53,7 +54,7 @@ func TestContent(t *testing.T) {
 	d := dossiertest.Judge(t, dossiertest.Options{}).Data()
 	page := string(render(t, d))
 	for _, want := range append(sectionTitles(),
-		"Executive summary", reports.ClaimsTitle, "CVE-2023-42363", "not_affected", "vulnerable_code_not_in_execute_path",
+		"Executive summary", document.ClaimsTitle, "CVE-2023-42363", "not_affected", "vulnerable_code_not_in_execute_path",
 		"B2026-03", "March 2031", `href="evidence/bundle/sbom.cdx.json"`, `href="evidence/live/attack-results.json"`,
 		"127.0.0.1:PORT", "<svg", "Not in the evidence: the bundle carries no photographs", "declare/atomic-install",
 		"A/B", "VULNERABLE", "edition 2024/2847") {
@@ -70,7 +71,7 @@ func TestContent(t *testing.T) {
 
 func sectionTitles() []string {
 	var out []string
-	for _, s := range reports.AnnexVII {
+	for _, s := range document.AnnexVII() {
 		out = append(out, s.Title)
 	}
 	return out
@@ -78,4 +79,32 @@ func sectionTitles() []string {
 
 func htmlEscape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;").Replace(s)
+}
+
+// Text and links from the evidence are untrusted: every text is escaped
+// and a link with a scheme other than http(s) or mailto is made inert.
+func TestHostileEvidence(t *testing.T) {
+	for _, tc := range []struct {
+		doc, want string
+	}{
+		{"javascript:alert(1)", `<a href="#ZgotmplZ">javascript:alert(1)</a>`},
+		{" JavaScript:alert(1)", `<a href="#ZgotmplZ">`},
+		{"data:text/html,<script>x</script>", `<a href="#ZgotmplZ">data:text/html,&lt;script&gt;x&lt;/script&gt;</a>`},
+		{`https://example.com/doc?a=1&b="2"`, `<a href="https://example.com/doc?a=1&amp;b=%222%22">https://example.com/doc?a=1&amp;b=&#34;2&#34;</a>`},
+		{"mailto:ce@example.com", `<a href="mailto:ce@example.com">`},
+	} {
+		d := dossiertest.Judge(t, dossiertest.Options{Bare: true}).Data()
+		d.Product.DoCURL = tc.doc
+		d.Report.Subject.ProductName = `<script>alert("x")</script> + 'q'`
+		page := string(render(t, d))
+		if !strings.Contains(page, tc.want) {
+			t.Errorf("DoC URL %q: the page lacks %s", tc.doc, tc.want)
+		}
+		if strings.Contains(page, "<script") {
+			t.Errorf("DoC URL %q: an unescaped <script> reached the page", tc.doc)
+		}
+		if !strings.Contains(page, "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &#43; &#39;q&#39;") {
+			t.Error("the product name is not escaped as html/template escapes it")
+		}
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/craudit/craudit/checks"
+	"github.com/craudit/craudit/mappings"
 )
 
 // Lookup describes a catalogue entry (mappings.Set.Describe).
@@ -65,11 +66,9 @@ type outcome struct {
 	Body    string `xml:",cdata"`
 }
 
-var stepNames = map[int]string{1: "build and sign", 2: "publish", 3: "check for updates", 4: "retrieve", 5: "verify", 6: "install", 7: "record status"}
-
 func suiteName(step int) string {
-	if n, ok := stepNames[step]; ok {
-		return fmt.Sprintf("enisa/step/%d %s", step, n)
+	if n := mappings.MustLoad().StepTitle(step); n != "" {
+		return fmt.Sprintf("enisa/step/%d %s", step, strings.ToLower(n))
 	}
 	return "general"
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/craudit/craudit/reports"
+	"github.com/craudit/craudit/reports/document"
 	"github.com/craudit/craudit/reports/internal/dossiertest"
 )
 
@@ -50,9 +51,9 @@ func TestGolden(t *testing.T) {
 
 func TestContent(t *testing.T) {
 	doc := render(t, dossiertest.Judge(t, dossiertest.Options{}).Data())
-	want := []string{"## Executive summary", "## " + reports.ClaimsTitle, "CVE-2023-42363", "vulnerable_code_not_in_execute_path",
+	want := []string{"## Executive summary", "## " + document.ClaimsTitle, "CVE-2023-42363", "vulnerable_code_not_in_execute_path",
 		"September 2031", "(evidence/bundle/sbom.cdx.json)", "(evidence/live/attack-results.json)", "127.0.0.1:PORT"}
-	for _, s := range reports.AnnexVII {
+	for _, s := range document.AnnexVII() {
 		want = append(want, "## "+s.Title)
 	}
 	for _, w := range want {

@@ -146,14 +146,6 @@ type cell struct {
 	Mono   bool
 }
 
-func txt(ss ...string) []cell {
-	out := make([]cell, len(ss))
-	for i, s := range ss {
-		out[i] = cell{T: s}
-	}
-	return out
-}
-
 // maxCellLines bounds one cell so that a row always fits on a page.
 const maxCellLines = 40
 
@@ -298,13 +290,13 @@ func (d *doc) chart(c charts.Chart) {
 }
 
 // writeTOC fills the contents page reserved at page tocPage.
-func (d *doc) writeTOC(tocPage int) {
+func (d *doc) writeTOC(title string, tocPage int) {
 	last := d.PageNo()
 	defer d.SetPage(last) // fpdf counts pages up to the current one at output
 	d.SetPage(tocPage)
 	d.SetXY(margin, margin)
 	d.font("B", 15)
-	d.CellFormat(width, 8, "Contents", "", 1, "L", false, 0, "")
+	d.CellFormat(width, 8, clean(title), "", 1, "L", false, 0, "")
 	d.Ln(2)
 	for _, e := range d.toc {
 		indent := 0.0

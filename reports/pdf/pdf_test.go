@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/craudit/craudit/reports"
+	"github.com/craudit/craudit/reports/document"
 	"github.com/craudit/craudit/reports/internal/dossiertest"
 )
 
@@ -67,8 +68,8 @@ func TestText(t *testing.T) {
 				t.Fatalf("pdftotext: %v", err)
 			}
 			text := strings.Join(strings.Fields(string(out)), " ")
-			want := append([]string{"Executive summary", "Contents", reports.ClaimsTitle}, tc.want...)
-			for _, s := range reports.AnnexVII {
+			want := append([]string{"Executive summary", "Contents", document.ClaimsTitle}, tc.want...)
+			for _, s := range document.AnnexVII() {
 				want = append(want, s.Title)
 			}
 			for _, c := range dossiertest.Judge(t, tc.o).Data().Claims {

@@ -80,6 +80,15 @@ func Generate(ctx context.Context, in []Input, o Options) ([]byte, error) {
 	if o.ProductPURL == "" && o.ProductID != "" {
 		o.ProductPURL = ProductPURL(o.ProductID, o.ProductVersion)
 	}
+	// Archives are judged from their headers before anything waits for the
+	// licence scanner: a hostile one is refused at once.
+	for _, a := range in {
+		if st, err := os.Stat(a.Path); err == nil && !st.IsDir() && syftExtracts(a.Path) {
+			if err := checkArchive(ctx, a.Path); err != nil {
+				return nil, fmt.Errorf("sbom: %s: %w", a.Name, err)
+			}
+		}
+	}
 	p := o.Prepared
 	if p == nil {
 		p = Prepare(ctx)
@@ -216,16 +225,13 @@ type treeFile struct {
 
 // catalogue runs syft over one artefact and, for archives and folders, lists
 // the regular files inside with their digests (read from syft's own
-// extracted copy, so the artefact itself is not read again).
+// extracted copy, so the artefact itself is not read again). An archive p
+// must have passed checkArchive (Generate checks every artefact first).
 func catalogue(ctx context.Context, p string, dir bool) (*sbom.SBOM, []treeFile, error) {
 	srcKind, srcPath, single := "file", p, false
 	if dir {
 		srcKind = "dir"
-	} else if syftExtracts(p) {
-		if err := checkArchive(ctx, p); err != nil {
-			return nil, nil, err
-		}
-	} else {
+	} else if !syftExtracts(p) {
 		// A plain file: syft's file source would read all of it once more to
 		// derive its ID. Catalogue it as the only entry of a folder instead
 		// (a hard link, so no bytes are copied); the cataloguers still read

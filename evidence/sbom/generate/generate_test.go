@@ -212,7 +212,14 @@ func TestHostileArchive(t *testing.T) {
 	}
 	_ = tw.Close()
 	in := writeArtefact(t, work, "hostile.tar", buf.Bytes())
-	_, err := Generate(context.Background(), []Input{in}, demoOptions())
+	// The refusal comes from the archive's headers alone: with a licence
+	// scanner that never becomes ready, Generate must still refuse at once
+	// rather than wait for it until the deadline.
+	o := demoOptions()
+	o.Prepared = &Prepared{done: make(chan struct{})}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, err := Generate(ctx, []Input{in}, o)
 	if err == nil || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), "path traversal") {
 		t.Errorf("Generate: want a one-line path traversal error, got %v", err)
 	}

@@ -1,0 +1,235 @@
+package document
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/craudit/craudit/checks"
+	"github.com/craudit/craudit/mappings"
+	"github.com/craudit/craudit/reports"
+	"github.com/craudit/craudit/reports/charts"
+)
+
+// Heading is the anchor and title of a top-level section.
+type Heading struct {
+	Anchor, Title string
+}
+
+// ClaimsTitle is the heading of the claims -> evidence table.
+const ClaimsTitle = "Claims and the evidence behind them"
+
+// AnnexVII lists the headings of the dossier's Annex VII sections, one per
+// point of Annex VII (technical documentation, Art. 31), with the titles of
+// the CRA catalogue in mappings.
+func AnnexVII() []Heading {
+	var out []Heading
+	for i := 1; i <= 8; i++ {
+		out = append(out, Heading{
+			Anchor: fmt.Sprintf("annex-vii-%d", i),
+			Title:  fmt.Sprintf("Annex VII point %d: %s", i, mappings.MustLoad().Title(fmt.Sprintf("cra/annex-vii/%d", i))),
+		})
+	}
+	return out
+}
+
+// annex makes the section of Annex VII point n (1-8).
+func annex(n int, blocks []Block, subs ...Section) Section {
+	h := AnnexVII()[n-1]
+	return Section{ID: h.Anchor, Title: h.Title, Blocks: blocks, Subs: subs}
+}
+
+// Build writes the dossier's document from the report data.
+func Build(d *reports.Data) *Document {
+	r := d.Report
+	doc := &Document{
+		Title:    "CRA technical documentation: " + r.Subject.ProductName + " " + r.Subject.Version,
+		Meta:     meta(r),
+		Contents: "Contents",
+	}
+	first := general(d)
+	first.NewPage = true
+	doc.Sections = []Section{summary(d), claims(d), first, design(d), risk(d), support(d), standards(d), tests(d), conformity(d), sbom(d)}
+	doc.Sections = append(doc.Sections, appendix(d)...)
+	return doc
+}
+
+func catalogues(r *checks.Report, format string) []string {
+	var out []string
+	for _, c := range r.Catalogues {
+		out = append(out, fmt.Sprintf(format, c.ID, c.Edition))
+	}
+	return out
+}
+
+func meta(r *checks.Report) []Text {
+	by := ""
+	if r.Subject.Manufacturer != "" {
+		by = " by " + r.Subject.Manufacturer
+	}
+	return []Text{
+		text(plain("Product "), code(r.Subject.Product), plain(fmt.Sprintf("%s. Judged at %s (%s) by %s %s. Catalogues: %s.", by,
+			r.ReferenceTime.UTC().Format(time.RFC3339), r.TimeSource, r.Tool.Name, r.Tool.Version, or(strings.Join(catalogues(r, "%s %s"), ", "), "none recorded")))),
+		words("Rendered from the evidence only, offline; where the evidence holds nothing for a point, this document says so."),
+	}
+}
+
+func summary(d *reports.Data) Section {
+	r := d.Report
+	s := r.Summary
+	sec := Section{ID: "summary", Title: "Executive summary"}
+	sec.Blocks = append(sec.Blocks, Verdict{Outcome: r.Outcome, Label: "Outcome:", Value: strings.ToUpper(r.Outcome),
+		Note: fmt.Sprintf("(exit code %d).", r.ExitCode()),
+		Detail: fmt.Sprintf("%d checks pass, %d fail, %d lack evidence, %d rest on declarations, %d are not applicable, %d are waived and %d could not be judged.",
+			s.Pass, s.Fail, s.Missing, s.Declared, s.NotApplicable, s.Waived, s.Error)})
+	if len(r.Problems) > 0 {
+		l := List{Alert: true}
+		for _, p := range r.Problems {
+			l.Items = append(l.Items, text(strong("Bundle verification failed:"), plain(" "), code(p.Path), plain(": "+p.Reason)))
+		}
+		sec.Blocks = append(sec.Blocks, l)
+	}
+	sec.Blocks = append(sec.Blocks, Columns{Left: Chart{charts.Steps(d.Steps)}, Right: facts(d)})
+	cols := []Column{{Title: "ENISA step", Weight: 3}}
+	for _, st := range charts.Statuses {
+		cols = append(cols, Column{Title: string(st), Weight: 1.2, Num: true})
+	}
+	t := Table{Columns: cols}
+	for _, g := range d.Steps {
+		row := Row{Cells: []Cell{{Text: text(link(fmt.Sprintf("#step-%d", g.Step), fmt.Sprintf("%d. %s", g.Step, g.Name)))}}}
+		for _, st := range charts.Statuses {
+			row.Cells = append(row.Cells, Cell{Text: words(fmt.Sprint(g.Summary.Count(st)))})
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	sec.Blocks = append(sec.Blocks, t)
+	if len(d.Notes) > 0 {
+		l := List{Alert: true}
+		for _, n := range d.Notes {
+			l.Items = append(l.Items, text(strong("Evidence that could not be read:"), plain(" "+n)))
+		}
+		sec.Blocks = append(sec.Blocks, l)
+	}
+	return sec
+}
+
+// facts are the summary's key facts, each pointing to its section.
+func facts(d *reports.Data) KeyValue {
+	r := d.Report
+	rel := or(r.Subject.Version, notIn)
+	if m := d.Manifest; m != nil {
+		rel += " (" + updateType(m.UpdateType, m.Severity) + ")"
+	}
+	vul := notIn
+	if v := d.Vulns; v != nil {
+		vul = fmt.Sprintf("%d matched%s", len(v.Rows), vexBrief(v.Rows))
+	}
+	sb := notIn
+	if d.SBOM != nil {
+		sb = fmt.Sprintf("%d components, CycloneDX %s", len(d.SBOM.Components), d.SBOM.SpecVersion)
+	}
+	sup := words(notIn)
+	if d.Support != nil {
+		var ends []Text
+		for _, b := range d.Support.Batches {
+			ends = append(ends, words(b.ID+": "+reports.MonthYear(b.End)))
+		}
+		sup = orText(lines(ends), plain("no batches given"))
+	}
+	var lives, atts []string
+	for _, t := range d.Transcripts {
+		lives = append(lives, t.Verdict+" ("+t.Profile+" profile)")
+	}
+	for _, a := range d.Attacks {
+		var parts []string
+		for _, v := range a.Verdicts {
+			parts = append(parts, fmt.Sprintf("%d %s", v.Count, v.Name))
+		}
+		atts = append(atts, a.Profile+": "+strings.Join(parts, ", "))
+	}
+	return KeyValue{Name: "facts", Rows: []Pair{
+		{"Release", words(rel)},
+		{"Claims (ENISA example)", text(link("#claims", ClaimsBrief(d.Claims)))},
+		{"Vulnerabilities", words(vul)},
+		{"SBOM", words(sb)},
+		{"Support ends", sup},
+		{"Live verifier", words(or(strings.Join(lives, "; "), notIn))},
+		{"Attack scenarios", words(or(strings.Join(atts, "; "), notIn))},
+		{"Waivers", words(fmt.Sprint(len(r.Waivers)))},
+	}}
+}
+
+// vexBrief counts vulnerabilities by VEX state, in the charts' order.
+func vexBrief(rows []reports.Vuln) string {
+	n := map[string]int{}
+	for _, r := range rows {
+		n[r.VEX]++
+	}
+	var parts []string
+	for _, s := range charts.VEXStates {
+		if n[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n[s], charts.VEXLabel(s)))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return ": " + strings.Join(parts, ", ")
+}
+
+// claimRank orders claim statuses for ClaimsBrief: by checks.Status.Rank,
+// and "not judged" (files without a verdict) last.
+func claimRank(s checks.Status) int {
+	if s == reports.NotJudged {
+		return 100
+	}
+	return s.Rank()
+}
+
+// ClaimsBrief counts claims by status, e.g. "1 fail, 4 pass (of 7 claims)".
+func ClaimsBrief(cs []reports.Claim) string {
+	n := map[checks.Status]int{}
+	var order []checks.Status
+	for _, c := range cs {
+		if n[c.Status] == 0 {
+			order = append(order, c.Status)
+		}
+		n[c.Status]++
+	}
+	slices.SortFunc(order, func(a, b checks.Status) int { return claimRank(a) - claimRank(b) })
+	var parts []string
+	for _, st := range order {
+		parts = append(parts, fmt.Sprintf("%d %s", n[st], st))
+	}
+	return fmt.Sprintf("%s (of %d claims)", strings.Join(parts, ", "), len(cs))
+}
+
+// checkList cites check results, each linked to its row in the test
+// reports, with its status.
+func checkList(cs []reports.ClaimCheck) []Text {
+	var out []Text
+	for _, c := range cs {
+		out = append(out, text(codeLink("#"+c.Check, c.Check), plain(" "), status(c.Status)))
+	}
+	return out
+}
+
+func claims(d *reports.Data) Section {
+	sec := Section{ID: "claims", Title: ClaimsTitle}
+	sec.Blocks = append(sec.Blocks, Paragraph{text(
+		plain("The claims of the ENISA secure-update advisory's worked example, each with its status from the checks that bear on it and the exact evidence files. Hashes are SHA-256; files cited by path only are pinned by the signed "),
+		code("bundle.json"), plain(" and the dossier's signed "), code("SHA256SUMS"), plain("."))})
+	t := Table{Name: "claims", Columns: []Column{{Title: "Claim", Weight: 4}, {Title: "Status", Weight: 1.4}, {Title: "Checks", Weight: 3},
+		{Title: "Evidence in this dossier", Weight: 6, Mono: true}}}
+	for _, c := range d.Claims {
+		t.Rows = append(t.Rows, Row{ID: "claim-" + c.ID, Cells: []Cell{
+			{Text: text(plain(c.Claim), br(), small("Advisory's evidence: "+c.Expected))},
+			{Text: text(status(c.Status))},
+			{Text: orText(lines(checkList(c.Checks)), em("no check judged this claim"))},
+			{Text: orText(files(d, c.Files), em(notIn))},
+		}})
+	}
+	sec.Blocks = append(sec.Blocks, t)
+	return sec
+}

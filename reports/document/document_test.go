@@ -1,0 +1,245 @@
+package document_test
+
+import (
+	"bytes"
+	"fmt"
+	"html"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/craudit/craudit/mappings"
+	"github.com/craudit/craudit/reports"
+	"github.com/craudit/craudit/reports/document"
+	rhtml "github.com/craudit/craudit/reports/html"
+	"github.com/craudit/craudit/reports/internal/dossiertest"
+	"github.com/craudit/craudit/reports/markdown"
+	"github.com/craudit/craudit/reports/pdf"
+)
+
+func build(t testing.TB, o dossiertest.Options) (*reports.Data, *document.Document) {
+	t.Helper()
+	d := dossiertest.Judge(t, o).Data()
+	return d, document.Build(d)
+}
+
+// walk visits every section and block of a document.
+func walk(ss []document.Section, fn func(s document.Section, b document.Block)) {
+	for _, s := range ss {
+		fn(s, nil)
+		for _, b := range s.Blocks {
+			fn(s, b)
+		}
+		walk(s.Subs, fn)
+	}
+}
+
+func TestStructure(t *testing.T) {
+	wantIDs := []string{"summary", "claims"}
+	for i := 1; i <= 8; i++ {
+		wantIDs = append(wantIDs, fmt.Sprintf("annex-vii-%d", i))
+	}
+	wantIDs = append(wantIDs, "waivers", "evidence", "about")
+	cra := mappings.MustLoad()
+	for _, tc := range []struct {
+		name string
+		o    dossiertest.Options
+		gaps []string
+	}{
+		{"full", dossiertest.Options{}, []string{"Not in the evidence: the bundle carries no photographs or illustrations of the hardware."}},
+		{"bare", dossiertest.Options{Bare: true}, []string{"No SBOM in the evidence.", "No vulnerability scan in the evidence.",
+			"No verifier transcript in the evidence: the live repository was not checked for this dossier.", "No attack results in the evidence.",
+			"No declarations (answers.yaml) in the evidence about production and monitoring.", "No provenance attestations in the evidence."}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, doc := build(t, tc.o)
+			var ids []string
+			for _, s := range doc.Sections {
+				ids = append(ids, s.ID)
+			}
+			if !slices.Equal(ids, wantIDs) {
+				t.Errorf("top-level sections %v, want %v", ids, wantIDs)
+			}
+			for i, h := range document.AnnexVII() {
+				want := fmt.Sprintf("Annex VII point %d: %s", i+1, cra.Title(fmt.Sprintf("cra/annex-vii/%d", i+1)))
+				if got := doc.Sections[i+2].Title; got != want || h.Title != want {
+					t.Errorf("section %d is titled %q (heading %q), want the catalogue's %q", i+2, got, h.Title, want)
+				}
+			}
+			var gaps []string
+			anchors := map[string]bool{}
+			walk(doc.Sections, func(s document.Section, b document.Block) {
+				if b == nil {
+					if s.Title == "" {
+						t.Error("a section without a title")
+					}
+					if len(s.Blocks) == 0 && len(s.Subs) == 0 {
+						t.Errorf("section %q is empty: it must say what the evidence holds or a gap", s.Title)
+					}
+					if s.ID != "" {
+						if anchors[s.ID] {
+							t.Errorf("anchor %q used twice", s.ID)
+						}
+						anchors[s.ID] = true
+					}
+					return
+				}
+				switch x := b.(type) {
+				case document.Gap:
+					gaps = append(gaps, x.Text)
+				case document.Table:
+					for _, r := range x.Rows {
+						if len(r.Cells) != len(x.Columns) {
+							t.Errorf("section %q: a row of %d cells under %d columns", s.Title, len(r.Cells), len(x.Columns))
+						}
+						if r.ID != "" {
+							anchors[r.ID] = true
+						}
+					}
+				}
+			})
+			for _, g := range tc.gaps {
+				if !slices.Contains(gaps, g) {
+					t.Errorf("no gap %q; gaps: %q", g, gaps)
+				}
+			}
+			// Every in-document link points to an anchor of the document.
+			walk(doc.Sections, func(s document.Section, b document.Block) {
+				for _, tx := range texts(b) {
+					for _, sp := range tx {
+						if sp.Kind == document.Link && strings.HasPrefix(sp.Href, "#") && !anchors[sp.Href[1:]] {
+							t.Errorf("link to %q, which no section or row carries", sp.Href)
+						}
+					}
+				}
+			})
+		})
+	}
+}
+
+// texts lists the inline texts of a block.
+func texts(b document.Block) []document.Text {
+	switch x := b.(type) {
+	case document.Paragraph:
+		return []document.Text{x.Text}
+	case document.List:
+		return x.Items
+	case document.KeyValue:
+		var out []document.Text
+		for _, p := range x.Rows {
+			out = append(out, p.Value)
+		}
+		return out
+	case document.Table:
+		var out []document.Text
+		for _, r := range x.Rows {
+			for _, c := range r.Cells {
+				out = append(out, c.Text)
+				if c.More != nil {
+					out = append(out, c.More.Items...)
+				}
+			}
+		}
+		return out
+	case document.Columns:
+		return append(texts(x.Left), texts(x.Right)...)
+	}
+	return nil
+}
+
+// The risk table (Annex VII point 3) lists point 1 and (a) to (m) of Annex I
+// Part I point 2 under the CRA catalogue's titles.
+func TestRiskTitlesFromMappings(t *testing.T) {
+	d, _ := build(t, dossiertest.Options{})
+	cra := mappings.MustLoad()
+	if len(d.Risk) != 14 {
+		t.Fatalf("%d risk rows, want 14", len(d.Risk))
+	}
+	for _, r := range d.Risk {
+		if want := cra.Title(r.ID); r.Title != want || want == "" {
+			t.Errorf("%s is titled %q, the catalogue says %q", r.ID, r.Title, want)
+		}
+	}
+}
+
+var tags = regexp.MustCompile(`<[^>]*>`)
+
+func squash(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// Every layout shows every sentence of the document: the words are written
+// once, in the document, and no layout drops or rewrites them.
+func TestLayoutsSayTheSame(t *testing.T) {
+	d, doc := build(t, dossiertest.Options{})
+	var b bytes.Buffer
+	if err := (rhtml.Renderer{}).Render(&b, d); err != nil {
+		t.Fatal(err)
+	}
+	outs := map[string]string{
+		"html":     squash(html.UnescapeString(tags.ReplaceAllString(b.String(), " "))),
+		"markdown": squash(markdown.Layout(doc)),
+	}
+	if _, err := exec.LookPath("pdftotext"); err == nil {
+		b.Reset()
+		if err := (pdf.Renderer{}).Render(&b, d); err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(t.TempDir(), "dossier.pdf")
+		if err := os.WriteFile(p, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command("pdftotext", p, "-").Output()
+		if err != nil {
+			t.Fatalf("pdftotext: %v", err)
+		}
+		outs["pdf"] = squash(string(out))
+	} else {
+		t.Log("pdftotext (poppler-utils) not installed: the PDF is not compared")
+	}
+	var sentences []string
+	add := func(s string) {
+		if s = squash(s); len(s) >= 12 {
+			sentences = append(sentences, s)
+		}
+	}
+	walk(doc.Sections, func(s document.Section, bl document.Block) {
+		switch x := bl.(type) {
+		case nil:
+			add(s.Title)
+		case document.Gap:
+			add(x.Text)
+		case document.Verdict:
+			add(x.Detail)
+		case document.Paragraph:
+			for _, sp := range x.Text {
+				if sp.Kind == document.Plain {
+					add(sp.Text)
+				}
+			}
+		}
+	})
+	if len(sentences) < 40 {
+		t.Fatalf("only %d sentences found in the document", len(sentences))
+	}
+	for name, out := range outs {
+		for _, s := range sentences {
+			if !strings.Contains(out, s) {
+				t.Errorf("%s lacks %q", name, s)
+			}
+		}
+	}
+}
+
+func TestShortHash(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"", ""}, {"abc", "abc"}, {"0123456789abcdef", "0123456789abcdef"},
+		{"0123456789abcdef0", "0123456789abcdef…"},
+	} {
+		if got := document.ShortHash(tc.in); got != tc.want {
+			t.Errorf("ShortHash(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
