@@ -137,6 +137,6 @@ func clientName(c string) string {
 	if len(f) == 0 {
 		return ""
 	}
-	f[0] = path.Base(strings.ReplaceAll(f[0], "\\", "/"))
+	f[0] = path.Base(strings.ReplaceAll(strings.Trim(f[0], `'"`), "\\", "/"))
 	return Redact(strings.Join(f, " "))
 }
