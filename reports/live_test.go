@@ -33,7 +33,7 @@ func TestLiveViews(t *testing.T) {
 			{ID: "a", Verdict: attackrun.Pass, Expect: attackrun.Accept, Detail: "served at [::1]:8080"},
 			{ID: "b", Verdict: attackrun.Vulnerable, Expect: attackrun.Reject},
 			{ID: "c", Verdict: attackrun.Pass, Expect: attackrun.Reject}}})
-	if a.Client != "craudit' manifest-client --x" || a.Scenarios[0].Detail != "served at [::1]:PORT" || a.Scenarios[1].Expect != "reject" {
+	if a.Client != "craudit manifest-client --x" || a.Scenarios[0].Detail != "served at [::1]:PORT" || a.Scenarios[1].Expect != "reject" {
 		t.Errorf("attack view %+v", a)
 	}
 	if len(a.Verdicts) != 2 || a.Verdicts[0] != (NameCount{Name: "pass", Count: 2}) {

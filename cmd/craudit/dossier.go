@@ -26,7 +26,9 @@ documentation, from the evidence only, offline), a copy
 of the bundle under evidence/bundle/, live evidence under evidence/live/, the signer's
 public key, and SHA256SUMS over every file signed by --signing-key. The exit code is
 the judgement's, as for 'check'; a dossier is written in every case so that a failing
-release is documented too.`,
+release is documented too (bundle files that failed verification are left out of its
+copy). Only a bundle file that changes after it was verified stops the dossier: exit 1,
+nothing written.`,
 		Example: `  craudit dossier bundle --out dossier --trust keys/root.pub --signing-key keys/vendor.key \
       --key-cert keys/vendor.cert.json
   craudit dossier verify dossier --trust keys/root.pub`,

@@ -1,9 +1,8 @@
 package repo
 
 import (
+	"bytes"
 	"crypto"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -128,26 +127,23 @@ func problems(b *bundle.Bundle) string {
 	return strings.Join(s, "; ")
 }
 
-// readItem returns an item's bytes checked against the index. Items flagged
-// only because no root key was given (signer, manifest chain) are checked
-// against the index here; their signatures are the device's business.
+// readItem returns an item's bytes as they matched the index at Open.
+// Items flagged only because no root key was given (signer, manifest chain)
+// still carry the bytes that were signed; their signatures are the
+// device's business. CopyItem serves them, verified, without re-reading what
+// Open kept.
 func readItem(b *bundle.Bundle, p string) ([]byte, error) {
 	if !b.Bad(p) {
 		return b.Read(p)
 	}
-	it, ok := b.Index.Item(p)
-	if !ok {
-		return nil, fmt.Errorf("%s: not in the bundle", p)
-	}
-	data, err := os.ReadFile(b.Path(p))
-	if err != nil {
-		return nil, err
-	}
-	h := sha256.Sum256(data)
-	if int64(len(data)) != it.Size || hex.EncodeToString(h[:]) != it.SHA256 {
+	if !b.Matched(p) {
 		return nil, fmt.Errorf("%s: differs from %s", p, bundle.IndexFile)
 	}
-	return data, nil
+	var buf bytes.Buffer
+	if _, err := b.CopyItem(&buf, p); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 func buildTUF(files map[string][]byte, o TUFOptions) (*TUFRepo, error) {
