@@ -6,9 +6,11 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/craudit/craudit/evidence/attackrun"
 	"github.com/craudit/craudit/evidence/bundle"
 	"github.com/craudit/craudit/evidence/manifest"
 	"github.com/craudit/craudit/evidence/sbom"
+	"github.com/craudit/craudit/evidence/transcript"
 	"github.com/craudit/craudit/evidence/vex"
 	"github.com/craudit/craudit/evidence/vuln"
 )
@@ -68,24 +70,26 @@ func StatusOf(err error) Status {
 // each accessor decodes on first use and every later call (from any check or
 // report section, on any goroutine) gets the same value.
 type memo struct {
-	sbomOnce  sync.Once
-	sbom      *sbom.Document
-	sbomErr   error
-	vulnsOnce sync.Once
-	vulns     *vuln.Report
-	vulnsErr  error
-	vexOnce   sync.Once
-	vex       []*vex.Document
-	vexErr    error
-	tableOnce sync.Once
-	table     *vex.Table
-	tableErr  error
-	manOnce   sync.Once
-	man       *manifest.Manifest
-	manErr    error
-	chainOnce sync.Once
-	chainMan  *manifest.Manifest
-	chainErr  error
+	sbom        once[*sbom.Document]
+	vulns       once[*vuln.Report]
+	vex         once[[]*vex.Document]
+	table       once[*vex.Table]
+	manifest    once[*manifest.Manifest]
+	chain       once[*manifest.Manifest]
+	transcripts once[[]*transcript.Run]
+	attacks     once[[]*attackrun.Run]
+}
+
+// once is one value decoded on first use.
+type once[T any] struct {
+	once sync.Once
+	v    T
+	err  error
+}
+
+func (o *once[T]) get(decode func() (T, error)) (T, error) {
+	o.once.Do(func() { o.v, o.err = decode() })
+	return o.v, o.err
 }
 
 // readEvidence reads a verified bundle item, classifying what goes wrong.
@@ -118,14 +122,12 @@ func decodeEvidence[T any](in *Input, p string, decode func([]byte) (T, error)) 
 
 // SBOM returns the bundle's decoded SBOM (sbom.cdx.json).
 func (in *Input) SBOM() (*sbom.Document, error) {
-	in.memo.sbomOnce.Do(func() { in.memo.sbom, in.memo.sbomErr = decodeEvidence(in, bundle.SBOMFile, sbom.Decode) })
-	return in.memo.sbom, in.memo.sbomErr
+	return in.memo.sbom.get(func() (*sbom.Document, error) { return decodeEvidence(in, bundle.SBOMFile, sbom.Decode) })
 }
 
 // Vulns returns the bundle's decoded vulnerability scan (vulns.json).
 func (in *Input) Vulns() (*vuln.Report, error) {
-	in.memo.vulnsOnce.Do(func() { in.memo.vulns, in.memo.vulnsErr = decodeEvidence(in, bundle.VulnsFile, vuln.Parse) })
-	return in.memo.vulns, in.memo.vulnsErr
+	return in.memo.vulns.get(func() (*vuln.Report, error) { return decodeEvidence(in, bundle.VulnsFile, vuln.Parse) })
 }
 
 // VEXPaths lists the bundle's VEX documents in index order.
@@ -143,51 +145,46 @@ func (in *Input) VEXPaths() []string {
 // VEX returns the bundle's decoded VEX documents (none is not an error).
 // The error names the first document that cannot be used.
 func (in *Input) VEX() ([]*vex.Document, error) {
-	in.memo.vexOnce.Do(func() {
+	return in.memo.vex.get(func() ([]*vex.Document, error) {
+		var docs []*vex.Document
 		for _, p := range in.VEXPaths() {
 			d, err := decodeEvidence(in, p, func(b []byte) (*vex.Document, error) { return vex.Parse(p, b) })
 			if err != nil {
-				in.memo.vex, in.memo.vexErr = nil, err
-				return
+				return nil, err
 			}
-			in.memo.vex = append(in.memo.vex, d)
+			docs = append(docs, d)
 		}
+		return docs, nil
 	})
-	return in.memo.vex, in.memo.vexErr
 }
 
 // VulnTable returns the release's vulnerability table: the scan's findings
 // for the SBOM's components with the VEX statements applied. It is built
 // once and is what the gate judges and every report shows.
 func (in *Input) VulnTable() (*vex.Table, error) {
-	in.memo.tableOnce.Do(func() {
+	return in.memo.table.get(func() (*vex.Table, error) {
 		r, err := in.Vulns()
 		if err != nil {
-			in.memo.tableErr = err
-			return
+			return nil, err
 		}
 		s, err := in.SBOM()
 		if err != nil {
-			in.memo.tableErr = err
-			return
+			return nil, err
 		}
 		docs, err := in.VEX()
 		if err != nil {
-			in.memo.tableErr = err
-			return
+			return nil, err
 		}
-		in.memo.table, in.memo.tableErr = vex.ApplyDocument(s, r, docs)
+		return vex.ApplyDocument(s, r, docs)
 	})
-	return in.memo.table, in.memo.tableErr
 }
 
 // Manifest returns the bundle's decoded device manifest (manifest.json),
 // without judging its signature chain (see VerifiedManifest).
 func (in *Input) Manifest() (*manifest.Manifest, error) {
-	in.memo.manOnce.Do(func() {
-		in.memo.man, in.memo.manErr = decodeEvidence(in, bundle.ManifestFile, manifest.Parse)
+	return in.memo.manifest.get(func() (*manifest.Manifest, error) {
+		return decodeEvidence(in, bundle.ManifestFile, manifest.Parse)
 	})
-	return in.memo.man, in.memo.manErr
 }
 
 // VerifiedManifest runs the device-side chain verification (manifest
@@ -196,13 +193,12 @@ func (in *Input) Manifest() (*manifest.Manifest, error) {
 // are left to the checks that judge them; an error at those steps still
 // returns the decoded manifest.
 func (in *Input) VerifiedManifest() (*manifest.Manifest, error) {
-	in.memo.chainOnce.Do(func() {
+	return in.memo.chain.get(func() (*manifest.Manifest, error) {
 		var parts [4][]byte
 		for i, p := range []string{bundle.ManifestFile, bundle.ManifestSig, bundle.VendorCert, bundle.VendorCertSig} {
 			b, err := in.readEvidence(p)
 			if err != nil {
-				in.memo.chainErr = err
-				return
+				return nil, err
 			}
 			parts[i] = b
 		}
@@ -210,10 +206,8 @@ func (in *Input) VerifiedManifest() (*manifest.Manifest, error) {
 		m, _, err := manifest.Verify(manifest.Chain{Manifest: parts[0], ManifestSig: parts[1], Cert: parts[2], CertSig: parts[3]}, o)
 		var me *manifest.Error
 		if m == nil || (errors.As(err, &me) && (me.Step == manifest.StepChain || me.Step == manifest.StepSignature)) {
-			in.memo.chainErr = err
-			return
+			return nil, err
 		}
-		in.memo.chainMan = m
+		return m, nil
 	})
-	return in.memo.chainMan, in.memo.chainErr
 }

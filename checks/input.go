@@ -33,7 +33,6 @@ type Input struct {
 	// memo holds the typed evidence the accessors (SBOM, Vulns, VulnTable,
 	// ...) decode once per Input.
 	memo memo
-	live liveMemo // decoded live evidence: Transcripts, AttackRuns (live.go)
 }
 
 // Load opens the parsed inputs of a verified bundle.

@@ -10,7 +10,6 @@ import (
 	"github.com/craudit/craudit/checks"
 	"github.com/craudit/craudit/checks/verifier"
 	"github.com/craudit/craudit/evidence/bundle"
-	"github.com/craudit/craudit/evidence/manifest"
 	"github.com/craudit/craudit/evidence/transcript"
 )
 
@@ -62,14 +61,12 @@ func gatherOne(ctx context.Context, in *checks.Input, o GatherOptions) (*transcr
 	vo := verifier.Options{RepoURL: o.RepoURL, TrustFile: o.TrustFile, CAFile: o.CAFile, Profile: o.Profile,
 		ReferenceTime: in.RefTime, TimeSource: o.TimeSource, Tool: o.Tool}
 	if in.Bundle != nil && in.Bundle.Index != nil {
-		if b, err := in.Read(bundle.ManifestFile); err == nil {
-			if m, err := manifest.Parse(b); err == nil {
-				vo.Product = m.Product
-				if len(m.HardwareIDs) > 0 {
-					hw := slices.Clone(m.HardwareIDs)
-					slices.Sort(hw)
-					vo.HardwareID = hw[0]
-				}
+		if m, err := in.Manifest(); err == nil {
+			vo.Product = m.Product
+			if len(m.HardwareIDs) > 0 {
+				hw := slices.Clone(m.HardwareIDs)
+				slices.Sort(hw)
+				vo.HardwareID = hw[0]
 			}
 		}
 		for _, it := range in.Bundle.Index.ByRole(bundle.RoleArtefact) {
