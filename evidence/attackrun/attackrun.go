@@ -76,6 +76,29 @@ type Run struct {
 	Limits     Limits   `json:"limits"`
 	Scenarios  []Result `json:"scenarios"`
 	Summary    Summary  `json:"summary"`
+	// Updater names the updater under test by the digest of what ran.
+	Updater *Updater `json:"updater,omitempty"`
+	// SelfTest is true when the client under test is one of craudit's own
+	// reference clients: such a run tests the harness, never the product.
+	SelfTest bool `json:"self_test,omitempty"`
+}
+
+// Updater is the updater under test, bound by content.
+type Updater struct {
+	// Name is the executable's base name (or the script's).
+	Name string `json:"name"`
+	// Path is the file that was hashed: the client command's executable, or
+	// the script it runs when the executable is an interpreter.
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
+	// Configs are the files given with --client-config.
+	Configs []File `json:"configs,omitempty"`
+}
+
+// File is one hashed file.
+type File struct {
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
 }
 
 // Limits are the harness settings the verdicts depend on.

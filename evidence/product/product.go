@@ -79,8 +79,37 @@ type Product struct {
 		AutomaticSecurityUpdates *bool  `yaml:"automatic_security_updates" json:"automatic_security_updates,omitempty"`
 		UserCanPostpone          *bool  `yaml:"user_can_postpone" json:"user_can_postpone,omitempty"`
 		RepositoryURL            string `yaml:"repository_url" json:"repository_url,omitempty"`
+		// RepositoryURLs are further repositories the devices fetch from; a
+		// verifier transcript counts for the product only for one of
+		// RepositoryURL and RepositoryURLs.
+		RepositoryURLs []string `yaml:"repository_urls" json:"repository_urls,omitempty"`
+		// Updater is the device's updater: attack results count for the
+		// product only when they name this SHA-256.
+		Updater *Updater `yaml:"updater" json:"updater,omitempty"`
 	} `yaml:"updates" json:"updates"`
 	Standards []string `yaml:"standards" json:"standards,omitempty"`
+}
+
+// Updater names the updater the device ships.
+type Updater struct {
+	Name    string `yaml:"name" json:"name"`
+	Version string `yaml:"version" json:"version,omitempty"`
+	// SHA256 is the digest of the executable (or script) as shipped.
+	SHA256 string `yaml:"sha256" json:"sha256"`
+}
+
+// Repositories returns every declared repository URL, RepositoryURL first.
+func (p *Product) Repositories() []string {
+	var out []string
+	if p.Updates.RepositoryURL != "" {
+		out = append(out, p.Updates.RepositoryURL)
+	}
+	for _, u := range p.Updates.RepositoryURLs {
+		if u != "" && u != p.Updates.RepositoryURL {
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
 // SupportPeriod says when support ends. Under the CRA the period of an

@@ -158,6 +158,23 @@ type Run struct {
 	Versions         map[string]int64 `json:"versions,omitempty"`
 	Targets          []Target         `json:"targets,omitempty"`
 	Requests         []Request        `json:"requests"`
+	// Contacted says where the repository was really reached: the address
+	// dialled (which differs from the URL's host under --resolve) and the TLS
+	// leaf certificate it presented. It binds the run to one server.
+	Contacted *Endpoint `json:"contacted,omitempty"`
+}
+
+// Endpoint is the server a run really talked to.
+type Endpoint struct {
+	// Address is the host:port dialled.
+	Address string `json:"address"`
+	// Resolve is the --resolve rule (HOST:PORT:ADDR) that moved the address,
+	// or empty when the URL's host was looked up normally.
+	Resolve string `json:"resolve,omitempty"`
+	// TLSLeafSHA256 is the SHA-256 of the DER of the leaf certificate the
+	// server presented (empty for plain HTTP).
+	TLSLeafSHA256  string `json:"tls_leaf_sha256,omitempty"`
+	TLSLeafSubject string `json:"tls_leaf_subject,omitempty"`
 }
 
 // OK reports whether the run verified.
