@@ -151,13 +151,15 @@ func TestDecodeRefuses(t *testing.T) {
 		return b
 	}
 	for name, b := range map[string][]byte{
-		"payload type":    mutate(func(env, _ map[string]any) { env["payloadType"] = "text/plain" }),
-		"no signature":    mutate(func(env, _ map[string]any) { env["signatures"] = []any{} }),
-		"unknown field":   mutate(func(env, _ map[string]any) { env["extra"] = 1 }),
-		"statement type":  mutate(func(_, st map[string]any) { st["_type"] = "https://in-toto.io/Statement/v0.1" }),
-		"predicate type":  mutate(func(_, st map[string]any) { st["predicateType"] = "https://slsa.dev/provenance/v1" }),
-		"no subject":      mutate(func(_, st map[string]any) { st["subject"] = []any{} }),
-		"bad sha256":      mutate(func(_, st map[string]any) { st["subject"] = []any{map[string]any{"name": "x", "digest": map[string]any{"sha256": "XYZ"}}} }),
+		"payload type":   mutate(func(env, _ map[string]any) { env["payloadType"] = "text/plain" }),
+		"no signature":   mutate(func(env, _ map[string]any) { env["signatures"] = []any{} }),
+		"unknown field":  mutate(func(env, _ map[string]any) { env["extra"] = 1 }),
+		"statement type": mutate(func(_, st map[string]any) { st["_type"] = "https://in-toto.io/Statement/v0.1" }),
+		"predicate type": mutate(func(_, st map[string]any) { st["predicateType"] = "https://slsa.dev/provenance/v1" }),
+		"no subject":     mutate(func(_, st map[string]any) { st["subject"] = []any{} }),
+		"bad sha256": mutate(func(_, st map[string]any) {
+			st["subject"] = []any{map[string]any{"name": "x", "digest": map[string]any{"sha256": "XYZ"}}}
+		}),
 		"null predicate":  mutate(func(_, st map[string]any) { st["predicate"] = nil }),
 		"two values":      append(append([]byte{}, good...), good...),
 		"not base64 sig":  []byte(strings.Replace(string(good), `"sig":"`, `"sig":"!!`, 1)),
