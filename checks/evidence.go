@@ -76,8 +76,8 @@ type memo struct {
 	table       once[*vex.Table]
 	manifest    once[*manifest.Manifest]
 	chain       once[*manifest.Manifest]
-	transcripts once[[]*transcript.Run]
-	attacks     once[[]*attackrun.Run]
+	transcripts once[*LiveFile[transcript.Run]]
+	attacks     once[*LiveFile[attackrun.Run]]
 }
 
 // once is one value decoded on first use.

@@ -29,6 +29,10 @@ type Input struct {
 	// Live holds evidence gathered outside the bundle (verifier transcript,
 	// attack results), keyed by its evidence path (live/transcript.json ...).
 	Live map[string][]byte
+	// Gathered marks the Live paths this process measured itself in this
+	// run (a verifier run against --repo): authentic by construction, so
+	// not required to be signed. Evidence read from a file never is.
+	Gathered map[string]bool
 
 	// memo holds the typed evidence the accessors (SBOM, Vulns, VulnTable,
 	// ...) decode once per Input.

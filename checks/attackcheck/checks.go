@@ -19,7 +19,7 @@ const annexVII6 = "cra/annex-vii/6"
 
 // Checks returns the attack checks, one per ENISA step, in a stable order.
 func Checks() []checks.Check {
-	return []checks.Check{
+	return append([]checks.Check{
 		step(checks.Info{ID: "attack/check-for-updates", Version: 1, Step: 3, Basis: checks.BasisCRA,
 			Title:       "The updater resists hostile repositories when checking for updates",
 			MapsTo:      []string{"enisa/step/3", "enisa/rec/metadata-freshness-validation", "enisa/rec/trusted-update-source", "enisa/rec/strong-transport-security", "cra/annex-i/part-ii/3", "cra/annex-i/part-ii/7", annexVII6},
@@ -35,7 +35,7 @@ func Checks() []checks.Check {
 			MapsTo:      []string{"enisa/step/5", "enisa/rec/signature-verification", "enisa/rec/integrity-enforcement", "enisa/rec/applicability-validation", "enisa/rec/version-control-and-anti-rollback", "cra/annex-i/part-i/2/f", "cra/annex-i/part-ii/3", "etsi-en-304-621/req-updates-0", "etsi-en-304-621/req-updates-1", annexVII6},
 			Description: "The updater was offered forged, untrusted, below-threshold or uncertified signatures, substituted files, unknown hash algorithms, updates for other products or hardware, signed downgrades and lowered rollback counters (`craudit attack`). It must install none of them, and install a valid update.",
 			Remediation: "Verify the chain to the device's trust anchor, every signature threshold, the artefact's hashes, the product and hardware, and the version and rollback counter before installing; re-run `craudit attack`."}),
-	}
+	}, bindingChecks()...)
 }
 
 func step(i checks.Info) checks.Check {
@@ -43,15 +43,11 @@ func step(i checks.Info) checks.Check {
 }
 
 func judge(i checks.Info, in *checks.Input) checks.Outcome {
-	runs, err := in.AttackRuns()
-	switch {
-	case checks.StatusOf(err) == checks.Missing:
-		return checks.Outcome{Status: checks.Missing, Message: "no attack results: run `craudit attack --client 'UPDATER' --profile tuf|manifest --format json --out attack-results.json` against the device's updater and pass the file with --attack-results"}
-	case err != nil:
-		// Unreadable or refused by attackrun.Parse: the updater's behaviour
-		// cannot be judged.
-		return checks.Errorf(err.Error())
+	cnt, o := forProduct(in)
+	if o != nil {
+		return *o
 	}
+	runs := cnt.runs
 	out := checks.Outcome{Evidence: in.Refs(ResultsPath)}
 	var bad, unjudged []string
 	n := 0
@@ -95,5 +91,6 @@ func judge(i checks.Info, in *checks.Input) checks.Outcome {
 	default:
 		out.Status, out.Message = checks.Pass, fmt.Sprintf("the updater passed all %d step-%d scenarios (%s)", n, i.Step, where)
 	}
+	out.Message += cnt.note()
 	return out
 }

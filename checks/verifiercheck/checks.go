@@ -16,7 +16,7 @@ const TranscriptPath = bundle.TranscriptFile
 
 // Checks returns the verifier checks, one per control, in a stable order.
 func Checks() []checks.Check {
-	return []checks.Check{
+	return append([]checks.Check{
 		control(checks.Info{ID: "verifier/transport", Version: 1, Step: 4, Basis: checks.BasisPractice,
 			Title:       "Repository reached over authenticated, bounded transport",
 			MapsTo:      []string{"enisa/step/3", "enisa/step/4", "enisa/rec/strong-transport-security", "enisa/rec/trusted-update-source", "cra/annex-i/part-ii/7"},
@@ -53,7 +53,7 @@ func Checks() []checks.Check {
 			Description: "The signed manifest names the device's product and hardware, and the vendor key's certificate covers that product. TUF repositories carry no device identity: there the check is not applicable.",
 			Remediation: "List the product and every supported hardware ID in the manifest, and certify the vendor key for the product."},
 			transcript.ControlApplicability),
-	}
+	}, bindingChecks()...)
 }
 
 func control(i checks.Info, c transcript.Control) checks.Check {
@@ -63,27 +63,22 @@ func control(i checks.Info, c transcript.Control) checks.Check {
 }
 
 func judge(i checks.Info, c transcript.Control, in *checks.Input) checks.Outcome {
-	runs, err := in.Transcripts()
-	switch {
-	case checks.StatusOf(err) == checks.Missing:
-		return checks.Outcome{Status: checks.Missing, Message: "no verifier transcript: run `craudit check BUNDLE --repo URL` (or `craudit dossier --repo URL`) against the live repository, or record one with `craudit verify --format json --out transcript.json` and add it with `craudit bundle --transcript`"}
-	case err != nil:
-		// Unreadable or refused by transcript.Parse: the live repository's
-		// behaviour cannot be judged.
-		return checks.Errorf(err.Error())
+	cnt, o := forProduct(in)
+	if o != nil {
+		return *o
 	}
 	out := checks.Outcome{Evidence: in.Refs(TranscriptPath)}
 	// Several runs (one per profile): the worst one decides.
 	var msgs []string
 	status := checks.Status("")
-	for _, t := range runs {
-		o := judgeRun(i, c, t, len(runs) > 1)
+	for _, t := range cnt.runs {
+		o := judgeRun(i, c, t, len(cnt.runs) > 1)
 		out.Findings = append(out.Findings, o.Findings...)
 		msgs = append(msgs, o.Message)
 		status = worse(status, o.Status)
 	}
 	out.Status = status
-	out.Message = strings.Join(msgs, "; ")
+	out.Message = strings.Join(msgs, "; ") + cnt.note()
 	return out
 }
 

@@ -9,7 +9,9 @@ import (
 
 	"github.com/craudit/craudit/checks"
 	"github.com/craudit/craudit/checks/verifier"
+	"github.com/craudit/craudit/evidence/attest"
 	"github.com/craudit/craudit/evidence/bundle"
+	"github.com/craudit/craudit/evidence/keys"
 	"github.com/craudit/craudit/evidence/transcript"
 )
 
@@ -29,7 +31,8 @@ type GatherOptions struct {
 // Gather verifies the live repository (or repositories: one per option, e.g.
 // the TUF and the manifest profile of the same release) that should serve the
 // bundle's release and records the transcript as live evidence in in.Live,
-// where the verifier checks find it: one run as a Transcript, several as a
+// marked in in.Gathered (measured by this process, so authentic without a
+// signature), where the verifier checks find it: one run as a Transcript, several as a
 // Set. The device identity (product, hardware) is the
 // one the bundle's manifest names; TUF runs download every artefact of the
 // bundle, manifest runs every artefact of the live manifest. The error is
@@ -54,7 +57,28 @@ func Gather(ctx context.Context, in *checks.Input, opts ...GatherOptions) ([]*tr
 	} else {
 		in.Live[TranscriptPath] = transcript.NewSet(runs...).JSON()
 	}
+	if in.Gathered == nil {
+		in.Gathered = map[string]bool{}
+	}
+	in.Gathered[TranscriptPath] = true
 	return runs, nil
+}
+
+// Seal replaces a transcript Gather recorded with its attestation signed by
+// signer (cert, when set, travels with it), so that what a dossier encloses
+// is judged again from the file exactly as it was judged now. Call it
+// before any check reads the input.
+func Seal(in *checks.Input, signer *keys.PrivateKey, cert *attest.Certificate) error {
+	if !in.Gathered[TranscriptPath] {
+		return nil
+	}
+	b, err := transcript.Sign(in.Live[TranscriptPath], signer, cert)
+	if err != nil {
+		return err
+	}
+	in.Live[TranscriptPath] = b
+	delete(in.Gathered, TranscriptPath)
+	return nil
 }
 
 func gatherOne(ctx context.Context, in *checks.Input, o GatherOptions) (*transcript.Run, error) {

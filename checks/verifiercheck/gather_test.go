@@ -7,14 +7,17 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/craudit/craudit/checks"
 	"github.com/craudit/craudit/checks/verifiercheck"
+	"github.com/craudit/craudit/evidence/attest"
 	"github.com/craudit/craudit/evidence/bundle"
 	"github.com/craudit/craudit/evidence/keys"
 	"github.com/craudit/craudit/evidence/manifest"
+	"github.com/craudit/craudit/evidence/product"
 	"github.com/craudit/craudit/evidence/repo"
 	"github.com/craudit/craudit/evidence/transcript"
 )
@@ -89,10 +92,32 @@ func TestGatherBothProfiles(t *testing.T) {
 	if runs[0].Targets[0].Name != "fw.bin" || runs[1].Profile != transcript.ProfileManifest {
 		t.Fatalf("TUF targets %+v, second profile %s", runs[0].Targets, runs[1].Profile)
 	}
-	for _, c := range verifiercheck.Checks() {
-		o := c.Run(context.Background(), in)
-		if o.Status != checks.Pass {
-			t.Errorf("%s: %s: %s", c.Info().ID, o.Status, o.Message)
+	// The product declares the repository this test serves.
+	in.Product = &product.Product{}
+	in.Product.Product.ID = "thermostat"
+	in.Product.Updates.RepositoryURL = s.URL
+	if !in.Gathered[verifiercheck.TranscriptPath] {
+		t.Fatal("a gathered transcript is not marked as gathered")
+	}
+	// Judged as gathered (check --repo) and, sealed by the vendor key, as a
+	// dossier encloses it: both pass every verifier check.
+	sealed := checks.Load(b, root.Public(), refTime, nil)
+	sealed.Product = in.Product
+	sealed.Live = map[string][]byte{verifiercheck.TranscriptPath: in.Live[verifiercheck.TranscriptPath]}
+	sealed.Gathered = map[string]bool{verifiercheck.TranscriptPath: true}
+	must(t, verifiercheck.Seal(sealed, vendor, &attest.Certificate{Cert: cb, Sig: cs}))
+	if sealed.Gathered[verifiercheck.TranscriptPath] || !attest.IsEnvelope(sealed.Live[verifiercheck.TranscriptPath]) {
+		t.Fatal("Seal did not replace the transcript with its attestation")
+	}
+	for _, in := range []*checks.Input{in, sealed} {
+		for _, c := range verifiercheck.Checks() {
+			o := c.Run(context.Background(), in)
+			if o.Status != checks.Pass {
+				t.Errorf("%s: %s: %s", c.Info().ID, o.Status, o.Message)
+			}
 		}
+	}
+	if m := verifiercheck.Checks()[6].Run(context.Background(), sealed).Message; !strings.Contains(m, "signed by key "+vendor.Public().ID()[:16]) {
+		t.Errorf("signed-evidence message %q", m)
 	}
 }
