@@ -2,6 +2,7 @@ package verifiercheck
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path"
@@ -65,12 +66,20 @@ func Gather(ctx context.Context, in *checks.Input, opts ...GatherOptions) ([]*tr
 }
 
 // Seal replaces a transcript Gather recorded with its attestation signed by
-// signer (cert, when set, travels with it), so that what a dossier encloses
-// is judged again from the file exactly as it was judged now. Call it
-// before any check reads the input.
-func Seal(in *checks.Input, signer *keys.PrivateKey, cert *attest.Certificate) error {
+// signer (the certificate at certPath, CERT and CERT.sig, when given,
+// travels with it), so that what a dossier encloses is judged again from
+// the file exactly as it was judged now. Call it before any check reads
+// the input.
+func Seal(in *checks.Input, signer *keys.PrivateKey, certPath string) error {
 	if !in.Gathered[TranscriptPath] {
 		return nil
+	}
+	var cert *attest.Certificate
+	if certPath != "" {
+		var err error
+		if cert, err = attest.LoadCertificate(certPath, signer.Public()); err != nil {
+			return err
+		}
 	}
 	b, err := transcript.Sign(in.Live[TranscriptPath], signer, cert)
 	if err != nil {
@@ -119,4 +128,18 @@ func readTrust(p string) ([]byte, error) {
 	}
 	defer f.Close()
 	return io.ReadAll(io.LimitReader(f, 1<<20))
+}
+
+// Hook is Gather as a judge.Options.Gather step for one repository; seal,
+// when set, runs after it (e.g. a dossier signing what was gathered).
+func Hook(o GatherOptions, seal func(*checks.Input) error) func(context.Context, *checks.Input) error {
+	return func(ctx context.Context, in *checks.Input) error {
+		if _, err := Gather(ctx, in, o); err != nil {
+			return fmt.Errorf("--repo %s: %w", o.RepoURL, err)
+		}
+		if seal != nil {
+			return seal(in)
+		}
+		return nil
+	}
 }

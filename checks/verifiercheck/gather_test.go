@@ -105,7 +105,10 @@ func TestGatherBothProfiles(t *testing.T) {
 	sealed.Product = in.Product
 	sealed.Live = map[string][]byte{verifiercheck.TranscriptPath: in.Live[verifiercheck.TranscriptPath]}
 	sealed.Gathered = map[string]bool{verifiercheck.TranscriptPath: true}
-	must(t, verifiercheck.Seal(sealed, vendor, &attest.Certificate{Cert: cb, Sig: cs}))
+	certPath := filepath.Join(t.TempDir(), "vendor.cert.json")
+	must(t, os.WriteFile(certPath, cb, 0o644))
+	must(t, os.WriteFile(certPath+".sig", cs, 0o644))
+	must(t, verifiercheck.Seal(sealed, vendor, certPath))
 	if sealed.Gathered[verifiercheck.TranscriptPath] || !attest.IsEnvelope(sealed.Live[verifiercheck.TranscriptPath]) {
 		t.Fatal("Seal did not replace the transcript with its attestation")
 	}

@@ -9,12 +9,14 @@ import (
 	"github.com/craudit/craudit/checks"
 	"github.com/craudit/craudit/checks/attack"
 	"github.com/craudit/craudit/cmd/craudit/internal/cli"
+	"github.com/craudit/craudit/evidence/attackrun"
 )
 
 func newAttackCmd() *cobra.Command {
 	var o attack.Options
 	var profile, refTime, format, out string
 	var list, force bool
+	var sign liveSigning
 	c := &cobra.Command{
 		Use:   "attack --client 'COMMAND' [--profile tuf|manifest]",
 		Short: "Run an existing updater against hostile repositories on loopback",
@@ -32,11 +34,15 @@ The reference time reaches the client as SOURCE_DATE_EPOCH (and through faketime
 is installed).
 
 Verdicts: pass (protected), VULNERABLE, functional failure (a valid update refused),
-inconclusive. Exit 0 only when every scenario passed, 1 otherwise, 2 when the harness
+inconclusive. With --signing-key the output is a signed in-toto attestation binding the
+updater's SHA-256 (docs/formats.md), the form --attack-results elsewhere requires.
+Exit 0 only when every scenario passed, 1 otherwise, 2 when the harness
 could not run. Scenarios: craudit attack --list (docs/attack-scenarios.md).`,
 		Example: `  craudit attack --client 'craudit tuf-client'
   craudit attack --client 'craudit manifest-client' --profile manifest --format json --out attack-results.json
   craudit attack --client './my-updater --verbose' --profile manifest --scenario manifest-rollback-counter
+  craudit attack --client './thermo-update.sh' --profile manifest --signing-key keys/vendor.key \
+      --key-cert keys/vendor.cert.json --out attack-results.intoto.json
   craudit attack --list`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -51,6 +57,10 @@ could not run. Scenarios: craudit attack --list (docs/attack-scenarios.md).`,
 			if o.Client == "" {
 				return couldNotRun(errors.New("--client is required (the updater's command line)"))
 			}
+			signer, cert, err := sign.load(cmd, format)
+			if err != nil {
+				return couldNotRun(err)
+			}
 			at, src, err := cli.ReferenceTime(refTime, cli.WallClock)
 			if err != nil {
 				return couldNotRun(err)
@@ -63,10 +73,14 @@ could not run. Scenarios: craudit attack --list (docs/attack-scenarios.md).`,
 				return couldNotRun(err)
 			}
 			var data []byte
-			switch format {
-			case "json":
+			switch {
+			case signer != nil:
+				if data, err = attackrun.Sign(res.JSON(), signer, cert); err != nil {
+					return couldNotRun(err)
+				}
+			case format == "json":
 				data = res.JSON()
-			case "junit":
+			case format == "junit":
 				data = res.JUnit()
 			default:
 				data = res.Text()
@@ -97,6 +111,7 @@ could not run. Scenarios: craudit attack --list (docs/attack-scenarios.md).`,
 	f.Int64Var(&o.EndlessSize, "endless-size", attack.DefaultEndlessSize, "bytes an endless stream sends at most")
 	f.BoolVar(&o.NoFaketime, "no-faketime", false, "do not wrap the client in faketime even when it is installed")
 	f.BoolVar(&o.KeepWork, "keep-work", false, "keep the scenarios' folders (printed) for inspection")
+	sign.register(c)
 	return c
 }
 

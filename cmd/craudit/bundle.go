@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/craudit/craudit/checks/judge"
 	"github.com/craudit/craudit/cmd/craudit/internal/cli"
 	"github.com/craudit/craudit/evidence/bundle"
 	"github.com/craudit/craudit/evidence/keys"
@@ -38,6 +39,9 @@ an interrupted run leaves nothing at --out.`,
 				return couldNotRun(err)
 			}
 			o.SigningKey = k
+			if err := (judge.LiveFiles{Transcript: o.Transcript, AttackResults: o.AttackResults}).Check(cmd.ErrOrStderr()); err != nil {
+				return couldNotRun(err)
+			}
 			if o.Created, _, err = cli.StampTime(); err != nil {
 				return couldNotRun(err)
 			}
@@ -66,8 +70,8 @@ an interrupted run leaves nothing at --out.`,
 	f.StringArrayVar(&o.Provenance, "provenance", nil, "build provenance: DSSE, .intoto.jsonl or Sigstore bundle (repeatable)")
 	f.StringVar(&o.TrustedRoot, "trusted-root", "", "Sigstore trusted_root.json: imported Sigstore bundles must verify against it offline; kept in the bundle for the checks")
 	f.StringVar(&o.OSVDB, "osv-db", "", "offline OSV database directory (osv-scalibr/<Ecosystem>/all.zip)")
-	f.StringVar(&o.Transcript, "transcript", "", "a verifier transcript made earlier (craudit verify --format json)")
-	f.StringVar(&o.AttackResults, "attack-results", "", "attack results made earlier (craudit attack --format json)")
+	f.StringVar(&o.Transcript, "transcript", "", "a signed verifier transcript made earlier (craudit verify --signing-key)")
+	f.StringVar(&o.AttackResults, "attack-results", "", "signed attack results made earlier (craudit attack --signing-key)")
 	f.StringVar(&o.Out, "out", "", "the bundle directory to create")
 	f.BoolVar(&o.Force, "force", false, "replace an existing bundle")
 	c.AddCommand(newBundleVerifyCmd())

@@ -2,9 +2,9 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -13,9 +13,6 @@ import (
 	"github.com/craudit/craudit/checks/list"
 	"github.com/craudit/craudit/checks/verifiercheck"
 	"github.com/craudit/craudit/cmd/craudit/internal/cli"
-	"github.com/craudit/craudit/evidence/bundle"
-	"github.com/craudit/craudit/evidence/keys"
-	"github.com/craudit/craudit/evidence/product"
 	"github.com/craudit/craudit/mappings"
 	"github.com/craudit/craudit/reports"
 	"github.com/craudit/craudit/reports/formats"
@@ -23,15 +20,17 @@ import (
 
 // judgeFlags are shared by check, report and dossier.
 type judgeFlags struct {
-	trust, policy, refTime, attackResults string
-	repo, repoTrust, ca                   string
+	trust, policy, refTime, attackResults, transcript string
+	repo, repoTrust, ca                               string
+	seal                                              func(in *checks.Input) error // dossier: sign a --repo transcript
 }
 
 func (j *judgeFlags) register(c *cobra.Command) {
 	c.Flags().StringVar(&j.trust, "trust", "", "the manufacturer's root public key")
 	c.Flags().StringVar(&j.policy, "policy", "", "policy.yaml: required checks, severity threshold, waivers")
 	c.Flags().StringVar(&j.refTime, "reference-time", "", "judge validity at this RFC 3339 time (default: now)")
-	c.Flags().StringVar(&j.attackResults, "attack-results", "", "attack results (craudit attack --format json) to judge with the bundle")
+	c.Flags().StringVar(&j.attackResults, "attack-results", "", "signed attack results (craudit attack --signing-key) to judge with the bundle")
+	c.Flags().StringVar(&j.transcript, "transcript", "", "a signed verifier transcript (craudit verify --signing-key) to judge with the bundle")
 	c.Flags().StringVar(&j.repo, "repo", "", "verify this live update repository now and judge its transcript (live evidence)")
 	c.Flags().StringVar(&j.repoTrust, "repo-trust", "", "the repository's trust file: a TUF root.json or a root public key (default: --trust)")
 	c.Flags().StringVar(&j.ca, "ca", "", "the CA the repository's TLS certificate must chain to (default: system roots)")
@@ -42,26 +41,15 @@ func (j *judgeFlags) gather(source string) func(ctx context.Context, in *checks.
 	if j.repo == "" {
 		return nil
 	}
-	trust := j.repoTrust
-	if trust == "" {
-		trust = j.trust
-	}
-	return func(ctx context.Context, in *checks.Input) error {
-		_, err := verifiercheck.Gather(ctx, in, verifiercheck.GatherOptions{RepoURL: j.repo, TrustFile: trust, CAFile: j.ca,
-			TimeSource: source, Tool: "craudit " + version})
-		if err != nil {
-			return fmt.Errorf("--repo %s: %w", j.repo, err)
-		}
-		return nil
-	}
+	return verifiercheck.Hook(verifiercheck.GatherOptions{RepoURL: j.repo, TrustFile: cmp.Or(j.repoTrust, j.trust), CAFile: j.ca,
+		TimeSource: source, Tool: "craudit " + version}, j.seal)
 }
 
-// judged is a judgement and what it was made from.
+// judged is a judgement and the policy.yaml it used (nil: the default).
 type judged struct {
-	in   *checks.Input
-	rep  *checks.Report
-	root *keys.PublicKey
-	at   time.Time
+	in     *checks.Input
+	rep    *checks.Report
+	policy []byte
 }
 
 // judge runs the checks over a bundle; errors mean it could not run.
@@ -74,19 +62,13 @@ func (j *judgeFlags) judge(cmd *cobra.Command, dir string) (*judged, error) {
 	if err != nil {
 		return nil, err
 	}
-	pol := checks.DefaultPolicy()
-	if j.policy != "" {
-		if pol, err = checks.LoadPolicy(j.policy); err != nil {
-			return nil, err
-		}
+	pol, polBytes, err := judge.Policy(j.policy)
+	if err != nil {
+		return nil, err
 	}
-	live := map[string][]byte{}
-	if j.attackResults != "" {
-		b, err := product.ReadFile(j.attackResults)
-		if err != nil {
-			return nil, err
-		}
-		live[bundle.AttackFile] = b
+	live, err := judge.LiveFiles{Transcript: j.transcript, AttackResults: j.attackResults, Repo: j.repo}.Read()
+	if err != nil {
+		return nil, err
 	}
 	in, rep, err := judge.Judge(cmd.Context(), judge.Options{BundleDir: dir, Root: root, At: at, TimeSource: source,
 		Policy: pol, Live: live, Checks: list.All(), Tool: checks.Tool{Name: "craudit", Version: version}, Catalogues: list.CatalogueRefs(mappings.MustLoad()),
@@ -94,7 +76,7 @@ func (j *judgeFlags) judge(cmd *cobra.Command, dir string) (*judged, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &judged{in: in, rep: rep, root: root, at: at}, nil
+	return &judged{in: in, rep: rep, policy: polBytes}, nil
 }
 
 func newCheckCmd() *cobra.Command {
@@ -106,8 +88,11 @@ func newCheckCmd() *cobra.Command {
 		Short: "Judge a bundle against the ENISA secure-update lifecycle and the CRA",
 		Long: `Verifies the bundle, runs every check and applies the policy. Exit 0 when every
 required check passes (or is declared, not applicable or waived), 1 when any required
-check fails or lacks evidence, 2 when a check could not run or the inputs are unusable.`,
+check fails or lacks evidence, 2 when a check could not run or the inputs are unusable.
+--transcript and --attack-results count only as attestations (verify|attack
+--signing-key) by a key the root key certifies, of what product.yaml declares.`,
 		Example: `  craudit check bundle --trust keys/root.pub
+  craudit check bundle --trust keys/root.pub --transcript transcript.intoto.json --attack-results attack-results.intoto.json
   craudit check bundle --trust keys/root.pub --policy policy.yaml --format sarif --out results.sarif`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {

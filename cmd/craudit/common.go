@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/spf13/cobra"
+
 	"github.com/craudit/craudit/evidence/atomicfs"
+	"github.com/craudit/craudit/evidence/attest"
 	"github.com/craudit/craudit/evidence/keys"
 )
 
@@ -22,4 +25,28 @@ func loadTrust(path string) (*keys.PublicKey, error) {
 		return nil, fmt.Errorf("--trust is required (the manufacturer's root public key)")
 	}
 	return keys.LoadPublic(path)
+}
+
+// liveSigning is --signing-key and --key-cert of verify and attack: with a key (loaded
+// as bundle loads its own) the output is the attestation of the JSON evidence.
+type liveSigning struct{ key, cert string }
+
+func (s *liveSigning) register(c *cobra.Command) {
+	c.Flags().StringVar(&s.key, "signing-key", "", "write the JSON evidence as an in-toto attestation (DSSE envelope) signed by this key")
+	c.Flags().StringVar(&s.cert, "key-cert", "", "the signing key's certificate by the root key (CERT.sig beside it), carried in the attestation")
+}
+
+func (s *liveSigning) load(cmd *cobra.Command, format string) (k *keys.PrivateKey, cert *attest.Certificate, err error) {
+	switch {
+	case s.key == "" && s.cert != "":
+		return nil, nil, fmt.Errorf("--key-cert needs --signing-key")
+	case s.key == "":
+		return nil, nil, nil
+	case cmd.Flags().Changed("format") && format != "json":
+		return nil, nil, fmt.Errorf("--signing-key signs the JSON evidence: not --format %s", format)
+	}
+	if k, err = keys.LoadPrivate(s.key); err == nil && s.cert != "" {
+		cert, err = attest.LoadCertificate(s.cert, k.Public())
+	}
+	return k, cert, err
 }

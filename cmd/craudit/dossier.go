@@ -4,11 +4,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/craudit/craudit/checks"
+	"github.com/craudit/craudit/checks/list"
+	"github.com/craudit/craudit/checks/verifiercheck"
 	"github.com/craudit/craudit/evidence/bundle"
 	"github.com/craudit/craudit/evidence/keys"
+	"github.com/craudit/craudit/mappings"
 	"github.com/craudit/craudit/reports/dossier"
 	"github.com/craudit/craudit/reports/formats"
 )
@@ -20,15 +25,13 @@ func newDossierCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "dossier BUNDLE --out DIR --trust ROOT.pub --signing-key KEY",
 		Short: "Render the signed Annex VII evidence dossier of a bundle",
-		Long: `Judges the bundle like 'check', then writes DIR with the rendered reports (index.html,
-dossier.pdf, dossier.md, results.json, results.oscal.json: the Annex VII technical
-documentation, from the evidence only, offline), a copy
-of the bundle under evidence/bundle/, live evidence under evidence/live/, the signer's
-public key, and SHA256SUMS over every file signed by --signing-key. The exit code is
-the judgement's, as for 'check'; a dossier is written in every case so that a failing
-release is documented too (bundle files that failed verification are left out of its
-copy). Only a bundle file that changes after it was verified stops the dossier: exit 1,
-nothing written.`,
+		Long: `Judges the bundle like 'check' and writes DIR: the rendered Annex VII documentation
+(index.html, dossier.pdf, dossier.md, results.json, SARIF, JUnit, OSCAL), the bundle under
+evidence/bundle/, live evidence under evidence/live/ (a --repo transcript signed by
+--signing-key), the policy used (evidence/policy.yaml), signer.pub, and SHA256SUMS signed
+by --signing-key. Exit code: the judgement's; a failing release is documented too (bundle
+files that failed verification left out). A bundle file changing after verification: exit 1,
+nothing written. 'dossier verify --trust' judges the enclosed evidence again.`,
 		Example: `  craudit dossier bundle --out dossier --trust keys/root.pub --signing-key keys/vendor.key \
       --key-cert keys/vendor.cert.json
   craudit dossier verify dossier --trust keys/root.pub`,
@@ -41,12 +44,14 @@ nothing written.`,
 			if err != nil {
 				return couldNotRun(err)
 			}
+			// Enclosed signed, a --repo transcript is judged again as it is now.
+			j.seal = func(in *checks.Input) error { return verifiercheck.Seal(in, signer, keyCert) }
 			jd, err := j.judge(cmd, args[0])
 			if err != nil {
 				return couldNotRun(err)
 			}
 			err = dossier.Write(dossier.Options{Context: cmd.Context(), Out: out, Force: force, Input: jd.in, Report: jd.rep, Signer: signer,
-				SignerCert: keyCert, Renderers: formats.Dossier()})
+				SignerCert: keyCert, Renderers: formats.Dossier(), Policy: jd.policy})
 			if errors.Is(err, bundle.ErrChanged) {
 				return failed(err) // the bundle changed after it was verified: a judgement, nothing written
 			}
@@ -68,25 +73,32 @@ nothing written.`,
 
 func newDossierVerifyCmd() *cobra.Command {
 	var trust, format string
+	var integrityOnly bool
 	c := &cobra.Command{
-		Use:   "verify DIR [--trust KEY.pub]",
-		Short: "Re-hash a dossier against SHA256SUMS and check its signature",
-		Long: `Without --trust only integrity is checked (hashes and the signature by the enclosed
-signer.pub) and the signer is reported as not authenticated. With --trust the signer
-must be that key, or be certified by it through the enclosed signer.cert.json.`,
+		Use:   "verify DIR --trust ROOT.pub",
+		Short: "Check a dossier's hashes and signature, authenticate its signer and judge its evidence again",
+		Long: `Re-hashes every file against SHA256SUMS and checks its signature by the enclosed
+signer.pub. With --trust the signer must be that key or be certified by it (enclosed
+signer.cert.json); then the enclosed bundle and live evidence are judged again with the
+enclosed policy at the recorded reference time, and any difference from results.json (the
+verdict, a status, a finding) fails. Without --trust anyone's re-signed dossier would
+pass: exit 1 ("integrity only: signer not authenticated") unless --integrity-only.`,
 		Example: `  craudit dossier verify dossier --trust keys/root.pub
+  craudit dossier verify dossier --integrity-only
   cd dossier && sha256sum -c SHA256SUMS && openssl dgst -sha256 -verify signer.pub -signature SHA256SUMS.sig SHA256SUMS`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var trustKey *keys.PublicKey
+			o := dossier.VerifyOptions{}
 			if trust != "" {
 				k, err := keys.LoadPublic(trust)
 				if err != nil {
 					return couldNotRun(err)
 				}
-				trustKey = k
+				o.Trust = k
+				o.Rejudge = &dossier.Rejudge{Context: cmd.Context(), Checks: list.All(), Tool: checks.Tool{Name: "craudit", Version: version},
+					Catalogues: list.CatalogueRefs(mappings.MustLoad())}
 			}
-			v, err := dossier.Verify(args[0], trustKey)
+			v, err := dossier.VerifyWith(args[0], o)
 			if err != nil {
 				return couldNotRun(err)
 			}
@@ -94,17 +106,16 @@ must be that key, or be certified by it through the enclosed signer.cert.json.`,
 				b, _ := json.MarshalIndent(v, "", "  ")
 				cmd.OutOrStdout().Write(append(b, '\n'))
 			}
-			if !v.OK() {
-				for _, p := range v.Problems {
-					fmt.Fprintln(cmd.ErrOrStderr(), "FAIL "+p)
-				}
-				return failed(fmt.Errorf("dossier %s failed verification (%d problems)", args[0], len(v.Problems)))
+			lines, ok := v.Outcome(args[0], integrityOnly)
+			fmt.Fprintln(cmd.ErrOrStderr(), strings.Join(lines, "\n"))
+			if !ok {
+				return exitCode(1)
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "OK %s: %d files match SHA256SUMS; %s\n", args[0], v.Files, v.How)
 			return nil
 		},
 	}
-	c.Flags().StringVar(&trust, "trust", "", "the key to authenticate the signer with (signer key or root key)")
+	c.Flags().StringVar(&trust, "trust", "", "the key to authenticate the signer with (the root key, or the signer's own key) and judge again against")
+	c.Flags().BoolVar(&integrityOnly, "integrity-only", false, "without --trust (which overrides it): accept a dossier whose hashes and enclosed signature are right although its signer is not authenticated")
 	c.Flags().StringVar(&format, "format", "text", "text or json")
 	return c
 }

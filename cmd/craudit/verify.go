@@ -10,6 +10,7 @@ import (
 	"github.com/craudit/craudit/checks/verifier"
 	"github.com/craudit/craudit/cmd/craudit/internal/cli"
 	"github.com/craudit/craudit/evidence/atomicfs"
+	"github.com/craudit/craudit/evidence/transcript"
 )
 
 func newVerifyCmd() *cobra.Command {
@@ -18,6 +19,7 @@ func newVerifyCmd() *cobra.Command {
 		refTime, profile, form string
 		out                    string
 		force                  bool
+		sign                   liveSigning
 	)
 	cmd := &cobra.Command{
 		Use:   "verify --repo URL --trust FILE",
@@ -32,11 +34,16 @@ vendor certificate, artefacts/); the kind is detected, --profile forces it.
 Metadata and manifests are judged at --reference-time (default: the wall clock,
 never SOURCE_DATE_EPOCH); TLS certificates at the wall clock.
 
+With --signing-key the output is a signed in-toto attestation binding the repository URL
+to its TLS certificate (docs/formats.md), the form --transcript elsewhere requires.
+
 Exit codes: 0 verified, 1 verification failure (the transcript names the step),
 2 could not run (bad flags, unusable trust file, unreachable server).`,
 		Example: `  craudit verify --repo https://127.0.0.1:8443 --trust root.json --ca ca.pem --target fw.bin
   craudit verify --repo https://updates.example.com --trust root.pub --installed-version 1.0.0 \
-      --state ./device-state --product thermostat --hardware-id tx-100 --format json --out transcript.json`,
+      --state ./device-state --product thermostat --hardware-id tx-100 --format json --out transcript.json
+  craudit verify --repo https://updates.example.com --trust root.pub --ca ca.pem \
+      --signing-key keys/vendor.key --key-cert keys/vendor.cert.json --out transcript.intoto.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if o.RepoURL == "" || o.TrustFile == "" {
@@ -45,7 +52,10 @@ Exit codes: 0 verified, 1 verification failure (the transcript names the step),
 			if form != "text" && form != "json" {
 				return couldNotRun(fmt.Errorf("--format %q: want text or json", form))
 			}
-			var err error
+			signer, cert, err := sign.load(cmd, form)
+			if err != nil {
+				return couldNotRun(err)
+			}
 			if o.ReferenceTime, o.TimeSource, err = cli.ReferenceTime(refTime, cli.WallClock); err != nil {
 				return couldNotRun(err)
 			}
@@ -61,16 +71,18 @@ Exit codes: 0 verified, 1 verification failure (the transcript names the step),
 				return couldNotRun(err)
 			}
 			data := t.JSON()
-			if form == "text" {
-				data = []byte(t.Text())
-			}
-			if out != "" {
-				if err := atomicfs.WriteFile(out, data, 0o644, force); err != nil {
+			switch {
+			case signer != nil:
+				if data, err = transcript.Sign(data, signer, cert); err != nil {
 					return couldNotRun(err)
 				}
+			case form == "text":
+				data = []byte(t.Text())
+			}
+			if err := writeOutput(cmd.OutOrStdout(), out, force, data); err != nil {
+				return couldNotRun(err)
+			} else if out != "" {
 				fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s\n", t.Verdict, out)
-			} else {
-				cmd.OutOrStdout().Write(data)
 			}
 			if !t.OK() {
 				return exitCode(1)
@@ -97,5 +109,6 @@ Exit codes: 0 verified, 1 verification failure (the transcript names the step),
 	f.StringVar(&form, "format", "text", "output format: text or json (the transcript)")
 	f.StringVar(&out, "out", "", "write the output to this file instead of stdout")
 	f.BoolVar(&force, "force", false, "overwrite --out")
+	sign.register(cmd)
 	return cmd
 }

@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
+	"os"
 
 	"github.com/craudit/craudit/evidence/keys"
 )
@@ -91,4 +93,52 @@ func (p Predicate[T]) Sign(doc []byte, signer *keys.PrivateKey, cert *Certificat
 func TextDigest(s string) map[string]string {
 	h := sha256.Sum256([]byte(s))
 	return map[string]string{"sha256": hex.EncodeToString(h[:])}
+}
+
+// ReadFile reads a live-evidence file from disk: a regular file of at most
+// MaxSize bytes. Errors name the file.
+func ReadFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", path)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(b) > MaxSize {
+		return nil, fmt.Errorf("%s: larger than %d bytes", path, MaxSize)
+	}
+	return b, nil
+}
+
+// LoadCertificate reads a vendor-key certificate CERT and CERT.sig beside
+// it (as every command that takes --key-cert does) and checks that it
+// certifies signer. Its chain to the root key is judged where the
+// attestation is verified.
+func LoadCertificate(path string, signer *keys.PublicKey) (*Certificate, error) {
+	cert, err := ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	sig, err := ReadFile(path + ".sig")
+	if err != nil {
+		return nil, err
+	}
+	_, sub, err := keys.ParseCertificate(cert)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if !sub.Equal(signer) {
+		return nil, fmt.Errorf("%s: certifies a different key than the signing key", path)
+	}
+	return &Certificate{Cert: cert, Sig: sig}, nil
 }

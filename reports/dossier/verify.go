@@ -24,7 +24,15 @@ type Verification struct {
 	// Authenticated is true when the signer was tied to a trusted key.
 	Authenticated bool   `json:"authenticated"`
 	Signer        string `json:"signer_key_id"`
-	How           string `json:"how"`
+	// Anchor is the ID of the --trust key the signer was checked against.
+	Anchor string `json:"anchor_key_id,omitempty"`
+	How    string `json:"how"`
+	// Rejudged is true when the enclosed evidence was judged again (see
+	// VerifyOptions.Rejudge); Judgement says how that went.
+	Rejudged  bool   `json:"rejudged"`
+	Judgement string `json:"judgement,omitempty"`
+	// sums maps every path SHA256SUMS lists to its hex SHA-256.
+	sums map[string]string
 }
 
 // OK reports a dossier with no problem.
@@ -42,6 +50,13 @@ var ErrNotADossier = errors.New("not a dossier directory")
 // certified by it through signer.cert.json; without trust, integrity is
 // checked but the signer is not authenticated, and the result says so.
 func Verify(dir string, trust *keys.PublicKey) (*Verification, error) {
+	return VerifyWith(dir, VerifyOptions{Trust: trust})
+}
+
+// VerifyWith verifies as Verify does and, with o.Rejudge and a dossier
+// whose signer is authenticated, judges the enclosed evidence again.
+func VerifyWith(dir string, o VerifyOptions) (*Verification, error) {
+	trust := o.Trust
 	st, err := os.Stat(dir)
 	if err != nil {
 		return nil, err
@@ -71,15 +86,18 @@ func Verify(dir string, trust *keys.PublicKey) (*Verification, error) {
 	if err := signer.Verify(sums, sig); err != nil {
 		v.add("%s: signature does not verify with %s", SumsSigFile, SignerPub)
 	}
-	listed := checkSums(v, dir, sums)
-	findExtra(v, dir, listed)
+	v.sums = checkSums(v, dir, sums)
+	findExtra(v, dir, v.sums)
 	authenticate(v, dir, signer, trust)
+	if o.Rejudge != nil && v.Authenticated {
+		rejudge(v, dir, o)
+	}
 	sort.Strings(v.Problems)
 	return v, nil
 }
 
-func checkSums(v *Verification, dir string, sums []byte) map[string]bool {
-	listed := map[string]bool{}
+func checkSums(v *Verification, dir string, sums []byte) map[string]string {
+	listed := map[string]string{}
 	sc := bufio.NewScanner(bytes.NewReader(sums))
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for n := 1; sc.Scan(); n++ {
@@ -89,11 +107,11 @@ func checkSums(v *Verification, dir string, sums []byte) map[string]bool {
 			v.add("%s line %d: malformed", SumsFile, n)
 			continue
 		}
-		if listed[rel] {
+		if _, twice := listed[rel]; twice {
 			v.add("%s: listed twice", rel)
 			continue
 		}
-		listed[rel] = true
+		listed[rel] = sum
 		v.Files++
 		p := filepath.Join(dir, filepath.FromSlash(rel))
 		st, err := os.Lstat(p)
@@ -118,7 +136,7 @@ func checkSums(v *Verification, dir string, sums []byte) map[string]bool {
 	return listed
 }
 
-func findExtra(v *Verification, dir string, listed map[string]bool) {
+func findExtra(v *Verification, dir string, listed map[string]string) {
 	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			v.add("%v", err)
@@ -129,30 +147,35 @@ func findExtra(v *Verification, dir string, listed map[string]bool) {
 		switch {
 		case d.IsDir() || rel == SumsFile || rel == SumsSigFile:
 		case d.Type()&fs.ModeSymlink != 0:
-			if listed[rel] {
+			if _, ok := listed[rel]; ok {
 				return nil // already reported as not a regular file
 			}
 			v.add("%s: symbolic link not listed in %s", rel, SumsFile)
-		case !listed[rel]:
+		case listed[rel] == "":
 			v.add("%s: extra file not listed in %s", rel, SumsFile)
 		}
 		return nil
 	})
 }
 
+// IntegrityOnly is what a verification without a trust anchor says.
+const IntegrityOnly = "integrity only: signer not authenticated (no --trust key given)"
+
 func authenticate(v *Verification, dir string, signer, trust *keys.PublicKey) {
 	if trust == nil {
-		v.How = "integrity only: no --trust key given, so the signer is not authenticated"
+		v.How = IntegrityOnly
 		return
 	}
+	v.Anchor = trust.ID()
 	if signer.Equal(trust) {
 		v.Authenticated, v.How = true, "signed by the trusted key"
 		return
 	}
+	who := fmt.Sprintf("%s is signed by key %s, not by the trusted key %s", SumsFile, short(signer.ID()), short(trust.ID()))
 	cert, err1 := readBounded(filepath.Join(dir, SignerCert), 1<<20)
 	csig, err2 := readBounded(filepath.Join(dir, SignerCert+".sig"), 4096)
 	if err1 != nil || err2 != nil {
-		v.add("%s: the signer is not the trusted key and no certificate by it is enclosed", SignerPub)
+		v.add("%s, and no certificate of that key is enclosed", who)
 		return
 	}
 	// A dossier is an archive kept for years, longer than its signer's
@@ -160,7 +183,11 @@ func authenticate(v *Verification, dir string, signer, trust *keys.PublicKey) {
 	// certificate expired. Its validity period is therefore not judged here.
 	_, sub, err := keys.VerifyCertificate(cert, csig, trust, keys.CertVerifyOptions{SkipValidityPeriodUnsafe: true})
 	if err != nil {
-		v.add("%s: %v", SignerCert, err)
+		issuer := "unreadable"
+		if c, _, perr := keys.ParseCertificate(cert); perr == nil {
+			issuer = short(c.Issuer.KeyID)
+		}
+		v.add("%s, and %s (issued by key %s) is not signed by %s: %v", who, SignerCert, issuer, short(trust.ID()), err)
 		return
 	}
 	if !sub.Equal(signer) {
@@ -168,6 +195,13 @@ func authenticate(v *Verification, dir string, signer, trust *keys.PublicKey) {
 		return
 	}
 	v.Authenticated, v.How = true, "signer certified by the trusted key through "+SignerCert
+}
+
+func short(id string) string {
+	if len(id) > 16 {
+		return id[:16]
+	}
+	return id
 }
 
 func readBounded(p string, limit int64) ([]byte, error) {
@@ -185,4 +219,30 @@ func readBounded(p string, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("larger than %d bytes", limit)
 	}
 	return os.ReadFile(p)
+}
+
+// Outcome is what `dossier verify` prints, and whether the dossier passes:
+// without a trust anchor, integrity alone passes only with integrityOnly.
+func (v *Verification) Outcome(dir string, integrityOnly bool) (lines []string, ok bool) {
+	for _, p := range v.Problems {
+		lines = append(lines, "FAIL "+p)
+	}
+	if v.Judgement != "" && !v.OK() {
+		lines = append(lines, v.Judgement)
+	}
+	switch {
+	case !v.OK():
+		return append(lines, fmt.Sprintf("dossier %s failed verification (%d problems)", dir, len(v.Problems))), false
+	case v.Anchor == "":
+		lines = append(lines, fmt.Sprintf("%s: %d files match %s and its signature verifies with the enclosed %s (key %s)", dir, v.Files, SumsFile, SignerPub, short(v.Signer)))
+		if !integrityOnly {
+			return append(lines, IntegrityOnly+": give --trust ROOT.pub, or --integrity-only to accept that"), false
+		}
+		return append(lines, "OK "+IntegrityOnly), true
+	}
+	s := fmt.Sprintf("OK %s: %d files match %s; %s", dir, v.Files, SumsFile, v.How)
+	if v.Judgement != "" {
+		s += "; " + v.Judgement
+	}
+	return append(lines, s), true
 }

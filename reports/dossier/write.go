@@ -40,6 +40,9 @@ type Options struct {
 	// SignerCert is a certificate path (CERT and CERT.sig) for the signer, optional.
 	SignerCert string
 	Renderers  []reports.Renderer
+	// Policy is policy.yaml as the judgement used it (nil: the default
+	// policy); the dossier encloses it so it can be judged again.
+	Policy []byte
 	// Context, when set and cancelled (an interrupt), stops Write before the
 	// new dossier replaces anything: the previous one stays.
 	Context context.Context
@@ -72,6 +75,13 @@ func Write(o Options) error {
 		if err := w.write(LiveDir+strings.TrimPrefix(p, "live/"), data); err != nil {
 			return err
 		}
+	}
+	pol := o.Policy
+	if pol == nil {
+		pol = []byte(DefaultPolicyYAML)
+	}
+	if err := w.write(PolicyFile, pol); err != nil {
+		return err
 	}
 	d := Data(o.Input, o.Report)
 	for _, r := range o.Renderers {
