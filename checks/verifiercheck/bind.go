@@ -106,7 +106,7 @@ func Display(raw string) string {
 	h := u.Hostname()
 	if ip := net.ParseIP(h); (ip != nil && ip.IsLoopback()) || h == "localhost" {
 		if u.Port() != "" {
-			u.Host = strings.TrimSuffix(u.Host, ":"+u.Port()) + ":<port>"
+			u.Host = strings.TrimSuffix(u.Host, ":"+u.Port()) + ":PORT"
 		}
 	}
 	return u.String()

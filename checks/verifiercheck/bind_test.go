@@ -46,7 +46,7 @@ func TestAuthenticityAndBinding(t *testing.T) {
 		{name: "another repository", doc: sign(root, at("https://mirror.example/st100")), p: testProduct(declared),
 			want: map[string]checks.Status{"verifier/signed-evidence": checks.Pass, "verifier/product-repository": checks.Fail}, msg: "the tuf run measured https://mirror.example/st100"},
 		{name: "a loopback copy", doc: sign(root, at("https://127.0.0.1:39999")), p: testProduct(declared),
-			want: map[string]checks.Status{"verifier/product-repository": checks.Fail}, msg: "https://127.0.0.1:<port>; product.yaml declares https://127.0.0.1:1, " + declared},
+			want: map[string]checks.Status{"verifier/product-repository": checks.Fail}, msg: "https://127.0.0.1:PORT; product.yaml declares https://127.0.0.1:1, " + declared},
 		{name: "no repository declared", doc: sign(root, at(declared)), p: noRepo,
 			want: map[string]checks.Status{"verifier/product-repository": checks.Fail}, msg: "declares no update repository"},
 		{name: "declared, spelled differently", doc: sign(root, at("HTTPS://Updates.Thermo-Demo.example:443/st100/")), p: testProduct(declared),
@@ -73,9 +73,9 @@ func TestAuthenticityAndBinding(t *testing.T) {
 
 func TestDisplay(t *testing.T) {
 	for in, want := range map[string]string{
-		"https://127.0.0.1:39123/repo":    "https://127.0.0.1:<port>/repo",
-		"https://[::1]:8443":              "https://[::1]:<port>",
-		"https://localhost:8443/x":        "https://localhost:<port>/x",
+		"https://127.0.0.1:39123/repo":    "https://127.0.0.1:PORT/repo",
+		"https://[::1]:8443":              "https://[::1]:PORT",
+		"https://localhost:8443/x":        "https://localhost:PORT/x",
 		"https://updates.example:8443/st": "https://updates.example:8443/st",
 	} {
 		if got := verifiercheck.Display(in); got != want {

@@ -206,7 +206,7 @@ func TestSignedTranscriptThroughCheck(t *testing.T) {
 	}
 	code, st, msg := results(t, s, "--transcript", signed)
 	if code != 1 || st["verifier/signed-evidence"] != "pass" || st["verifier/product-repository"] != "fail" || st["verifier/signature"] == "pass" ||
-		!strings.Contains(msg["verifier/signature"], "https://127.0.0.1:<port>") || !strings.Contains(msg["verifier/signature"], "updates.thermo-demo.example") {
+		!strings.Contains(msg["verifier/signature"], "https://127.0.0.1:PORT") || !strings.Contains(msg["verifier/signature"], "updates.thermo-demo.example") {
 		t.Errorf("transcript of another repository: exit %d, %v\n%s", code, st, msg["verifier/signature"])
 	}
 	code, st, msg = results(t, s, "--transcript", plain)
