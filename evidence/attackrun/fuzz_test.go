@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/craudit/craudit/evidence/attackrun"
+	"github.com/craudit/craudit/evidence/attest"
+	"github.com/craudit/craudit/evidence/keys"
 )
 
 // FuzzParse: attack results come from a bundle, a dossier or the command
@@ -37,6 +39,41 @@ func FuzzParse(f *testing.F) {
 		again, err := attackrun.Parse(attackrun.NewSet(runs...).JSON())
 		if err != nil || len(again) != len(runs) {
 			t.Fatalf("accepted runs do not parse again: %v", err)
+		}
+	})
+}
+
+// FuzzReadFile: an attack-results attestation is as hostile as a plain
+// file. ReadFile never panics; what it accepts has runs, the subjects of a
+// signed file are those the runs bind, and Inconsistencies never panics.
+func FuzzReadFile(f *testing.F) {
+	k, err := keys.FromSeed(keys.Ed25519, []byte("fuzz"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	signed, err := attackrun.Sign(demoSet(f), k, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(signed)
+	f.Add(demoSet(f))
+	f.Add([]byte(`{"payloadType":"application/vnd.in-toto+json","payload":"e30=","signatures":[{"keyid":"","sig":"AA=="}]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		file, err := attackrun.ReadFile(b)
+		if err != nil {
+			if file != nil {
+				t.Fatal("a file with an error")
+			}
+			return
+		}
+		if len(file.Runs) == 0 {
+			t.Fatal("no run and no error")
+		}
+		if file.Signed() && !attest.SameSubjects(file.Attestation.Statement.Subject, attackrun.Subjects(file.Runs)) {
+			t.Fatal("accepted subjects that are not the runs'")
+		}
+		for _, r := range file.Runs {
+			_ = r.Inconsistencies()
 		}
 	})
 }
