@@ -42,7 +42,8 @@ func binaries(t *testing.T) string {
 		}
 		goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
 		out, err := exec.Command(goBin, "build", "-o", binDir+string(filepath.Separator),
-			"github.com/craudit/craudit/cmd/craudit", "github.com/craudit/craudit/checks/attack/testdata/weakclient").CombinedOutput()
+			"github.com/craudit/craudit/cmd/craudit", "github.com/craudit/craudit/checks/attack/testdata/weakclient",
+			"github.com/craudit/craudit/checks/attack/testdata/gotufclient").CombinedOutput()
 		if err != nil {
 			binErr = &RunError{Err: &buildError{string(out)}}
 		}
