@@ -5,7 +5,8 @@
 # SUITE_DIR is a checkout of github.com/theupdateframework/tuf-conformance,
 # the other two of python-tuf and securesystemslib. Needs python3,
 # python3-cryptography, python3-pytest and faketime (Debian packages) and
-# builds craudit into a temporary folder unless CRAUDIT names a binary.
+# builds craudit-client (the lean build of `craudit tuf-client`) into a
+# temporary folder unless CRAUDIT names a binary (craudit or craudit-client).
 # PYTHON picks the interpreter (default: Debian's /usr/bin/python3, where
 # its packages are installed, else python3 on PATH).
 set -euo pipefail
@@ -23,8 +24,8 @@ for tool in "$python" faketime; do
 done
 if [[ -z ${CRAUDIT:-} ]]; then
   tmp=$(mktemp -d)
-  (cd "$here/.." && go build -trimpath -o "$tmp/craudit" ./cmd/craudit)
-  export CRAUDIT=$tmp/craudit
+  (cd "$here/.." && go build -trimpath -o "$tmp/craudit-client" ./cmd/craudit/craudit-client)
+  export CRAUDIT=$tmp/craudit-client
 fi
 shim=$(mktemp -d)
 trap 'rm -rf "$shim" ${tmp:-}' EXIT
