@@ -6,8 +6,11 @@ LDFLAGS := -X main.version=$(VERSION)
 
 .PHONY: build demo test fuzz bench bench-go docs vet clean check-render
 
+# craudit, and beside it craudit-client: the protocol clients (tuf-client,
+# manifest-client) without the SBOM and scan libraries, for a fast start.
 build:
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/craudit
+	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)-client ./cmd/craudit/craudit-client
 
 # The whole pipeline on the built-in thermostat example; prints the dossier's path.
 demo: build

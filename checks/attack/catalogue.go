@@ -84,7 +84,12 @@ its own and the older bare JSON list of runs are read too. ` + "`craudit check`"
 	for _, p := range []Profile{ProfileTUF, ProfileManifest} {
 		es := entries(p)
 		if p == ProfileTUF {
-			fmt.Fprintf(&b, "\n## TUF profile (%d scenarios)\n\nThe client speaks the tuf-conformance client-under-test protocol over plain http.\n\n", len(es))
+			fmt.Fprintf(&b, "\n## TUF profile (%d scenarios)\n\nThe client speaks the tuf-conformance client-under-test protocol over plain http. "+
+				"The repositories use consistent snapshots and, as a conformant repository does, serve each target under every hash "+
+				"its metadata lists (a client may pick any). A client still running at the deadline of a *hang* scenario is "+
+				"VULNERABLE and the detail says why: a slow server held it (no minimum rate or download deadline) or it kept "+
+				"reading an endless stream. A stock go-tuf v2 updater (default fetcher) passes every other TUF scenario and is "+
+				"VULNERABLE to both slow-retrieval ones: its fetcher reads until the size limit with no timeout or rate floor.\n\n", len(es))
 		} else {
 			fmt.Fprintf(&b, "\n## Manifest profile (%d scenarios)\n\nThe client speaks the manifest-client protocol (docs/manifest-client-protocol.md) over https with a pinned CA.\n\n", len(es))
 		}

@@ -193,7 +193,7 @@ func (h *harness) scenario(ctx context.Context, i int, sc Scenario) (attackrun.R
 	case sc.Expect == attackrun.Accept:
 		r.Verdict, r.Detail = attackrun.Pass, "installed exactly the expected release"
 	case at.timedOut && sc.Hang:
-		r.Verdict, r.Detail = attackrun.Vulnerable, "still running at the deadline: the hostile server held the client"
+		r.Verdict, r.Detail = attackrun.Vulnerable, hangDetail(sc, h.o)
 	case at.timedOut:
 		r.Verdict, r.Detail = attackrun.Inconclusive, "still running at the deadline"
 	case at.exit == 0:

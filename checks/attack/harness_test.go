@@ -42,7 +42,8 @@ func binaries(t *testing.T) string {
 		}
 		goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
 		out, err := exec.Command(goBin, "build", "-o", binDir+string(filepath.Separator),
-			"github.com/craudit/craudit/cmd/craudit", "github.com/craudit/craudit/checks/attack/testdata/weakclient").CombinedOutput()
+			"github.com/craudit/craudit/cmd/craudit", "github.com/craudit/craudit/checks/attack/testdata/weakclient",
+			"github.com/craudit/craudit/checks/attack/testdata/gotufclient", "github.com/craudit/craudit/cmd/craudit/craudit-client").CombinedOutput()
 		if err != nil {
 			binErr = &RunError{Err: &buildError{string(out)}}
 		}
@@ -77,7 +78,9 @@ func verdicts(r *attackrun.Run) map[string]attackrun.Verdict {
 // is marked exactly where its weakness lies.
 func TestClients(t *testing.T) {
 	bin := binaries(t)
-	craudit := filepath.Join(bin, "craudit")
+	// craudit's own clients, from the lean binary (the same code as
+	// `craudit tuf-client`, with a fast start).
+	craudit := filepath.Join(bin, "craudit-client")
 	weak := filepath.Join(bin, "weakclient")
 	vuln := func(ids ...string) func(Scenario) attackrun.Verdict {
 		return func(s Scenario) attackrun.Verdict {

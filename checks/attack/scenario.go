@@ -86,3 +86,20 @@ func ForProfile(p Profile) []Scenario {
 	}
 	return out
 }
+
+// hangDetail explains the verdict on a client still running at the
+// deadline of a slow-retrieval or endless-data scenario: what the server
+// did and why holding on is the weakness. It names only the harness's own
+// settings, so it is the same from run to run.
+func hangDetail(sc Scenario, o Options) string {
+	switch sc.Control {
+	case CtlSlow:
+		return fmt.Sprintf("still running at the %s deadline: the server sent the genuine file one byte every %s and the client kept waiting for the rest. "+
+			"A client with no minimum transfer rate and no download deadline can be held by a slow server for as long as it likes, and never learns of newer updates meanwhile (slow-retrieval attack)",
+			o.Deadline, o.SlowInterval)
+	case CtlEndless:
+		return fmt.Sprintf("still running at the %s deadline: the server sent a stream without end (up to %d bytes) and the client kept reading instead of stopping at the file's size limit (endless-data attack)",
+			o.Deadline, o.EndlessSize)
+	}
+	return fmt.Sprintf("still running at the %s deadline: the hostile server held the client", o.Deadline)
+}

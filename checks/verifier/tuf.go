@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/craudit/craudit/evidence/atomicfs"
 	"github.com/theupdateframework/go-tuf/v2/metadata"
@@ -27,10 +28,16 @@ type tufRun struct {
 	tm       *trustedmetadata.TrustedMetadata
 	metaURL  string
 	targsURL string
+	// via records, per delegated role, the delegators whose keys it has
+	// been verified against in this run. trustedmetadata keeps one copy of
+	// a role by name; a role reached again through another delegator (a
+	// "diamond") is re-checked against that delegator's keys and threshold
+	// before it is used, never trusted because an earlier path vouched for it.
+	via map[string]map[string]bool
 }
 
 func (r *run) tuf(trust []byte) error {
-	tr := &tufRun{run: r, metaURL: r.o.MetadataURL, targsURL: r.o.TargetsURL}
+	tr := &tufRun{run: r, metaURL: r.o.MetadataURL, targsURL: r.o.TargetsURL, via: map[string]map[string]bool{}}
 	if tr.metaURL == "" {
 		tr.metaURL = joinURL(r.o.RepoURL, "metadata")
 	}
@@ -49,31 +56,61 @@ func (r *run) tuf(trust []byte) error {
 // that a failure at one control means the ones before it passed.
 var metaOrder = []transcript.Control{transcript.ControlIntegrity, transcript.ControlSignature, transcript.ControlRollback, transcript.ControlFreshness}
 
-// classify maps go-tuf's typed errors to the control that refused.
-func classify(err error) transcript.Control {
+// classify maps go-tuf's typed errors to the control that refused, and
+// names the controls before it in metaOrder that were not reached (they are
+// then not recorded as passed).
+func classify(err error) (transcript.Control, []transcript.Control) {
+	var repoErr *metadata.ErrRepository
 	switch {
 	case errors.Is(err, &metadata.ErrUnsignedMetadata{}):
-		return transcript.ControlSignature
+		return transcript.ControlSignature, nil
 	case errors.Is(err, &metadata.ErrBadVersionNumber{}):
-		return transcript.ControlRollback
+		return transcript.ControlRollback, nil
 	case errors.Is(err, &metadata.ErrExpiredMetadata{}):
-		return transcript.ControlFreshness
+		return transcript.ControlFreshness, nil
 	case errors.Is(err, &metadata.ErrLengthOrHashMismatch{}):
-		return transcript.ControlIntegrity
+		return transcript.ControlIntegrity, nil
+	case errors.As(err, &repoErr) && strings.Contains(repoErr.Msg, "is missing info for"):
+		// A new snapshot dropping a role the trusted one lists: a rollback
+		// of that role to "absent" (checked after the signature).
+		return transcript.ControlRollback, nil
+	case isWrongType(err):
+		// A validly signed file of another role served in this one's place
+		// (mix and match): refused before its signature was looked at.
+		return transcript.ControlRollback, []transcript.Control{transcript.ControlSignature}
 	}
-	// Unparsable, wrong type, missing entries: nothing in it can be trusted.
-	return transcript.ControlSignature
+	// Unparsable or missing entries: nothing in it can be trusted.
+	return transcript.ControlSignature, nil
+}
+
+// isWrongType reports go-tuf's two ways of refusing metadata of another
+// type: when decoding (ErrValue) and in trustedmetadata (ErrRepository).
+func isWrongType(err error) bool {
+	var repoErr *metadata.ErrRepository
+	var valErr *metadata.ErrValue
+	if errors.As(err, &valErr) && strings.HasPrefix(valErr.Msg, "expected metadata type ") {
+		return true
+	}
+	if errors.As(err, &repoErr) {
+		for _, role := range []string{metadata.ROOT, metadata.TIMESTAMP, metadata.SNAPSHOT, metadata.TARGETS} {
+			if strings.HasPrefix(repoErr.Msg, "expected "+role+", got ") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // record writes the steps for one metadata file: every control of metaOrder
 // that applies, up to the failing one. details holds the pass texts.
 func (tr *tufRun) record(subject, role string, version int64, enisa int, applies []transcript.Control, err error, details map[transcript.Control]string) error {
 	failAt := transcript.Control("")
+	var unchecked []transcript.Control
 	if err != nil {
-		failAt = classify(err)
+		failAt, unchecked = classify(err)
 	}
 	for _, c := range metaOrder {
-		if !slices.Contains(applies, c) && c != failAt {
+		if (!slices.Contains(applies, c) || slices.Contains(unchecked, c)) && c != failAt {
 			continue
 		}
 		s := transcript.Step{ID: subject + "/" + string(c), Control: c, ENISAStep: enisa, Role: role, Version: version}
@@ -298,13 +335,18 @@ func expires[T metadata.Roles](m *metadata.Metadata[T]) string {
 // when still current, else from the repository.
 func (tr *tufRun) targets(role, parent string) (*metadata.Metadata[metadata.TargetsType], error) {
 	tm, t := tr.tm, tr.t
-	if m, ok := tm.Targets[role]; ok {
-		return m, nil
-	}
 	subject, enisa := "targets", 5
 	if role != metadata.TARGETS {
 		subject = "delegated-targets"
 	}
+	if m, ok := tm.Targets[role]; ok {
+		return m, tr.reverify(m, role, parent)
+	}
+	defer func() {
+		if _, ok := tm.Targets[role]; ok {
+			tr.trustedVia(role, parent)
+		}
+	}()
 	if b, ok := tr.loadState(role); ok {
 		m, err := tm.UpdateDelegatedTargets(b, role, parent)
 		switch {
@@ -353,6 +395,45 @@ func (tr *tufRun) targets(role, parent string) (*metadata.Metadata[metadata.Targ
 	tr.persist(role, data)
 	t.Versions[role] = m.Signed.Version
 	return m, nil
+}
+
+func (tr *tufRun) trustedVia(role, parent string) {
+	if tr.via[role] == nil {
+		tr.via[role] = map[string]bool{}
+	}
+	tr.via[role][parent] = true
+}
+
+// reverify checks a role already trusted in this run against parent, when
+// it was verified only through other delegators: the keys and threshold
+// parent delegates to role must sign it too. The top-level targets role has
+// one delegator (root) and is never re-checked.
+func (tr *tufRun) reverify(m *metadata.Metadata[metadata.TargetsType], role, parent string) error {
+	if role == metadata.TARGETS || tr.via[role][parent] {
+		return nil
+	}
+	delegator, ok := tr.tm.Targets[parent]
+	if !ok {
+		return &RunError{Err: fmt.Errorf("delegator %s of %s is not loaded", parent, role)}
+	}
+	earlier := make([]string, 0, len(tr.via[role]))
+	for p := range tr.via[role] {
+		earlier = append(earlier, p)
+	}
+	sort.Strings(earlier)
+	s := transcript.Step{ID: "delegated-targets/signature", Control: transcript.ControlSignature, ENISAStep: 5, Role: role, Version: m.Signed.Version}
+	if err := delegator.VerifyDelegate(role, m); err != nil {
+		s.Verdict = transcript.Fail
+		s.Detail = fmt.Sprintf("%s v%d, trusted through %s, is also delegated by %s but not signed by a threshold of the keys %s delegates to it: %v",
+			role, m.Signed.Version, strings.Join(earlier, ", "), parent, parent, err)
+		tr.t.Add(s)
+		return errStop
+	}
+	s.Verdict = transcript.Pass
+	s.Detail = fmt.Sprintf("%s v%d, trusted through %s, re-checked against the keys and threshold %s delegates to it", role, m.Signed.Version, strings.Join(earlier, ", "), parent)
+	tr.t.Add(s)
+	tr.trustedVia(role, parent)
+	return nil
 }
 
 // target finds name by the pre-order depth-first walk over delegations (5.7),

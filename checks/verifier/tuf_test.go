@@ -10,6 +10,7 @@ import (
 	"crypto/tls"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -600,4 +601,129 @@ func TestHostnameMismatch(t *testing.T) {
 
 func sigstoreSigner(k crypto.Signer) (signature.Signer, error) {
 	return signature.LoadSigner(k, crypto.SHA256)
+}
+
+// TestTUFMixAndMatchControls: a validly signed file of another role, and a
+// snapshot that drops a role, are refused under rollback (not signature),
+// and a type refused before its signature was read records no signature pass.
+func TestTUFMixAndMatchControls(t *testing.T) {
+	t.Run("snapshot served as the timestamp", func(t *testing.T) {
+		f := newTUF(t, false)
+		snap, err := os.ReadFile(f.md("snapshot.json"))
+		must(t, err)
+		must(t, os.WriteFile(f.md("timestamp.json"), snap, 0o644))
+		tr := verify(t, f.opts())
+		wantFail(t, tr, "timestamp/rollback")
+		if s, ok := tr.Step("timestamp/signature"); ok {
+			t.Errorf("a signature step was recorded for a file of the wrong type: %+v", s)
+		}
+		if !strings.Contains(tr.Failure.Reason, "expected metadata type timestamp") {
+			t.Errorf("reason %q does not name the type", tr.Failure.Reason)
+		}
+	})
+	t.Run("delegated role removed from the snapshot", func(t *testing.T) {
+		f := newTUF(t, false)
+		o := f.opts()
+		o.StateDir = t.TempDir()
+		wantOK(t, verify(t, o))
+		delete(f.r.Delegated, "vendor")
+		f.r.Snapshot.Signed.Version, f.r.Timestamp.Signed.Version = 2, 2
+		f.write()
+		tr := verify(t, o)
+		wantFail(t, tr, "snapshot/rollback")
+		if !strings.Contains(tr.Failure.Reason, "vendor.json") {
+			t.Errorf("reason %q does not name the removed role", tr.Failure.Reason)
+		}
+	})
+}
+
+// diamondRepo is the delegation "diamond" of tuf-conformance's
+// test_cached_role_is_verified_against_current_delegator: parent-a and
+// parent-b both delegate to "release", each to a different key, and release
+// is signed only with parent-a's key, yet lists a target under parent-b's
+// paths too.
+func diamondRepo(t *testing.T, consistent bool) (dir string, srv *repo.Server) {
+	t.Helper()
+	keys := map[string]crypto.Signer{}
+	for _, role := range repo.TopLevelRoles {
+		keys[role] = newKey(t)
+	}
+	r, err := repo.NewTUFRepo(refTime.Add(-time.Hour), repo.DefaultExpiry, keys, consistent)
+	must(t, err)
+	exp := refTime.AddDate(0, 1, 0)
+	must(t, r.Delegate("parent-a", newKey(t), []string{"team-a/*"}, false, exp))
+	must(t, r.Delegate("parent-b", newKey(t), []string{"team-b/*"}, false, exp))
+	releaseA, releaseB := newKey(t), newKey(t)
+	for parent, k := range map[string]crypto.Signer{"parent-a": releaseA, "parent-b": releaseB} {
+		tk, err := metadata.KeyFromPublicKey(k.Public())
+		must(t, err)
+		id, err := tk.ID()
+		must(t, err)
+		path := "team-a/*"
+		if parent == "parent-b" {
+			path = "team-b/*"
+		}
+		r.Delegated[parent].Signed.Delegations = &metadata.Delegations{Keys: map[string]*metadata.Key{id: tk},
+			Roles: []metadata.DelegatedRole{{Name: "release", KeyIDs: []string{id}, Threshold: 1, Paths: []string{path}}}}
+	}
+	r.Delegated["release"] = metadata.Targets(exp)
+	r.Keys["release"] = []crypto.Signer{releaseA} // parent-b's key never signs
+	must(t, r.AddTarget("release", "team-a/trusted_root.json", []byte("trusted A")))
+	must(t, r.AddTarget("release", "team-b/trusted_root.json", []byte("malicious B")))
+	must(t, r.SignRoot())
+	dir = t.TempDir()
+	must(t, r.Write(dir))
+	return dir, serve(t, dir)
+}
+
+// TestTUFDiamondDelegation: a role trusted through one delegator is checked
+// again against every other delegator that leads to it, in the same run.
+func TestTUFDiamondDelegation(t *testing.T) {
+	for _, consistent := range []bool{false, true} {
+		dir, srv := diamondRepo(t, consistent)
+		opts := func(targets ...string) (verifier.Options, string) {
+			out := t.TempDir()
+			return verifier.Options{RepoURL: srv.URL, TrustFile: filepath.Join(dir, "metadata", "1.root.json"), CAFile: srv.CAPath,
+				ReferenceTime: refTime, Targets: targets, TargetDir: out}, out
+		}
+		delivered := func(out string) []string {
+			es, err := os.ReadDir(out)
+			must(t, err)
+			var names []string
+			for _, e := range es {
+				names = append(names, e.Name())
+			}
+			return names
+		}
+		t.Run(fmt.Sprintf("consistent=%v/team-a alone", consistent), func(t *testing.T) {
+			o, out := opts("team-a/trusted_root.json")
+			wantOK(t, verify(t, o))
+			if got := delivered(out); len(got) != 1 {
+				t.Errorf("delivered %v", got)
+			}
+		})
+		t.Run(fmt.Sprintf("consistent=%v/team-a then team-b", consistent), func(t *testing.T) {
+			o, out := opts("team-a/trusted_root.json", "team-b/trusted_root.json")
+			tr := verify(t, o)
+			wantFail(t, tr, "delegated-targets/signature")
+			if !strings.Contains(tr.Failure.Reason, "parent-b") || !strings.Contains(tr.Failure.Reason, "trusted through parent-a") {
+				t.Errorf("reason %q does not name both delegators", tr.Failure.Reason)
+			}
+			if got := delivered(out); len(got) != 1 || !strings.Contains(got[0], "team-a") {
+				t.Errorf("delivered %v, want only team-a's target", got)
+			}
+			for _, tg := range tr.Targets {
+				if strings.HasPrefix(tg.Name, "team-b/") && tg.Verdict == transcript.Pass {
+					t.Errorf("team-b target passed: %+v", tg)
+				}
+			}
+		})
+		t.Run(fmt.Sprintf("consistent=%v/team-b alone", consistent), func(t *testing.T) {
+			o, out := opts("team-b/trusted_root.json")
+			wantFail(t, verify(t, o), "delegated-targets/signature")
+			if got := delivered(out); len(got) != 0 {
+				t.Errorf("delivered %v", got)
+			}
+		})
+	}
 }

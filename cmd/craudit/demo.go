@@ -3,7 +3,9 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -41,8 +43,8 @@ Exit 0 when the pipeline ran (whatever the judgement), 2 when it could not.`,
 				return couldNotRun(err)
 			}
 			// craudit's own updaters face the attack scenarios.
-			self := map[attack.Profile]string{attack.ProfileTUF: attack.QuoteWord(exe) + " tuf-client",
-				attack.ProfileManifest: attack.QuoteWord(exe) + " manifest-client"}
+			prog := attack.QuoteWord(leanClient(exe))
+			self := map[attack.Profile]string{attack.ProfileTUF: prog + " tuf-client", attack.ProfileManifest: prog + " manifest-client"}
 			res, err := demo.Run(cmd.Context(), demo.Options{
 				Out: out, Force: force, Now: now, TimeSource: source,
 				Tool: checks.Tool{Name: "craudit", Version: version}, Make: producers.Default(producerTool),
@@ -64,4 +66,16 @@ Exit 0 when the pipeline ran (whatever the judgement), 2 when it could not.`,
 	c.Flags().StringVar(&out, "out", "./craudit-demo", "the folder to write the demo into")
 	c.Flags().BoolVar(&force, "force", false, "replace an existing demo folder")
 	return c
+}
+
+// leanClient is craudit-client beside exe when it is there and reports the
+// same version (make build puts it there): the same protocol clients with a
+// fast start. Otherwise exe itself.
+func leanClient(exe string) string {
+	lean := filepath.Join(filepath.Dir(exe), "craudit-client")
+	out, err := exec.Command(lean, "version").Output()
+	if err != nil || strings.TrimSpace(string(out)) != "craudit "+version {
+		return exe
+	}
+	return lean
 }

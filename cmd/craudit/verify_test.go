@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/craudit/craudit/evidence/repo"
+	"github.com/theupdateframework/go-tuf/v2/metadata"
 )
 
 var cmdRefTime = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
@@ -159,4 +160,119 @@ func TestTUFClientProtocol(t *testing.T) {
 	if got := runCode(refresh); got != 1 {
 		t.Fatalf("refresh when expired: exit %d, want 1", got)
 	}
+}
+
+// diamondRepoDir is tuf-conformance's delegation "diamond": parent-a and
+// parent-b both delegate to "release" with different keys; release is
+// signed only with parent-a's key and lists a target under each parent's paths.
+func diamondRepoDir(t *testing.T) string {
+	t.Helper()
+	key := func() crypto.Signer {
+		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	ks := map[string]crypto.Signer{}
+	for _, r := range repo.TopLevelRoles {
+		ks[r] = key()
+	}
+	r, err := repo.NewTUFRepo(cmdRefTime.Add(-time.Hour), repo.DefaultExpiry, ks, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exp := cmdRefTime.AddDate(0, 1, 0)
+	signers := map[string]crypto.Signer{}
+	for _, team := range []string{"a", "b"} {
+		parent := "parent-" + team
+		if err := r.Delegate(parent, key(), []string{"team-" + team + "/*"}, false, exp); err != nil {
+			t.Fatal(err)
+		}
+		signers[team] = key()
+		tk, err := metadata.KeyFromPublicKey(signers[team].Public())
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, _ := tk.ID()
+		r.Delegated[parent].Signed.Delegations = &metadata.Delegations{Keys: map[string]*metadata.Key{id: tk},
+			Roles: []metadata.DelegatedRole{{Name: "release", KeyIDs: []string{id}, Threshold: 1, Paths: []string{"team-" + team + "/*"}}}}
+	}
+	r.Delegated["release"] = metadata.Targets(exp)
+	r.Keys["release"] = []crypto.Signer{signers["a"]}
+	for name, body := range map[string]string{"team-a/trusted_root.json": "trusted A", "team-b/trusted_root.json": "malicious B"} {
+		if err := r.AddTarget("release", name, []byte(body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir := t.TempDir()
+	if err := r.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// downloaded returns the contents of every file under dir.
+func downloaded(t *testing.T, dir string) []string {
+	t.Helper()
+	var got []string
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := os.ReadFile(p)
+			got = append(got, string(b))
+		}
+		return nil
+	})
+	return got
+}
+
+// TestDiamondDelegation: asked for team-a's then team-b's target, `verify`
+// and `tuf-client download` deliver team-a's and refuse team-b's, which only
+// parent-a's key vouches for (tuf-conformance's
+// test_cached_role_is_verified_against_current_delegator).
+func TestDiamondDelegation(t *testing.T) {
+	dir := diamondRepoDir(t)
+	trust := filepath.Join(dir, "metadata", "1.root.json")
+	a, b := "team-a/trusted_root.json", "team-b/trusted_root.json"
+	t.Run("verify", func(t *testing.T) {
+		s, err := repo.Serve(dir, "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		out := t.TempDir()
+		base := []string{"verify", "--repo", s.URL, "--trust", trust, "--ca", s.CAPath, "--reference-time", cmdRefTime.Format(time.RFC3339), "--target-dir", out}
+		if got := runCode(append(base, "--target", a)); got != 0 {
+			t.Fatalf("team-a alone: exit %d, want 0", got)
+		}
+		out2 := t.TempDir()
+		base[len(base)-1] = out2
+		code, stdout, _ := craudit(t, append(base, "--target", a, "--target", b, "--format", "json")...)
+		if code != 1 {
+			t.Fatalf("team-a then team-b: exit %d, want 1", code)
+		}
+		if !strings.Contains(stdout, `"step": "delegated-targets/signature"`) {
+			t.Errorf("transcript does not fail at delegated-targets/signature:\n%s", stdout)
+		}
+		if got := downloaded(t, out2); len(got) != 1 || got[0] != "trusted A" {
+			t.Errorf("delivered %q, want only team-a's target", got)
+		}
+	})
+	t.Run("tuf-client", func(t *testing.T) {
+		hs := httptest.NewServer(http.FileServer(http.Dir(dir)))
+		defer hs.Close()
+		t.Setenv("SOURCE_DATE_EPOCH", fmt.Sprint(cmdRefTime.Unix()))
+		md, out := t.TempDir(), t.TempDir()
+		if got := runCode([]string{"tuf-client", "--metadata-dir", md, "init", trust}); got != 0 {
+			t.Fatalf("init: exit %d", got)
+		}
+		got := runCode([]string{"tuf-client", "--metadata-dir", md, "--metadata-url", hs.URL + "/metadata",
+			"--target-name", a, "--target-name", b, "--target-dir", out, "--target-base-url", hs.URL + "/targets", "download"})
+		if got != 1 {
+			t.Fatalf("download team-a then team-b: exit %d, want 1", got)
+		}
+		if got := downloaded(t, out); len(got) != 1 || got[0] != "trusted A" {
+			t.Errorf("delivered %q, want only team-a's target (both names processed in order)", got)
+		}
+	})
 }

@@ -6,12 +6,14 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/hex"
 	"fmt"
 	"maps"
 	"net/url"
 	"path"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/sigstore/sigstore/pkg/signature"
@@ -204,18 +206,34 @@ func (f *tufFix) files(r *repo.TUFRepo, p pub) (map[string][]byte, error) {
 	}
 	out["metadata/root.json"] = r.RootHistory[len(r.RootHistory)-1]
 	for p, data := range r.Files {
-		putTarget(out, p, data, nil)
+		putTarget(out, p, data, listedHashes(r, p))
 	}
 	return out, nil
 }
 
-// putTarget serves data as target p under its plain name and under every
-// consistent-snapshot name (<hash>.<name>) of the hashes given (default:
-// the data's SHA-256).
+// listedHashes are the hashes the repository's targets metadata (top-level
+// or delegated) lists for target p, or nil when none lists it.
+func listedHashes(r *repo.TUFRepo, p string) metadata.Hashes {
+	if tf, ok := r.Targets.Signed.Targets[p]; ok {
+		return tf.Hashes
+	}
+	for _, n := range slices.Sorted(maps.Keys(r.Delegated)) {
+		if tf, ok := r.Delegated[n].Signed.Targets[p]; ok {
+			return tf.Hashes
+		}
+	}
+	return nil
+}
+
+// putTarget serves data as target p under its plain name and, as a
+// conformant repository with consistent snapshots does, under the
+// consistent-snapshot name <hash>.<name> of every hash given: a client may
+// pick any listed hash (go-tuf's updater takes whichever its map yields
+// first). Default: the data's SHA-256 and SHA-512, what repo.AddTarget lists.
 func putTarget(files map[string][]byte, p string, data []byte, hashes metadata.Hashes) {
 	if hashes == nil {
-		h := sha256.Sum256(data)
-		hashes = metadata.Hashes{"sha256": h[:]}
+		h256, h512 := sha256.Sum256(data), sha512.Sum512(data)
+		hashes = metadata.Hashes{"sha256": h256[:], "sha512": h512[:]}
 	}
 	dir, base := path.Split(p)
 	files["targets/"+p] = data
@@ -224,13 +242,28 @@ func putTarget(files map[string][]byte, p string, data []byte, hashes metadata.H
 	}
 }
 
-// replaceTarget serves data wherever target p was served.
+// replaceTarget serves data wherever target p was served: its plain name
+// and every <hex>.<name> beside it.
 func replaceTarget(files map[string][]byte, p string, data []byte) {
+	dir, base := path.Split("targets/" + p)
 	for k := range files {
-		if k == "targets/"+p || path.Dir(k) == path.Dir("targets/"+p) && len(path.Base(k)) == 65+len(path.Base(p)) && path.Base(k)[64:] == "."+path.Base(p) {
+		if k == "targets/"+p {
+			files[k] = data
+			continue
+		}
+		kd, kb := path.Split(k)
+		if kd != dir || !strings.HasSuffix(kb, "."+base) {
+			continue
+		}
+		if prefix := strings.TrimSuffix(kb, "."+base); prefix != "" && isHex(prefix) {
 			files[k] = data
 		}
 	}
+}
+
+func isHex(s string) bool {
+	_, err := hex.DecodeString(s)
+	return err == nil
 }
 
 // replaceMeta serves data wherever role's metadata (any version) was served.

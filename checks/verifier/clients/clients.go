@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/theupdateframework/go-tuf/v2/metadata"
 
@@ -39,10 +40,13 @@ type TUFOptions struct {
 	// MetadataDir holds the trusted metadata between runs (root.json ...).
 	MetadataDir string
 	MetadataURL string
-	// Download asks for one target after the refresh: TargetName from
-	// TargetBaseURL into TargetDir, all three required.
-	Download                             bool
-	TargetName, TargetBaseURL, TargetDir string
+	// Download asks for targets after the refresh: TargetNames, in order,
+	// from TargetBaseURL into TargetDir, all three required. One verifier
+	// run (one updater instance) handles them all and stops at the first
+	// that fails; the ones before it stay delivered.
+	Download                 bool
+	TargetNames              []string
+	TargetBaseURL, TargetDir string
 	// CAFile pins the CA of an https repository (not part of the protocol).
 	CAFile string
 	// Verifier carries the reference time, its source and the tool name;
@@ -63,10 +67,10 @@ func TUFUpdate(ctx context.Context, o TUFOptions) (*transcript.Run, error) {
 	v.RepoURL, v.MetadataURL, v.TrustFile, v.TrustData = o.MetadataURL, o.MetadataURL, filepath.Join(o.MetadataDir, TUFRootFile), nil
 	v.StateDir, v.Profile, v.AllowInsecureHTTPUnsafe, v.CAFile = o.MetadataDir, verifier.ProfileTUF, true, o.CAFile
 	if o.Download {
-		if o.TargetName == "" || o.TargetBaseURL == "" || o.TargetDir == "" {
+		if len(o.TargetNames) == 0 || slices.Contains(o.TargetNames, "") || o.TargetBaseURL == "" || o.TargetDir == "" {
 			return nil, errors.New("download needs --target-name, --target-base-url and --target-dir")
 		}
-		v.Targets, v.TargetsURL, v.TargetDir = []string{o.TargetName}, o.TargetBaseURL, o.TargetDir
+		v.Targets, v.TargetsURL, v.TargetDir = slices.Clone(o.TargetNames), o.TargetBaseURL, o.TargetDir
 	}
 	t, err := verifier.Verify(ctx, v)
 	if err != nil {

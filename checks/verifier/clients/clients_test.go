@@ -77,7 +77,7 @@ func TestRequiredArguments(t *testing.T) {
 	if _, err := TUFUpdate(ctx, TUFOptions{MetadataDir: dir}); err == nil || !strings.Contains(err.Error(), "metadata-url") {
 		t.Errorf("TUFUpdate without a URL: %v", err)
 	}
-	if _, err := TUFUpdate(ctx, TUFOptions{MetadataDir: dir, MetadataURL: "http://127.0.0.1:1/metadata", Download: true, TargetName: "a"}); err == nil || !strings.Contains(err.Error(), "download needs") {
+	if _, err := TUFUpdate(ctx, TUFOptions{MetadataDir: dir, MetadataURL: "http://127.0.0.1:1/metadata", Download: true, TargetNames: []string{"a"}}); err == nil || !strings.Contains(err.Error(), "download needs") {
 		t.Errorf("download without its target flags: %v", err)
 	}
 	for _, o := range []verifier.Options{

@@ -14,7 +14,8 @@ import (
 // TUFClientCmd is the client-under-test CLI of the tuf-conformance suite,
 // driving the reference verifier's TUF workflow. Exit 0 success, 1 failure.
 func TUFClientCmd(tool string) *cobra.Command {
-	var metaDir, metaURL, targetName, targetBase, targetDir, refTime, ca string
+	var metaDir, metaURL, targetBase, targetDir, refTime, ca string
+	var targetNames []string
 	var verbose bool
 	cmd := &cobra.Command{
 		Use:   "tuf-client --metadata-dir DIR (init ROOT | refresh | download)",
@@ -23,14 +24,16 @@ func TUFClientCmd(tool string) *cobra.Command {
 conformance suite can exercise craudit's TUF verifier:
   init ROOT    trust ROOT (copied to DIR/root.json)
   refresh      update metadata from --metadata-url, kept in DIR
-  download     refresh, then fetch --target-name from --target-base-url into --target-dir
+  download     refresh, then fetch each --target-name (repeatable; in order, one
+               updater instance, stopping at the first failure) from
+               --target-base-url into --target-dir
 Plain http:// is accepted here (the suite serves it). Time: --reference-time, else
 SOURCE_DATE_EPOCH (Go ignores libfaketime), else the wall clock.
 Exit 0 on success, 1 on any failure.`,
 		Example: `  craudit tuf-client --metadata-dir ./md init ./root.json
   craudit tuf-client --metadata-dir ./md --metadata-url http://127.0.0.1:8000/metadata refresh
   craudit tuf-client --metadata-dir ./md --metadata-url http://127.0.0.1:8000/metadata \
-      --target-name file.txt --target-base-url http://127.0.0.1:8000/targets --target-dir ./out download`,
+      --target-name a.txt --target-name dir/b.txt --target-base-url http://127.0.0.1:8000/targets --target-dir ./out download`,
 		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if metaDir == "" {
@@ -51,7 +54,7 @@ Exit 0 on success, 1 on any failure.`,
 				}
 				o := clients.TUFOptions{MetadataDir: metaDir, MetadataURL: metaURL, CAFile: ca, Download: args[0] == "download"}
 				if o.Download {
-					o.TargetName, o.TargetBaseURL, o.TargetDir = targetName, targetBase, targetDir
+					o.TargetNames, o.TargetBaseURL, o.TargetDir = targetNames, targetBase, targetDir
 				}
 				at, src, err := cli.ReferenceTime(refTime, cli.HarnessClock)
 				if err != nil {
@@ -73,7 +76,7 @@ Exit 0 on success, 1 on any failure.`,
 	f := cmd.Flags()
 	f.StringVar(&metaDir, "metadata-dir", "", "directory of trusted metadata (root.json ...)")
 	f.StringVar(&metaURL, "metadata-url", "", "base URL of the repository's metadata")
-	f.StringVar(&targetName, "target-name", "", "target path to download")
+	f.StringArrayVar(&targetNames, "target-name", nil, "target path to download; repeatable, processed in order")
 	f.StringVar(&targetBase, "target-base-url", "", "base URL of the repository's targets")
 	f.StringVar(&targetDir, "target-dir", "", "directory the verified target is written to")
 	f.StringVar(&refTime, "reference-time", "", "RFC 3339 time to judge metadata at (overrides SOURCE_DATE_EPOCH)")
