@@ -12,6 +12,7 @@ import (
 
 	"github.com/craudit/craudit/cmd/craudit/internal/cli"
 	"github.com/craudit/craudit/cmd/craudit/internal/harness"
+	"github.com/craudit/craudit/cmd/craudit/internal/inspectcmd"
 	"github.com/craudit/craudit/evidence/producers"
 )
 
@@ -63,11 +64,11 @@ Exit codes: 0 passed, 1 noncompliant or verification failure, 2 could not run.`,
 		newServeCmd(),
 		newRepoCmd(),
 		harness.TUFClientCmd("craudit " + version),
-		newMappingsCmd(),
+		inspectcmd.MappingsCmd(),
 		newInitCmd(),
 		harness.ManifestClientCmd("craudit " + version),
-		newSBOMCmd(),
-		newProvenanceCmd(),
+		inspectcmd.SBOMCmd(),
+		inspectcmd.ProvenanceCmd(),
 	} {
 		root.AddCommand(c)
 	}

@@ -1,4 +1,4 @@
-package main
+package inspectcmd
 
 import (
 	"fmt"
@@ -11,7 +11,8 @@ import (
 	"github.com/craudit/craudit/evidence/provenance"
 )
 
-func newProvenanceCmd() *cobra.Command {
+// ProvenanceCmd is `craudit provenance`: verifying build provenance for an artefact.
+func ProvenanceCmd() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "provenance",
 		Short: "Work with build provenance (in-toto / SLSA, DSSE, Sigstore bundles)",

@@ -1,4 +1,4 @@
-package main
+package inspectcmd
 
 import (
 	"errors"
@@ -11,7 +11,8 @@ import (
 	"github.com/craudit/craudit/evidence/sbom"
 )
 
-func newSBOMCmd() *cobra.Command {
+// SBOMCmd is `craudit sbom`: judging one SBOM against BSI TR-03183-2 or NTIA.
+func SBOMCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sbom",
 		Short: "Work with SBOMs",

@@ -1,4 +1,4 @@
-package main
+package inspectcmd
 
 import (
 	"fmt"
@@ -9,7 +9,8 @@ import (
 	"github.com/craudit/craudit/mappings"
 )
 
-func newMappingsCmd() *cobra.Command {
+// MappingsCmd is `craudit mappings`: listing the embedded catalogues.
+func MappingsCmd() *cobra.Command {
 	var catalogue, format string
 	cmd := &cobra.Command{
 		Use:   "mappings",
