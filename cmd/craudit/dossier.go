@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/craudit/craudit/cmd/craudit/internal/cli"
 	"github.com/craudit/craudit/evidence/bundle"
 	"github.com/craudit/craudit/evidence/keys"
 	"github.com/craudit/craudit/reports/dossier"
@@ -15,7 +16,7 @@ import (
 
 func newDossierCmd() *cobra.Command {
 	var j judgeFlags
-	var out, signingKey, keyCert string
+	var out, signingKey, keyCert, passEnv string
 	var force bool
 	c := &cobra.Command{
 		Use:   "dossier BUNDLE --out DIR --trust ROOT.pub --signing-key KEY",
@@ -37,10 +38,11 @@ nothing written.`,
 			if out == "" || signingKey == "" {
 				return couldNotRun(fmt.Errorf("--out and --signing-key are required"))
 			}
-			signer, err := keys.LoadPrivate(signingKey)
+			signer, err := cli.LoadSigningKey(cmd, signingKey, passEnv)
 			if err != nil {
 				return couldNotRun(err)
 			}
+			defer signer.Close()
 			jd, err := j.judge(cmd, args[0])
 			if err != nil {
 				return couldNotRun(err)
@@ -59,7 +61,8 @@ nothing written.`,
 	}
 	j.register(c)
 	c.Flags().StringVar(&out, "out", "", "the dossier directory to create")
-	c.Flags().StringVar(&signingKey, "signing-key", "", "the key that signs SHA256SUMS")
+	c.Flags().StringVar(&signingKey, "signing-key", "", "the key that signs SHA256SUMS: a PEM file (passphrase-protected or not) or a pkcs11: URI")
+	cli.AddPassphraseEnvFlag(c, &passEnv)
 	c.Flags().StringVar(&keyCert, "key-cert", "", "the signing key's certificate by the root key (CERT.sig beside it)")
 	c.Flags().BoolVar(&force, "force", false, "replace an existing dossier")
 	c.AddCommand(newDossierVerifyCmd())
