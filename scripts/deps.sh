@@ -18,6 +18,7 @@ softhsm2-util                    softhsm2
 /usr/lib/softhsm/libsofthsm2.so  softhsm2
 pkcs11-tool                      opensc
 curl                             curl
+script                           bsdutils
 '
 
 missing=() # packages, deduplicated

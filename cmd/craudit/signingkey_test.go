@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -200,4 +201,36 @@ func TestBundleSigningKeys(t *testing.T) {
 		}
 		wantOneLine(t, "wrong PIN", stderr)
 	})
+}
+
+// TestPassphrasePromptOnTerminal runs keys generate on a real terminal (a
+// pty made by util-linux's script): the passphrase is asked twice without
+// echo, and openssl opens the key with it.
+func TestPassphrasePromptOnTerminal(t *testing.T) {
+	needOpenSSL(t)
+	if _, err := exec.LookPath("script"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("script (util-linux) is not installed (CI=true)")
+		}
+		t.Skip("script (util-linux) not installed: no pty to test the prompt on")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	os.Unsetenv("CRAUDIT_TEST_UNSET")
+	line := fmt.Sprintf("'%s' keys generate --out '%s' --name tty --passphrase-env CRAUDIT_TEST_UNSET", exe, dir)
+	cmd := exec.Command("script", "-qec", line, "/dev/null")
+	cmd.Env = append(os.Environ(), asCLI+"=1")
+	cmd.Stdin = strings.NewReader("pty passphrase\npty passphrase\n")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("keys generate on a pty: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "Passphrase for the new key:") || !strings.Contains(string(out), "Again:") {
+		t.Errorf("no prompts on the terminal:\n%s", out)
+	}
+	t.Setenv("CRAUDIT_TEST_PTY", "pty passphrase")
+	openssl(t, "pkey", "-in", filepath.Join(dir, "tty.key"), "-passin", "env:CRAUDIT_TEST_PTY", "-noout")
 }

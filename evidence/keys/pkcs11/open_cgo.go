@@ -97,7 +97,7 @@ func isRV(err error, rv uint) bool {
 func Open(u *URI, fallbackPIN func() ([]byte, error)) (*Key, error) {
 	m, err := loadModule(u.ModulePath)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", u, err)
 	}
 	k := &Key{mod: m}
 	if err := k.open(u, fallbackPIN); err != nil {
