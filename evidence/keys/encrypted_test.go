@@ -181,3 +181,18 @@ func FuzzParseProtectedPEM(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkParseProtectedPEM is the cost of opening a protected key: the
+// PBKDF2 work factor, paid once per command.
+func BenchmarkParseProtectedPEM(b *testing.B) {
+	k, _ := FromSeed(ECDSAP256, []byte("bench"))
+	pemKey, err := k.MarshalEncryptedPEM([]byte("p"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := ParseProtectedPEM(pemKey, constPass("p")); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

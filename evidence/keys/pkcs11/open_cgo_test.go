@@ -120,3 +120,21 @@ func TestSoftHSM(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkSoftHSMSign is one ECDSA P-256 signature through the token.
+func BenchmarkSoftHSMSign(b *testing.B) {
+	tok := softhsmtest.New(b, "bench", "1234")
+	tok.Generate("EC:prime256v1", "k", "01")
+	u, _ := pkcs11.ParseURI(tok.URI("k"))
+	k, err := pkcs11.Open(u, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer k.Close()
+	d := sha256.Sum256([]byte("m"))
+	for b.Loop() {
+		if _, err := k.Sign(rand.Reader, d[:], crypto.SHA256); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
