@@ -34,6 +34,10 @@ const EncryptedPEMType = "ENCRYPTED PRIVATE KEY"
 // (OWASP's 2023 figure for PBKDF2-HMAC-SHA-256; about 0.15 s here).
 const PBKDF2Iterations = 600_000
 
+// writeIterations is PBKDF2Iterations; the fuzz target lowers it to seed
+// inputs that decrypt cheaply.
+var writeIterations = PBKDF2Iterations
+
 // Bounds on what a key file may ask the key derivation to do.
 var (
 	maxPBKDF2Iterations = 10_000_000
@@ -109,7 +113,7 @@ func (k *PrivateKey) MarshalEncryptedPEM(passphrase []byte) ([]byte, error) {
 	if _, err := rand.Read(iv); err != nil {
 		return nil, err
 	}
-	key, err := pbkdf2.Key(sha256.New, string(passphrase), salt, PBKDF2Iterations, 32)
+	key, err := pbkdf2.Key(sha256.New, string(passphrase), salt, writeIterations, 32)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +126,7 @@ func (k *PrivateKey) MarshalEncryptedPEM(passphrase []byte) ([]byte, error) {
 	ct := make([]byte, len(plain))
 	cipher.NewCBCEncrypter(block, iv).CryptBlocks(ct, plain)
 
-	kdf, err := asn1.Marshal(pbkdf2Params{Salt: salt, Iterations: PBKDF2Iterations, KeyLength: 32,
+	kdf, err := asn1.Marshal(pbkdf2Params{Salt: salt, Iterations: writeIterations, KeyLength: 32,
 		PRF: pkix.AlgorithmIdentifier{Algorithm: oidHMACSHA256, Parameters: asn1.NullRawValue}})
 	if err != nil {
 		return nil, err

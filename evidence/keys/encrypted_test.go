@@ -164,13 +164,15 @@ func TestEncryptedPEMBounds(t *testing.T) {
 
 func FuzzParseProtectedPEM(f *testing.F) {
 	k, _ := FromSeed(Ed25519, []byte("fuzz"))
-	old := maxPBKDF2Iterations
+	oldIter, oldN, oldMem, oldWrite := maxPBKDF2Iterations, maxScryptN, maxScryptMemory, writeIterations
+	writeIterations = 100
 	b, _ := k.MarshalEncryptedPEM([]byte("p"))
+	writeIterations = oldWrite
 	f.Add(b)
 	f.Add([]byte("-----BEGIN ENCRYPTED PRIVATE KEY-----\nMAA=\n-----END ENCRYPTED PRIVATE KEY-----\n"))
 	// Keep each input cheap: the fuzzer explores the structure, not PBKDF2.
-	maxPBKDF2Iterations, maxScryptN = 1000, 1<<10
-	f.Cleanup(func() { maxPBKDF2Iterations, maxScryptN = old, 1<<20 })
+	maxPBKDF2Iterations, maxScryptN, maxScryptMemory = 1000, 1<<10, 1<<20
+	f.Cleanup(func() { maxPBKDF2Iterations, maxScryptN, maxScryptMemory = oldIter, oldN, oldMem })
 	f.Fuzz(func(t *testing.T, b []byte) {
 		got, err := ParseProtectedPEM(b, constPass("p"))
 		if err != nil {
