@@ -163,7 +163,7 @@ func (u *URI) String() string {
 	var path []string
 	add := func(list *[]string, k, v string) {
 		if v != "" {
-			*list = append(*list, k+"="+url.PathEscape(v))
+			*list = append(*list, k+"="+escape(v, list != &path))
 		}
 	}
 	add(&path, "token", u.Token)
@@ -188,6 +188,24 @@ func (u *URI) String() string {
 		s += "?" + strings.Join(q, "&")
 	}
 	return s
+}
+
+// escape percent-encodes all but RFC 3986's unreserved characters, and
+// keeps "/" and ":" in query values (RFC 7512 allows them there), so that
+// a module path stays readable.
+func escape(v string, query bool) string {
+	var sb strings.Builder
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '.', c == '_', c == '~',
+			query && (c == '/' || c == ':'):
+			sb.WriteByte(c)
+		default:
+			fmt.Fprintf(&sb, "%%%02X", c)
+		}
+	}
+	return sb.String()
 }
 
 func pctAll(b []byte) string {

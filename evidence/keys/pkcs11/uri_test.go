@@ -60,6 +60,17 @@ func TestParseURI(t *testing.T) {
 	}
 }
 
+func TestURIStringRedactsPIN(t *testing.T) {
+	u, err := ParseURI("pkcs11:token=My%20Token;object=vendor?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-value=1234")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = "pkcs11:token=My%20Token;object=vendor?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-value=REDACTED"
+	if u.String() != want {
+		t.Errorf("String() = %s, want %s", u, want)
+	}
+}
+
 func TestPIN(t *testing.T) {
 	dir := t.TempDir()
 	pinFile := filepath.Join(dir, "pin")
