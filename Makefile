@@ -4,7 +4,7 @@ BIN     ?= bin/craudit
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: build demo test fuzz bench bench-go docs vet clean check-render
+.PHONY: build demo deps test fuzz bench bench-go docs vet clean check-render
 
 # craudit, and beside it craudit-client: the protocol clients (tuf-client,
 # manifest-client) without the SBOM and scan libraries, for a fast start.
@@ -16,8 +16,13 @@ build:
 demo: build
 	./$(BIN) demo --out ./craudit-demo --force
 
-# The whole test suite (real syft, osv-scanner, go-tuf, openssl; loopback only).
-test:
+# Installs the tools the tests use from Debian when run as root; otherwise
+# prints what is missing (those tests skip). Never fails.
+deps:
+	@bash scripts/deps.sh
+
+# The whole test suite (real syft, osv-scanner, go-tuf, openssl, SoftHSM2; loopback only).
+test: deps
 	$(GO) vet ./...
 	$(GO) test -timeout 20m ./...
 

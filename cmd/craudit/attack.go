@@ -61,6 +61,7 @@ could not run. Scenarios: craudit attack --list (docs/attack-scenarios.md).`,
 			if err != nil {
 				return couldNotRun(err)
 			}
+			defer signer.Close()
 			at, src, err := cli.ReferenceTime(refTime, cli.WallClock)
 			if err != nil {
 				return couldNotRun(err)

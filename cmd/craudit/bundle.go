@@ -9,35 +9,41 @@ import (
 	"github.com/craudit/craudit/checks/judge"
 	"github.com/craudit/craudit/cmd/craudit/internal/cli"
 	"github.com/craudit/craudit/evidence/bundle"
-	"github.com/craudit/craudit/evidence/keys"
 	"github.com/craudit/craudit/evidence/pack"
 	"github.com/craudit/craudit/evidence/producers"
 )
 
 func newBundleCmd() *cobra.Command {
 	var o pack.Options
-	var signingKey string
+	var signingKey, passEnv string
 	c := &cobra.Command{
 		Use:   "bundle --product product.yaml --release release.yaml --artefact FILE... --signing-key KEY --out BUNDLE",
 		Short: "Bundle an update release with its evidence, signed",
 		Long: `Copies the artefacts into a new bundle (hashing each once, SHA-256 and SHA-512),
 makes and signs the device manifest, generates the SBOM (or imports --sbom), scans it
 against an offline OSV database (--osv-db), adds VEX, provenance and the manufacturer's
-inputs, and signs the index bundle.json. An existing --out is refused without --force;
+inputs, and signs the index bundle.json. --signing-key is a PEM file (protected ones
+are opened with --passphrase-env) or a pkcs11: URI (docs/keys.md). A --key-cert whose
+scope does not name the product is refused. An existing --out is refused without --force;
 an interrupted run leaves nothing at --out.`,
 		Example: `  craudit bundle --product product.yaml --release release.yaml \
       --artefact firmware-1.0.1.tar --signing-key keys/vendor.key \
       --key-cert keys/vendor.cert.json --answers answers.yaml \
-      --osv-db osv-db --vex thermostat.openvex.json --out bundle`,
+      --osv-db osv-db --vex thermostat.openvex.json --out bundle
+  # a passphrase-protected key, or a key in a PKCS#11 token (PIN from the variable):
+  craudit bundle ... --signing-key keys/vendor.key --passphrase-env CRAUDIT_PASS
+  craudit bundle ... --passphrase-env CRAUDIT_PIN \
+      --signing-key 'pkcs11:token=craudit;object=vendor?module-path=/usr/lib/softhsm/libsofthsm2.so'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if o.Product == "" || o.Release == "" || signingKey == "" || o.Out == "" {
 				return couldNotRun(fmt.Errorf("--product, --release, --artefact, --signing-key and --out are required"))
 			}
-			k, err := keys.LoadPrivate(signingKey)
+			k, err := cli.LoadSigningKey(cmd, signingKey, passEnv)
 			if err != nil {
 				return couldNotRun(err)
 			}
+			defer k.Close()
 			o.SigningKey = k
 			if err := (judge.LiveFiles{Transcript: o.Transcript, AttackResults: o.AttackResults}).Check(cmd.ErrOrStderr()); err != nil {
 				return couldNotRun(err)
@@ -63,7 +69,8 @@ an interrupted run leaves nothing at --out.`,
 	f.StringVar(&o.Release, "release", "", "release.yaml")
 	f.StringVar(&o.Answers, "answers", "", "answers.yaml (declarations; their evidence files are pinned into the bundle)")
 	f.StringArrayVar(&o.Artefacts, "artefact", nil, "an update artefact (repeatable)")
-	f.StringVar(&signingKey, "signing-key", "", "the vendor private key that signs the manifest and the bundle")
+	f.StringVar(&signingKey, "signing-key", "", "the vendor private key that signs the manifest and the bundle: a PEM file (passphrase-protected or not) or a pkcs11: URI")
+	cli.AddPassphraseEnvFlag(c, &passEnv)
 	f.StringVar(&o.KeyCert, "key-cert", "", "the vendor key's certificate by the root key (CERT.sig beside it)")
 	f.StringVar(&o.SBOM, "sbom", "", "an SBOM to import instead of generating one (CycloneDX or SPDX JSON)")
 	f.StringArrayVar(&o.VEX, "vex", nil, "an OpenVEX document (repeatable)")

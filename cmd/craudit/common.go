@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/craudit/craudit/cmd/craudit/internal/cli"
 	"github.com/craudit/craudit/evidence/atomicfs"
 	"github.com/craudit/craudit/evidence/attest"
 	"github.com/craudit/craudit/evidence/keys"
@@ -29,11 +30,12 @@ func loadTrust(path string) (*keys.PublicKey, error) {
 
 // liveSigning is --signing-key and --key-cert of verify and attack: with a key (loaded
 // as bundle loads its own) the output is the attestation of the JSON evidence.
-type liveSigning struct{ key, cert string }
+type liveSigning struct{ key, cert, pass string }
 
 func (s *liveSigning) register(c *cobra.Command) {
 	c.Flags().StringVar(&s.key, "signing-key", "", "write the JSON evidence as an in-toto attestation (DSSE envelope) signed by this key")
 	c.Flags().StringVar(&s.cert, "key-cert", "", "the signing key's certificate by the root key (CERT.sig beside it), carried in the attestation")
+	cli.AddPassphraseEnvFlag(c, &s.pass)
 }
 
 func (s *liveSigning) load(cmd *cobra.Command, format string) (k *keys.PrivateKey, cert *attest.Certificate, err error) {
@@ -45,7 +47,7 @@ func (s *liveSigning) load(cmd *cobra.Command, format string) (k *keys.PrivateKe
 	case cmd.Flags().Changed("format") && format != "json":
 		return nil, nil, fmt.Errorf("--signing-key signs the JSON evidence: not --format %s", format)
 	}
-	if k, err = keys.LoadPrivate(s.key); err == nil && s.cert != "" {
+	if k, err = cli.LoadSigningKey(cmd, s.key, s.pass); err == nil && s.cert != "" {
 		cert, err = attest.LoadCertificate(s.cert, k.Public())
 	}
 	return k, cert, err

@@ -11,6 +11,7 @@ import (
 	"github.com/craudit/craudit/checks"
 	"github.com/craudit/craudit/checks/list"
 	"github.com/craudit/craudit/checks/verifiercheck"
+	"github.com/craudit/craudit/cmd/craudit/internal/cli"
 	"github.com/craudit/craudit/evidence/bundle"
 	"github.com/craudit/craudit/evidence/keys"
 	"github.com/craudit/craudit/mappings"
@@ -20,7 +21,7 @@ import (
 
 func newDossierCmd() *cobra.Command {
 	var j judgeFlags
-	var out, signingKey, keyCert string
+	var out, signingKey, keyCert, passEnv string
 	var force bool
 	c := &cobra.Command{
 		Use:   "dossier BUNDLE --out DIR --trust ROOT.pub --signing-key KEY",
@@ -40,10 +41,11 @@ nothing written. 'dossier verify --trust' judges the enclosed evidence again.`,
 			if out == "" || signingKey == "" {
 				return couldNotRun(fmt.Errorf("--out and --signing-key are required"))
 			}
-			signer, err := keys.LoadPrivate(signingKey)
+			signer, err := cli.LoadSigningKey(cmd, signingKey, passEnv)
 			if err != nil {
 				return couldNotRun(err)
 			}
+			defer signer.Close()
 			// Enclosed signed, a --repo transcript is judged again as it is now.
 			j.seal = func(in *checks.Input) error { return verifiercheck.Seal(in, signer, keyCert) }
 			jd, err := j.judge(cmd, args[0])
@@ -64,7 +66,8 @@ nothing written. 'dossier verify --trust' judges the enclosed evidence again.`,
 	}
 	j.register(c)
 	c.Flags().StringVar(&out, "out", "", "the dossier directory to create")
-	c.Flags().StringVar(&signingKey, "signing-key", "", "the key that signs SHA256SUMS")
+	c.Flags().StringVar(&signingKey, "signing-key", "", "the key that signs SHA256SUMS: a PEM file (passphrase-protected or not) or a pkcs11: URI")
+	cli.AddPassphraseEnvFlag(c, &passEnv)
 	c.Flags().StringVar(&keyCert, "key-cert", "", "the signing key's certificate by the root key (CERT.sig beside it)")
 	c.Flags().BoolVar(&force, "force", false, "replace an existing dossier")
 	c.AddCommand(newDossierVerifyCmd())

@@ -18,14 +18,22 @@ func newKeysCmd() *cobra.Command {
 }
 
 func newKeysGenerateCmd() *cobra.Command {
-	var out, name, typ string
+	var out, name, typ, passEnv string
 	var force bool
 	c := &cobra.Command{
-		Use:   "generate --out DIR --name NAME [--type ecdsa-p256|ed25519]",
+		Use:   "generate --out DIR --name NAME [--type ecdsa-p256|ed25519] [--passphrase-env VAR]",
 		Short: "Generate a key pair: DIR/NAME.key (PKCS#8, mode 0600) and DIR/NAME.pub (SPKI)",
+		Long: `Generates a key pair. With --passphrase-env the private key is written encrypted
+(PKCS#8 "ENCRYPTED PRIVATE KEY": PBES2, PBKDF2-HMAC-SHA-256 with 600,000 iterations,
+AES-256-CBC), under the passphrase in that environment variable, or asked twice on the
+terminal when the variable is not set. Every command that takes a signing key reads such
+a key with the same --passphrase-env flag. A key in a PKCS#11 token (an HSM) is made with
+the token's own tools and named by a pkcs11: URI instead (see docs/keys.md).`,
 		Example: `  craudit keys generate --out keys --name root
   craudit keys generate --out keys --name vendor --type ed25519
-  openssl pkey -in keys/root.key -noout -text   # openssl reads them`,
+  CRAUDIT_PASS=... craudit keys generate --out keys --name release --passphrase-env CRAUDIT_PASS
+  openssl pkey -in keys/root.key -noout -text                           # openssl reads them
+  openssl pkey -in keys/release.key -passin env:CRAUDIT_PASS -noout -text`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if out == "" || name == "" {
@@ -35,27 +43,36 @@ func newKeysGenerateCmd() *cobra.Command {
 			if err != nil {
 				return couldNotRun(err)
 			}
+			pw, err := cli.NewKeyPassphrase(cmd, passEnv)
+			if err != nil {
+				return couldNotRun(err)
+			}
 			k, err := keys.Generate(t)
 			if err != nil {
 				return couldNotRun(err)
 			}
-			keyPath, pubPath, err := keys.WritePair(out, name, k, force)
+			keyPath, pubPath, err := keys.WriteProtectedPair(out, name, k, pw, force)
 			if err != nil {
 				return couldNotRun(err)
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s and %s (%s, key id %s)\n", keyPath, pubPath, t, k.Public().ID()[:16])
+			protected := ""
+			if pw != nil {
+				protected = ", passphrase-protected"
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s and %s (%s%s, key id %s)\n", keyPath, pubPath, t, protected, k.Public().ID()[:16])
 			return nil
 		},
 	}
 	c.Flags().StringVar(&out, "out", "", "directory to write the key pair into")
 	c.Flags().StringVar(&name, "name", "", "base name of the key files")
 	c.Flags().StringVar(&typ, "type", string(keys.ECDSAP256), "key type: ecdsa-p256 or ed25519")
+	c.Flags().StringVar(&passEnv, cli.PassphraseEnvFlag, "", "protect the private key with the passphrase in this environment variable (unset: asked on a terminal)")
 	c.Flags().BoolVar(&force, "force", false, "overwrite existing key files")
 	return c
 }
 
 func newKeysCertifyCmd() *cobra.Command {
-	var rootKey, subject, out, expires, scope, name string
+	var rootKey, subject, out, expires, scope, name, passEnv string
 	var force bool
 	c := &cobra.Command{
 		Use:   "certify --root-key ROOT.key --subject VENDOR.pub --out VENDOR.cert.json",
@@ -71,10 +88,11 @@ key; the vendor key can be replaced by certifying a new one.`,
 			if rootKey == "" || subject == "" || out == "" {
 				return couldNotRun(fmt.Errorf("--root-key, --subject and --out are required"))
 			}
-			root, err := keys.LoadPrivate(rootKey)
+			root, err := cli.LoadSigningKey(cmd, rootKey, passEnv)
 			if err != nil {
 				return couldNotRun(err)
 			}
+			defer root.Close()
 			sub, err := keys.LoadPublic(subject)
 			if err != nil {
 				return couldNotRun(err)
@@ -104,7 +122,8 @@ key; the vendor key can be replaced by certifying a new one.`,
 			return nil
 		},
 	}
-	c.Flags().StringVar(&rootKey, "root-key", "", "the root private key")
+	c.Flags().StringVar(&rootKey, "root-key", "", "the root private key: a PEM file (passphrase-protected or not) or a pkcs11: URI")
+	cli.AddPassphraseEnvFlag(c, &passEnv)
 	c.Flags().StringVar(&subject, "subject", "", "the vendor public key to certify")
 	c.Flags().StringVar(&out, "out", "", "certificate file to write (its signature goes to OUT.sig)")
 	c.Flags().StringVar(&expires, "expires", "", "end of validity, YYYY-MM-DD (default: two years)")

@@ -26,6 +26,7 @@ func newRepoPublishCmd() *cobra.Command {
 	var (
 		tuf          bool
 		keysDir      string
+		passEnv      string
 		force        bool
 		tufVersion   int64
 		expiryTS     time.Duration
@@ -60,7 +61,8 @@ A device is provisioned with DIR/metadata/1.root.json (TUF) or the root public k
 				if expiryTarget > 0 {
 					exp.Targets = expiryTarget
 				}
-				o.TUF = &repo.TUFOptions{KeysDir: keysDir, Now: now, Expiry: exp, Version: tufVersion}
+				o.TUF = &repo.TUFOptions{KeysDir: keysDir, Now: now, Expiry: exp, Version: tufVersion,
+					Passphrase: cli.PassphraseSource(cmd, "the TUF role keys in "+keysDir, passEnv, false)}
 			} else if keysDir != "" {
 				return couldNotRun(errors.New("--keys is only used with --tuf"))
 			}
@@ -78,6 +80,7 @@ A device is provisioned with DIR/metadata/1.root.json (TUF) or the root public k
 	f := cmd.Flags()
 	f.BoolVar(&tuf, "tuf", false, "also lay out a TUF repository")
 	f.StringVar(&keysDir, "keys", "", "directory with root.key, targets.key, snapshot.key, timestamp.key (made when absent)")
+	cli.AddPassphraseEnvFlag(cmd, &passEnv)
 	f.Int64Var(&tufVersion, "tuf-version", 1, "version of the targets, snapshot and timestamp metadata")
 	f.DurationVar(&expiryTS, "timestamp-expiry", 0, "validity of the timestamp metadata (default 168h)")
 	f.DurationVar(&expiryTarget, "targets-expiry", 0, "validity of the targets metadata (default 2160h)")

@@ -56,6 +56,7 @@ Exit codes: 0 verified, 1 verification failure (the transcript names the step),
 			if err != nil {
 				return couldNotRun(err)
 			}
+			defer signer.Close()
 			if o.ReferenceTime, o.TimeSource, err = cli.ReferenceTime(refTime, cli.WallClock); err != nil {
 				return couldNotRun(err)
 			}

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -177,8 +179,28 @@ func VerifyCertificate(cert, sig []byte, root *PublicKey, o CertVerifyOptions) (
 			return nil, nil, &CertificateError{Reason: CertExpired, Detail: "expired " + c.NotAfter.Format(time.RFC3339)}
 		}
 	}
-	if o.Product != "" && !slices.Contains(c.Scope, o.Product) {
-		return nil, nil, &CertificateError{Reason: CertOutOfScope, Detail: fmt.Sprintf("%q not in %v", o.Product, c.Scope)}
+	if o.Product != "" {
+		if err := c.CheckScope(o.Product); err != nil {
+			return nil, nil, err
+		}
 	}
 	return c, sub, nil
+}
+
+// CheckScope returns a CertificateError (CertOutOfScope) naming the product
+// and the scope when the certificate does not cover product. An empty scope
+// covers nothing.
+func (c *Certificate) CheckScope(product string) error {
+	if slices.Contains(c.Scope, product) {
+		return nil
+	}
+	scope := "is empty"
+	if len(c.Scope) > 0 {
+		q := make([]string, len(c.Scope))
+		for i, s := range c.Scope {
+			q[i] = strconv.Quote(s)
+		}
+		scope = "is [" + strings.Join(q, ", ") + "]"
+	}
+	return &CertificateError{Reason: CertOutOfScope, Detail: fmt.Sprintf("product %q; the certificate's scope %s", product, scope)}
 }

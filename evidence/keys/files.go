@@ -13,7 +13,19 @@ import (
 // writing anything, when either file exists (atomicfs.ErrExists); each file
 // is written atomically.
 func WritePair(dir, name string, k *PrivateKey, force bool) (keyPath, pubPath string, err error) {
-	pemKey, err := k.MarshalPEM()
+	return WriteProtectedPair(dir, name, k, nil, force)
+}
+
+// WriteProtectedPair is WritePair with the private key protected by
+// passphrase ("ENCRYPTED PRIVATE KEY", see MarshalEncryptedPEM); a nil
+// passphrase writes it unprotected.
+func WriteProtectedPair(dir, name string, k *PrivateKey, passphrase []byte, force bool) (keyPath, pubPath string, err error) {
+	var pemKey []byte
+	if passphrase == nil {
+		pemKey, err = k.MarshalPEM()
+	} else {
+		pemKey, err = k.MarshalEncryptedPEM(passphrase)
+	}
 	if err != nil {
 		return "", "", err
 	}

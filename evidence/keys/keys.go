@@ -41,6 +41,7 @@ var ErrBadSignature = errors.New("signature does not verify")
 type PrivateKey struct {
 	signer crypto.Signer
 	typ    Type
+	closer io.Closer // a token's session; nil for a key in memory
 }
 
 // PublicKey is a verification key of one of the supported types.
@@ -182,8 +183,22 @@ func (p *PublicKey) Equal(o *PublicKey) bool {
 // maxKeyFile bounds how much of a key file is read: a PEM key is a few hundred bytes.
 const maxKeyFile = 64 << 10
 
-// ParsePrivatePEM reads a PKCS#8 (or SEC1 "EC PRIVATE KEY") PEM block.
+// ParsePrivatePEM reads a PKCS#8 (or SEC1 "EC PRIVATE KEY") PEM block. A
+// passphrase-protected key gives ErrPassphraseRequired: see
+// ParseProtectedPEM.
 func ParsePrivatePEM(b []byte) (*PrivateKey, error) {
+	return ParseProtectedPEM(b, nil)
+}
+
+// Passphrase supplies the passphrase of a protected key (or a token's PIN).
+// It is called only when one is needed.
+type Passphrase func() ([]byte, error)
+
+// ParseProtectedPEM reads a private key PEM block: PKCS#8, SEC1, or an
+// "ENCRYPTED PRIVATE KEY" (PBES2) decrypted with the passphrase pass
+// returns. pass may be nil: a protected key then gives ErrPassphraseRequired.
+// A passphrase that does not open the key gives ErrWrongPassphrase.
+func ParseProtectedPEM(b []byte, pass Passphrase) (*PrivateKey, error) {
 	blk, _ := pem.Decode(b)
 	if blk == nil {
 		return nil, errors.New("no PEM block found")
@@ -197,12 +212,33 @@ func ParsePrivatePEM(b []byte) (*PrivateKey, error) {
 		k, err = x509.ParsePKCS8PrivateKey(blk.Bytes)
 	case "EC PRIVATE KEY":
 		k, err = x509.ParseECPrivateKey(blk.Bytes)
+	case EncryptedPEMType:
+		if pass == nil {
+			return nil, ErrPassphraseRequired
+		}
+		pw, perr := pass()
+		if perr != nil {
+			return nil, perr
+		}
+		der, derr := decryptPKCS8(blk.Bytes, pw)
+		if derr != nil {
+			return nil, derr
+		}
+		if k, err = x509.ParsePKCS8PrivateKey(der); err != nil {
+			// Valid padding by chance under a wrong key is the usual cause.
+			return nil, ErrWrongPassphrase
+		}
 	default:
 		return nil, fmt.Errorf("PEM block is %q, want PRIVATE KEY", blk.Type)
 	}
 	if err != nil {
 		return nil, err
 	}
+	return fromCrypto(k)
+}
+
+// fromCrypto wraps a standard library private key of a supported type.
+func fromCrypto(k any) (*PrivateKey, error) {
 	switch k := k.(type) {
 	case *ecdsa.PrivateKey:
 		if k.Curve != elliptic.P256() {
@@ -245,13 +281,18 @@ func ParsePublicDER(der []byte) (*PublicKey, error) {
 	return nil, fmt.Errorf("unsupported public key type %T (want ECDSA P-256 or Ed25519)", k)
 }
 
-// LoadPrivate reads a private key file; errors name the file.
+// LoadPrivate reads an unprotected private key file; errors name the file.
+// Commands that take a signing key use LoadSigner.
 func LoadPrivate(path string) (*PrivateKey, error) {
+	return loadPrivateFile(path, nil)
+}
+
+func loadPrivateFile(path string, pass Passphrase) (*PrivateKey, error) {
 	b, err := readSmall(path)
 	if err != nil {
 		return nil, err
 	}
-	k, err := ParsePrivatePEM(b)
+	k, err := ParseProtectedPEM(b, pass)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

@@ -113,7 +113,7 @@ func Bundle(ctx context.Context, o Options) (*bundle.Index, error) {
 	}
 	var cert, certSig []byte
 	if o.KeyCert != "" {
-		if cert, certSig, err = loadCert(o.KeyCert, o.SigningKey.Public()); err != nil {
+		if cert, certSig, err = loadCert(o.KeyCert, o.SigningKey.Public(), prod.Product.ID); err != nil {
 			return nil, err
 		}
 	}
@@ -249,19 +249,25 @@ func Bundle(ctx context.Context, o Options) (*bundle.Index, error) {
 	return idx, nil
 }
 
-func loadCert(p string, signer *keys.PublicKey) (cert, sig []byte, err error) {
+// loadCert reads the vendor certificate and refuses one that certifies
+// another key or does not cover the product: a manifest is never signed
+// for a product outside the certificate's scope.
+func loadCert(p string, signer *keys.PublicKey, productID string) (cert, sig []byte, err error) {
 	if cert, err = product.ReadFile(p); err != nil {
 		return nil, nil, inputErr(p, err)
 	}
 	if sig, err = product.ReadFile(p + ".sig"); err != nil {
 		return nil, nil, inputErr(p+".sig", err)
 	}
-	_, sub, err := keys.ParseCertificate(cert)
+	c, sub, err := keys.ParseCertificate(cert)
 	if err != nil {
 		return nil, nil, inputErr(p, err)
 	}
 	if !sub.Equal(signer) {
 		return nil, nil, inputErr(p, errors.New("certifies a different key than --signing-key"))
+	}
+	if err := c.CheckScope(productID); err != nil {
+		return nil, nil, inputErr(p, err)
 	}
 	return cert, sig, nil
 }

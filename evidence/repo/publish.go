@@ -29,6 +29,8 @@ type TUFOptions struct {
 	// Version of targets, snapshot and timestamp (default 1); a later
 	// release republished into the same keys should raise it.
 	Version int64
+	// Passphrase opens passphrase-protected role keys (nil: they are refused).
+	Passphrase keys.Passphrase
 }
 
 // PublishOptions say what to lay out.
@@ -158,7 +160,7 @@ func buildTUF(files map[string][]byte, o TUFOptions) (*TUFRepo, error) {
 	}
 	signers := map[string]crypto.Signer{}
 	for _, role := range TopLevelRoles {
-		k, err := roleKey(o.KeysDir, role)
+		k, err := roleKey(o.KeysDir, role, o.Passphrase)
 		if err != nil {
 			return nil, err
 		}
@@ -187,9 +189,9 @@ func buildTUF(files map[string][]byte, o TUFOptions) (*TUFRepo, error) {
 }
 
 // roleKey loads KeysDir/ROLE.key or makes it.
-func roleKey(dir, role string) (*keys.PrivateKey, error) {
+func roleKey(dir, role string, pass keys.Passphrase) (*keys.PrivateKey, error) {
 	p := filepath.Join(dir, role+".key")
-	if k, err := keys.LoadPrivate(p); err == nil {
+	if k, err := keys.LoadSigner(p, keys.SignerOptions{Passphrase: pass}); err == nil {
 		return k, nil
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, err
