@@ -32,7 +32,7 @@ type Report struct {
 	// covered it or why none did. Absent in vulns.json written before
 	// craudit recorded it; the checks then treat coverage as unknown.
 	Coverage []Coverage `json:"coverage,omitzero"`
-	Findings  []Finding   `json:"findings"`
+	Findings []Finding  `json:"findings"`
 }
 
 // Tool names the scanner.
