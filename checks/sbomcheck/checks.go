@@ -309,12 +309,12 @@ func runScan(_ context.Context, in *checks.Input) checks.Outcome {
 				waived = append(waived, nonEmpty(names[f.ID], f.Subject))
 			}
 		}
-		msg := head + fmt.Sprintf("; %d of %d components scanned", len(r.Coverage)-parts-ownN-len(open)-len(waived), len(r.Coverage)-parts)
+		msg := head + fmt.Sprintf("; components: %d scanned", len(r.Coverage)-parts-ownN-len(open)-len(waived))
 		if ownN > 0 {
-			msg += fmt.Sprintf("; %d are the manufacturer's own, covered by its advisories (policy own_components)", ownN)
+			msg += fmt.Sprintf(", %d the manufacturer's own (policy own_components)", ownN)
 		}
 		if parts > 0 {
-			msg += fmt.Sprintf(" (%d more judged with their package or as parts of an image)", parts)
+			msg += fmt.Sprintf(", %d judged with their package or as parts of an image", parts)
 		}
 		if len(open) > 0 {
 			msg += fmt.Sprintf("; %d not scanned: %s", len(open), list(open, 5))
