@@ -68,6 +68,7 @@ Exit codes: 0 passed, 1 noncompliant or verification failure, 2 could not run.`,
 		harness.ManifestClientCmd("craudit " + version),
 		newSBOMCmd(),
 		newProvenanceCmd(),
+		newDBCmd(),
 	} {
 		root.AddCommand(c)
 	}
