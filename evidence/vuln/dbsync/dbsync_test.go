@@ -107,7 +107,7 @@ func TestImport(t *testing.T) {
 	if e, _ := info.Ecosystem("Go"); e.Undated != 2 || !e.Newest.IsZero() {
 		t.Errorf("Go: %+v (the vulndb module's records are undated)", e)
 	}
-	for _, want := range []string{"Debian: imported from Debian-all.zip", "Go: imported from vulndb.zip", osvdb.Source} {
+	for _, want := range []string{"Debian: imported from Debian-all.zip", "Go: imported from golang.org/x/vulndb@v0.0.0-20261105234957-e22db6528018 (module zip of the Go module proxy), vulndb.zip", osvdb.Source} {
 		if !strings.Contains(info.Source, want) {
 			t.Errorf("SOURCE %q lacks %q", info.Source, want)
 		}

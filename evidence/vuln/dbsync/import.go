@@ -57,6 +57,7 @@ var vulndbEntry = regexp.MustCompile(`^golang\.org/x/vulndb@[^/]+/data/osv/[^/]+
 func Import(dir string, inputs []string, source func(input string) string) ([]ImportResult, error) {
 	byEco := map[string]map[string]record{}
 	from := map[string][]string{}
+	labels := map[string]string{} // inputs that say what they are
 	var closers []io.Closer
 	defer func() {
 		for _, c := range closers {
@@ -83,7 +84,10 @@ func Import(dir string, inputs []string, source func(input string) string) ([]Im
 			}
 			return nil
 		}
-		c, err := readInput(in, add)
+		c, label, err := readInput(in, add)
+		if label != "" {
+			labels[in] = label
+		}
 		if c != nil {
 			closers = append(closers, c)
 		}
@@ -109,7 +113,11 @@ func Import(dir string, inputs []string, source func(input string) string) ([]Im
 		out = append(out, res)
 		var descr []string
 		for _, in := range from[eco] {
-			descr = append(descr, source(in))
+			d := source(in)
+			if l := labels[in]; l != "" {
+				d = l + ", " + d
+			}
+			descr = append(descr, d)
 		}
 		src[eco] = "imported from " + strings.Join(descr, ", ")
 	}
@@ -117,31 +125,43 @@ func Import(dir string, inputs []string, source func(input string) string) ([]Im
 }
 
 // readInput reads one input, handing each record to add; the closer (a zip
-// file) must stay open until the records are written.
-func readInput(in string, add func(record, vuln.Record) error) (io.Closer, error) {
+// file) must stay open until the records are written. label names a
+// golang.org/x/vulndb module zip by its version.
+func readInput(in string, add func(record, vuln.Record) error) (io.Closer, string, error) {
 	st, err := os.Stat(in)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if st.IsDir() {
-		return nil, readFolder(in, add)
+		return nil, "", readFolder(in, add)
 	}
 	if strings.HasSuffix(in, ".json") {
 		b, err := readBounded(in)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		rec, err := vuln.ParseRecord(b)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
-		return nil, add(record{id: rec.ID, data: b}, rec)
+		return nil, "", add(record{id: rec.ID, data: b}, rec)
 	}
 	zr, err := zip.OpenReader(in)
 	if err != nil {
-		return nil, fmt.Errorf("neither a folder, a .json record nor a zip: %w", err)
+		return nil, "", fmt.Errorf("neither a folder, a .json record nor a zip: %w", err)
 	}
+	c, label, err := readZip(zr, add)
+	return c, label, err
+}
+
+func readZip(zr *zip.ReadCloser, add func(record, vuln.Record) error) (io.Closer, string, error) {
 	module := len(zr.File) > 0 && strings.HasPrefix(zr.File[0].Name, "golang.org/x/vulndb@")
+	label := ""
+	if module {
+		_, rest, _ := strings.Cut(zr.File[0].Name, "@")
+		ver, _, _ := strings.Cut(rest, "/")
+		label = "golang.org/x/vulndb@" + ver + " (module zip of the Go module proxy)"
+	}
 	n := 0
 	for _, zf := range zr.File {
 		if module && !vulndbEntry.MatchString(zf.Name) {
@@ -152,26 +172,26 @@ func readInput(in string, add func(record, vuln.Record) error) (io.Closer, error
 		}
 		rc, err := zf.Open()
 		if err != nil {
-			return zr, fmt.Errorf("%s: %w", zf.Name, err)
+			return zr, label, fmt.Errorf("%s: %w", zf.Name, err)
 		}
 		b, err := io.ReadAll(io.LimitReader(rc, maxRecord+1))
 		rc.Close()
 		if err != nil {
-			return zr, fmt.Errorf("%s: %w", zf.Name, err)
+			return zr, label, fmt.Errorf("%s: %w", zf.Name, err)
 		}
 		rec, err := vuln.ParseRecord(b)
 		if err != nil {
-			return zr, fmt.Errorf("%s: %w", zf.Name, err)
+			return zr, label, fmt.Errorf("%s: %w", zf.Name, err)
 		}
 		if err := add(record{id: rec.ID, zf: zf}, rec); err != nil {
-			return zr, fmt.Errorf("%s: %w", zf.Name, err)
+			return zr, label, fmt.Errorf("%s: %w", zf.Name, err)
 		}
 		n++
 	}
 	if module && n == 0 {
-		return zr, errors.New("a golang.org/x/vulndb module zip without data/osv records")
+		return zr, label, errors.New("a golang.org/x/vulndb module zip without data/osv records")
 	}
-	return zr, nil
+	return zr, label, nil
 }
 
 // readFolder reads every *.json below dir (only data/osv of an unpacked
