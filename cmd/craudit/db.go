@@ -29,7 +29,9 @@ DIR/SOURCE saying where the records came from.`,
 		Example: `  craudit db update --osv-db osv-db --ecosystem Alpine --ecosystem Go
   craudit db status --osv-db osv-db --sbom sbom.cdx.json`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return couldNotRun(errors.New("want a subcommand: status, import or update")) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return couldNotRun(errors.New("want a subcommand: status, import or update"))
+		},
 	}
 	c.AddCommand(newDBStatusCmd(), newDBImportCmd(), newDBUpdateCmd())
 	return c
