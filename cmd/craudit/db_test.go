@@ -151,3 +151,57 @@ func TestDBUpdateFromLoopbackMirror(t *testing.T) {
 		t.Errorf("a download that is not a zip left Go/all.zip (%v)", err)
 	}
 }
+
+// TestDebianAgainstEmptyDatabase is the issue's case through the commands:
+// a bundle of four Debian packages scanned against a database whose Debian
+// all.zip is empty is made (the scan ran), and `check` fails
+// vuln/scan-present naming the four packages; waived with the finding IDs
+// (required: only that check), the gate opens.
+func TestDebianAgainstEmptyDatabase(t *testing.T) {
+	in := newReleaseInputs(t)
+	pkgs := []string{"openssl@3.0.15-1~deb12u1", "libc6@2.36-9+deb12u9", "curl@7.88.1-10+deb12u8", "zlib1g@1:1.2.13.dfsg-1"}
+	var comps []string
+	for i, p := range pkgs {
+		name, ver, _ := strings.Cut(p, "@")
+		comps = append(comps, `{"bom-ref":"deb`+string(rune('0'+i))+`","type":"library","name":"`+name+`","version":"`+ver+`","purl":"pkg:deb/debian/`+name+`@`+ver+`"}`)
+	}
+	sb := filepath.Join(in.dir, "debian.cdx.json")
+	write(t, sb, []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[`+strings.Join(comps, ",")+`]}`))
+	db := filepath.Join(in.dir, "osv-db")
+	write(t, filepath.Join(db, "osv-scalibr", "Debian", "all.zip"), osvZip(t, nil))
+	out := filepath.Join(t.TempDir(), "bundle")
+	if code, _, stderr := craudit(t, in.bundleArgs(out, nil, "--sbom", sb, "--osv-db", db)...); code != 0 {
+		t.Fatalf("bundle: exit %d: %s", code, stderr)
+	}
+	policy := filepath.Join(in.dir, "policy.yaml")
+	write(t, policy, []byte("required: [vuln/scan-present]\n"))
+	code, stdout, stderr := craudit(t, "check", out, "--trust", in.root, "--policy", policy, "--format", "json")
+	if code != 1 {
+		t.Fatalf("check: exit %d, want 1: %s", code, stderr)
+	}
+	var rep struct {
+		Results []struct {
+			Check, Status, Message string
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rep.Results {
+		if r.Check != "vuln/scan-present" {
+			continue
+		}
+		if r.Status != "fail" || !strings.Contains(r.Message, "4 not scanned: curl 7.88.1-10+deb12u8, libc6 2.36-9+deb12u9, openssl 3.0.15-1~deb12u1, zlib1g 1:1.2.13.dfsg-1") {
+			t.Errorf("scan-present: %s %s", r.Status, r.Message)
+		}
+	}
+	var w strings.Builder
+	w.WriteString("required: [vuln/scan-present]\nwaivers:\n")
+	for _, p := range pkgs {
+		w.WriteString("  - id: \"vuln/scan-present#pkg:deb/debian/" + p + "\"\n    justification: Debian advisories are tracked by hand until the mirror is set up\n    approver: Security officer\n    expires: 2099-01-01\n")
+	}
+	write(t, policy, []byte(w.String()))
+	if code, stdout, stderr := craudit(t, "check", out, "--trust", in.root, "--policy", policy); code != 0 || !strings.Contains(stdout, "waived by policy") {
+		t.Errorf("waived: exit %d: %s%s", code, stdout, stderr)
+	}
+}
