@@ -238,3 +238,27 @@ func TestUpdate(t *testing.T) {
 		}
 	}
 }
+
+// FuzzImportZip imports arbitrary bytes as an all.zip: never a panic, never
+// a write outside the database folder, and what it accepts reads back.
+func FuzzImportZip(f *testing.F) {
+	f.Add(zipBytes(f, map[string]string{"A.json": rec("A", "Debian:12", "2026-01-01T00:00:00Z")}))
+	f.Add(zipBytes(f, map[string]string{"golang.org/x/vulndb@v0.0.0-1/data/osv/GO-1.json": rec("GO-1", "Go", "")}))
+	f.Add(zipBytes(f, map[string]string{"A.json": rec("A", "../x", "")}))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		root := t.TempDir()
+		in := write(t, filepath.Join(root, "in.zip"), b)
+		db := filepath.Join(root, "db")
+		if _, err := Import(db, []string{in}, src); err != nil {
+			return
+		}
+		info, err := vuln.ReadDB(db)
+		if err != nil || info.Records == 0 {
+			t.Fatalf("accepted import does not read back: %v", err)
+		}
+		entries, _ := os.ReadDir(root)
+		if len(entries) != 2 {
+			t.Fatalf("import wrote outside the database: %v", entries)
+		}
+	})
+}
