@@ -1,4 +1,4 @@
-package main
+package dbcmd
 
 import (
 	"crypto/tls"
@@ -19,7 +19,8 @@ import (
 	"github.com/craudit/craudit/evidence/vuln/dbsync"
 )
 
-func newDBCmd() *cobra.Command {
+// New returns `craudit db` with its subcommands.
+func New() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "db",
 		Short: "Keep the offline OSV database: status, import, update",
@@ -36,6 +37,9 @@ DIR/SOURCE saying where the records came from.`,
 	c.AddCommand(newDBStatusCmd(), newDBImportCmd(), newDBUpdateCmd())
 	return c
 }
+
+func couldNotRun(err error) error { return cli.Exit(cli.ExitCouldNotRun, err) }
+func failed(err error) error      { return cli.Exit(cli.ExitFailed, err) }
 
 func newDBStatusCmd() *cobra.Command {
 	var dir, sbomPath, format, refTime string
