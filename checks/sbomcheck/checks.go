@@ -504,6 +504,9 @@ func runKnown(_ context.Context, in *checks.Input) checks.Outcome {
 		if waived > 0 {
 			msg += fmt.Sprintf(", %d waived by policy", waived)
 		}
+		if n := len(r.Unscanned); n > 0 {
+			msg += fmt.Sprintf("; %d components were matched against no database, so this says nothing about them (vuln/scan-present)", n)
+		}
 		return msg
 	}
 	st := checks.Pass
