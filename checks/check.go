@@ -84,6 +84,9 @@ type Finding struct {
 	Message string `json:"message"`
 	// Severity is set by checks whose findings have one (vulnerabilities).
 	Severity string `json:"severity,omitempty"`
+	// Aliases are other IDs a waiver may name this finding by (the same
+	// vulnerability under its CVE or GHSA alias, say).
+	Aliases []string `json:"aliases,omitempty"`
 	// Waiver is the justification when a waiver applied.
 	Waiver *Waiver `json:"waiver,omitempty"`
 }
@@ -94,6 +97,9 @@ type Outcome struct {
 	Message  string
 	Evidence []EvidenceRef
 	Findings []Finding
+	// Recount, when set, rewrites Message from the findings after waivers
+	// applied, so its counts say what is still open.
+	Recount func(findings []Finding) string
 }
 
 // Check judges one requirement.

@@ -19,6 +19,36 @@ type Policy struct {
 	MaxOSVDBAge     string   `yaml:"max_osv_db_age" json:"max_osv_db_age,omitempty"`
 	AllowedBuilders []string `yaml:"allowed_builders" json:"allowed_builders,omitempty"`
 	Waivers         []Waiver `yaml:"waivers" json:"waivers,omitempty"`
+	// OwnComponents names the manufacturer's own components (its firmware
+	// files, say), which no public advisory database covers, and where the
+	// manufacturer publishes advisories for them.
+	OwnComponents []OwnComponents `yaml:"own_components" json:"own_components,omitempty"`
+}
+
+// OwnComponents is one group of the manufacturer's own components. It only
+// ever applies to components without an OSV ecosystem: a package of a
+// public ecosystem cannot be declared the manufacturer's own.
+type OwnComponents struct {
+	// Match lists prefixes of a component's name, package URL or SBOM ref.
+	Match []string `yaml:"match" json:"match"`
+	// Advisories is where the manufacturer publishes advisories for them.
+	Advisories    string `yaml:"advisories" json:"advisories"`
+	Justification string `yaml:"justification" json:"justification"`
+}
+
+// OwnComponent returns the group that declares a component (by name,
+// package URL or SBOM ref) the manufacturer's own, or nil.
+func (p *Policy) OwnComponent(name, purl, ref string) *OwnComponents {
+	for i := range p.OwnComponents {
+		for _, m := range p.OwnComponents[i].Match {
+			for _, s := range []string{name, purl, ref} {
+				if s != "" && strings.HasPrefix(s, m) {
+					return &p.OwnComponents[i]
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // Waiver accepts a failing finding or check for a while, with a reason.
@@ -57,6 +87,11 @@ func (p *Policy) Validate() error {
 	if p.MaxOSVDBAge != "" {
 		if _, err := product.ParseDuration(p.MaxOSVDBAge); err != nil {
 			return fmt.Errorf("max_osv_db_age: %w", err)
+		}
+	}
+	for i, o := range p.OwnComponents {
+		if len(o.Match) == 0 || slices.Contains(o.Match, "") || !strings.HasPrefix(o.Advisories, "https://") || strings.TrimSpace(o.Justification) == "" {
+			return fmt.Errorf("own_components[%d]: match (non-empty prefixes), advisories (an https:// URL) and justification are all required", i)
 		}
 	}
 	for i, w := range p.Waivers {

@@ -48,7 +48,9 @@ func Run(ctx context.Context, list []Check, in *Input, o RunOptions) *Report {
 			res.Findings = []Finding{}
 		}
 		slices.SortFunc(res.Findings, func(a, b Finding) int { return strings.Compare(a.ID, b.ID) })
-		applyWaivers(&res, waivers)
+		if applyWaivers(&res, waivers) > 0 && out.Recount != nil {
+			res.Message = out.Recount(res.Findings)
+		}
 		if res.Status == Fail || res.Status == Missing {
 			res.Remediation = info.Remediation
 		}
@@ -93,29 +95,31 @@ func firstFrame(stack []byte) string {
 }
 
 // applyWaivers turns failing findings, or a whole failing result, into waived
-// when an unexpired waiver names them. Expired waivers never apply.
-func applyWaivers(res *Result, ws []Waiver) {
-	find := func(id string) *Waiver {
+// when an unexpired waiver names them (a finding by its ID or any of its
+// aliases). Expired waivers never apply. It returns how many findings it
+// waived.
+func applyWaivers(res *Result, ws []Waiver) int {
+	find := func(ids ...string) *Waiver {
 		for i := range ws {
-			if ws[i].ID == id {
+			if slices.Contains(ids, ws[i].ID) {
 				return &ws[i]
 			}
 		}
 		return nil
 	}
 	if res.Status != Fail && res.Status != Missing {
-		return
+		return 0
 	}
 	if w := find(res.Check); w != nil {
 		w.Used = true
 		if !w.Expired {
 			c := *w
 			res.Waiver, res.Status = &c, Waived
-			return
+			return 0
 		}
 	}
 	if len(res.Findings) == 0 {
-		return
+		return 0
 	}
 	open, waived := 0, 0
 	for i := range res.Findings {
@@ -123,7 +127,7 @@ func applyWaivers(res *Result, ws []Waiver) {
 		if f.Status != Fail && f.Status != Missing {
 			continue
 		}
-		if w := find(f.ID); w != nil {
+		if w := find(append([]string{f.ID}, f.Aliases...)...); w != nil {
 			w.Used = true
 			if !w.Expired {
 				c := *w
@@ -137,4 +141,5 @@ func applyWaivers(res *Result, ws []Waiver) {
 	if open == 0 && waived > 0 {
 		res.Status = Waived
 	}
+	return waived
 }

@@ -182,6 +182,15 @@ func dbFacts(r *vuln.Report) []NameCount {
 		}
 		out = append(out, NameCount{Name: "source: " + db.Source}, NameCount{Name: fmt.Sprintf("records: %d", db.Records)},
 			NameCount{Name: "ecosystems: " + strings.Join(eco, ", ")}, NameCount{Name: "newest record: " + db.Newest.UTC().Format(time.RFC3339)})
+		if db.Newest.IsZero() {
+			out[len(out)-1].Name = "newest record: none carries a date (age unknown)"
+		}
+		if db.Undated > 0 {
+			out = append(out, NameCount{Name: fmt.Sprintf("records without a date: %d", db.Undated)})
+		}
+	}
+	if n := len(r.Unscanned); n > 0 {
+		out = append(out, NameCount{Name: fmt.Sprintf("components not scanned: %d (vuln/scan-present lists them)", n)})
 	}
 	return out
 }

@@ -58,30 +58,44 @@ var infoBSI = checks.Info{
 }
 
 var infoScan = checks.Info{
-	ID: "vuln/scan-present", Version: 1, Title: "The release's SBOM was scanned for known vulnerabilities", Step: 1,
+	ID: "vuln/scan-present", Version: 2, Title: "Every component of the release's SBOM was scanned for known vulnerabilities", Step: 1,
 	MapsTo: []string{"cra/annex-i/part-ii/1", "cra/annex-i/part-i/2/a", "enisa/rec/dependency-check"},
 	Basis:  checks.BasisCRA,
 	Description: "vulns.json must record a scan of exactly this sbom.cdx.json against an OSV database, with the " +
-		"database's provenance. A bundle made without a scan says so, and this check fails on it.",
-	Remediation: "Rebuild the bundle with --osv-db DIR (an OSV database laid out as osv-scalibr/<Ecosystem>/all.zip).",
+		"database's provenance and, per component, the ecosystem that covered it. A component is not scanned when " +
+		"the database lacks its ecosystem, holds it with zero records, or no advisory ecosystem exists for it (no " +
+		"package URL, e.g. the manufacturer's own files); each is a failing finding " +
+		"(vuln/scan-present#<purl or SBOM ref>) that a policy waiver with a justification may accept. Components " +
+		"without an ecosystem that the policy's own_components declares the manufacturer's own are shown as out of " +
+		"scope of public databases, with where their advisories are published. Files a " +
+		"package installed are judged with their package, and a firmware image by its listed parts. A bundle made " +
+		"without a scan says so, and this check fails on it.",
+	Remediation: "Add the missing ecosystems to the OSV database (`craudit db status --sbom` names them; `craudit db update` " +
+		"or `db import` fetches them) and rebuild the bundle; for the manufacturer's own components, which no public " +
+		"database covers, waive each finding in policy.yaml saying where their advisories are published.",
 }
 
 var infoFresh = checks.Info{
-	ID: "vuln/db-fresh", Version: 1, Title: "The vulnerability database was recent when the release was scanned", Step: 1,
+	ID: "vuln/db-fresh", Version: 2, Title: "The vulnerability database was recent when the release was scanned", Step: 1,
 	MapsTo: []string{"cra/annex-i/part-ii/1", "enisa/rec/dependency-check"},
 	Basis:  checks.BasisPractice,
-	Description: "The newest record of the OSV database used for the scan must be younger than the policy's " +
-		"max_osv_db_age at the reference time; an old database hides recently published vulnerabilities.",
+	Description: "For every database ecosystem the scan matched components against, the newest record must be younger " +
+		"than the policy's max_osv_db_age at the reference time; an old database hides recently published " +
+		"vulnerabilities. An ecosystem whose records carry no usable date (no modified or published time, or the " +
+		"zero time) has an unknown age and fails, with or without max_osv_db_age.",
 	Remediation: "Refresh the OSV database and rebuild the bundle, or set max_osv_db_age in policy.yaml.",
 }
 
 var infoKnown = checks.Info{
-	ID: "vuln/known-exploitable", Version: 1, Title: "No known vulnerability at or above the policy threshold is left open", Step: 2,
+	ID: "vuln/known-exploitable", Version: 2, Title: "No known vulnerability at or above the policy threshold is left open", Step: 2,
 	MapsTo: []string{"cra/annex-i/part-i/2/a", "cra/annex-i/part-ii/2", "enisa/rec/dependency-check"},
 	Basis:  checks.BasisCRA,
 	Description: "Every finding of the scan is listed with its VEX status. A finding fails when its severity reaches " +
 		"the policy's fail_on (unknown severity counts as high) unless a VEX statement marks it not_affected with a " +
-		"justification, or fixed. Suppressed findings stay visible with the statement that suppressed them.",
+		"justification, or fixed. Suppressed findings stay visible with the statement that suppressed them. A " +
+		"policy waiver may name a finding by its ID or with the vulnerability's alias in its place " +
+		"(vuln/known-exploitable#CVE-...@<purl>), or name the vulnerability for every component " +
+		"(vuln/known-exploitable#CVE-...).",
 	Remediation: "Update the affected components, or publish a VEX statement (not_affected with a justification) " +
 		"explaining why the release is not affected, and bundle it with --vex.",
 }
@@ -250,12 +264,87 @@ func runScan(_ context.Context, in *checks.Input) checks.Outcome {
 			return checks.Outcome{Status: checks.Fail, Message: "vulns.json records a scan of another SBOM than sbom.cdx.json", Evidence: ev}
 		}
 	}
-	msg := fmt.Sprintf("%s %s scanned the SBOM against %d OSV records (%s; newest %s): %d findings",
-		r.Scanner.Name, r.Scanner.Version, r.Database.Records, ecoNames(r.Database), r.Database.Newest.Format(time.DateOnly), len(r.Findings))
-	if n := len(r.Unscanned); n > 0 {
-		msg += fmt.Sprintf("; %d components have no OSV ecosystem and were not matched", n)
+	if r.Coverage == nil {
+		return checks.Outcome{Status: checks.Fail, Evidence: ev, Message: "vulns.json records no per-component coverage " +
+			"(made before craudit recorded it), so components the database could not match cannot be ruled out; rebuild the bundle"}
 	}
-	return checks.Outcome{Status: checks.Pass, Message: msg, Evidence: ev}
+	head := fmt.Sprintf("%s %s scanned the SBOM against %d OSV records (%s; newest %s): %d findings",
+		r.Scanner.Name, r.Scanner.Version, r.Database.Records, ecoNames(r.Database), dateOr(r.Database.Newest, "undated"), len(r.Findings))
+	var fs []checks.Finding
+	perEco := map[string]int{}
+	names := map[string]string{} // finding ID -> component name
+	parts, ownN := 0, 0
+	for _, c := range r.Coverage {
+		switch c.Status {
+		case vuln.CoverageScanned:
+			perEco[c.Ecosystem]++
+		case vuln.CoverageNotScanned:
+			subject := nonEmpty(c.PURL, c.Ref)
+			if own := in.Policy.OwnComponent(c.Name, c.PURL, c.Ref); own != nil && c.Ecosystem == "" {
+				ownN++
+				fs = append(fs, checks.Finding{ID: checks.FindingID(infoScan.ID, subject), Status: checks.NotApplicable, Subject: subject,
+					Message: fmt.Sprintf("%s %s: the manufacturer's own component, out of scope of public advisory databases (%s); its advisories: %s (policy own_components)",
+						c.Name, c.Version, own.Justification, own.Advisories)})
+				continue
+			}
+			names[checks.FindingID(infoScan.ID, subject)] = strings.TrimSpace(c.Name + " " + c.Version)
+			fs = append(fs, checks.Finding{ID: checks.FindingID(infoScan.ID, subject), Status: checks.Fail, Subject: subject,
+				Message: fmt.Sprintf("%s %s not scanned: %s", c.Name, c.Version, c.Reason)})
+		default:
+			parts++
+		}
+	}
+	for eco, n := range perEco {
+		e, _ := r.Database.Ecosystem(eco)
+		fs = append(fs, checks.Finding{ID: checks.FindingID(infoScan.ID, "ecosystem:"+eco), Status: checks.Pass, Subject: "ecosystem " + eco,
+			Message: fmt.Sprintf("%d components scanned against %d %s records", n, e.Records, eco)})
+	}
+	recount := func(fs []checks.Finding) string {
+		var open, waived []string
+		for _, f := range fs {
+			switch f.Status {
+			case checks.Fail:
+				open = append(open, nonEmpty(names[f.ID], f.Subject))
+			case checks.Waived:
+				waived = append(waived, nonEmpty(names[f.ID], f.Subject))
+			}
+		}
+		msg := head + fmt.Sprintf("; components: %d scanned", len(r.Coverage)-parts-ownN-len(open)-len(waived))
+		if ownN > 0 {
+			msg += fmt.Sprintf(", %d the manufacturer's own (policy own_components)", ownN)
+		}
+		if parts > 0 {
+			msg += fmt.Sprintf(", %d judged with their package or as parts of an image", parts)
+		}
+		if len(open) > 0 {
+			msg += fmt.Sprintf("; %d not scanned: %s", len(open), list(open, 5))
+		}
+		if len(waived) > 0 {
+			msg += fmt.Sprintf("; %d not scanned, waived by policy: %s", len(waived), list(waived, 5))
+		}
+		return msg
+	}
+	out := checks.Outcome{Status: checks.Pass, Message: recount(fs), Evidence: ev, Findings: fs, Recount: recount}
+	if slices.ContainsFunc(fs, func(f checks.Finding) bool { return f.Status == checks.Fail }) {
+		out.Status = checks.Fail
+	}
+	return out
+}
+
+// list names up to max items, then how many more.
+func list(items []string, max int) string {
+	slices.Sort(items)
+	if len(items) <= max {
+		return strings.Join(items, ", ")
+	}
+	return strings.Join(items[:max], ", ") + fmt.Sprintf(" and %d more", len(items)-max)
+}
+
+func dateOr(t time.Time, none string) string {
+	if t.IsZero() {
+		return none
+	}
+	return t.Format(time.DateOnly)
 }
 
 func ecoNames(d *vuln.DBInfo) string {
@@ -275,18 +364,57 @@ func runFresh(_ context.Context, in *checks.Input) checks.Outcome {
 	if !r.Scanned {
 		return checks.Outcome{Status: checks.Missing, Message: "no scan recorded, so no database to judge", Evidence: ev}
 	}
+	// The ecosystems that matched components; every ecosystem of the
+	// database when the coverage is not recorded.
+	used := map[string]bool{}
+	for _, c := range r.Coverage {
+		if c.Status == vuln.CoverageScanned {
+			used[c.Ecosystem] = true
+		}
+	}
 	max := in.Policy.MaxDBAge()
-	age := r.Database.Age(in.RefTime)
-	if max == 0 {
-		return checks.Outcome{Status: checks.NotApplicable, Evidence: ev,
-			Message: fmt.Sprintf("policy sets no max_osv_db_age; the database's newest record (%s) is %s old at the reference time", r.Database.Newest.Format(time.RFC3339), days(age))}
+	var fs []checks.Finding
+	failed, oldest := 0, time.Duration(0)
+	for _, e := range r.Database.Ecosystems {
+		if r.Coverage != nil && !used[e.Name] {
+			continue
+		}
+		f := checks.Finding{ID: checks.FindingID(infoFresh.ID, e.Name), Subject: "ecosystem " + e.Name, Status: checks.Pass}
+		age, ok := e.Age(in.RefTime)
+		switch {
+		case !ok:
+			f.Status = checks.Fail
+			f.Message = fmt.Sprintf("%d of %d %s records carry no usable modified or published date: the database's age is unknown", e.Undated, e.Records, e.Name)
+			if e.Undated == 0 {
+				f.Message = fmt.Sprintf("no %s record carries a date: the database's age is unknown", e.Name)
+			}
+		case max > 0 && age > max:
+			f.Status = checks.Fail
+			f.Message = fmt.Sprintf("newest %s record (%s) is %s old at the reference time; the policy allows %s", e.Name, e.Newest.Format(time.RFC3339), days(age), days(max))
+		default:
+			f.Message = fmt.Sprintf("newest %s record (%s) is %s old at the reference time", e.Name, e.Newest.Format(time.RFC3339), days(age))
+		}
+		if ok && age > oldest {
+			oldest = age
+		}
+		if f.Status == checks.Fail {
+			failed++
+		}
+		fs = append(fs, f)
 	}
-	if age > max {
-		return checks.Outcome{Status: checks.Fail, Evidence: ev,
-			Message: fmt.Sprintf("the database's newest record (%s) is %s old at the reference time; the policy allows %s", r.Database.Newest.Format(time.RFC3339), days(age), days(max))}
+	if len(fs) == 0 {
+		return checks.Outcome{Status: checks.NotApplicable, Evidence: ev, Message: "no component was matched against the database, so its age does not matter (vuln/scan-present judges the coverage)"}
 	}
-	return checks.Outcome{Status: checks.Pass, Evidence: ev,
-		Message: fmt.Sprintf("the database's newest record (%s) is %s old; the policy allows %s", r.Database.Newest.Format(time.RFC3339), days(age), days(max))}
+	switch {
+	case failed > 0:
+		return checks.Outcome{Status: checks.Fail, Evidence: ev, Findings: fs,
+			Message: fmt.Sprintf("%d of %d database ecosystems used are too old or of unknown age", failed, len(fs))}
+	case max == 0:
+		return checks.Outcome{Status: checks.NotApplicable, Evidence: ev, Findings: fs,
+			Message: fmt.Sprintf("policy sets no max_osv_db_age; the oldest ecosystem used is %s old at the reference time", days(oldest))}
+	}
+	return checks.Outcome{Status: checks.Pass, Evidence: ev, Findings: fs,
+		Message: fmt.Sprintf("every database ecosystem used (%d) is at most %s old; the policy allows %s", len(fs), days(oldest), days(max))}
 }
 
 func days(d time.Duration) string {
@@ -328,10 +456,17 @@ func runKnown(_ context.Context, in *checks.Input) checks.Outcome {
 			Message: "no vulnerability scan is recorded, so known exploitable vulnerabilities cannot be ruled out"}
 	}
 	var fs []checks.Finding
-	open, suppressed := 0, 0
+	suppressed := 0
 	for _, row := range t.Rows {
-		subject := row.ID + "@" + nonEmpty(row.Component.PURL, row.Component.Ref)
+		comp := nonEmpty(row.Component.PURL, row.Component.Ref)
+		subject := row.ID + "@" + comp
 		f := checks.Finding{ID: checks.FindingID(infoKnown.ID, subject), Subject: subject, Severity: row.Severity}
+		for _, id := range append([]string{row.ID}, row.Aliases...) {
+			if id != row.ID {
+				f.Aliases = append(f.Aliases, checks.FindingID(infoKnown.ID, id+"@"+comp))
+			}
+			f.Aliases = append(f.Aliases, checks.FindingID(infoKnown.ID, id))
+		}
 		desc := fmt.Sprintf("%s in %s %s (severity %s", row.ID, row.Component.Name, row.Component.Version, row.Severity)
 		if row.Severity == vuln.SeverityUnknown {
 			desc += ", counted as high"
@@ -346,7 +481,6 @@ func runKnown(_ context.Context, in *checks.Input) checks.Outcome {
 			f.Status = checks.Pass
 			f.Message = fmt.Sprintf("%s; VEX %s (%s) by %s", desc, row.Status, nonEmpty(row.Justification, "no justification needed"), row.Statement)
 		case in.Policy.FailsOn(row.Severity):
-			open++
 			f.Status = checks.Fail
 			f.Message = desc + "; VEX status " + row.Status
 		default:
@@ -356,11 +490,30 @@ func runKnown(_ context.Context, in *checks.Input) checks.Outcome {
 		fs = append(fs, f)
 	}
 	slices.SortFunc(fs, func(a, b checks.Finding) int { return strings.Compare(a.ID, b.ID) })
-	msg := fmt.Sprintf("%d findings: %d open at or above %s, %d suppressed by VEX", len(t.Rows), open, in.Policy.FailOn, suppressed)
-	if open > 0 {
-		return checks.Outcome{Status: checks.Fail, Message: msg, Evidence: ev, Findings: fs}
+	recount := func(fs []checks.Finding) string {
+		open, waived := 0, 0
+		for _, f := range fs {
+			switch f.Status {
+			case checks.Fail:
+				open++
+			case checks.Waived:
+				waived++
+			}
+		}
+		msg := fmt.Sprintf("%d findings: %d open at or above %s, %d suppressed by VEX", len(t.Rows), open, in.Policy.FailOn, suppressed)
+		if waived > 0 {
+			msg += fmt.Sprintf(", %d waived by policy", waived)
+		}
+		if n := len(r.Unscanned); n > 0 {
+			msg += fmt.Sprintf("; %d components were matched against no database, so this says nothing about them (vuln/scan-present)", n)
+		}
+		return msg
 	}
-	return checks.Outcome{Status: checks.Pass, Message: msg, Evidence: ev, Findings: fs}
+	st := checks.Pass
+	if slices.ContainsFunc(fs, func(f checks.Finding) bool { return f.Status == checks.Fail }) {
+		st = checks.Fail
+	}
+	return checks.Outcome{Status: st, Message: recount(fs), Evidence: ev, Findings: fs, Recount: recount}
 }
 
 func runUnmatched(_ context.Context, in *checks.Input) checks.Outcome {

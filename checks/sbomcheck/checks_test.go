@@ -26,20 +26,35 @@ const unmatchedVEX = `{"@context":"https://openvex.dev/ns/v0.2.0","@id":"https:/
 // its generated SBOM, a real offline scan, and the given VEX documents.
 func makeBundle(t *testing.T, vexDocs map[string][]byte, scanned bool) *checks.Input {
 	t.Helper()
-	img, err := thermostat.Image("1.0.1")
-	if err != nil {
-		t.Fatal(err)
-	}
 	sb, err := os.ReadFile(filepath.Join("..", "..", "evidence", "sbom", "generate", "testdata", "thermostat-1.0.1.cdx.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var vulns []byte
+	db := ""
 	if scanned {
-		db := t.TempDir()
+		db = t.TempDir()
 		if err := osvdb.WriteDB(db); err != nil {
 			t.Fatal(err)
 		}
+	}
+	in := scanBundle(t, sb, db, vexDocs)
+	// The demo's policy: the thermostat's own files are covered by its
+	// manufacturer's advisories.
+	in.Policy.OwnComponents = []checks.OwnComponents{{Match: []string{"/opt/thermostat/"}, Advisories: "https://thermo-demo.example/security/advisories",
+		Justification: "Thermo Demo's own daemon and configuration"}}
+	return in
+}
+
+// scanBundle writes a bundle of the thermostat 1.0.1 image with the SBOM
+// sb scanned against the database in db ("": no scan).
+func scanBundle(t *testing.T, sb []byte, db string, vexDocs map[string][]byte) *checks.Input {
+	t.Helper()
+	img, err := thermostat.Image("1.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vulns []byte
+	if db != "" {
 		if vulns, err = osvscan.Scan(context.Background(), sb, db); err != nil {
 			t.Fatal(err)
 		}

@@ -222,8 +222,19 @@ max_osv_db_age: 30d
 # not_applicable and says no allow-list is configured.
 allowed_builders: []
 
+# Your own components (firmware files, daemons) that no public advisory
+# database covers: match lists prefixes of the component's name, purl or SBOM
+# ref; advisories is where you publish advisories for them. Only components
+# without an advisory ecosystem can be declared; others fail vuln/scan-present.
+own_components: []
+# own_components:
+#   - match: ["/opt/vendor/"]
+#     advisories: https://vendor.example/security/advisories
+#     justification: "our own daemon; advisories under our CVD policy"
+
 # Accepted gaps, each with a reason, an approver and an end date. An expired
-# waiver no longer applies. id is a check ID or a finding ID.
+# waiver no longer applies. id is a check ID or a finding ID; a vulnerability
+# finding may also be named by an alias (a CVE) in place of its OSV ID.
 waivers: []
 # waivers:
 #   - id: "declare/atomic-install"

@@ -56,6 +56,9 @@ an interrupted run leaves nothing at --out.`,
 			if o.SBOM == "" {
 				o.Make = producers.Prepared(cmd.Context(), producerTool)
 			}
+			if o.Make, err = producers.WithTrustedRoot(o.Make, o.TrustedRoot); err != nil {
+				return couldNotRun(err)
+			}
 			idx, err := pack.Bundle(cmd.Context(), o)
 			if err != nil {
 				return couldNotRun(err)

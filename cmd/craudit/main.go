@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/craudit/craudit/cmd/craudit/internal/cli"
+	"github.com/craudit/craudit/cmd/craudit/internal/dbcmd"
 	"github.com/craudit/craudit/cmd/craudit/internal/harness"
 	"github.com/craudit/craudit/cmd/craudit/internal/inspectcmd"
 	"github.com/craudit/craudit/evidence/producers"
@@ -69,6 +70,7 @@ Exit codes: 0 passed, 1 noncompliant or verification failure, 2 could not run.`,
 		harness.ManifestClientCmd("craudit " + version),
 		inspectcmd.SBOMCmd(),
 		inspectcmd.ProvenanceCmd(),
+		dbcmd.New(),
 	} {
 		root.AddCommand(c)
 	}

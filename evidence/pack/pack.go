@@ -68,6 +68,8 @@ type Producers struct {
 	Provenance func(arts []Artefact, materials []bundle.Item, signer *keys.PrivateKey, created time.Time) ([]byte, error)
 	// CheckImportedProvenance validates an imported provenance file's syntax.
 	CheckImportedProvenance func(data []byte, name, trustedRoot string) error
+	// CheckVEX refuses a VEX document that does not parse.
+	CheckVEX func(data []byte, name string) error
 }
 
 // Options are the inputs of `craudit bundle`.
@@ -197,7 +199,7 @@ func Bundle(ctx context.Context, o Options) (*bundle.Index, error) {
 	if err := addScan(ctx, w, o, sbom); err != nil {
 		return nil, err
 	}
-	if err := addCopies(w, o.VEX, bundle.VEXDir, bundle.RoleVEX, nil); err != nil {
+	if err := addCopies(w, o.VEX, bundle.VEXDir, bundle.RoleVEX, o.Make.CheckVEX); err != nil {
 		return nil, err
 	}
 	var checkProv func([]byte, string) error

@@ -2,7 +2,9 @@ package producers
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/craudit/craudit/evidence/bundle"
@@ -12,6 +14,7 @@ import (
 	"github.com/craudit/craudit/evidence/provenance"
 	"github.com/craudit/craudit/evidence/sbom"
 	"github.com/craudit/craudit/evidence/sbom/generate"
+	"github.com/craudit/craudit/evidence/vex"
 	"github.com/craudit/craudit/evidence/vuln"
 	"github.com/craudit/craudit/evidence/vuln/osvscan"
 )
@@ -33,7 +36,34 @@ func Default(tool Tool) pack.Producers {
 		NotScanned:              func(reason string) ([]byte, error) { return vuln.NotScanned(reason).Marshal() },
 		Provenance:              stepProvenance(tool),
 		CheckImportedProvenance: checkImportedProvenance,
+		CheckVEX:                checkVEX,
 	}
+}
+
+// checkVEX refuses a VEX document go-vex cannot read (the error names the
+// file once: the bundler prefixes its path).
+func checkVEX(data []byte, name string) error {
+	_, err := vex.Parse(name, data)
+	if err != nil {
+		return errors.New(strings.TrimPrefix(err.Error(), name+": "))
+	}
+	return nil
+}
+
+// WithTrustedRoot loads the Sigstore trusted root at path once, before any
+// output is made, and checks imported provenance against it; a file that is
+// not a trusted root is an input error naming it, whether or not any
+// provenance is imported.
+func WithTrustedRoot(p pack.Producers, path string) (pack.Producers, error) {
+	if path == "" {
+		return p, nil
+	}
+	tr, err := provenance.LoadTrustedRoot(path)
+	if err != nil {
+		return p, &pack.InputError{Path: path, Err: err}
+	}
+	p.CheckImportedProvenance = func(data []byte, _, _ string) error { return provenance.CheckImport(data, tr) }
+	return p, nil
 }
 
 // Prepared is Default with syft's licence scanner built from now on in the

@@ -2,6 +2,7 @@ package vuln
 
 import (
 	"archive/zip"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -26,6 +27,9 @@ type DBInfo struct {
 	Records    int         `json:"records"`
 	// Newest is the latest "modified" time among the records.
 	Newest time.Time `json:"newest_record"`
+	// Undated counts records with no usable "modified" (or "published")
+	// time; the database's age is unknown while any is undated.
+	Undated int `json:"undated_records,omitempty"`
 }
 
 // Ecosystem describes one all.zip.
@@ -34,6 +38,8 @@ type Ecosystem struct {
 	Records int       `json:"records"`
 	Newest  time.Time `json:"newest_record"`
 	SHA256  string    `json:"sha256"`
+	// Undated counts records without a usable date.
+	Undated int `json:"undated_records,omitempty"`
 }
 
 // Layout is where osv-scanner v2.5.1 really looks for a local database
@@ -50,8 +56,9 @@ var ErrNoDatabase = errors.New("no OSV database")
 const maxRecord = 16 << 20
 
 // ReadDB reads the provenance of a local database folder. A folder
-// without osv-scalibr/<Ecosystem>/all.zip is an error, never "zero
-// records": a scan against nothing must not look clean.
+// without any osv-scalibr/<Ecosystem>/all.zip is an error. An ecosystem
+// whose zip holds no records is listed with zero records: the scan then
+// marks its components not scanned, never clean.
 func ReadDB(dir string) (*DBInfo, error) {
 	root := filepath.Join(dir, "osv-scalibr")
 	entries, err := os.ReadDir(root)
@@ -78,12 +85,13 @@ func ReadDB(dir string) (*DBInfo, error) {
 		}
 		info.Ecosystems = append(info.Ecosystems, eco)
 		info.Records += eco.Records
+		info.Undated += eco.Undated
 		if eco.Newest.After(info.Newest) {
 			info.Newest = eco.Newest
 		}
 	}
-	if len(info.Ecosystems) == 0 || info.Records == 0 {
-		return nil, fmt.Errorf("%w in %s: no records under %s", ErrNoDatabase, dir, Layout)
+	if len(info.Ecosystems) == 0 {
+		return nil, fmt.Errorf("%w in %s: no %s", ErrNoDatabase, dir, Layout)
 	}
 	slices.SortFunc(info.Ecosystems, func(a, b Ecosystem) int { return strings.Compare(a.Name, b.Name) })
 	return info, nil
@@ -95,40 +103,150 @@ func readZip(name, p string) (Ecosystem, error) {
 	if err != nil {
 		return eco, err
 	}
-	h := sha256.New()
-	_, err = io.Copy(h, f)
-	f.Close()
+	defer f.Close()
+	st, err := f.Stat()
 	if err != nil {
 		return eco, err
 	}
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return eco, err
+	}
 	eco.SHA256 = hex.EncodeToString(h.Sum(nil))
-	zr, err := zip.OpenReader(p)
+	zr, err := zip.NewReader(f, st.Size())
 	if err != nil {
 		return eco, fmt.Errorf("%s: %w", p, err)
 	}
-	defer zr.Close()
-	for _, zf := range zr.File {
-		if !strings.HasSuffix(zf.Name, ".json") {
-			continue
-		}
-		rc, err := zf.Open()
-		if err != nil {
-			return eco, fmt.Errorf("%s: %s: %w", p, zf.Name, err)
-		}
-		var rec struct {
-			Modified time.Time `json:"modified"`
-		}
-		err = json.NewDecoder(io.LimitReader(rc, maxRecord)).Decode(&rec)
-		rc.Close()
-		if err != nil {
-			return eco, fmt.Errorf("%s: %s: %w", p, zf.Name, err)
-		}
+	err = EachRecord(zr, func(zname string, rec Record) error {
 		eco.Records++
-		if rec.Modified.After(eco.Newest) {
-			eco.Newest = rec.Modified.UTC()
+		if d := rec.Date(); d.IsZero() {
+			eco.Undated++
+		} else if d.After(eco.Newest) {
+			eco.Newest = d
 		}
+		return nil
+	})
+	if err != nil {
+		return eco, fmt.Errorf("%s: %w", p, err)
 	}
 	return eco, nil
+}
+
+// Record is the part of an OSV record the database bookkeeping reads.
+type Record struct {
+	ID        string `json:"id"`
+	Modified  string `json:"modified"`
+	Published string `json:"published"`
+	Affected  []struct {
+		Package struct {
+			Ecosystem string `json:"ecosystem"`
+			Name      string `json:"name"`
+		} `json:"package"`
+	} `json:"affected"`
+}
+
+// Date is the record's "modified" time, else its "published" time; zero
+// when neither is a real RFC 3339 time (the Go vulnerability database's
+// zero "0001-01-01T00:00:00Z" counts as no date).
+func (r Record) Date() time.Time {
+	for _, s := range []string{r.Modified, r.Published} {
+		if t, err := time.Parse(time.RFC3339, s); err == nil && t.Year() > 1970 {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
+}
+
+// Ecosystems returns the base ecosystems ("Debian" of "Debian:12") the
+// record's affected packages name, sorted, without duplicates.
+func (r Record) Ecosystems() []string {
+	var out []string
+	for _, a := range r.Affected {
+		base, _, _ := strings.Cut(a.Package.Ecosystem, ":")
+		if base != "" && !slices.Contains(out, base) {
+			out = append(out, base)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// ParseRecord decodes one OSV record: bounded, one JSON object with an id.
+func ParseRecord(b []byte) (Record, error) {
+	var rec Record
+	if len(b) > maxRecord {
+		return rec, fmt.Errorf("record larger than %d bytes", maxRecord)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if err := dec.Decode(&rec); err != nil {
+		return rec, err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return rec, errors.New("data after the JSON object")
+	}
+	if rec.ID == "" {
+		return rec, errors.New("not an OSV record: no id")
+	}
+	return rec, nil
+}
+
+// maxEntries bounds the files of one all.zip (the public ones hold up to
+// a few hundred thousand records).
+const maxEntries = 2_000_000
+
+// EachRecord decodes every *.json entry of an all.zip in order and calls
+// fn with it; any entry that is not an OSV record is an error.
+func EachRecord(zr *zip.Reader, fn func(name string, rec Record) error) error {
+	if len(zr.File) > maxEntries {
+		return fmt.Errorf("%d entries, more than %d", len(zr.File), maxEntries)
+	}
+	for _, zf := range zr.File {
+		if !strings.HasSuffix(zf.Name, ".json") || zf.FileInfo().IsDir() {
+			continue
+		}
+		b, err := readEntry(zf)
+		if err != nil {
+			return fmt.Errorf("%s: %w", zf.Name, err)
+		}
+		rec, err := ParseRecord(b)
+		if err != nil {
+			return fmt.Errorf("%s: %w", zf.Name, err)
+		}
+		if err := fn(zf.Name, rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readEntry reads one zip entry, at most maxRecord bytes.
+func readEntry(zf *zip.File) ([]byte, error) {
+	if zf.UncompressedSize64 > maxRecord {
+		return nil, fmt.Errorf("record larger than %d bytes", maxRecord)
+	}
+	rc, err := zf.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, maxRecord+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxRecord {
+		return nil, fmt.Errorf("record larger than %d bytes", maxRecord)
+	}
+	return b, nil
+}
+
+// Ecosystem returns one ecosystem of the database.
+func (d *DBInfo) Ecosystem(name string) (Ecosystem, bool) {
+	for _, e := range d.Ecosystems {
+		if e.Name == name {
+			return e, true
+		}
+	}
+	return Ecosystem{}, false
 }
 
 // Has reports whether the database holds an ecosystem.

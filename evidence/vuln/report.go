@@ -25,9 +25,14 @@ type Report struct {
 	Database         *DBInfo `json:"database,omitempty"`
 	// SBOMSHA256 pins the SBOM that was scanned.
 	SBOMSHA256 string `json:"sbom_sha256,omitempty"`
-	// Unscanned lists components whose package type has no OSV ecosystem.
+	// Unscanned lists the components the scan could not match against any
+	// record (Coverage says why for each).
 	Unscanned []Component `json:"unscanned_components"`
-	Findings  []Finding   `json:"findings"`
+	// Coverage says, for every SBOM component, which database ecosystem
+	// covered it or why none did. Absent in vulns.json written before
+	// craudit recorded it; the checks then treat coverage as unknown.
+	Coverage []Coverage `json:"coverage,omitzero"`
+	Findings []Finding  `json:"findings"`
 }
 
 // Tool names the scanner.
@@ -147,10 +152,11 @@ func Parse(b []byte) (*Report, error) {
 	return &r, nil
 }
 
-// Age is how old the database's newest record was at t.
-func (d *DBInfo) Age(t time.Time) time.Duration {
-	if d == nil || d.Newest.IsZero() {
-		return 0
+// Age is how old the ecosystem's newest record was at t; ok is false when
+// the age is unknown (no dated record, or any record without a date).
+func (e Ecosystem) Age(t time.Time) (time.Duration, bool) {
+	if e.Newest.IsZero() || e.Undated > 0 {
+		return 0, false
 	}
-	return t.Sub(d.Newest)
+	return t.Sub(e.Newest), true
 }

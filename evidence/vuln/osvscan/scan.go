@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -31,9 +32,9 @@ var logOnce sync.Once
 
 // Scan matches the components of a CycloneDX SBOM against the local OSV
 // database in dbDir (osv-scalibr/<Ecosystem>/all.zip) with osv-scanner,
-// offline, and returns vulns.json. Every ecosystem the SBOM needs must be
-// in the database: a missing one is an error, because osv-scanner itself
-// would silently report nothing.
+// offline, and returns vulns.json. Every component's coverage is recorded:
+// one whose ecosystem the database lacks or holds empty is listed as not
+// scanned (osv-scanner alone would silently report nothing for it).
 func Scan(ctx context.Context, sbomCDX []byte, dbDir string) ([]byte, error) {
 	r, err := ScanReport(ctx, sbomCDX, dbDir)
 	if err != nil {
@@ -62,27 +63,14 @@ func ScanReport(ctx context.Context, sbomCDX []byte, dbDir string) (*vuln.Report
 	rep := &vuln.Report{Schema: vuln.Schema, Scanned: true, Scanner: vuln.Tool{Name: "osv-scanner", Version: ScannerVersion},
 		Database: db, SBOMSHA256: hex.EncodeToString(sum[:])}
 
-	comps := components(doc)
-	var missing []string
-	for _, c := range comps {
-		switch {
-		case c.Ecosystem == "":
-			rep.Unscanned = append(rep.Unscanned, c.Component)
-		case !db.Has(c.Ecosystem) && !slices.Contains(missing, c.Ecosystem):
-			missing = append(missing, c.Ecosystem)
-		}
-	}
-	if len(missing) > 0 {
-		slices.Sort(missing)
-		return nil, fmt.Errorf("scan: the OSV database in %s has no records for %s (want %s), so the scan would miss them",
-			dbDir, strings.Join(missing, ", "), vuln.Layout)
-	}
-	if len(comps) == len(rep.Unscanned) {
-		rep.Findings = []vuln.Finding{}
+	rep.Coverage = vuln.Cover(doc, db)
+	rep.Unscanned = vuln.NotScannedComponents(rep.Coverage)
+	comps := components(rep.Coverage)
+	rep.Findings = []vuln.Finding{}
+	if len(comps) == 0 {
 		return rep, nil
 	}
-
-	res, err := runScanner(ctx, sbomCDX, dbDir)
+	res, err := runScanner(ctx, scanSBOM(comps), dbDir)
 	if err != nil {
 		return nil, err
 	}
@@ -95,23 +83,44 @@ func ScanReport(ctx context.Context, sbomCDX []byte, dbDir string) (*vuln.Report
 	return rep, nil
 }
 
+// scanSBOM is the CycloneDX document osv-scanner reads: only the components
+// whose ecosystem the database holds with records, flat. osv-scanner is
+// never asked about an ecosystem the database lacks (it would try to load
+// it, fail and report nothing for it). Names are the ones OSV records use.
+func scanSBOM(comps []scanComponent) []byte {
+	type cdxComponent struct {
+		Ref     string `json:"bom-ref"`
+		Type    string `json:"type"`
+		Name    string `json:"name"`
+		Version string `json:"version"`
+		PURL    string `json:"purl"`
+	}
+	doc := struct {
+		Format     string         `json:"bomFormat"`
+		Spec       string         `json:"specVersion"`
+		Version    int            `json:"version"`
+		Components []cdxComponent `json:"components"`
+	}{Format: "CycloneDX", Spec: "1.6", Version: 1}
+	for _, c := range comps {
+		doc.Components = append(doc.Components, cdxComponent{Ref: c.Ref, Type: "library", Name: c.name, Version: c.Version, PURL: c.PURL})
+	}
+	b, _ := json.Marshal(doc)
+	return b
+}
+
 // scanComponent is an SBOM component with its OSV coordinates.
 type scanComponent struct {
 	vuln.Component
 	name string // the package name OSV uses (Go module path, apk name, ...)
 }
 
-func components(doc *sbom.Document) []scanComponent {
+// components are the components the coverage says the database can match.
+func components(cov []vuln.Coverage) []scanComponent {
 	var out []scanComponent
-	for _, c := range doc.Components {
-		if c.PURL == "" {
-			continue
+	for _, c := range cov {
+		if c.Status == vuln.CoverageScanned {
+			out = append(out, scanComponent{Component: c.Component, name: osvName(c.PURL, c.Name)})
 		}
-		eco := vuln.EcosystemOf(c.PURL)
-		out = append(out, scanComponent{
-			Component: vuln.Component{Ref: c.Ref, Name: c.Name, Version: c.Version, PURL: c.PURL, Ecosystem: eco},
-			name:      osvName(c.PURL, c.Name),
-		})
 	}
 	return out
 }

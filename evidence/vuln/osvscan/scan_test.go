@@ -1,6 +1,8 @@
 package osvscan
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -130,12 +132,74 @@ func TestScanMissingDatabase(t *testing.T) {
 	if !errors.Is(err, vuln.ErrNoDatabase) {
 		t.Fatalf("empty folder: err = %v, want ErrNoDatabase", err)
 	}
-	// A database without the SBOM's ecosystem is an error too.
-	dir := fixtureDB(t)
-	if err := os.RemoveAll(filepath.Join(dir, "osv-scalibr", "Alpine")); err != nil {
+	// A database without the SBOM's ecosystem, or with an empty one, is
+	// no error: the components are recorded as not scanned, by name.
+	for name, prep := range map[string]func(dir string) error{
+		"missing Alpine": func(dir string) error { return os.RemoveAll(filepath.Join(dir, "osv-scalibr", "Alpine")) },
+		"empty Alpine":   func(dir string) error { return writeZip(filepath.Join(dir, "osv-scalibr", "Alpine", "all.zip"), nil) },
+	} {
+		dir := fixtureDB(t)
+		if err := prep(dir); err != nil {
+			t.Fatal(err)
+		}
+		r, err := ScanReport(context.Background(), sb, dir)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(r.Findings) != 0 || len(r.Unscanned) != 1 || r.Unscanned[0].Name != "busybox" ||
+			len(r.Coverage) != 1 || r.Coverage[0].Status != vuln.CoverageNotScanned || !strings.Contains(r.Coverage[0].Reason, "Alpine") {
+			t.Errorf("%s: findings %v, unscanned %v, coverage %+v", name, r.Findings, r.Unscanned, r.Coverage)
+		}
+	}
+}
+
+// TestScanDebianAgainstEmptyZip is the case: four Debian packages
+// scanned against a database whose Debian ecosystem is an empty all.zip are
+// all listed as not scanned, not as clean.
+func TestScanDebianAgainstEmptyZip(t *testing.T) {
+	dir := t.TempDir()
+	if err := writeZip(filepath.Join(dir, "osv-scalibr", "Debian", "all.zip"), nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ScanReport(context.Background(), sb, dir); err == nil || !strings.Contains(err.Error(), "Alpine") {
-		t.Fatalf("missing Alpine: err = %v", err)
+	sb := cdx("pkg:deb/debian/openssl@3.0.15-1~deb12u1?arch=amd64&distro=debian-12",
+		"pkg:deb/debian/libc6@2.36-9+deb12u9?arch=amd64&distro=debian-12",
+		"pkg:deb/debian/curl@7.88.1-10+deb12u8?arch=amd64&distro=debian-12",
+		"pkg:deb/debian/zlib1g@1:1.2.13.dfsg-1?arch=amd64&distro=debian-12")
+	r, err := ScanReport(context.Background(), sb, dir)
+	if err != nil {
+		t.Fatal(err)
 	}
+	var names []string
+	for _, c := range r.Unscanned {
+		names = append(names, c.Name)
+	}
+	if strings.Join(names, ",") != "openssl,libc6,curl,zlib1g" {
+		t.Fatalf("not scanned: %v", names)
+	}
+	for _, c := range r.Coverage {
+		if c.Status != vuln.CoverageNotScanned || c.Ecosystem != "Debian" || !strings.Contains(c.Reason, "no records") {
+			t.Errorf("coverage %+v", c)
+		}
+	}
+}
+
+func writeZip(p string, files map[string][]byte) error {
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, b := range files {
+		w, err := zw.Create(name)
+		if err != nil {
+			return err
+		}
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	return os.WriteFile(p, buf.Bytes(), 0o644)
 }
