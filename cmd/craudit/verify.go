@@ -36,7 +36,9 @@ Exit codes: 0 verified, 1 verification failure (the transcript names the step),
 2 could not run (bad flags, unusable trust file, unreachable server).`,
 		Example: `  craudit verify --repo https://127.0.0.1:8443 --trust root.json --ca ca.pem --target fw.bin
   craudit verify --repo https://updates.example.com --trust root.pub --installed-version 1.0.0 \
-      --state ./device-state --product thermostat --hardware-id tx-100 --format json --out transcript.json`,
+      --state ./device-state --product thermostat --hardware-id tx-100 --format json --out transcript.json
+  craudit verify --repo https://updates.thermo.example/st100 --trust root.pub --ca ca.pem \
+      --resolve updates.thermo.example:443:127.0.0.1:8443`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if o.RepoURL == "" || o.TrustFile == "" {
@@ -94,6 +96,7 @@ Exit codes: 0 verified, 1 verification failure (the transcript names the step),
 	f.StringVar(&o.HardwareID, "hardware-id", "", "device hardware ID for the applicability check (manifest profile)")
 	f.StringVar(&o.TargetDir, "target-dir", "", "write verified targets into this directory")
 	f.DurationVar(&o.Timeout, "timeout", 0, "overall deadline for all downloads (default 2m)")
+	f.StringArrayVar(&o.Resolve, "resolve", nil, "HOST:PORT:ADDR[:PORT2]: dial ADDR for HOST:PORT, keeping HOST in the URL and the TLS name check (curl's --resolve); repeatable")
 	f.StringVar(&form, "format", "text", "output format: text or json (the transcript)")
 	f.StringVar(&out, "out", "", "write the output to this file instead of stdout")
 	f.BoolVar(&force, "force", false, "overwrite --out")
