@@ -120,7 +120,7 @@ func Run(ctx context.Context, o Options) (*attackrun.Run, error) {
 	defer h.hub.Close()
 	res := &attackrun.Run{Schema: attackrun.Schema, Tool: attackrun.Tool(o.Tool), Profile: o.Profile, Client: o.Client,
 		ReferenceTime: o.ReferenceTime, TimeSource: o.TimeSource, ClientTime: "SOURCE_DATE_EPOCH",
-		Limits: attackrun.Limits{DeadlineMS: o.Deadline.Milliseconds(), SlowIntervalMS: o.SlowInterval.Milliseconds(), EndlessBytes: o.EndlessSize},
+		Limits:  attackrun.Limits{DeadlineMS: o.Deadline.Milliseconds(), SlowIntervalMS: o.SlowInterval.Milliseconds(), EndlessBytes: o.EndlessSize},
 		Updater: updater, SelfTest: self}
 	if self && o.Progress != nil {
 		fmt.Fprintln(o.Progress, SelfTestLabel+": the client is craudit's own; these results test the harness, not a product's updater")

@@ -20,13 +20,13 @@ import (
 // hub serves the current state on every server of a run and lets the
 // harness swap states between phases.
 type hub struct {
-	mu      sync.Mutex
-	cur     *plan.State
-	urls    map[string]string // server name -> base URL
+	mu   sync.Mutex
+	cur  *plan.State
+	urls map[string]string // server name -> base URL
 	// rules: server name -> the --resolve rule that reaches it, for servers
 	// presented under a declared name.
 	rules   map[string]string
-	ca      string            // CA the client is given (main and mirror)
+	ca      string // CA the client is given (main and mirror)
 	slow    time.Duration
 	endless int64
 	done    chan struct{}
