@@ -156,12 +156,19 @@ func attackView(r *attackrun.Run) *AttackResults {
 }
 
 // clientName keeps the program name and arguments of the client command but
-// drops the folder it ran from (a temporary path that differs per run).
+// drops the folders of the program and of path arguments (temporary paths
+// that differ per run).
 func clientName(c string) string {
 	f := strings.Fields(c)
 	if len(f) == 0 {
 		return ""
 	}
 	f[0] = path.Base(strings.ReplaceAll(strings.Trim(f[0], `'"`), "\\", "/"))
+	// A script an interpreter runs is a path too (sh /tmp/x/updater.sh).
+	for i, w := range f[1:] {
+		if p := strings.Trim(w, `'"`); strings.HasPrefix(p, "/") || strings.HasPrefix(p, "./") || strings.HasPrefix(p, "../") {
+			f[i+1] = path.Base(p)
+		}
+	}
 	return Redact(strings.Join(f, " "))
 }
