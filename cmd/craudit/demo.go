@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -37,14 +36,14 @@ Exit 0 when the pipeline ran (whatever the judgement), 2 when it could not.`,
 			if err != nil {
 				return couldNotRun(err)
 			}
+			if miss := demo.UpdaterTools(); len(miss) > 0 {
+				fmt.Fprintln(cmd.ErrOrStderr(), "note: not installed:", miss, "- the thermostat's own updater is not attacked (its results will be missing)")
+			}
 			exe, err := os.Executable()
 			if err != nil {
 				return couldNotRun(err)
 			}
-			if miss := demo.UpdaterTools(); len(miss) > 0 {
-				fmt.Fprintf(cmd.ErrOrStderr(), "note: %s not installed: the thermostat's own updater is not attacked (its results will be missing)\n", strings.Join(miss, ", "))
-			}
-			// craudit's own updaters face the attack scenarios (a self-test).
+			// craudit's own updaters face the attack scenarios.
 			self := map[attack.Profile]string{attack.ProfileTUF: attack.QuoteWord(exe) + " tuf-client",
 				attack.ProfileManifest: attack.QuoteWord(exe) + " manifest-client"}
 			res, err := demo.Run(cmd.Context(), demo.Options{

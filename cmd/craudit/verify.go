@@ -26,6 +26,12 @@ func newVerifyCmd() *cobra.Command {
 (ENISA steps 3-5: check for updates, retrieve, verify) and records every request
 and decision in a transcript.
 
+--resolve HOST:PORT:ADDR[:PORT2] (curl's --resolve; ADDR may carry a port) keeps the
+declared name in the URL and the TLS name check and dials ADDR, e.g. to check on
+loopback the repository product.yaml declares: --repo https://updates.example.com
+--resolve updates.example.com:443:127.0.0.1:8443. The transcript records the address
+really contacted and the SHA-256 of the server's leaf certificate.
+
 FILE is a TUF root.json (TUF repository: metadata at URL/metadata/, targets at
 URL/targets/) or a PEM root public key (ENISA manifest repository: manifest.json,
 vendor certificate, artefacts/); the kind is detected, --profile forces it.
@@ -36,9 +42,7 @@ Exit codes: 0 verified, 1 verification failure (the transcript names the step),
 2 could not run (bad flags, unusable trust file, unreachable server).`,
 		Example: `  craudit verify --repo https://127.0.0.1:8443 --trust root.json --ca ca.pem --target fw.bin
   craudit verify --repo https://updates.example.com --trust root.pub --installed-version 1.0.0 \
-      --state ./device-state --product thermostat --hardware-id tx-100 --format json --out transcript.json
-  craudit verify --repo https://updates.thermo.example/st100 --trust root.pub --ca ca.pem \
-      --resolve updates.thermo.example:443:127.0.0.1:8443`,
+      --state ./device-state --product thermostat --hardware-id tx-100 --format json --out transcript.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if o.RepoURL == "" || o.TrustFile == "" {
@@ -84,6 +88,7 @@ Exit codes: 0 verified, 1 verification failure (the transcript names the step),
 	f.StringVar(&o.RepoURL, "repo", "", "repository base URL (https://...)")
 	f.StringVar(&o.TrustFile, "trust", "", "trust anchor: a TUF root.json or a PEM root public key")
 	f.StringVar(&o.CAFile, "ca", "", "PEM CA the server certificate must chain to (default: system roots)")
+	f.StringArrayVar(&o.Resolve, "resolve", nil, "HOST:PORT:ADDR[:PORT2]: dial ADDR for HOST:PORT, keeping HOST in the URL and the TLS name check (curl's --resolve); repeatable")
 	f.StringArrayVar(&o.Targets, "target", nil, "target (TUF) or artefact (manifest) to download and verify; repeatable")
 	f.StringVar(&o.InstalledVersion, "installed-version", "", "version the device runs now (anti-rollback)")
 	f.StringVar(&o.StateDir, "state", "", "directory keeping trusted state between runs (rollback protection)")
@@ -96,7 +101,6 @@ Exit codes: 0 verified, 1 verification failure (the transcript names the step),
 	f.StringVar(&o.HardwareID, "hardware-id", "", "device hardware ID for the applicability check (manifest profile)")
 	f.StringVar(&o.TargetDir, "target-dir", "", "write verified targets into this directory")
 	f.DurationVar(&o.Timeout, "timeout", 0, "overall deadline for all downloads (default 2m)")
-	f.StringArrayVar(&o.Resolve, "resolve", nil, "HOST:PORT:ADDR[:PORT2]: dial ADDR for HOST:PORT, keeping HOST in the URL and the TLS name check (curl's --resolve); repeatable")
 	f.StringVar(&form, "format", "text", "output format: text or json (the transcript)")
 	f.StringVar(&out, "out", "", "write the output to this file instead of stdout")
 	f.BoolVar(&force, "force", false, "overwrite --out")
