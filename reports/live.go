@@ -2,6 +2,7 @@ package reports
 
 import (
 	"path"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -24,8 +25,12 @@ type Transcript struct {
 	Failure    string
 	Transport  string
 	Installed  string
-	Steps      []TranscriptStep
-	Targets    []string
+	// Contacted says where the repository was really reached (address, the
+	// --resolve rule), without ports or certificate digests, which change
+	// from run to run (both are in the enclosed transcript).
+	Contacted string
+	Steps     []TranscriptStep
+	Targets   []string
 }
 
 // TranscriptStep is one decision of the verifier.
@@ -37,9 +42,15 @@ type TranscriptStep struct {
 // AttackResults is what reports show of one attack run
 // (live/attack-results.json).
 type AttackResults struct {
-	File      FileRef
-	Profile   string
-	Client    string
+	File    FileRef
+	Profile string
+	Client  string
+	// SelfTest marks a run of craudit's own reference client: it tests the
+	// harness and is shown apart from the product's evidence, never as it.
+	SelfTest bool
+	// Updater names what was tested: "NAME, SHA-256 HEX" (empty when the
+	// results do not say).
+	Updater   string
 	Scenarios []Scenario
 	// Verdicts counts scenarios by verdict, sorted by verdict.
 	Verdicts []NameCount
@@ -88,6 +99,14 @@ func (d *Data) collectLive(in *checks.Input) {
 // transcriptView projects a run onto what reports print.
 func transcriptView(r *transcript.Run) *Transcript {
 	t := &Transcript{Profile: string(r.Profile), Repository: Redact(r.Repository), Verdict: r.Verdict, Installed: r.InstalledVersion}
+	if c := r.Contacted; c != nil {
+		t.Contacted = Redact(c.Address)
+		if c.Resolve != "" {
+			// The rule's target port changes per run: keep the name it moved.
+			name, _, _ := strings.Cut(c.Resolve, ":")
+			t.Contacted += " (" + name + " reached with --resolve)"
+		}
+	}
 	t.Trust = string(r.Trust.Kind)
 	if r.Trust.Version > 0 {
 		t.Trust += " root v" + strconv.FormatInt(r.Trust.Version, 10)
@@ -119,7 +138,13 @@ func transcriptView(r *transcript.Run) *Transcript {
 
 // attackView projects an attack run onto what reports print.
 func attackView(r *attackrun.Run) *AttackResults {
-	a := &AttackResults{Profile: string(r.Profile), Client: clientName(r.Client)}
+	a := &AttackResults{Profile: string(r.Profile), Client: clientName(r.Client), SelfTest: r.SelfTest}
+	if u := r.Updater; u != nil {
+		a.Updater = u.Name + ", SHA-256 " + u.SHA256
+		for _, c := range u.Configs {
+			a.Updater += "; config " + path.Base(filepath.ToSlash(c.Path)) + ", SHA-256 " + c.SHA256
+		}
+	}
 	counts := map[string]int{}
 	for _, s := range r.Scenarios {
 		a.Scenarios = append(a.Scenarios, Scenario{ID: s.ID, Control: s.Control, Expect: string(s.Expect), Verdict: string(s.Verdict),
@@ -131,12 +156,19 @@ func attackView(r *attackrun.Run) *AttackResults {
 }
 
 // clientName keeps the program name and arguments of the client command but
-// drops the folder it ran from (a temporary path that differs per run).
+// drops the folders of the program and of path arguments (temporary paths
+// that differ per run).
 func clientName(c string) string {
 	f := strings.Fields(c)
 	if len(f) == 0 {
 		return ""
 	}
 	f[0] = path.Base(strings.ReplaceAll(strings.Trim(f[0], `'"`), "\\", "/"))
+	// A script an interpreter runs is a path too (sh /tmp/x/updater.sh).
+	for i, w := range f[1:] {
+		if p := strings.Trim(w, `'"`); strings.HasPrefix(p, "/") || strings.HasPrefix(p, "./") || strings.HasPrefix(p, "../") {
+			f[i+1] = path.Base(p)
+		}
+	}
 	return Redact(strings.Join(f, " "))
 }

@@ -79,3 +79,20 @@ func FuzzLiveViews(f *testing.F) {
 		}
 	})
 }
+
+// TestLiveViewsBinding: the views say where a transcript's repository was
+// reached and which updater was attacked, without what changes per run
+// (ports, staging folders), and carry the self-test mark.
+func TestLiveViewsBinding(t *testing.T) {
+	r := &transcript.Run{Schema: transcript.Schema, Profile: transcript.ProfileManifest, Repository: "https://updates.example/st",
+		Contacted: &transcript.Endpoint{Address: "127.0.0.1:40123", Resolve: "updates.example:443:127.0.0.1:40123", TLSLeafSHA256: "ab"}}
+	if v := transcriptView(r); v.Contacted != "127.0.0.1:PORT (updates.example reached with --resolve)" {
+		t.Errorf("contacted %q", v.Contacted)
+	}
+	a := attackView(&attackrun.Run{Profile: attackrun.ProfileManifest, Client: "sh '/tmp/.demo.tmp-123/release/updater.sh' --verbose",
+		Updater: &attackrun.Updater{Name: "updater.sh", Path: "/tmp/.demo.tmp-123/release/updater.sh", SHA256: "cd",
+			Configs: []attackrun.File{{Path: "/etc/updater.conf", SHA256: "ef"}}}, SelfTest: true})
+	if a.Client != "sh updater.sh --verbose" || a.Updater != "updater.sh, SHA-256 cd; config updater.conf, SHA-256 ef" || !a.SelfTest {
+		t.Errorf("attack view %+v", a)
+	}
+}

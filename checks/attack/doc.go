@@ -20,4 +20,12 @@
 // attack-results.json, evidence/attackrun), evidence for the ENISA step 3-5
 // checks in checks/attackcheck. The library names no command of its own:
 // callers pass the client command lines (Options.Client, RunClients).
+//
+// Every run names what it tested (Run.Updater): the SHA-256 of the client's
+// executable, or of the script an interpreter runs, and of each
+// Options.ClientConfigs file; a client built from craudit's own cmd/ packages
+// (read from its Go build information) is a reference-client self-test
+// (Run.SelfTest), never a product's evidence. With Options.Resolve the
+// manifest repository is served under a declared name on loopback, as
+// curl's --resolve reaches it.
 package attack

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/craudit/craudit/checks/attack/plan"
+	"github.com/craudit/craudit/checks/verifier/transport"
 	"github.com/craudit/craudit/evidence/attackrun"
 )
 
@@ -47,8 +49,23 @@ func Run(ctx context.Context, o Options) (*attackrun.Run, error) {
 	if err != nil {
 		return nil, &RunError{fmt.Errorf("--client %q: %v", o.Client, err)}
 	}
-	if _, err := exec.LookPath(argv[0]); err != nil {
+	argv, updater, self, err := identify(argv, o.ClientConfigs)
+	if err != nil {
 		return nil, &RunError{fmt.Errorf("--client: %v", err)}
+	}
+	var rule *transport.Rule
+	if o.Resolve != "" {
+		if o.Profile != ProfileManifest {
+			return nil, &RunError{fmt.Errorf("--resolve: the %s profile's protocol has no way to pass it (manifest profile only)", o.Profile)}
+		}
+		r, err := transport.ParseRule(o.Resolve)
+		if err != nil {
+			return nil, &RunError{err}
+		}
+		if ip := net.ParseIP(hostOf(r.Addr)); ip == nil || !ip.IsLoopback() {
+			return nil, &RunError{fmt.Errorf("--resolve %s: the harness serves on loopback only", o.Resolve)}
+		}
+		rule = &r
 	}
 	scs := ForProfile(o.Profile)
 	if len(o.Scenarios) > 0 {
@@ -96,14 +113,18 @@ func Run(ctx context.Context, o Options) (*attackrun.Run, error) {
 	} else if o.Progress != nil {
 		fmt.Fprintf(o.Progress, "scenario folders kept in %s\n", h.work)
 	}
-	h.hub, err = startServers(o.Profile, h.work, o.SlowInterval, o.EndlessSize)
+	h.hub, err = startServers(o.Profile, h.work, o.SlowInterval, o.EndlessSize, rule)
 	if err != nil {
 		return nil, &RunError{fmt.Errorf("loopback servers: %w", err)}
 	}
 	defer h.hub.Close()
 	res := &attackrun.Run{Schema: attackrun.Schema, Tool: attackrun.Tool(o.Tool), Profile: o.Profile, Client: o.Client,
 		ReferenceTime: o.ReferenceTime, TimeSource: o.TimeSource, ClientTime: "SOURCE_DATE_EPOCH",
-		Limits: attackrun.Limits{DeadlineMS: o.Deadline.Milliseconds(), SlowIntervalMS: o.SlowInterval.Milliseconds(), EndlessBytes: o.EndlessSize}}
+		Limits:  attackrun.Limits{DeadlineMS: o.Deadline.Milliseconds(), SlowIntervalMS: o.SlowInterval.Milliseconds(), EndlessBytes: o.EndlessSize},
+		Updater: updater, SelfTest: self}
+	if self && o.Progress != nil {
+		fmt.Fprintln(o.Progress, SelfTestLabel+": the client is craudit's own; these results test the harness, not a product's updater")
+	}
 	if h.faketime != "" {
 		res.ClientTime = "SOURCE_DATE_EPOCH and faketime"
 	}
@@ -268,8 +289,12 @@ func (h *harness) phase(ctx context.Context, prof Profile, p *plan.Plan, l layou
 			return procResult{}, err
 		}
 	}
-	return h.run(ctx, []string{"--trust", trust, "--ca", h.hub.ca, "--state", l.meta, "--repo", u,
-		"--installed-version", installed, "--out", l.out, "update"}, l.cwd, at)
+	args := []string{"--trust", trust, "--ca", h.hub.ca, "--state", l.meta, "--repo", u,
+		"--installed-version", installed, "--out", l.out}
+	if r := h.hub.rules[server]; r != "" {
+		args = append(args, "--resolve", r)
+	}
+	return h.run(ctx, append(args, "update"), l.cwd, at)
 }
 
 // DeviceFile in the manifest client's --state folder names the device the

@@ -39,6 +39,17 @@ type Options struct {
 	Tool     checks.Tool
 	// Progress receives one line per scenario (nil: none).
 	Progress io.Writer
+	// ClientConfigs are files the updater reads (its configuration): each is
+	// hashed into the run's updater record, which binds the results to what
+	// was tested.
+	ClientConfigs []string
+	// Resolve (manifest profile), HOST:PORT:ADDR[:PORT2] as curl's --resolve:
+	// the repository is served on the loopback address ADDR (at PORT2, or a
+	// free port) with a certificate for HOST from the harness's test CA, the
+	// client is given https://HOST[:PORT] as --repo and the rule that reaches
+	// the server as --resolve HOST:PORT:ADDR:PORT2. An impostor is served
+	// under the same name. Empty: the loopback URL, no --resolve argument.
+	Resolve string
 }
 
 // Defaults.

@@ -13,16 +13,20 @@ import (
 	"time"
 
 	"github.com/craudit/craudit/checks/attack/plan"
+	"github.com/craudit/craudit/checks/verifier/transport"
 	"github.com/craudit/craudit/evidence/repo"
 )
 
 // hub serves the current state on every server of a run and lets the
 // harness swap states between phases.
 type hub struct {
-	mu      sync.Mutex
-	cur     *plan.State
-	urls    map[string]string // server name -> base URL
-	ca      string            // CA the client is given (main and mirror)
+	mu   sync.Mutex
+	cur  *plan.State
+	urls map[string]string // server name -> base URL
+	// rules: server name -> the --resolve rule that reaches it, for servers
+	// presented under a declared name.
+	rules   map[string]string
+	ca      string // CA the client is given (main and mirror)
 	slow    time.Duration
 	endless int64
 	done    chan struct{}
@@ -53,8 +57,12 @@ func (h *hub) Close() {
 // HTTP, as the tuf-conformance suite serves. Manifest: HTTPS "main" and
 // "mirror" under one CA (given to the client), "plain" HTTP for downgrade
 // redirects, and an "impostor" HTTPS server under a CA the client lacks.
-func startServers(p Profile, work string, slow time.Duration, endless int64) (*hub, error) {
-	h := &hub{urls: map[string]string{}, slow: slow, endless: endless, done: make(chan struct{})}
+//
+// With a rule, "main" and "impostor" are presented as https://HOST[:PORT]
+// (certificates for HOST, each from its own CA) on the rule's loopback
+// address; the client reaches them through the --resolve rule in h.rules.
+func startServers(p Profile, work string, slow time.Duration, endless int64, rule *transport.Rule) (*hub, error) {
+	h := &hub{urls: map[string]string{}, rules: map[string]string{}, slow: slow, endless: endless, done: make(chan struct{})}
 	plain := func(name string) error {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -67,11 +75,30 @@ func startServers(p Profile, work string, slow time.Duration, endless int64) (*h
 		return nil
 	}
 	tlsSrv := func(name, tlsDir string) error {
-		s, err := repo.ServeHandler(h.handler(name), "", tlsDir)
+		addr, names := "", []string(nil)
+		declared := rule != nil && (name == plan.ServerMain || name == plan.ServerImpostor)
+		if declared {
+			addr, names = rule.Addr, []string{rule.Host}
+			if name != plan.ServerMain {
+				addr = net.JoinHostPort(hostOf(rule.Addr), "0")
+			} else if rule.Addr == net.JoinHostPort(hostOf(rule.Addr), rule.Port) {
+				// ADDR without its own port: any free port.
+				addr = net.JoinHostPort(hostOf(rule.Addr), "0")
+			}
+		}
+		s, err := repo.ServeHandler(h.handler(name), addr, tlsDir, names...)
 		if err != nil {
 			return err
 		}
 		h.urls[name] = s.URL
+		if declared {
+			u := "https://" + rule.Host
+			if rule.Port != "443" {
+				u += ":" + rule.Port
+			}
+			h.urls[name] = u
+			h.rules[name] = rule.Host + ":" + rule.Port + ":" + strings.TrimPrefix(s.URL, "https://")
+		}
 		h.closers = append(h.closers, s.Close)
 		if name == plan.ServerMain {
 			h.ca = s.CAPath

@@ -199,7 +199,18 @@ updates:
   profile: ""                           # tuf or manifest (how the repository is secured)
   # automatic_security_updates: true    # Annex I Part I (2)(c)
   # user_can_postpone: true
+  # The update repository the devices fetch from (https). A verifier
+  # transcript counts for this product only for a repository named here.
   repository_url: ""
+  # repository_urls: []                  # further repositories or mirrors
+  # The device's own updater: attack results (craudit attack --client ...)
+  # count for this product only when they name this SHA-256, the digest of
+  # the executable, or of the script when an interpreter runs it
+  # (sha256sum updater.sh).
+  # updater:
+  #   name: ""
+  #   version: ""
+  #   sha256: ""
 
 standards: []                           # Annex VII (5): standards or specifications applied
 `

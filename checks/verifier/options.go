@@ -49,6 +49,11 @@ type Options struct {
 	Tool string
 	// Now is the wall clock (TLS validity, transcript start); nil is time.Now.
 	Now func() time.Time
+	// Resolve rules (HOST:PORT:ADDR, curl's --resolve; ADDR may carry a
+	// port) dial another address for a host while the URL and the TLS
+	// server-name check keep the declared name. The transcript records the
+	// address really contacted (Run.Contacted).
+	Resolve []string
 }
 
 // Limits bound what a hostile repository can make the client download.

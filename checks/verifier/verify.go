@@ -73,7 +73,7 @@ func Verify(ctx context.Context, o Options) (*transcript.Run, error) {
 		ReferenceTime: ref.UTC(), TimeSource: src, Started: start.UTC(), InstalledVersion: o.InstalledVersion,
 		StateUsed: o.StateDir != "", Versions: map[string]int64{}}
 	topts := transport.Options{CAFile: o.CAFile, AllowInsecureHTTPUnsafe: o.AllowInsecureHTTPUnsafe,
-		Timeout: o.Timeout, MinRate: o.MinRate, RateGrace: o.RateGrace, Now: o.Now}
+		Timeout: o.Timeout, MinRate: o.MinRate, RateGrace: o.RateGrace, Now: o.Now, Resolve: o.Resolve}
 	c, err := transport.New(ctx, topts)
 	if err != nil {
 		return nil, &RunError{Err: err}
@@ -170,6 +170,14 @@ func (r *run) finish(d time.Duration) {
 	t := r.t
 	t.DurationMS = d.Milliseconds()
 	t.Requests = r.c.Requests()
+	// Where the repository was really reached (the metadata host when the
+	// base URL itself was never contacted).
+	for _, u := range []string{r.o.RepoURL, r.o.MetadataURL, r.o.TargetsURL} {
+		if e := r.c.Contacted(u); u != "" && e != nil {
+			t.Contacted = e
+			break
+		}
+	}
 	if t.Requests == nil {
 		t.Requests = []transcript.Request{}
 	}

@@ -33,12 +33,23 @@ protocol (docs/manifest-client-protocol.md) over https, with the CA given by --c
 The reference time reaches the client as SOURCE_DATE_EPOCH (and through faketime when it
 is installed).
 
+The results name the updater under test by digest: the client's executable found on
+PATH, or the script when the executable is an interpreter (sh, bash, python3, ...),
+and each --client-config file. A client that is a craudit program (its Go build
+information names a main package of github.com/craudit/craudit/cmd/) is one of
+craudit's reference clients: the run is marked "reference-client self-test" and
+never counts as a product's evidence. --resolve HOST:PORT:ADDR (manifest profile)
+serves the repositories as https://HOST on loopback ADDR with a certificate for HOST
+and passes the client --resolve HOST:PORT:ADDR:PORT2 (docs/manifest-client-protocol.md).
+
 Verdicts: pass (protected), VULNERABLE, functional failure (a valid update refused),
 inconclusive. With --signing-key the output is a signed in-toto attestation binding the
 updater's SHA-256 (docs/formats.md), the form --attack-results elsewhere requires.
 Exit 0 only when every scenario passed, 1 otherwise, 2 when the harness
 could not run. Scenarios: craudit attack --list (docs/attack-scenarios.md).`,
 		Example: `  craudit attack --client 'craudit tuf-client'
+  craudit attack --client 'sh updater.sh' --client-config updater.conf --profile manifest \
+      --resolve updates.thermo.example:443:127.0.0.1
   craudit attack --client 'craudit manifest-client' --profile manifest --format json --out attack-results.json
   craudit attack --client './my-updater --verbose' --profile manifest --scenario manifest-rollback-counter
   craudit attack --client './thermo-update.sh' --profile manifest --signing-key keys/vendor.key \
@@ -100,6 +111,8 @@ could not run. Scenarios: craudit attack --list (docs/attack-scenarios.md).`,
 	}
 	f := c.Flags()
 	f.StringVar(&o.Client, "client", "", "the updater's command line (quotes group words)")
+	f.StringArrayVar(&o.ClientConfigs, "client-config", nil, "a file the updater reads (its configuration), hashed into the results with the updater; repeatable")
+	f.StringVar(&o.Resolve, "resolve", "", "HOST:PORT:ADDR[:PORT2] (manifest profile): serve as https://HOST on loopback ADDR with a certificate for HOST; the client gets --resolve")
 	f.StringVar(&profile, "profile", "tuf", "client protocol: tuf or manifest")
 	f.StringSliceVar(&o.Scenarios, "scenario", nil, "run only these scenarios (ID or name; repeatable)")
 	f.BoolVar(&list, "list", false, "print the scenario catalogue and exit")

@@ -38,6 +38,9 @@ Exit 0 when the pipeline ran (whatever the judgement), 2 when it could not.`,
 			if err != nil {
 				return couldNotRun(err)
 			}
+			if miss := demo.UpdaterTools(); len(miss) > 0 {
+				fmt.Fprintln(cmd.ErrOrStderr(), "note: not installed:", miss, "- the thermostat's own updater is not attacked (its results will be missing)")
+			}
 			exe, err := os.Executable()
 			if err != nil {
 				return couldNotRun(err)

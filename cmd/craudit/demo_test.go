@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"fmt"
 	"github.com/craudit/craudit/evidence/repo"
+	"github.com/craudit/craudit/fixtures/thermostat"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -67,6 +68,7 @@ func TestDemoLayout(t *testing.T) {
 	for _, f := range []string{
 		"keys/root.key", "keys/root.pub", "keys/vendor.key", "keys/vendor.pub", "keys/vendor.cert.json", "keys/vendor.cert.json.sig",
 		"release/thermostat-fw-1.0.0.tar", "release/thermostat-fw-1.0.1.tar", "release/product.yaml", "release/release.yaml", "release/answers.yaml",
+		"release/thermostat-updater.sh",
 		"bundle/bundle.json", "bundle/bundle.json.sig", "bundle/manifest.json", "bundle/manifest.json.sig", "bundle/sbom.cdx.json",
 		"bundle/artefacts/thermostat-fw-1.0.1.tar", "bundle/keys/signer.pub",
 		"dossier/index.html", "dossier/results.json", "dossier/SHA256SUMS", "dossier/SHA256SUMS.sig", "dossier/signer.pub",
@@ -154,9 +156,79 @@ func TestDemoLayout(t *testing.T) {
 	}
 }
 
+// TestDemoBindsLiveEvidence: the demo reaches its repository under the name
+// product.yaml declares and says where it really went; it attacks the
+// thermostat's own updater, whose digest product.yaml declares, and runs
+// craudit's clients only as a labelled self-test, shown apart in the dossier.
+func TestDemoBindsLiveEvidence(t *testing.T) {
+	d, _ := sharedDemo(t)
+	var ts struct {
+		Runs []struct {
+			Repository string `json:"repository"`
+			Contacted  *struct {
+				Address, Resolve string
+				Leaf             string `json:"tls_leaf_sha256"`
+			} `json:"contacted"`
+		} `json:"runs"`
+	}
+	readJSON(t, filepath.Join(d, "dossier/evidence/live/transcript.json"), &ts)
+	if len(ts.Runs) != 2 {
+		t.Fatalf("%d transcripts, want 2", len(ts.Runs))
+	}
+	for _, r := range ts.Runs {
+		if c := r.Contacted; r.Repository != thermostat.RepositoryURL || c == nil || !strings.HasPrefix(c.Address, "127.0.0.1:") ||
+			!strings.HasPrefix(c.Resolve, thermostat.RepositoryHost()+":443:127.0.0.1:") || len(c.Leaf) != 64 {
+			t.Errorf("transcript of %s, contacted %+v", r.Repository, r.Contacted)
+		}
+	}
+	var as struct {
+		Runs []struct {
+			Profile  string `json:"profile"`
+			SelfTest bool   `json:"self_test"`
+			Updater  *struct {
+				Name, SHA256 string
+			} `json:"updater"`
+			Summary struct{ Total, Pass int } `json:"summary"`
+		} `json:"runs"`
+	}
+	readJSON(t, filepath.Join(d, "dossier/evidence/live/attack-results.json"), &as)
+	product, self := 0, 0
+	for _, r := range as.Runs {
+		switch {
+		case r.SelfTest:
+			self++
+		case r.Updater != nil && r.Updater.SHA256 == thermostat.UpdaterSHA256() && r.Profile == "manifest" && r.Summary.Total > 0 && r.Summary.Pass == r.Summary.Total:
+			product++
+		default:
+			t.Errorf("attack run %+v is neither the thermostat updater passing every scenario nor a self-test", r)
+		}
+	}
+	if product != 1 || self != 2 {
+		t.Errorf("%d product runs and %d self-test runs, want 1 and 2", product, self)
+	}
+	md, _ := os.ReadFile(filepath.Join(d, "dossier/dossier.md"))
+	prod, selfSec, ok := strings.Cut(string(md), "### Reference-client self-test (not product evidence)")
+	_, prod, _ = strings.Cut(prod, "### Attack scenarios: the product's updater")
+	if !ok || !strings.Contains(prod, "thermostat-updater.sh") || strings.Contains(prod, "tuf-client") || strings.Contains(prod, "manifest-client") ||
+		!strings.Contains(selfSec, "reference-client self-test") {
+		t.Errorf("dossier.md does not keep the self-test apart from the product's attack results")
+	}
+}
+
+func readJSON(t *testing.T, p string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s: %v", p, err)
+	}
+}
+
 func TestDemoIsReproducible(t *testing.T) {
 	d, other := sharedDemo(t)
-	for _, f := range []string{"dossier/results.json", "dossier/index.html", "bundle/sbom.cdx.json", "release/thermostat-fw-1.0.1.tar"} {
+	for _, f := range []string{"dossier/results.json", "dossier/index.html", "dossier/dossier.md", "bundle/sbom.cdx.json", "release/thermostat-fw-1.0.1.tar"} {
 		a, _ := os.ReadFile(filepath.Join(d, f))
 		b, _ := os.ReadFile(filepath.Join(other, f))
 		if len(a) == 0 || !bytes.Equal(a, b) {

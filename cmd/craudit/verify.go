@@ -28,6 +28,12 @@ func newVerifyCmd() *cobra.Command {
 (ENISA steps 3-5: check for updates, retrieve, verify) and records every request
 and decision in a transcript.
 
+--resolve HOST:PORT:ADDR[:PORT2] (curl's --resolve; ADDR may carry a port) keeps the
+declared name in the URL and the TLS name check and dials ADDR, e.g. to check on
+loopback the repository product.yaml declares: --repo https://updates.example.com
+--resolve updates.example.com:443:127.0.0.1:8443. The transcript records the address
+really contacted and the SHA-256 of the server's leaf certificate.
+
 FILE is a TUF root.json (TUF repository: metadata at URL/metadata/, targets at
 URL/targets/) or a PEM root public key (ENISA manifest repository: manifest.json,
 vendor certificate, artefacts/); the kind is detected, --profile forces it.
@@ -95,6 +101,7 @@ Exit codes: 0 verified, 1 verification failure (the transcript names the step),
 	f.StringVar(&o.RepoURL, "repo", "", "repository base URL (https://...)")
 	f.StringVar(&o.TrustFile, "trust", "", "trust anchor: a TUF root.json or a PEM root public key")
 	f.StringVar(&o.CAFile, "ca", "", "PEM CA the server certificate must chain to (default: system roots)")
+	f.StringArrayVar(&o.Resolve, "resolve", nil, "HOST:PORT:ADDR[:PORT2]: dial ADDR for HOST:PORT, keeping HOST in the URL and the TLS name check (curl's --resolve); repeatable")
 	f.StringArrayVar(&o.Targets, "target", nil, "target (TUF) or artefact (manifest) to download and verify; repeatable")
 	f.StringVar(&o.InstalledVersion, "installed-version", "", "version the device runs now (anti-rollback)")
 	f.StringVar(&o.StateDir, "state", "", "directory keeping trusted state between runs (rollback protection)")

@@ -83,6 +83,10 @@ type Run struct {
 	SelfTest bool `json:"self_test,omitempty"`
 }
 
+// SelfTestLabel names a run with SelfTest set wherever it is shown: it
+// tests the harness and craudit's reference clients, never a product.
+const SelfTestLabel = "reference-client self-test"
+
 // Updater is the updater under test, bound by content.
 type Updater struct {
 	// Name is the executable's base name (or the script's).

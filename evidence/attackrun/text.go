@@ -12,8 +12,17 @@ import (
 // Text renders the run for a reader.
 func (r *Run) Text() []byte {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "Attack simulation, %s profile\nclient: %s\nreference time: %s (%s)\n\n", r.Profile, r.Client,
-		r.ReferenceTime.UTC().Format(time.RFC3339), r.TimeSource)
+	fmt.Fprintf(&b, "Attack simulation, %s profile\nclient: %s\n", r.Profile, r.Client)
+	if r.SelfTest {
+		fmt.Fprintf(&b, "%s: craudit's own client; not evidence about a product's updater\n", SelfTestLabel)
+	}
+	if u := r.Updater; u != nil {
+		fmt.Fprintf(&b, "updater: %s (%s), SHA-256 %s\n", u.Name, u.Path, u.SHA256)
+		for _, c := range u.Configs {
+			fmt.Fprintf(&b, "client config: %s, SHA-256 %s\n", c.Path, c.SHA256)
+		}
+	}
+	fmt.Fprintf(&b, "reference time: %s (%s)\n\n", r.ReferenceTime.UTC().Format(time.RFC3339), r.TimeSource)
 	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "VERDICT\tSCENARIO\tSTEP\tEXPECT\tDETAIL")
 	for _, s := range r.Scenarios {
@@ -55,6 +64,9 @@ func (r *Run) JUnit() []byte {
 		Cases    []tc     `xml:"testcase"`
 	}
 	s := suite{Name: "craudit attack (" + string(r.Profile) + ")", Tests: len(r.Scenarios)}
+	if r.SelfTest {
+		s.Name = "craudit attack (" + string(r.Profile) + ", " + SelfTestLabel + ")"
+	}
 	for _, sc := range r.Scenarios {
 		c := tc{Name: sc.ID, Classname: "enisa.step" + fmt.Sprint(sc.Step) + "." + strings.ReplaceAll(sc.Control, "-", "_"), SystemOut: sc.Detail}
 		switch sc.Verdict {

@@ -157,6 +157,7 @@ func (p *Product) Validate() error {
 	default:
 		errs = append(errs, fmt.Sprintf("support_period.start_basis %q: want unit or batch", p.SupportPeriod.StartBasis))
 	}
+	errs = append(errs, p.validateUpdates()...)
 	if len(errs) > 0 {
 		return errors.New(strings.Join(errs, "; "))
 	}

@@ -53,8 +53,10 @@ func (s *Server) Close() error {
 // Serve serves the files below dir over HTTPS at addr (default
 // 127.0.0.1:0). The CA is read from tlsDir (ca.pem, ca.key) or made there
 // when absent; with tlsDir empty it lives in a temporary directory removed
-// by Close. Directory listings are not served.
-func Serve(dir, addr, tlsDir string) (*Server, error) {
+// by Close. Directory listings are not served. The certificate covers
+// localhost, the loopback addresses and names (host names a test presents the
+// server under, reached with --resolve).
+func Serve(dir, addr, tlsDir string, names ...string) (*Server, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
 		return nil, err
@@ -62,12 +64,15 @@ func Serve(dir, addr, tlsDir string) (*Server, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("%s: not a directory", dir)
 	}
-	return ServeHandler(http.FileServer(noListing{http.Dir(dir)}), addr, tlsDir)
+	return ServeHandler(FileHandler(dir), addr, tlsDir, names...)
 }
+
+// FileHandler serves the files below dir without directory listings.
+func FileHandler(dir string) http.Handler { return http.FileServer(noListing{http.Dir(dir)}) }
 
 // ServeHandler is Serve with any handler, for hostile repositories whose
 // server misbehaves (slow, endless, redirecting).
-func ServeHandler(h http.Handler, addr, tlsDir string) (*Server, error) {
+func ServeHandler(h http.Handler, addr, tlsDir string, names ...string) (*Server, error) {
 	if addr == "" {
 		addr = "127.0.0.1:0"
 	}
@@ -90,7 +95,7 @@ func ServeHandler(h http.Handler, addr, tlsDir string) (*Server, error) {
 		return nil, err
 	}
 	host, _, _ := net.SplitHostPort(ln.Addr().String())
-	cert, err := issueServerCert(ca, caKey, host)
+	cert, err := issueServerCert(ca, caKey, host, names)
 	if err != nil {
 		ln.Close()
 		s.cleanup()
@@ -213,20 +218,24 @@ func parseCA(cb, kb []byte) (*x509.Certificate, *ecdsa.PrivateKey, error) {
 }
 
 // issueServerCert makes a short-lived leaf for the loopback names.
-func issueServerCert(ca *x509.Certificate, caKey *ecdsa.PrivateKey, host string) (tls.Certificate, error) {
+func issueServerCert(ca *x509.Certificate, caKey *ecdsa.PrivateKey, host string, names []string) (tls.Certificate, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return tls.Certificate{}, err
 	}
 	now := time.Now()
+	cn := "localhost"
+	if len(names) > 0 {
+		cn = names[0]
+	}
 	tmpl := &x509.Certificate{
 		SerialNumber: serial(),
-		Subject:      pkix.Name{CommonName: "localhost"},
+		Subject:      pkix.Name{CommonName: cn},
 		NotBefore:    now.Add(-time.Hour),
 		NotAfter:     now.AddDate(0, 0, 30),
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		DNSNames:     []string{"localhost"},
+		DNSNames:     append([]string{"localhost"}, names...),
 		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
 	}
 	if ip := net.ParseIP(host); ip != nil && !ip.IsLoopback() && !ip.IsUnspecified() {

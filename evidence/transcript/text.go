@@ -15,6 +15,16 @@ func (t *Run) Text() string {
 		fmt.Fprintf(&b, "failed at %s (%s): %s\n", t.Failure.Step, t.Failure.Control, t.Failure.Reason)
 	}
 	fmt.Fprintf(&b, "reference time %s (%s); TLS judged at the wall clock\n", t.ReferenceTime.Format(time.RFC3339), t.TimeSource)
+	if c := t.Contacted; c != nil {
+		fmt.Fprintf(&b, "contacted %s", c.Address)
+		if c.Resolve != "" {
+			fmt.Fprintf(&b, " (--resolve %s)", c.Resolve)
+		}
+		if c.TLSLeafSHA256 != "" {
+			fmt.Fprintf(&b, "; TLS leaf %s, SHA-256 %s", c.TLSLeafSubject, c.TLSLeafSHA256)
+		}
+		b.WriteString("\n")
+	}
 	b.WriteString("\nsteps:\n")
 	for _, s := range t.Steps {
 		v := ""

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/craudit/craudit/checks"
+	"github.com/craudit/craudit/evidence/attackrun"
 	"github.com/craudit/craudit/mappings"
 	"github.com/craudit/craudit/reports"
 	"github.com/craudit/craudit/reports/charts"
@@ -137,7 +138,7 @@ func facts(d *reports.Data) KeyValue {
 		}
 		sup = orText(lines(ends), plain("no batches given"))
 	}
-	var lives, atts []string
+	var lives, atts, selfs []string
 	for _, t := range d.Transcripts {
 		lives = append(lives, t.Verdict+" ("+t.Profile+" profile)")
 	}
@@ -146,7 +147,18 @@ func facts(d *reports.Data) KeyValue {
 		for _, v := range a.Verdicts {
 			parts = append(parts, fmt.Sprintf("%d %s", v.Count, v.Name))
 		}
-		atts = append(atts, a.Profile+": "+strings.Join(parts, ", "))
+		if a.SelfTest {
+			selfs = append(selfs, a.Profile+": "+strings.Join(parts, ", "))
+			continue
+		}
+		atts = append(atts, a.Client+", "+a.Profile+": "+strings.Join(parts, ", "))
+	}
+	if len(selfs) > 0 {
+		// Shown, and labelled, so no one counts them for the product.
+		if len(atts) == 0 {
+			atts = append(atts, "none for the product's updater")
+		}
+		atts = append(atts, attackrun.SelfTestLabel+" of craudit's own clients, not product evidence — "+strings.Join(selfs, "; "))
 	}
 	return KeyValue{Name: "facts", Rows: []Pair{
 		{"Release", words(rel)},

@@ -52,7 +52,7 @@ func TestStructure(t *testing.T) {
 	}{
 		{"full", dossiertest.Options{}, []string{"Not in the evidence: the bundle carries no photographs or illustrations of the hardware."}},
 		{"bare", dossiertest.Options{Bare: true}, []string{"No SBOM in the evidence.", "No vulnerability scan in the evidence.",
-			"No verifier transcript in the evidence: the live repository was not checked for this dossier.", "No attack results in the evidence.",
+			"No verifier transcript in the evidence: the live repository was not checked for this dossier.", "No attack results for the product's updater in the evidence.",
 			"No declarations (answers.yaml) in the evidence about production and monitoring.", "No provenance attestations in the evidence."}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -242,4 +242,76 @@ func TestShortHash(t *testing.T) {
 			t.Errorf("ShortHash(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
+}
+
+// TestSelfTestApartFromProductEvidence: runs of craudit's own reference
+// clients are shown in a section of their own, labelled, and never under the
+// product's attack results or in the product's facts.
+func TestSelfTestApartFromProductEvidence(t *testing.T) {
+	d := dossiertest.Judge(t, dossiertest.Options{}).Data()
+	product := d.Attacks[0]
+	product.Client, product.Updater = "thermostat-updater.sh", "thermostat-updater.sh, SHA-256 ab12"
+	self := *product
+	self.Client, self.SelfTest, self.Updater = "craudit manifest-client", true, "craudit, SHA-256 cd34"
+	for _, tc := range []struct {
+		name        string
+		attacks     []*reports.AttackResults
+		productHas  string
+		productGaps bool
+	}{
+		{"both", []*reports.AttackResults{product, &self}, "thermostat-updater.sh", false},
+		{"self-test only", []*reports.AttackResults{&self}, "", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d.Attacks = tc.attacks
+			doc := document.Build(d)
+			sections := map[string]string{}
+			var facts string
+			walk(doc.Sections, func(s document.Section, b document.Block) {
+				if b == nil {
+					return
+				}
+				var sb strings.Builder
+				for _, x := range texts(b) {
+					sb.WriteString(fmt.Sprint(x) + " ")
+				}
+				if g, ok := b.(document.Gap); ok {
+					sb.WriteString(fmt.Sprint(g))
+				}
+				sections[s.Title] += sb.String()
+				if s.ID == "summary" {
+					facts += sb.String()
+				}
+			})
+			prod, ok := sections["Attack scenarios: the product's updater"]
+			if !ok {
+				t.Fatalf("no product attack section; sections %v", keys(sections))
+			}
+			st := sections["Reference-client self-test (not product evidence)"]
+			if strings.Contains(prod, "manifest-client") || strings.Contains(prod, "cd34") {
+				t.Errorf("the self-test appears among the product's evidence: %s", prod)
+			}
+			if !strings.Contains(st, "craudit manifest-client") || !strings.Contains(st, "reference-client self-test") || strings.Contains(st, "thermostat-updater") {
+				t.Errorf("self-test section: %s", st)
+			}
+			if tc.productHas != "" && !strings.Contains(prod, tc.productHas) {
+				t.Errorf("product section lacks %s: %s", tc.productHas, prod)
+			}
+			if tc.productGaps && !strings.Contains(prod, "No attack results for the product's updater") {
+				t.Errorf("product section of a self-test-only dossier: %s", prod)
+			}
+			if !strings.Contains(facts, "not product evidence") || (tc.productGaps && !strings.Contains(facts, "none for the product's updater")) {
+				t.Errorf("facts: %s", facts)
+			}
+		})
+	}
+}
+
+func keys(m map[string]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }

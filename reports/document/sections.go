@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/craudit/craudit/checks"
+	"github.com/craudit/craudit/evidence/attackrun"
 	"github.com/craudit/craudit/reports"
 	"github.com/craudit/craudit/reports/charts"
 )
@@ -99,7 +100,7 @@ func tests(d *reports.Data) Section {
 	if len(d.Steps) == 0 {
 		results.Blocks = []Block{Gap{"No check results."}}
 	}
-	return annex(6, nil, results, transcripts(d), attacks(d))
+	return annex(6, nil, append([]Section{results, transcripts(d)}, attacks(d)...)...)
 }
 
 func resultRow(d *reports.Data, r checks.Result) Row {
@@ -149,6 +150,9 @@ func transcripts(d *reports.Data) Section {
 			p = append(p, plain(" — first failure "+t.Failure))
 		}
 		p = append(p, plain(". Transport: "+or(t.Transport, "not recorded")+"."))
+		if t.Contacted != "" {
+			p = append(p, plain(" Contacted: "+t.Contacted+"."))
+		}
 		tb := Table{Columns: []Column{{Title: "Step", Weight: 2.5}, {Title: "Control", Weight: 1.8}, {Title: "ENISA", Weight: 1}, {Title: "Verdict", Weight: 1.2},
 			{Title: "Detail", Weight: 6}}}
 		for _, s := range t.Steps {
@@ -170,22 +174,54 @@ func transcripts(d *reports.Data) Section {
 	return sec
 }
 
-func attacks(d *reports.Data) Section {
-	sec := Section{Title: "Attack scenarios"}
+// attacks shows the product's attack results; runs of craudit's own
+// reference clients follow in a section of their own, labelled as a
+// self-test, so they are never read as the product's evidence.
+func attacks(d *reports.Data) []Section {
+	sec := Section{Title: "Attack scenarios: the product's updater"}
+	var self []*reports.AttackResults
 	for _, a := range d.Attacks {
-		p := text(file(d, a.File), plain(": profile "+a.Profile+", client "), code(a.Client), plain("."))
-		tb := Table{Columns: []Column{{Title: "Scenario", Weight: 2.5}, {Title: "ENISA step", Weight: 0.8}, {Title: "Control", Weight: 1.6},
-			{Title: "Expected", Weight: 1.4}, {Title: "Verdict", Weight: 1.6}, {Title: "Exit", Weight: 0.8}, {Title: "Detail", Weight: 5}}}
-		for _, s := range a.Scenarios {
-			tb.Rows = append(tb.Rows, Row{Cells: []Cell{{Text: text(code(s.ID))}, {Text: words(fmt.Sprint(s.Step))}, {Text: words(s.Control)},
-				{Text: words(s.Expect)}, {Text: words(s.Verdict)}, {Text: words(fmt.Sprint(s.ExitCode))}, {Text: words(s.Detail)}}})
+		if a.SelfTest {
+			self = append(self, a)
+			continue
 		}
-		sec.Blocks = append(sec.Blocks, Paragraph{p}, tb)
+		sec.Blocks = append(sec.Blocks, attackRun(d, a)...)
 	}
-	if len(d.Attacks) == 0 {
-		sec.Blocks = []Block{Gap{"No attack results in the evidence."}}
+	if len(sec.Blocks) == 0 {
+		msg := "No attack results for the product's updater in the evidence."
+		if len(self) > 0 {
+			msg = "No attack results for the product's updater in the evidence: the only runs are craudit's reference-client self-test below, which is not evidence about the product."
+		}
+		sec.Blocks = []Block{Gap{msg}}
 	}
-	return sec
+	out := []Section{sec}
+	if len(self) > 0 {
+		st := Section{Title: "Reference-client self-test (not product evidence)"}
+		st.Blocks = append(st.Blocks, Paragraph{words("These runs faced craudit's own reference clients with the same scenarios. They show that the harness tells a secure updater from a weak one; they say nothing about the product's updater and satisfy no check.")})
+		for _, a := range self {
+			st.Blocks = append(st.Blocks, attackRun(d, a)...)
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+func attackRun(d *reports.Data, a *reports.AttackResults) []Block {
+	p := text(file(d, a.File), plain(": profile "+a.Profile+", client "), code(a.Client))
+	if a.SelfTest {
+		p = append(p, plain(" ("+attackrun.SelfTestLabel+")"))
+	}
+	if a.Updater != "" {
+		p = append(p, plain("; updater under test "), code(a.Updater))
+	}
+	p = append(p, plain("."))
+	tb := Table{Columns: []Column{{Title: "Scenario", Weight: 2.5}, {Title: "ENISA step", Weight: 0.8}, {Title: "Control", Weight: 1.6},
+		{Title: "Expected", Weight: 1.4}, {Title: "Verdict", Weight: 1.6}, {Title: "Exit", Weight: 0.8}, {Title: "Detail", Weight: 5}}}
+	for _, s := range a.Scenarios {
+		tb.Rows = append(tb.Rows, Row{Cells: []Cell{{Text: text(code(s.ID))}, {Text: words(fmt.Sprint(s.Step))}, {Text: words(s.Control)},
+			{Text: words(s.Expect)}, {Text: words(s.Verdict)}, {Text: words(fmt.Sprint(s.ExitCode))}, {Text: words(s.Detail)}}})
+	}
+	return []Block{Paragraph{p}, tb}
 }
 
 func conformity(d *reports.Data) Section {

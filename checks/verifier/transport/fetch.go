@@ -50,6 +50,9 @@ type Options struct {
 	// Now is the clock for TLS certificate validity (transport is live: the
 	// wall clock), injectable for tests.
 	Now func() time.Time
+	// Resolve rules (curl's --resolve, see Rule) move where a host is
+	// dialled; the name in the URL is still the one TLS checks.
+	Resolve []string
 }
 
 // Error is a failed fetch, classified.
@@ -73,6 +76,10 @@ type Client struct {
 	requests []transcript.Request
 	// TLSVersions seen, for the transport summary.
 	tlsSeen map[string]bool
+	// rules by lower-case host:port; endpoints: where each host:port was
+	// really reached.
+	rules     map[string]Rule
+	endpoints map[string]*transcript.Endpoint
 }
 
 // New makes a client whose deadline starts now. Close releases it.
@@ -104,9 +111,14 @@ func New(ctx context.Context, o Options) (*Client, error) {
 		}
 		tc.RootCAs = pool
 	}
+	rules, err := ParseRules(o.Resolve)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{o: o, tlsSeen: map[string]bool{}, rules: rules, endpoints: map[string]*transcript.Endpoint{}}
 	tr := &http.Transport{
 		Proxy:                  nil, // a device talks to its repository directly
-		DialContext:            (&net.Dialer{Timeout: 15 * time.Second}).DialContext,
+		DialContext:            c.dial(&net.Dialer{Timeout: 15 * time.Second}),
 		TLSClientConfig:        tc,
 		TLSHandshakeTimeout:    15 * time.Second,
 		ResponseHeaderTimeout:  DefaultHeaderWait,
@@ -114,7 +126,6 @@ func New(ctx context.Context, o Options) (*Client, error) {
 		DisableCompression:     true, // sizes are judged on the wire bytes
 		ForceAttemptHTTP2:      true,
 	}
-	c := &Client{o: o, tlsSeen: map[string]bool{}}
 	c.ctx, c.cancel = context.WithTimeout(ctx, o.Timeout)
 	c.hc = &http.Client{Transport: tr, CheckRedirect: c.checkRedirect}
 	return c, nil
@@ -228,6 +239,7 @@ func (c *Client) get(rawURL string, limit int64, rec *transcript.Request) ([]byt
 	}
 	defer resp.Body.Close()
 	rec.Status = resp.StatusCode
+	c.noteLeaf(resp.Request.URL, resp.TLS)
 	if resp.TLS != nil {
 		v := tls.VersionName(resp.TLS.Version)
 		rec.TLSVersion = v

@@ -63,6 +63,7 @@ Exit 0 installed, 1 any failure.`,
 	f.StringVar(&refTime, "reference-time", "", "RFC 3339 time to judge the manifest at")
 	f.BoolVar(&o.AllowInsecureHTTPUnsafe, "allow-insecure-http", false, "accept plain http (a failed control: the update is refused)")
 	f.DurationVar(&o.Timeout, "timeout", 0, "overall deadline for all downloads (default 2m)")
+	f.StringArrayVar(&o.Resolve, "resolve", nil, "HOST:PORT:ADDR[:PORT2]: dial ADDR for HOST:PORT (given by the harness under a declared name)")
 	f.BoolVarP(&verbose, "verbose", "v", false, "print the transcript to stderr")
 	return cmd
 }
