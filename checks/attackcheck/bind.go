@@ -3,6 +3,7 @@ package attackcheck
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/craudit/craudit/checks"
@@ -170,10 +171,11 @@ func judgeConsistent(i checks.Info, in *checks.Input) checks.Outcome {
 	}
 	out := checks.Outcome{Evidence: in.Refs(ResultsPath), Status: checks.Pass}
 	n := 0
-	for _, r := range f.Runs {
+	subs := runSubjects(f.Runs)
+	for k, r := range f.Runs {
 		n += len(r.Scenarios)
 		for _, s := range r.Inconsistencies() {
-			sub := string(r.Profile) + ":" + strings.TrimPrefix(strings.SplitN(s, ":", 2)[0], "attack/")
+			sub := subs[k] + ":" + strings.TrimPrefix(strings.SplitN(s, ":", 2)[0], "attack/")
 			out.Findings = append(out.Findings, checks.Finding{ID: checks.FindingID(i.ID, sub), Subject: sub, Status: checks.Fail, Message: s})
 		}
 	}
@@ -191,8 +193,9 @@ func judgeBound(i checks.Info, in *checks.Input) checks.Outcome {
 	out := checks.Outcome{Evidence: in.Refs(ResultsPath)}
 	if f != nil && f.Authentic() {
 		want, _ := declaredUpdater(in)
-		for _, r := range f.Runs {
-			sub := string(r.Profile)
+		subs := runSubjects(f.Runs)
+		for k, r := range f.Runs {
+			sub := subs[k]
 			fd := checks.Finding{ID: checks.FindingID(i.ID, sub), Subject: sub, Status: checks.Pass}
 			switch {
 			case r.SelfTest:
@@ -216,5 +219,25 @@ func judgeBound(i checks.Info, in *checks.Input) checks.Outcome {
 		names = append(names, fmt.Sprintf("the %s run tested %s", r.Profile, describe(r.Updater.Name, r.Updater.SHA256)))
 	}
 	out.Status, out.Message = checks.Pass, strings.Join(names, ", ")+", the updater product.yaml declares"+c.note()
+	return out
+}
+
+// runSubjects names each run for finding IDs: its profile, "/self-test" for
+// craudit's own clients, and "/2", "/3"... when a name repeats, so no two
+// runs share a finding ID.
+func runSubjects(runs []*attackrun.Run) []string {
+	out := make([]string, len(runs))
+	seen := map[string]int{}
+	for k, r := range runs {
+		sub := string(r.Profile)
+		if r.SelfTest {
+			sub += "/self-test"
+		}
+		seen[sub]++
+		if n := seen[sub]; n > 1 {
+			sub += "/" + strconv.Itoa(n)
+		}
+		out[k] = sub
+	}
 	return out
 }
