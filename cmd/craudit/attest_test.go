@@ -17,6 +17,7 @@ import (
 	"github.com/craudit/craudit/evidence/keys"
 	"github.com/craudit/craudit/evidence/repo"
 	"github.com/craudit/craudit/evidence/transcript"
+	"github.com/craudit/craudit/fixtures/thermostat"
 	"github.com/craudit/craudit/reports/dossier"
 )
 
@@ -33,13 +34,11 @@ type liveSetup struct {
 func newLiveSetup(t *testing.T) *liveSetup {
 	t.Helper()
 	in := newReleaseInputs(t)
-	updater := []byte("#!/bin/sh\n# the device's updater\n")
-	sum := sha256.Sum256(updater)
-	s := &liveSetup{releaseInputs: in, bundle: filepath.Join(t.TempDir(), "bundle"), updaterSHA: hex.EncodeToString(sum[:])}
-	prod, _ := os.ReadFile(in.product)
-	if !strings.Contains(string(prod), "\n  updater:") {
-		prod = []byte(strings.Replace(string(prod), "\nupdates:\n", "\nupdates:\n  updater:\n    name: thermo-update.sh\n    version: \"1.0\"\n    sha256: "+s.updaterSHA+"\n", 1))
-		write(t, in.product, prod)
+	// The thermostat's product.yaml declares its own updater; results of
+	// that digest count for the product.
+	s := &liveSetup{releaseInputs: in, bundle: filepath.Join(t.TempDir(), "bundle"), updaterSHA: thermostat.UpdaterSHA256()}
+	if prod, _ := os.ReadFile(in.product); !strings.Contains(string(prod), s.updaterSHA) {
+		t.Fatalf("%s does not declare the thermostat updater's digest", in.product)
 	}
 	if code, _, stderr := craudit(t, in.bundleArgs(s.bundle, nil)...); code != 0 {
 		t.Fatalf("bundle: exit %d: %s", code, stderr)
@@ -57,8 +56,8 @@ func newLiveSetup(t *testing.T) *liveSetup {
 // attackRun is a consistent run of the declared updater, every scenario
 // passed except those in vulnerable.
 func (s *liveSetup) attackRun(vulnerable ...string) *attackrun.Run {
-	r := &attackrun.Run{Schema: attackrun.Schema, Profile: attackrun.ProfileManifest, Client: "./thermo-update.sh",
-		Updater: &attackrun.Updater{Name: "thermo-update.sh", Path: "thermo-update.sh", SHA256: s.updaterSHA}}
+	r := &attackrun.Run{Schema: attackrun.Schema, Profile: attackrun.ProfileManifest, Client: "sh thermostat-updater.sh",
+		Updater: &attackrun.Updater{Name: "thermostat-updater.sh", Path: "thermostat-updater.sh", SHA256: s.updaterSHA}}
 	for _, sc := range attack.ForProfile(attack.ProfileManifest) {
 		res := attackrun.Result{ID: sc.ID, Title: sc.Title, Step: sc.Step, Control: sc.Control, Expect: sc.Expect, Verdict: attackrun.Pass, Detail: "refused"}
 		if sc.Expect == attackrun.Reject {

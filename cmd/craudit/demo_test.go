@@ -5,7 +5,10 @@ import (
 
 	"bytes"
 	"fmt"
+	"github.com/craudit/craudit/evidence/attackrun"
+	"github.com/craudit/craudit/evidence/attest"
 	"github.com/craudit/craudit/evidence/repo"
+	"github.com/craudit/craudit/evidence/transcript"
 	"github.com/craudit/craudit/fixtures/thermostat"
 	"os"
 	"os/exec"
@@ -171,7 +174,7 @@ func TestDemoBindsLiveEvidence(t *testing.T) {
 			} `json:"contacted"`
 		} `json:"runs"`
 	}
-	readJSON(t, filepath.Join(d, "dossier/evidence/live/transcript.json"), &ts)
+	readPredicate(t, filepath.Join(d, "dossier/evidence/live/transcript.json"), transcript.PredicateType, &ts)
 	if len(ts.Runs) != 2 {
 		t.Fatalf("%d transcripts, want 2", len(ts.Runs))
 	}
@@ -191,7 +194,7 @@ func TestDemoBindsLiveEvidence(t *testing.T) {
 			Summary struct{ Total, Pass int } `json:"summary"`
 		} `json:"runs"`
 	}
-	readJSON(t, filepath.Join(d, "dossier/evidence/live/attack-results.json"), &as)
+	readPredicate(t, filepath.Join(d, "dossier/evidence/live/attack-results.json"), attackrun.PredicateType, &as)
 	product, self := 0, 0
 	for _, r := range as.Runs {
 		switch {
@@ -212,6 +215,23 @@ func TestDemoBindsLiveEvidence(t *testing.T) {
 	if !ok || !strings.Contains(prod, "thermostat-updater.sh") || strings.Contains(prod, "tuf-client") || strings.Contains(prod, "manifest-client") ||
 		!strings.Contains(selfSec, "reference-client self-test") {
 		t.Errorf("dossier.md does not keep the self-test apart from the product's attack results")
+	}
+}
+
+// readPredicate decodes the predicate of a signed live-evidence file (the
+// demo signs its live evidence) into v; plain JSON is a test failure.
+func readPredicate(t *testing.T, p, predicateType string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := attest.Decode(b, predicateType)
+	if err != nil {
+		t.Fatalf("%s: %v", p, err)
+	}
+	if err := json.Unmarshal(a.Statement.Predicate, v); err != nil {
+		t.Fatalf("%s: predicate: %v", p, err)
 	}
 }
 
