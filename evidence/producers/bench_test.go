@@ -3,6 +3,8 @@ package producers
 import (
 	"os"
 	"testing"
+
+	"github.com/craudit/craudit/evidence/sbom/generate"
 )
 
 // BenchmarkBundle bundles one 64 MiB artefact with the real producers, as
@@ -10,11 +12,15 @@ import (
 // (read/B); it fails when that exceeds one pass plus sniffAllowance (and,
 // for the executable, its ELF image, which syft's cataloguers read).
 // CRAUDIT_BENCH_ARTEFACT names a file to bundle instead (any size, as
-// "given").
+// "given"; held to the limit when it is an opaque image, otherwise only
+// reported: syft reads an archive again when it unpacks it).
 func BenchmarkBundle(b *testing.B) {
 	cases := singlePassCases(b, 64<<20)
 	if p := os.Getenv("CRAUDIT_BENCH_ARTEFACT"); p != "" {
-		cases = map[string]passCase{"given": {path: p}}
+		cases = map[string]passCase{"given": {path: p, catalogue: -1}}
+		if generate.IsOpaque(p) {
+			cases["given"] = passCase{path: p}
+		}
 	}
 	for _, name := range []string{"opaque", "executable", "given"} {
 		c, ok := cases[name]
@@ -34,7 +40,7 @@ func BenchmarkBundle(b *testing.B) {
 			}
 			perByte := float64(read) / float64(r.runs) / float64(st.Size())
 			b.ReportMetric(perByte, "read/B")
-			if limit := 1 + float64(sniffAllowance+c.catalogue)/float64(st.Size()); perByte > limit {
+			if limit := 1 + float64(sniffAllowance+c.catalogue)/float64(st.Size()); c.catalogue >= 0 && perByte > limit {
 				b.Errorf("read %.4f bytes per artefact byte, more than %.4f: something reads it twice", perByte, limit)
 			}
 		})

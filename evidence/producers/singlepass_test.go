@@ -158,7 +158,7 @@ func goExecutable(tb testing.TB, dir string, size int64) (string, int64) {
 }
 
 // passCase is an artefact whose bytes bundling reads once, and what syft's
-// cataloguers may read of it on top (besides sniffAllowance).
+// cataloguers may read of it on top (besides sniffAllowance); -1: no limit.
 type passCase struct {
 	path      string
 	catalogue int64
