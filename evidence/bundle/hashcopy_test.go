@@ -6,8 +6,11 @@ import (
 	"crypto/sha512"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -95,5 +98,38 @@ func TestHashCopyErrors(t *testing.T) {
 	}
 	if n := runtime.NumGoroutine(); n > before {
 		t.Errorf("%d goroutines left behind", n-before)
+	}
+}
+
+// AddFile's copy (O_DIRECT for whole aligned chunks where the file system
+// allows it, the page cache for the rest) is the input's exact bytes.
+func TestAddFileCopiesExactly(t *testing.T) {
+	dir := t.TempDir()
+	w, err := Create(filepath.Join(dir, "bundle"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Abort()
+	rng := rand.NewChaCha8([32]byte{9})
+	for i, size := range []int{0, 100, 4096, chunkSize, 5*chunkSize + 123, 8 * chunkSize, 3*chunkSize + 4096} {
+		data := make([]byte, size)
+		rng.Read(data)
+		src := filepath.Join(dir, fmt.Sprintf("in-%d", i))
+		if err := os.WriteFile(src, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		p := fmt.Sprintf("artefacts/a%d.bin", i)
+		it, err := w.AddFile(p, RoleArtefact, "application/octet-stream", src)
+		if err != nil {
+			t.Fatalf("%d bytes: %v", size, err)
+		}
+		got, err := os.ReadFile(filepath.Join(w.StagePath(), filepath.FromSlash(p)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s512 := sha512.Sum512(data)
+		if !bytes.Equal(got, data) || it.Size != int64(size) || it.SHA512 != hex.EncodeToString(s512[:]) {
+			t.Errorf("%d bytes: copy of %d bytes, equal %v, item %+v", size, len(got), bytes.Equal(got, data), it)
+		}
 	}
 }
