@@ -1,12 +1,14 @@
 package bundle
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/hex"
 	"hash"
 	"io"
 	"sync"
+	"sync/atomic"
 )
 
 // Digests of one file.
@@ -16,12 +18,28 @@ type Digests struct {
 	SHA512 string
 }
 
-const chunkSize = 1 << 20
+const (
+	// chunkSize is the size of one read.
+	chunkSize = 1 << 20
+	// inFlight is how many chunks may be read ahead of the slowest consumer:
+	// the consumers drift apart by up to this much instead of meeting after
+	// every chunk, so a write that waits for the disk does not stall the
+	// hashes. Memory: inFlight * chunkSize, whatever the file's size.
+	inFlight = 8
+	// serialBelow is the input size under which the consumers run one after
+	// the other in the caller's goroutine: goroutines cost more than they save.
+	serialBelow = 64 << 10
+)
 
 // HashCopy reads r once and feeds each chunk to dst (when non-nil), SHA-256
-// and SHA-512 concurrently: the three consumers run in parallel, so a large
-// artefact costs about the slowest of them, not their sum.
+// and SHA-512, each consumer in its own goroutine: a large artefact costs
+// about the slowest of them (SHA-512), not their sum. Memory is bounded by
+// a constant (inFlight chunks), not by the size of r.
 func HashCopy(dst io.Writer, r io.Reader) (Digests, error) {
+	if br, ok := r.(*bytes.Reader); ok {
+		// Bytes in memory: no buffer larger than they are.
+		return hashCopy(dst, r, int64(br.Len())+1)
+	}
 	return hashCopy(dst, r, chunkSize)
 }
 
@@ -30,51 +48,120 @@ func HashCopy(dst io.Writer, r io.Reader) (Digests, error) {
 func hashCopy(dst io.Writer, r io.Reader, chunk int64) (Digests, error) {
 	chunk = max(1, min(chunk, chunkSize))
 	h256, h512 := sha256.New(), sha512.New()
-	sinks := []io.Writer{h256, h512}
+	sinks := []io.Writer{h512, h256} // the slowest first
 	if dst != nil {
 		sinks = append(sinks, dst)
 	}
-	// Two buffers: one being read while the sinks consume the other.
-	bufs := [2][]byte{make([]byte, chunk), make([]byte, chunk)}
-	errs := make([]error, len(sinks))
+	var (
+		size int64
+		err  error
+	)
+	if chunk < serialBelow {
+		size, err = feedSerial(sinks, r, chunk)
+	} else {
+		size, err = feedParallel(sinks, r, chunk)
+	}
+	if err != nil {
+		return Digests{}, err
+	}
+	return Digests{Size: size, SHA256: sum(h256), SHA512: sum(h512)}, nil
+}
+
+// feedSerial reads r into one buffer and writes each chunk to every sink in turn.
+func feedSerial(sinks []io.Writer, r io.Reader, chunk int64) (int64, error) {
+	buf := make([]byte, chunk)
 	var size int64
-	var wg sync.WaitGroup
-	for i := 0; ; i ^= 1 {
-		n, rerr := io.ReadFull(r, bufs[i])
-		wg.Wait() // the previous chunk is consumed; its buffer may be reused next turn
-		for _, e := range errs {
-			if e != nil {
-				return Digests{}, e
+	for {
+		n, rerr := io.ReadFull(r, buf)
+		size += int64(n)
+		for _, s := range sinks {
+			if n == 0 {
+				break
 			}
-		}
-		if n > 0 {
-			size += int64(n)
-			chunk := bufs[i][:n]
-			wg.Add(len(sinks))
-			for j, s := range sinks {
-				go func() {
-					defer wg.Done()
-					if _, err := s.Write(chunk); err != nil {
-						errs[j] = err
-					}
-				}()
+			if _, err := s.Write(buf[:n]); err != nil {
+				return 0, err
 			}
 		}
 		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
-			break
+			return size, nil
 		}
 		if rerr != nil {
-			wg.Wait()
-			return Digests{}, rerr
+			return 0, rerr
 		}
+	}
+}
+
+// piece is one chunk on its way to every sink; the last sink to finish
+// with it returns its buffer.
+type piece struct {
+	buf  []byte
+	n    int
+	left atomic.Int32
+}
+
+// feedParallel reads r in the caller's goroutine and hands each chunk to
+// one goroutine per sink through its own queue.
+func feedParallel(sinks []io.Writer, r io.Reader, chunk int64) (int64, error) {
+	free := make(chan *piece, inFlight)
+	for range inFlight {
+		free <- &piece{} // buffers are made on first use
+	}
+	queues := make([]chan *piece, len(sinks))
+	errs := make([]error, len(sinks))
+	var failed atomic.Bool
+	var wg sync.WaitGroup
+	for i, s := range sinks {
+		queues[i] = make(chan *piece, inFlight)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range queues[i] {
+				if errs[i] == nil {
+					if _, err := s.Write(p.buf[:p.n]); err != nil {
+						errs[i] = err
+						failed.Store(true)
+					}
+				}
+				if p.left.Add(-1) == 0 {
+					free <- p
+				}
+			}
+		}()
+	}
+	var size int64
+	var rerr error
+	for !failed.Load() {
+		p := <-free
+		if p.buf == nil {
+			p.buf = make([]byte, chunk)
+		}
+		n, err := io.ReadFull(r, p.buf)
+		if n > 0 {
+			size += int64(n)
+			p.n = n
+			p.left.Store(int32(len(sinks)))
+			for _, q := range queues {
+				q <- p
+			}
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			rerr = err
+			break
+		}
+	}
+	for _, q := range queues {
+		close(q)
 	}
 	wg.Wait()
 	for _, e := range errs {
 		if e != nil {
-			return Digests{}, e
+			return 0, e
 		}
 	}
-	return Digests{Size: size, SHA256: sum(h256), SHA512: sum(h512)}, nil
+	return size, rerr
 }
 
 func sum(h hash.Hash) string { return hex.EncodeToString(h.Sum(nil)) }

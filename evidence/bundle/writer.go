@@ -87,11 +87,11 @@ func (w *Writer) AddFileContext(ctx context.Context, p, role, mediaType, src str
 	if err != nil {
 		return Item{}, err
 	}
-	out, err := os.OpenFile(full, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	out, dst, err := createArtefact(full)
 	if err != nil {
 		return Item{}, err
 	}
-	d, err := HashCopy(withWriteback(out), in)
+	d, err := HashCopy(dst, in)
 	if err == nil {
 		err = out.Sync()
 	}

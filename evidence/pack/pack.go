@@ -55,6 +55,10 @@ type Artefact struct {
 
 // Producers make the evidence that needs heavy libraries.
 type Producers struct {
+	// Start, when set, is given the artefacts' paths before they are copied
+	// when the SBOM will be generated, so the SBOM producer can begin in the
+	// background what it will need.
+	Start func(artefacts []string)
 	// SBOM makes CycloneDX JSON describing the artefacts.
 	SBOM func(ctx context.Context, arts []Artefact, p *product.Product, r *product.Release, created time.Time) ([]byte, error)
 	// ImportSBOM converts a manufacturer's SBOM (CycloneDX or SPDX JSON) to CycloneDX JSON.
@@ -124,6 +128,9 @@ func Bundle(ctx context.Context, o Options) (*bundle.Index, error) {
 	}
 	if err := checkArtefacts(o.Artefacts); err != nil {
 		return nil, err
+	}
+	if o.SBOM == "" && o.Make.Start != nil {
+		o.Make.Start(o.Artefacts)
 	}
 	created := o.Created.UTC()
 	if created.IsZero() {

@@ -497,3 +497,32 @@ func TestMediaType(t *testing.T) {
 		}
 	}
 }
+
+// Start hears of the artefacts before the first is copied, and only when
+// the SBOM is to be generated.
+func TestStartBeforeCopy(t *testing.T) {
+	for _, imported := range []bool{false, true} {
+		in := newInputs(t)
+		out := filepath.Join(t.TempDir(), "bundle")
+		o := in.options(out)
+		if imported {
+			o.SBOM = in.sbom
+		}
+		var started []string
+		o.Make.Start = func(arts []string) {
+			if ents, _ := os.ReadDir(filepath.Dir(out)); len(ents) != 0 {
+				t.Errorf("Start called after the bundle folder was made: %v", ents)
+			}
+			started = append(started, arts...)
+		}
+		if _, err := Bundle(context.Background(), o); err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case imported && started != nil:
+			t.Errorf("Start called although the SBOM is imported: %v", started)
+		case !imported && !slices.Equal(started, in.artefacts):
+			t.Errorf("Start got %v, want %v", started, in.artefacts)
+		}
+	}
+}

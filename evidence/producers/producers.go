@@ -66,11 +66,13 @@ func WithTrustedRoot(p pack.Producers, path string) (pack.Producers, error) {
 	return p, nil
 }
 
-// Prepared is Default with syft's licence scanner built from now on in the
-// background, while the bundler copies and hashes the artefacts.
+// Prepared is Default with syft's licence scanner built in the background
+// while the bundler copies and hashes the artefacts, when one of them needs
+// it (an opaque image does not: generate.IsOpaque).
 func Prepared(ctx context.Context, tool Tool) pack.Producers {
 	p := Default(tool)
-	prep := generate.Prepare(ctx)
+	var prep *generate.Prepared
+	p.Start = func(artefacts []string) { prep = generate.PrepareFor(ctx, artefacts) }
 	p.SBOM = func(ctx context.Context, arts []pack.Artefact, pr *product.Product, r *product.Release, created time.Time) ([]byte, error) {
 		return makeSBOM(ctx, tool, prep, arts, pr, r, created)
 	}

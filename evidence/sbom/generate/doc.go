@@ -7,4 +7,9 @@
 // output is CycloneDX 1.6 JSON with the BSI TR-03183-2 fields it can know;
 // fields it cannot know are left empty with a craudit:note saying why, so
 // the SBOM check reports the gap instead of the SBOM inventing data.
+//
+// An opaque image (a raw binary under a name such as firmware.bin that no
+// syft cataloguer selects, see IsOpaque) has nothing for syft to find: it
+// is described from its digests and first bytes without running syft or
+// building its licence scanner, and its bytes are never read again.
 package generate

@@ -81,31 +81,53 @@ func Generate(ctx context.Context, in []Input, o Options) ([]byte, error) {
 		o.ProductPURL = ProductPURL(o.ProductID, o.ProductVersion)
 	}
 	// Archives are judged from their headers before anything waits for the
-	// licence scanner: a hostile one is refused at once.
-	for _, a := range in {
-		if st, err := os.Stat(a.Path); err == nil && !st.IsDir() && syftExtracts(a.Path) {
+	// licence scanner: a hostile one is refused at once. Each file's first
+	// bytes are read once, here.
+	heads := make([][]byte, len(in))
+	needSyft := false
+	for i, a := range in {
+		st, err := os.Stat(a.Path)
+		if err != nil {
+			return nil, fmt.Errorf("sbom: %s: %w", a.Name, err)
+		}
+		if st.IsDir() {
+			needSyft = true
+			continue
+		}
+		if syftExtracts(a.Path) {
 			if err := checkArchive(ctx, a.Path); err != nil {
 				return nil, fmt.Errorf("sbom: %s: %w", a.Name, err)
 			}
 		}
+		if heads[i], err = readSniff(a.Path); err != nil {
+			return nil, fmt.Errorf("sbom: %s: %w", a.Name, err)
+		}
+		needSyft = needSyft || !opaque(a.Name, heads[i])
 	}
-	p := o.Prepared
-	if p == nil {
-		p = Prepare(ctx)
-	}
-	sctx, err := p.wait(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("sbom: %w", err)
+	// syft builds its licence scanner in every run (about a second of CPU):
+	// only when an artefact goes through syft.
+	sctx := ctx
+	if needSyft {
+		p := o.Prepared
+		if p == nil {
+			p = Prepare(ctx)
+		}
+		var err error
+		if sctx, err = p.wait(ctx); err != nil {
+			return nil, fmt.Errorf("sbom: %w", err)
+		}
 	}
 	b := newBuilder(o)
-	for _, a := range in {
-		ctx := sctx
-		if err := b.addArtefact(ctx, a); err != nil {
+	for i, a := range in {
+		if err := b.addArtefact(sctx, a, heads[i]); err != nil {
 			return nil, fmt.Errorf("sbom: %s: %w", a.Name, err)
 		}
 	}
 	return b.encode()
 }
+
+// syftForOpaque sends opaque files through syft too (tests compare).
+var syftForOpaque = false
 
 // sniffLen is how much of a file is read to tell executables, archives and
 // structured files apart.
@@ -127,7 +149,9 @@ func newBuilder(o Options) *builder {
 	return &builder{o: o, deps: map[string][]string{}, osNames: map[string]string{}}
 }
 
-func (b *builder) addArtefact(ctx context.Context, a Input) error {
+// addArtefact describes one input; head is the first bytes of a file
+// (readSniff), nil for a folder.
+func (b *builder) addArtefact(ctx context.Context, a Input, head []byte) error {
 	st, err := os.Stat(a.Path)
 	if err != nil {
 		return err
@@ -142,11 +166,7 @@ func (b *builder) addArtefact(ctx context.Context, a Input) error {
 	b.vendorFields(&top)
 	props := []cdx.Property{{Name: PropFilename, Value: path.Base(a.Name)}}
 	if !st.IsDir() {
-		head, err := readHead(a.Path)
-		if err != nil {
-			return err
-		}
-		kind := classify(a.Name, st.Mode(), head)
+		kind := classify(a.Name, st.Mode(), head[:min(len(head), sniffLen)])
 		props = append(props, kind.props()...)
 		top.Hashes = hashes(a.SHA256, a.SHA512)
 		if kind.archive {
@@ -157,8 +177,13 @@ func (b *builder) addArtefact(ctx context.Context, a Input) error {
 	}
 	top.Properties = &props
 
-	s, files, err := catalogue(ctx, a.Path, st.IsDir())
-	if err != nil {
+	var s *sbom.SBOM
+	var files []treeFile
+	if !st.IsDir() && opaque(a.Name, head) && !syftForOpaque {
+		// Nothing for syft to find (see opaque): the artefact is its own
+		// only component, described by its digests and first bytes.
+		s = &sbom.SBOM{Artifacts: sbom.Artifacts{Packages: pkg.NewCollection()}}
+	} else if s, files, err = catalogue(ctx, a.Path, st.IsDir()); err != nil {
 		return err
 	}
 	if !st.IsDir() && len(files) > 0 {
@@ -337,20 +362,6 @@ func (h *headWriter) Write(p []byte) (int, error) {
 		h.buf.Write(p[:min(n, len(p))])
 	}
 	return len(p), nil
-}
-
-func readHead(p string) ([]byte, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	buf := make([]byte, sniffLen)
-	n, err := io.ReadFull(f, buf)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return nil, err
-	}
-	return buf[:n], nil
 }
 
 func hashes(s256, s512 string) *[]cdx.Hash {

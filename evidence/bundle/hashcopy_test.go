@@ -1,0 +1,135 @@
+package bundle
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"testing/iotest"
+	"time"
+)
+
+// onlyReader hides bytes.Reader's type, so HashCopy takes its streaming path.
+type onlyReader struct{ io.Reader }
+
+func TestHashCopyDigestsAndCopy(t *testing.T) {
+	rng := rand.NewChaCha8([32]byte{1})
+	for _, size := range []int{0, 1, serialBelow - 1, serialBelow, chunkSize - 1, chunkSize, chunkSize + 1, inFlight*chunkSize + 7, 3*inFlight*chunkSize + 12345} {
+		data := make([]byte, size)
+		rng.Read(data)
+		want256, want512 := sha256.Sum256(data), sha512.Sum512(data)
+		for name, r := range map[string]func() io.Reader{
+			"bytes":      func() io.Reader { return bytes.NewReader(data) },
+			"stream":     func() io.Reader { return onlyReader{bytes.NewReader(data)} },
+			"one-byte":   func() io.Reader { return iotest.OneByteReader(onlyReader{bytes.NewReader(data)}) },
+			"half-reads": func() io.Reader { return iotest.HalfReader(onlyReader{bytes.NewReader(data)}) },
+		} {
+			if name == "one-byte" && size > 2*chunkSize {
+				continue
+			}
+			var out bytes.Buffer
+			d, err := HashCopy(&out, r())
+			if err != nil {
+				t.Fatalf("%d bytes, %s: %v", size, name, err)
+			}
+			if d.Size != int64(size) || d.SHA256 != hex.EncodeToString(want256[:]) || d.SHA512 != hex.EncodeToString(want512[:]) {
+				t.Errorf("%d bytes, %s: digests %+v", size, name, d)
+			}
+			if !bytes.Equal(out.Bytes(), data) {
+				t.Errorf("%d bytes, %s: the copy differs (%d bytes)", size, name, out.Len())
+			}
+			if d2, err := HashCopy(nil, r()); err != nil || d2 != d {
+				t.Errorf("%d bytes, %s: without a copy %+v, %v; with %+v", size, name, d2, err, d)
+			}
+		}
+	}
+}
+
+type failAfter struct {
+	n   int
+	err error
+}
+
+func (f *failAfter) Write(p []byte) (int, error) {
+	if f.n -= len(p); f.n < 0 {
+		return 0, f.err
+	}
+	return len(p), nil
+}
+
+// A failing copy or a failing read is the result, and no goroutine stays behind.
+func TestHashCopyErrors(t *testing.T) {
+	errDisk, errRead := errors.New("disk full"), errors.New("read failed")
+	data := bytes.Repeat([]byte("x"), 20*chunkSize)
+	before := runtime.NumGoroutine()
+	for _, tc := range []struct {
+		name string
+		dst  io.Writer
+		r    io.Reader
+		want error
+	}{
+		{"write fails at once", &failAfter{0, errDisk}, onlyReader{bytes.NewReader(data)}, errDisk},
+		{"write fails later", &failAfter{5 * chunkSize, errDisk}, onlyReader{bytes.NewReader(data)}, errDisk},
+		{"small write fails", &failAfter{10, errDisk}, bytes.NewReader(data[:100]), errDisk},
+		{"read fails", io.Discard, io.MultiReader(bytes.NewReader(data[:3*chunkSize]), iotest.ErrReader(errRead)), errRead},
+		{"small read fails", io.Discard, io.MultiReader(bytes.NewReader(data[:100]), iotest.ErrReader(errRead)), errRead},
+	} {
+		chunk := int64(chunkSize)
+		if strings.HasPrefix(tc.name, "small") {
+			chunk = 1000 // the serial path
+		}
+		d, err := hashCopy(tc.dst, tc.r, chunk)
+		if !errors.Is(err, tc.want) || d != (Digests{}) {
+			t.Errorf("%s: %+v, %v; want %v", tc.name, d, err, tc.want)
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines left behind", n-before)
+	}
+}
+
+// AddFile's copy (O_DIRECT for whole aligned chunks where the file system
+// allows it, the page cache for the rest) is the input's exact bytes.
+func TestAddFileCopiesExactly(t *testing.T) {
+	dir := t.TempDir()
+	w, err := Create(filepath.Join(dir, "bundle"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Abort()
+	rng := rand.NewChaCha8([32]byte{9})
+	for i, size := range []int{0, 100, 4096, chunkSize, 5*chunkSize + 123, 8 * chunkSize, 3*chunkSize + 4096} {
+		data := make([]byte, size)
+		rng.Read(data)
+		src := filepath.Join(dir, fmt.Sprintf("in-%d", i))
+		if err := os.WriteFile(src, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		p := fmt.Sprintf("artefacts/a%d.bin", i)
+		it, err := w.AddFile(p, RoleArtefact, "application/octet-stream", src)
+		if err != nil {
+			t.Fatalf("%d bytes: %v", size, err)
+		}
+		got, err := os.ReadFile(filepath.Join(w.StagePath(), filepath.FromSlash(p)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s512 := sha512.Sum512(data)
+		if !bytes.Equal(got, data) || it.Size != int64(size) || it.SHA512 != hex.EncodeToString(s512[:]) {
+			t.Errorf("%d bytes: copy of %d bytes, equal %v, item %+v", size, len(got), bytes.Equal(got, data), it)
+		}
+	}
+}
