@@ -22,6 +22,7 @@ import (
 // go-tuf upgrade bounds downloads, this test fails and the expectation
 // below must be revisited.
 func TestStockGoTUFClient(t *testing.T) {
+	t.Parallel() // mostly waits on deadlines: overlaps TestClients' runs
 	client := filepath.Join(binaries(t), "gotufclient")
 	res, err := Run(context.Background(), testOptions(client, ProfileTUF))
 	if err != nil {
