@@ -1,11 +1,12 @@
 package verifier
 
 import (
+	"github.com/craudit/craudit/evidence/atomicfs"
+
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"os"
 	"strings"
@@ -219,28 +220,7 @@ func DetectProfile(trust []byte) (Profile, error) {
 	return "", errors.New("neither a TUF root.json nor a PEM public key")
 }
 
-func readLimited(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	}
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, limit)
-	}
-	return b, nil
-}
+func readLimited(path string, limit int64) ([]byte, error) { return atomicfs.ReadFile(path, limit) }
 
 func orDur(d, def time.Duration) time.Duration {
 	if d > 0 {

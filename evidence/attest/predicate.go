@@ -1,11 +1,11 @@
 package attest
 
 import (
+	"github.com/craudit/craudit/evidence/atomicfs"
+
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
-	"os"
 
 	"github.com/craudit/craudit/evidence/keys"
 )
@@ -97,28 +97,7 @@ func TextDigest(s string) map[string]string {
 
 // ReadFile reads a live-evidence file from disk: a regular file of at most
 // MaxSize bytes. Errors name the file.
-func ReadFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	}
-	b, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(b) > MaxSize {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, MaxSize)
-	}
-	return b, nil
-}
+func ReadFile(path string) ([]byte, error) { return atomicfs.ReadFile(path, MaxSize) }
 
 // LoadCertificate reads a vendor-key certificate CERT and CERT.sig beside
 // it (as every command that takes --key-cert does) and checks that it

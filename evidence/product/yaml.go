@@ -1,11 +1,12 @@
 package product
 
 import (
+	"github.com/craudit/craudit/evidence/atomicfs"
+
 	"bytes"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -34,28 +35,7 @@ func DecodeYAML(b []byte, v any) error {
 }
 
 // ReadFile reads a bounded input file; errors name it.
-func ReadFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	}
-	b, err := io.ReadAll(io.LimitReader(f, MaxYAML+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(b) > MaxYAML {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, MaxYAML)
-	}
-	return b, nil
-}
+func ReadFile(path string) ([]byte, error) { return atomicfs.ReadFile(path, MaxYAML) }
 
 func loadYAML(path string, v any) ([]byte, error) {
 	b, err := ReadFile(path)
