@@ -49,6 +49,30 @@ func (f *LiveFile[T]) Authenticity() string {
 	return "signed by " + f.Signer.String()
 }
 
+// LiveUnusable is the outcome every check of one kind of live evidence
+// reports when the file could not be read: Missing (with the message
+// missing) when there is none, else the error's status. nil when the file
+// was read, authentic or not.
+func LiveUnusable(err error, missing string) *Outcome {
+	switch {
+	case err == nil:
+		return nil
+	case StatusOf(err) == Missing:
+		return &Outcome{Status: Missing, Message: missing}
+	}
+	return &Outcome{Status: StatusOf(err), Message: err.Error()}
+}
+
+// SignedOutcome judges the file's authenticity alone: pass when it counts
+// as authentic, fail saying why not.
+func (f *LiveFile[T]) SignedOutcome(ev []EvidenceRef) Outcome {
+	out := Outcome{Evidence: ev, Message: f.Authenticity(), Status: Fail}
+	if f.Authentic() {
+		out.Status = Pass
+	}
+	return out
+}
+
 // LiveTranscripts returns the verifier transcript (live/transcript.json)
 // decoded and authenticated once per Input: from Live (gathered now or
 // given on the command line) or else from the bundle. The error is an

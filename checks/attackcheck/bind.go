@@ -29,11 +29,8 @@ const SelfTestLabel = "reference-client self-test"
 // reports instead: never a pass.
 func forProduct(in *checks.Input) (*counted, *checks.Outcome) {
 	f, err := in.LiveAttacks()
-	switch {
-	case checks.StatusOf(err) == checks.Missing:
-		return nil, &checks.Outcome{Status: checks.Missing, Message: "no attack results: run `craudit attack --client 'UPDATER' --profile tuf|manifest --signing-key KEY --key-cert CERT --out attack-results.intoto.json` against the device's updater and pass the file with --attack-results"}
-	case err != nil:
-		return nil, &checks.Outcome{Status: checks.StatusOf(err), Message: err.Error()}
+	if o := checks.LiveUnusable(err, "no attack results: run `craudit attack --client 'UPDATER' --profile tuf|manifest --signing-key KEY --key-cert CERT --out attack-results.intoto.json` against the device's updater and pass the file with --attack-results"); o != nil {
+		return nil, o
 	}
 	ev := in.Refs(ResultsPath)
 	if !f.Authentic() {
@@ -148,26 +145,16 @@ func bindingChecks() []checks.Check {
 
 func judgeSigned(in *checks.Input) checks.Outcome {
 	f, err := in.LiveAttacks()
-	switch {
-	case checks.StatusOf(err) == checks.Missing:
-		return checks.Outcome{Status: checks.Missing, Message: "no attack results"}
-	case err != nil:
-		return checks.Outcome{Status: checks.StatusOf(err), Message: err.Error()}
+	if o := checks.LiveUnusable(err, "no attack results"); o != nil {
+		return *o
 	}
-	out := checks.Outcome{Evidence: in.Refs(ResultsPath), Message: f.Authenticity(), Status: checks.Fail}
-	if f.Authentic() {
-		out.Status = checks.Pass
-	}
-	return out
+	return f.SignedOutcome(in.Refs(ResultsPath))
 }
 
 func judgeConsistent(i checks.Info, in *checks.Input) checks.Outcome {
 	f, err := in.LiveAttacks()
-	switch {
-	case checks.StatusOf(err) == checks.Missing:
-		return checks.Outcome{Status: checks.Missing, Message: "no attack results"}
-	case err != nil:
-		return checks.Outcome{Status: checks.StatusOf(err), Message: err.Error()}
+	if o := checks.LiveUnusable(err, "no attack results"); o != nil {
+		return *o
 	}
 	out := checks.Outcome{Evidence: in.Refs(ResultsPath), Status: checks.Pass}
 	n := 0

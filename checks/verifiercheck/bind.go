@@ -25,13 +25,10 @@ type counted struct {
 // reports instead (missing, refused, unsigned, unbound): never a pass.
 func forProduct(in *checks.Input) (*counted, *checks.Outcome) {
 	f, err := in.LiveTranscripts()
-	switch {
-	case checks.StatusOf(err) == checks.Missing:
-		return nil, &checks.Outcome{Status: checks.Missing, Message: "no verifier transcript: run `craudit check BUNDLE --repo URL` (or `craudit dossier --repo URL`) against the live repository, or record one with `craudit verify --signing-key KEY --key-cert CERT --out transcript.intoto.json` and pass it with --transcript"}
-	case err != nil:
+	if o := checks.LiveUnusable(err, "no verifier transcript: run `craudit check BUNDLE --repo URL` (or `craudit dossier --repo URL`) against the live repository, or record one with `craudit verify --signing-key KEY --key-cert CERT --out transcript.intoto.json` and pass it with --transcript"); o != nil {
 		// Refused by the format (a changed byte, another format) is a
 		// finding; unreadable from the bundle is an error.
-		return nil, &checks.Outcome{Status: checks.StatusOf(err), Message: err.Error()}
+		return nil, o
 	}
 	ev := in.Refs(TranscriptPath)
 	if !f.Authentic() {
@@ -133,27 +130,18 @@ func bindingChecks() []checks.Check {
 
 func judgeSigned(in *checks.Input) checks.Outcome {
 	f, err := in.LiveTranscripts()
-	switch {
-	case checks.StatusOf(err) == checks.Missing:
-		return checks.Outcome{Status: checks.Missing, Message: "no verifier transcript"}
-	case err != nil:
-		return checks.Outcome{Status: checks.StatusOf(err), Message: err.Error()}
+	if o := checks.LiveUnusable(err, "no verifier transcript"); o != nil {
+		return *o
 	}
-	out := checks.Outcome{Evidence: in.Refs(TranscriptPath), Message: f.Authenticity()}
-	out.Status = checks.Fail
-	if f.Authentic() {
-		out.Status = checks.Pass
-	}
-	return out
+	return f.SignedOutcome(in.Refs(TranscriptPath))
 }
 
 func judgeBound(i checks.Info, in *checks.Input) checks.Outcome {
 	f, err := in.LiveTranscripts()
+	c, o := forProduct(in)
 	if err != nil || !f.Authentic() {
-		_, o := forProduct(in)
 		return *o
 	}
-	c, o := forProduct(in)
 	out := checks.Outcome{Evidence: in.Refs(TranscriptPath)}
 	var list []string
 	if in.Product != nil {
