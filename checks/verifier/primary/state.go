@@ -18,7 +18,7 @@ type State struct {
 	ImageRoot    []byte `json:"-"`
 	// Versions maps "director/targets", "image/timestamp", ... to the
 	// version last trusted.
-	Versions map[string]int64   `json:"versions"`
+	Versions map[string]int64    `json:"versions"`
 	ECUs     map[string]ECUState `json:"ecus"`
 }
 
