@@ -242,7 +242,9 @@ func (d *Deployment) WriteTargetsSet(repo string, v int64, targets map[string]up
 }
 
 // WriteImageRepo writes the Image repository's targets set at version v.
-func (d *Deployment) WriteImageRepo(v int64) error { return d.WriteTargetsSet("image", v, d.ImageTargets()) }
+func (d *Deployment) WriteImageRepo(v int64) error {
+	return d.WriteTargetsSet("image", v, d.ImageTargets())
+}
 
 // WriteDirector writes the Director's targets set at version v.
 func (d *Deployment) WriteDirector(v int64) error {
