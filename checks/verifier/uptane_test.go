@@ -103,7 +103,9 @@ func TestUptaneCouldNotRun(t *testing.T) {
 		{"no image trust", func(o *verifier.Options) { o.ImageTrustFile = "" }},
 		{"trust not a root", func(o *verifier.Options) { o.TrustFile = filepath.Join(dep.ImageDir, "targets", "main.bin") }},
 		{"no image URL", func(o *verifier.Options) { o.ImageRepoURL = "" }},
-		{"unreachable", func(o *verifier.Options) { o.RepoURL, o.ImageRepoURL = "https://127.0.0.1:1/d", "https://127.0.0.1:1/i" }},
+		{"unreachable", func(o *verifier.Options) {
+			o.RepoURL, o.ImageRepoURL = "https://127.0.0.1:1/d", "https://127.0.0.1:1/i"
+		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			o := uptaneOptions(dep, s)
