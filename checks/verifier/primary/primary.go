@@ -5,10 +5,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -35,9 +37,9 @@ var DefaultLimits = Limits{MaxRootRotations: 256, MaxDelegations: 32, Root: 5120
 
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits
-	set := func(dst *int64, v int64) {
-		if v > 0 {
-			*dst = v
+	for _, p := range [][2]*int64{{&d.Root, &l.Root}, {&d.Timestamp, &l.Timestamp}, {&d.Snapshot, &l.Snapshot}, {&d.Targets, &l.Targets}, {&d.TargetFile, &l.TargetFile}} {
+		if *p[1] > 0 {
+			*p[0] = *p[1]
 		}
 	}
 	if l.MaxRootRotations > 0 {
@@ -46,11 +48,6 @@ func (l Limits) withDefaults() Limits {
 	if l.MaxDelegations > 0 {
 		d.MaxDelegations = l.MaxDelegations
 	}
-	set(&d.Root, l.Root)
-	set(&d.Timestamp, l.Timestamp)
-	set(&d.Snapshot, l.Snapshot)
-	set(&d.Targets, l.Targets)
-	set(&d.TargetFile, l.TargetFile)
 	return d
 }
 
@@ -501,7 +498,7 @@ func (p *primary) cross(to *TargetOutcome, d uptane.TargetFile, f *found) error 
 		to.Err = p.targetFail("cross/hashes-equal", integ, n, ClassTargetMismatch, err)
 		return nil
 	}
-	p.targetPass("cross/hashes-equal", integ, n, "the same "+strings.Join(sortedKeys(d.Hashes), ", ")+" in both")
+	p.targetPass("cross/hashes-equal", integ, n, "the same "+strings.Join(slices.Sorted(maps.Keys(d.Hashes)), ", ")+" in both")
 	dc, _ := uptane.ParseCustom(d.Custom)
 	ic, err := uptane.ParseCustom(f.file.Custom)
 	if err != nil {
@@ -520,7 +517,7 @@ func (p *primary) cross(to *TargetOutcome, d uptane.TargetFile, f *found) error 
 	if !to.HasReleaseCounter {
 		p.add(transcript.Step{ID: "ecu/release-counter", Control: transcript.ControlRollback, ENISAStep: 5, Verdict: transcript.Skip, Target: n,
 			Detail: "neither repository gives a release counter for this image"})
-		if !contains(p.out.Deviations, "ecu/release-counter-present") {
+		if !slices.Contains(p.out.Deviations, "ecu/release-counter-present") {
 			p.deviation("ecu/release-counter-present", transcript.ControlRollback,
 				"images carry no release counter (aktualizr's and ota-tuf's metadata have none): an older image signed for the same hardware is not refused")
 		}
@@ -539,13 +536,13 @@ func (p *primary) cross(to *TargetOutcome, d uptane.TargetFile, f *found) error 
 }
 
 func customMatch(to *TargetOutcome, dc, ic *uptane.Custom) error {
-	if len(ic.HardwareIDs) > 0 && to.HardwareID != "" && !contains(ic.HardwareIDs, to.HardwareID) {
+	if len(ic.HardwareIDs) > 0 && to.HardwareID != "" && !slices.Contains(ic.HardwareIDs, to.HardwareID) {
 		return fmt.Errorf("hardware ID %q at the Director, %v at the Image repository", to.HardwareID, ic.HardwareIDs)
 	}
 	if dc.HasReleaseCounter && ic.HasReleaseCounter && dc.ReleaseCounter != ic.ReleaseCounter {
 		return fmt.Errorf("release counter %d at the Director, %d at the Image repository", dc.ReleaseCounter, ic.ReleaseCounter)
 	}
-	for _, k := range sortedKeys(dc.Fields) {
+	for _, k := range slices.Sorted(maps.Keys(dc.Fields)) {
 		if notCompared[k] {
 			continue
 		}
@@ -622,22 +619,4 @@ func (p *primary) fetchTarget(to *TargetOutcome) error {
 	to.Data = data
 	p.targetPass("target/integrity", transcript.ControlIntegrity, to.Name, fmt.Sprintf("%d bytes, sha256 %s", len(data), hex.EncodeToString(s256[:])))
 	return nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func contains(l []string, s string) bool {
-	for _, x := range l {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

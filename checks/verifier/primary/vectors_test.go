@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -169,7 +171,7 @@ func compare(o *Outcome, d, i vecRepo) string {
 
 func targetErr(d, i vecRepo) string {
 	for _, r := range []vecRepo{d, i} {
-		for _, n := range sortedKeys(r.Targets) {
+		for _, n := range slices.Sorted(maps.Keys(r.Targets)) {
 			if !r.Targets[n].IsSuccess {
 				e, _, _ := strings.Cut(r.Targets[n].Err, "::")
 				return e
@@ -204,7 +206,7 @@ func TestVectors(t *testing.T) {
 	if err := json.Unmarshal(b, &exp); err != nil {
 		t.Fatal(err)
 	}
-	names := sortedKeys(exp)
+	names := slices.Sorted(maps.Keys(exp))
 	for _, dialect := range []string{"vectors-olpc-hex", "vectors-akt"} {
 		passed, steps := 0, 0
 		var fails []string
