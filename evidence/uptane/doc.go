@@ -10,7 +10,8 @@
 //     (_type is compared case-insensitively: "Root" and "root" are one).
 //   - ParseKey: TUF keys (keytype ed25519, ecdsa-sha2-nistp256, rsa, with a
 //     scheme) and OTA keys (RSA, ED25519, ECPRIME256V1 without one), hex
-//     or PEM keyval.public. Key.ID / MatchID / CheckID compute key IDs in
+//     or PEM keyval.public; KeyFromPEM reads a PEM public key file as the
+//     OTA dialect publishes it (manifest signers). Key.ID / MatchID / CheckID compute key IDs in
 //     the three schemes (KeyIDTUF, KeyIDSPKI, KeyIDAktualizr); CheckKeyIDs
 //     refuses a key whose published ID is none of them (ErrBadKeyID).
 //   - Metadata.Verify(role, keys, Role): signatures over the signed part

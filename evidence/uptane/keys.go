@@ -226,3 +226,31 @@ func sum(b []byte) string {
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:])
 }
+
+// KeyFromPEM reads a PEM public key file (SubjectPublicKeyInfo, or PKCS#1
+// for RSA) as the OTA dialect publishes keys: keytype RSA, ECPRIME256V1 or
+// ED25519 and keyval.public the PEM text as given, so that its aktualizr
+// key ID (of that text) and its SPKI key ID are the deployed ones.
+func KeyFromPEM(b []byte) (*Key, error) {
+	p, err := parsePEM(string(b))
+	if err != nil {
+		return nil, err
+	}
+	var kj keyJSON
+	switch p.(type) {
+	case ed25519.PublicKey:
+		kj.KeyType = "ED25519"
+	case *ecdsa.PublicKey:
+		kj.KeyType = "ECPRIME256V1"
+	case *rsa.PublicKey:
+		kj.KeyType = "RSA"
+	default:
+		return nil, keyErr("PEM key of type %T", p)
+	}
+	kj.KeyVal.Public = string(b)
+	raw, err := json.Marshal(kj)
+	if err != nil {
+		return nil, err
+	}
+	return ParseKey(raw)
+}

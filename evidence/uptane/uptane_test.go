@@ -257,3 +257,36 @@ func TestParseCustomBothDialects(t *testing.T) {
 		t.Errorf("wrong type: %v", err)
 	}
 }
+
+// TestKeyFromPEM: the OTA Connect manifests' keys are known by the
+// aktualizr key ID of their PEM text, and the reference implementation's
+// demo keys (key objects) by their TUF key ID.
+func TestKeyFromPEM(t *testing.T) {
+	base := shared.Testdata(t, "uptane")
+	for _, v := range []string{"v1", "v2", "v3"} {
+		pemBytes, err := os.ReadFile(filepath.Join(base, "ota-connect", v+".pem"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		k, err := KeyFromPEM(pemBytes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := readMeta(t, filepath.Join(base, "ota-connect", v+".json"))
+		s, err := k.CheckID(m.Signatures[0].KeyID)
+		if err != nil || s != KeyIDAktualizr {
+			t.Fatalf("%s: key ID scheme %q: %v", v, s, err)
+		}
+		if _, err := m.Verify("manifest", map[string]*Key{m.Signatures[0].KeyID: k}, Role{KeyIDs: []string{m.Signatures[0].KeyID}, Threshold: 1}); err != nil {
+			t.Errorf("%s: %v", v, err)
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(base, "reference-implementation/demo/keys/primary.pub"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := ParseKey(b)
+	if err != nil || k.Algorithm != Ed25519 || k.ID(KeyIDTUF) == "" {
+		t.Fatalf("demo key: %+v %v", k, err)
+	}
+}
