@@ -143,3 +143,13 @@ func TestUptaneClientProtocol(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifyNamesUptane: an Uptane root given to the TUF profile is named
+// as such (the first report).
+func TestVerifyNamesUptane(t *testing.T) {
+	dep, s := uptaneDeploymentServed(t, uptane.DialectTUF)
+	code, _, e := craudit(t, "verify", "--repo", s.URL+"/image", "--trust", filepath.Join(dep.ImageDir, "1.root.json"), "--ca", s.CAPath)
+	if code != 2 || !strings.Contains(e, "--profile uptane") {
+		t.Fatalf("exit %d: %s", code, e)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/craudit/craudit/cmd/craudit/internal/cli"
 	"github.com/craudit/craudit/evidence/atomicfs"
 	"github.com/craudit/craudit/evidence/transcript"
+	"github.com/craudit/craudit/evidence/uptane"
 )
 
 func newVerifyCmd() *cobra.Command {
@@ -94,7 +95,7 @@ Exit codes: 0 verified, 1 verification failure (the transcript names the step),
 			}
 			t, err := verifier.Verify(cmd.Context(), o)
 			if err != nil {
-				return couldNotRun(err)
+				return couldNotRun(uptaneHint(err, o.TrustFile, profile))
 			}
 			data := t.JSON()
 			switch {
@@ -163,4 +164,17 @@ func uptaneFlags(o *verifier.Options, director, dTrust string, ecus []string) er
 		o.ECUs = append(o.ECUs, primary.ECU{Serial: serial, HardwareID: hw})
 	}
 	return nil
+}
+
+// uptaneHint names the Uptane profile when a trust file it was not asked
+// for turns out to be Uptane metadata.
+func uptaneHint(err error, trust, profile string) error {
+	if profile != "" {
+		return err
+	}
+	if b, rerr := atomicfs.ReadFile(trust, 1<<20); rerr == nil && uptane.DialectOf(b) != "" {
+		return fmt.Errorf("%w; %s is Uptane metadata (%s dialect): use --profile uptane --director URL --director-trust FILE --image-repo URL --image-trust FILE --ecu SERIAL=HWID",
+			err, trust, uptane.DialectOf(b))
+	}
+	return err
 }

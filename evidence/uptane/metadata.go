@@ -229,3 +229,33 @@ func sigCandidates(s string) [][]byte {
 	}
 	return out
 }
+
+// DialectOf tells which dialect a root (or any signed document) is
+// written in, from what only one dialect writes: base64 signatures or OTA
+// keytypes mean DialectOTA; a capitalised _type or a "method" field
+// without those means DialectTUF (the reference implementation); "" means
+// neither (TUF as go-tuf writes it, or not metadata at all).
+func DialectOf(raw []byte) Dialect {
+	m, err := Decode(raw)
+	if err != nil {
+		return ""
+	}
+	tuf := m.TypeRaw != "" && m.TypeRaw != m.Type
+	for _, s := range m.Signatures {
+		if _, err := hex.DecodeString(s.Sig); err != nil {
+			return DialectOTA
+		}
+		tuf = tuf || s.Method != ""
+	}
+	if r, err := m.Root(); err == nil {
+		for _, k := range r.Keys {
+			if k.Type == "RSA" || k.Type == "ED25519" || k.Type == "ECPRIME256V1" {
+				return DialectOTA
+			}
+		}
+	}
+	if tuf {
+		return DialectTUF
+	}
+	return ""
+}

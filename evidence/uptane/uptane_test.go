@@ -290,3 +290,22 @@ func TestKeyFromPEM(t *testing.T) {
 		t.Fatalf("demo key: %+v %v", k, err)
 	}
 }
+
+func TestDialectOf(t *testing.T) {
+	base := shared.Testdata(t, "uptane")
+	for path, want := range map[string]Dialect{
+		"reference-implementation/samples/metadata_samples_long_expiry/update_to_one_ecu/full_metadata_archive/director/metadata/root.json": DialectTUF,
+		"ota-connect/aktualizr/test_data/prov/metadata/director/root.json":                                                                  DialectOTA,
+	} {
+		b, err := os.ReadFile(filepath.Join(base, path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := DialectOf(b); got != want {
+			t.Errorf("%s: %q, want %q", path, got, want)
+		}
+	}
+	if got := DialectOf([]byte(`{"signatures":[{"keyid":"ab","sig":"00"}],"signed":{"_type":"root"}}`)); got != "" {
+		t.Errorf("go-tuf style: %q", got)
+	}
+}
