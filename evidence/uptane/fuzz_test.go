@@ -9,6 +9,9 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"signatures":[],"signed":{"_type":"Targets","version":0,"expires":"2030-01-01T00:00:00Z","targets":{"a":{"length":1,"hashes":{"sha256":"00"},"custom":{"ecuIdentifiers":{"s":{"hardwareId":"h"}}}}},"delegations":{"keys":{},"roles":[{"name":"r","keyids":[],"threshold":1,"paths":["*"]}]}}}`))
 	f.Add([]byte(`{"signed":{"_type":"Snapshot","meta":{"targets.json":{"version":1}}}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
+		_ = DialectOf(b)
+		_, _ = ParseKey(b)
+		_, _ = KeyFromPEM(b)
 		m, err := Decode(b)
 		if err != nil {
 			return
