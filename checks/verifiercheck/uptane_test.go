@@ -72,3 +72,23 @@ func TestUptaneChecks(t *testing.T) {
 		})
 	}
 }
+
+// TestUptaneBinding: an Uptane run counts only when the product declares
+// both its Director and its Image repository.
+func TestUptaneBinding(t *testing.T) {
+	r := newRun(transcript.ProfileUptane, goodUptane...)
+	r.ImageRepository = "https://127.0.0.1:2/image"
+	got := run(t, map[string][]byte{verifiercheck.TranscriptPath: r.JSON()})
+	if o := got["verifier/uptane-cross-repository"]; o.Status != checks.Fail {
+		t.Errorf("undeclared Image repository: %s (%s)", o.Status, o.Message)
+	}
+	signed, err := transcript.Sign(r.JSON(), root, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = runIn(&checks.Input{Live: map[string][]byte{verifiercheck.TranscriptPath: signed}, Policy: checks.DefaultPolicy(), Root: root.Public(),
+		Product: testProduct("https://127.0.0.1:2/image")})
+	if o := got["verifier/uptane-cross-repository"]; o.Status != checks.Pass {
+		t.Errorf("both declared: %s (%s)", o.Status, o.Message)
+	}
+}
