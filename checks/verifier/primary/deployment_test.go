@@ -220,7 +220,12 @@ func TestPartialVerification(t *testing.T) {
 	if !o.OK(true) || o.Image.Checked || len(o.Targets) != 1 || o.Targets[0].ECU != "wifi-1" {
 		t.Fatalf("partial: %+v %+v targets %+v failure %+v", o.Director, o.Image, o.Targets, run.Failure)
 	}
-	cfg.Partial = false
+	// The Director's release counter is judged in partial verification too.
+	cfg.Run, cfg.State = &transcript.Run{}, &primary.State{ECUs: map[string]primary.ECUState{"wifi-1": {ReleaseCounter: 5, HasReleaseCounter: true}}}
+	if o, _ := primary.Verify(cfg); o.OK(true) || o.Targets[0].Err == nil || o.Targets[0].Err.Class != primary.ClassReleaseCounter {
+		t.Fatalf("partial rollback: %+v", o.Targets)
+	}
+	cfg.Partial, cfg.State = false, nil
 	cfg.Run = &transcript.Run{}
 	if o, _ := primary.Verify(cfg); o.OK(false) {
 		t.Fatal("full verification accepted a missing Image timestamp")

@@ -220,15 +220,11 @@ func Verify(cfg Config) (*Outcome, error) {
 	} else {
 		p.add(transcript.Step{ID: "image/partial", Control: transcript.ControlIntegrity, ENISAStep: 5, Verdict: transcript.Info,
 			Detail: "partial verification (a Secondary's): the Image repository is not checked, Director targets only"})
-		if p.out.Director.OK {
-			for i := range p.out.Targets {
-				if p.out.Targets[i].Err == nil {
-					p.out.Targets[i].OK = true
-				}
-			}
-			if cfg.FetchTargets && cfg.Image != nil {
-				for i := range p.out.Targets {
-					if err := p.fetchTarget(&p.out.Targets[i]); err != nil {
+		for i := range p.out.Targets {
+			if to := &p.out.Targets[i]; p.out.Director.OK && to.Err == nil && p.counter(to) {
+				to.OK = true
+				if cfg.FetchTargets && cfg.Image != nil {
+					if err := p.fetchTarget(to); err != nil {
 						return nil, err
 					}
 				}
@@ -473,8 +469,7 @@ func (p *primary) image(img *repo, dirTargets map[string]uptane.TargetFile) erro
 	return nil
 }
 
-// Custom fields that are per-vehicle (Director) or per-upload bookkeeping,
-// never compared between the repositories.
+// notCompared: per-vehicle or bookkeeping custom fields, never compared.
 var notCompared = map[string]bool{uptane.FieldECUIdentifiers: true, uptane.FieldECUSerial: true, uptane.FieldHardwareIDsOTA: true, uptane.FieldHardwareIDs: true,
 	uptane.FieldHardwareID: true, "uri": true, "createdAt": true, "updatedAt": true, "targetFormat": true, "name": true, "version": true}
 
@@ -510,29 +505,38 @@ func (p *primary) cross(to *TargetOutcome, d uptane.TargetFile, f *found) error 
 		return nil
 	}
 	p.targetPass("cross/custom-match", integ, n, "hardware ID, release counter and every custom field present in both agree")
-	// Release counter: never lower than what the ECU runs.
 	if ic.HasReleaseCounter {
 		to.ReleaseCounter, to.HasReleaseCounter = ic.ReleaseCounter, true
 	}
-	if !to.HasReleaseCounter {
-		p.add(transcript.Step{ID: "ecu/release-counter", Control: transcript.ControlRollback, ENISAStep: 5, Verdict: transcript.Skip, Target: n,
-			Detail: "neither repository gives a release counter for this image"})
-		if !slices.Contains(p.out.Deviations, "ecu/release-counter-present") {
-			p.deviation("ecu/release-counter-present", transcript.ControlRollback,
-				"images carry no release counter (aktualizr's and ota-tuf's metadata have none): an older image signed for the same hardware is not refused")
-		}
-	} else if old, ok := p.state.ECUs[to.ECU]; ok && old.HasReleaseCounter && to.ReleaseCounter < old.ReleaseCounter {
-		to.Err = p.targetFail("ecu/release-counter", transcript.ControlRollback, n, ClassReleaseCounter,
-			fmt.Errorf("release counter %d is lower than the %d that ECU %s runs", to.ReleaseCounter, old.ReleaseCounter, to.ECU))
+	if !p.counter(to) {
 		return nil
-	} else {
-		p.targetPass("ecu/release-counter", transcript.ControlRollback, n, fmt.Sprintf("release counter %d, not lower than the installed one", to.ReleaseCounter))
 	}
 	to.OK = true
 	if p.cfg.FetchTargets {
 		return p.fetchTarget(to)
 	}
 	return nil
+}
+
+// counter: the release counter is never lower than the one the ECU runs
+// (kept in the state); false when refused. No counter is a deviation.
+func (p *primary) counter(to *TargetOutcome) bool {
+	switch old, ok := p.state.ECUs[to.ECU]; {
+	case !to.HasReleaseCounter:
+		p.add(transcript.Step{ID: "ecu/release-counter", Control: transcript.ControlRollback, ENISAStep: 5, Verdict: transcript.Skip, Target: to.Name,
+			Detail: "no release counter is given for this image"})
+		if !slices.Contains(p.out.Deviations, "ecu/release-counter-present") {
+			p.deviation("ecu/release-counter-present", transcript.ControlRollback,
+				"images carry no release counter (aktualizr's and ota-tuf's metadata have none): an older image signed for the same hardware is not refused")
+		}
+	case ok && old.HasReleaseCounter && to.ReleaseCounter < old.ReleaseCounter:
+		to.Err = p.targetFail("ecu/release-counter", transcript.ControlRollback, to.Name, ClassReleaseCounter,
+			fmt.Errorf("release counter %d is lower than the %d that ECU %s runs", to.ReleaseCounter, old.ReleaseCounter, to.ECU))
+		return false
+	default:
+		p.targetPass("ecu/release-counter", transcript.ControlRollback, to.Name, fmt.Sprintf("release counter %d, not lower than the installed one", to.ReleaseCounter))
+	}
+	return true
 }
 
 func customMatch(to *TargetOutcome, dc, ic *uptane.Custom) error {
