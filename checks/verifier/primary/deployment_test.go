@@ -125,6 +125,14 @@ func TestDeploymentAttacks(t *testing.T) {
 				must(t, dep.WriteTargetsSet("director", 2, tg))
 				return nil
 			}, primary.ClassRepeatedECU, "director/unique-ecu"},
+			{"one target for two ECUs", func(t *testing.T, dep *primarytest.Deployment) *primary.State {
+				tg := dep.DirectorTargets()
+				f := tg["main-1.0.1.bin"]
+				f.Custom = json.RawMessage(`{"ecuIdentifiers":{"main-1":{"hardwareId":"st100-main"},"main-9":{"hardwareId":"st100-main"}}}`)
+				tg["main-1.0.1.bin"] = f
+				must(t, dep.WriteTargetsSet("director", 2, tg))
+				return nil
+			}, primary.ClassBadECUID, "ecu/present"},
 			{"Director targets rolled back", func(t *testing.T, dep *primarytest.Deployment) *primary.State {
 				return &primary.State{Versions: map[string]int64{"director/targets": 3}, ECUs: map[string]primary.ECUState{}}
 			}, primary.ClassRollback, "director/targets-rollback"},

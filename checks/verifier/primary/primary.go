@@ -356,8 +356,8 @@ func (p *primary) director(d *repo) (map[string]uptane.TargetFile, error) {
 			serials = append(serials, s)
 		}
 		sort.Strings(serials)
-		if len(serials) == 0 {
-			to.Err = p.targetFail("ecu/present", transcript.ControlApplicability, n, ClassBadECUID, errors.New("the Director's target names no ECU"))
+		if len(serials) != 1 { // one image per ECU: a target for several is refused (fail closed)
+			to.Err = p.targetFail("ecu/present", transcript.ControlApplicability, n, ClassBadECUID, fmt.Errorf("the Director's target names %d ECUs %v, not one", len(serials), serials))
 			p.out.Targets = append(p.out.Targets, to)
 			continue
 		}
