@@ -23,7 +23,9 @@ func TestJoin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	img := func(h map[string]string, n int64) []Image { return []Image{{ECU: "main", Path: "fw", Length: n, Hashes: h}} }
+	img := func(h map[string]string, n int64) []Image {
+		return []Image{{ECU: "main", Path: "fw", Length: n, Hashes: h}}
+	}
 	at := time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
 	got := Join([]Unit{
 		{IDs: []string{"", "u-new"}, Images: img(map[string]string{"sha256": "AA", "sha512": "bb"}, 10)},
