@@ -109,10 +109,13 @@ type Status struct {
 	EndBasis string `json:"end_basis,omitempty"`
 	State    string `json:"state"`
 	// Reason says why State is unknown.
-	Reason    string          `json:"reason,omitempty"`
-	Images    []ImageMatch    `json:"images"`
-	VulnState string          `json:"vuln_state"`
-	Open      []Vulnerability `json:"open_vulnerabilities"`
+	Reason    string       `json:"reason,omitempty"`
+	Images    []ImageMatch `json:"images"`
+	VulnState string       `json:"vuln_state"`
+	// VulnsUnknownFor names the ECUs whose image matched no given release
+	// or whose release has no usable vulnerability table.
+	VulnsUnknownFor []string        `json:"vulns_unknown_for,omitempty"`
+	Open            []Vulnerability `json:"open_vulnerabilities"`
 }
 
 // Join gives every unit its support status, in the order given.
@@ -131,13 +134,12 @@ func join(u Unit, o Options) Status {
 	for _, img := range u.Images {
 		m, rel := match(img, o.Releases)
 		st.Images = append(st.Images, m)
-		if rel == nil {
+		if rel == nil || !rel.VulnsKnown {
 			vulnsKnown = false
-			continue
+			st.VulnsUnknownFor = append(st.VulnsUnknownFor, img.ECU)
 		}
-		matched = append(matched, rel)
-		if !rel.VulnsKnown {
-			vulnsKnown = false
+		if rel != nil {
+			matched = append(matched, rel)
 		}
 	}
 	seen := map[string]bool{}

@@ -160,6 +160,13 @@ func BuildReport(results []*Result, o ReportOptions) *Report {
 	return rep
 }
 
+// SummaryLine is the report's outcome in one line.
+func (r *Report) SummaryLine() string {
+	s := r.Summary
+	return fmt.Sprintf("%d of %d vehicle manifests verified; units: %d in support, %d past the support end, %d unknown; %d with open vulnerabilities",
+		s.Verified, s.Manifests, s.UnitsInSupport, s.UnitsPastEnd, s.UnitsUnknown, s.UnitsOpenVulns)
+}
+
 // JSON is the report as indented JSON with a final newline.
 func (r *Report) JSON() ([]byte, error) {
 	b, err := json.MarshalIndent(r, "", "  ")
@@ -231,6 +238,9 @@ func (r *Report) WriteText(w io.Writer) error {
 			for _, v := range u.Open {
 				fmt.Fprintf(&b, " %s (%s, %s)", v.ID, v.Severity, v.Release)
 			}
+			if len(u.VulnsUnknownFor) > 0 {
+				fmt.Fprintf(&b, " (not known for %s: image in no given release with a vulnerability table)", strings.Join(u.VulnsUnknownFor, ", "))
+			}
 			b.WriteString("\n")
 		}
 	}
@@ -240,7 +250,11 @@ func (r *Report) WriteText(w io.Writer) error {
 
 func sigText(s Signature) string {
 	if s.Verified {
-		return fmt.Sprintf("verified (key %s, key ID scheme %s, canonical form %s)", s.Key, s.Scheme, s.Form)
+		form := s.Form
+		if s.FormsIdentical {
+			form = "olpc = json-subset (identical for this document)"
+		}
+		return fmt.Sprintf("verified (key %s, key ID scheme %s, canonical form %s)", s.Key, s.Scheme, form)
 	}
 	return "NOT verified: " + s.Problem
 }

@@ -33,11 +33,14 @@ type Signature struct {
 	Verified bool `json:"verified"`
 	// KeyIDs are the key IDs with a valid signature; Scheme the key-ID
 	// scheme of the first and Form the canonical form it was over.
-	KeyIDs  []string `json:"key_ids,omitempty"`
-	Scheme  string   `json:"key_id_scheme,omitempty"`
-	Form    string   `json:"canonical_form,omitempty"`
-	Key     string   `json:"key,omitempty"` // where the key came from
-	Problem string   `json:"problem,omitempty"`
+	KeyIDs []string `json:"key_ids,omitempty"`
+	Scheme string   `json:"key_id_scheme,omitempty"`
+	Form   string   `json:"canonical_form,omitempty"`
+	// FormsIdentical: both canonical forms give the same bytes here, so
+	// the document does not tell which one its signer used.
+	FormsIdentical bool   `json:"forms_identical,omitempty"`
+	Key            string `json:"key,omitempty"` // where the key came from
+	Problem        string `json:"problem,omitempty"`
 }
 
 // ECU is one verified (or not) ECU version report.
@@ -215,7 +218,7 @@ func checkSignature(env *uptane.Metadata, serial string, kr *Keyring) Signature 
 	v, err := env.Verify("ECU "+serial, keys, role)
 	out := Signature{}
 	if v != nil {
-		out.KeyIDs, out.Form = v.KeyIDs, string(v.Form)
+		out.KeyIDs, out.Form, out.FormsIdentical = v.KeyIDs, string(v.Form), v.FormsIdentical
 		if len(v.KeyIDs) > 0 {
 			out.Scheme, out.Key = string(scheme[v.KeyIDs[0]]), source[v.KeyIDs[0]].Source
 		}
