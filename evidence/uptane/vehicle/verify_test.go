@@ -17,7 +17,7 @@ import (
 
 var at2026 = time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
 
-func loadKeys(t *testing.T, paths ...string) *Keyring {
+func loadKeys(t testing.TB, paths ...string) *Keyring {
 	t.Helper()
 	kr := &Keyring{}
 	for _, p := range paths {
@@ -286,7 +286,7 @@ func TestFieldProblems(t *testing.T) {
 			}
 		})
 	}
-	for _, bad := range []string{"", "[]", `{"signed": 1}`, "not json", `{"signatures": [], "signed": {"a": 1, "a": 2}}`} {
+	for _, bad := range []string{"", "[]", `{"signed": 1}`, "not json", `{"signatures": [], "signed": {"a": 1, "a": 2}}`, `{"signatures": [], "signed": {"l": [{"a": {"b": 1}}, {"a": {"b": [1, {"c": 1, "c": 1}]}}]}}`} {
 		_, err := Parse("bad.json", []byte(bad))
 		if !errors.Is(err, ErrUnreadable) || !strings.HasPrefix(err.Error(), "bad.json: ") {
 			t.Errorf("%q: %v", bad, err)
