@@ -14,6 +14,7 @@ import (
 	"github.com/craudit/craudit/cmd/craudit/internal/dbcmd"
 	"github.com/craudit/craudit/cmd/craudit/internal/harness"
 	"github.com/craudit/craudit/cmd/craudit/internal/inspectcmd"
+	"github.com/craudit/craudit/cmd/craudit/internal/uptanecmd"
 	"github.com/craudit/craudit/evidence/producers"
 )
 
@@ -72,6 +73,7 @@ Exit codes: 0 passed, 1 noncompliant or verification failure, 2 could not run.`,
 		inspectcmd.SBOMCmd(),
 		inspectcmd.ProvenanceCmd(),
 		dbcmd.New(),
+		uptanecmd.New(),
 	} {
 		root.AddCommand(c)
 	}
