@@ -488,4 +488,3 @@ func guessKind(sig []byte) string {
 	}
 	return "unknown"
 }
-
