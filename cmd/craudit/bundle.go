@@ -82,6 +82,7 @@ an interrupted run leaves nothing at --out.`,
 	f.StringVar(&o.OSVDB, "osv-db", "", "offline OSV database directory (osv-scalibr/<Ecosystem>/all.zip)")
 	f.StringVar(&o.Transcript, "transcript", "", "a signed verifier transcript made earlier (craudit verify --signing-key)")
 	f.StringVar(&o.AttackResults, "attack-results", "", "signed attack results made earlier (craudit attack --signing-key)")
+	f.StringArrayVar(&o.UpdaterConfigs, "updater-config", nil, "updater configuration as evidence: [rauc|swupdate|swupdate-cmdline|mender|ostree:]FILE (repeatable)")
 	f.StringVar(&o.Out, "out", "", "the bundle directory to create")
 	f.BoolVar(&o.Force, "force", false, "replace an existing bundle")
 	c.AddCommand(newBundleVerifyCmd())

@@ -306,3 +306,21 @@ func (e *FormatError) Error() string { return fmt.Sprintf("%s: %s", e.Format, e.
 func Malformed(f Format, format string, a ...any) error {
 	return &FormatError{Format: f, Reason: fmt.Sprintf(format, a...)}
 }
+
+// Decode reads an inspection written by JSON, strictly (the bundle's
+// artefact-inspection evidence).
+func Decode(b []byte) (*Report, error) {
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	var r Report
+	if err := dec.Decode(&r); err != nil {
+		return nil, err
+	}
+	if r.Schema != Schema {
+		return nil, fmt.Errorf("schema %q, want %q", r.Schema, Schema)
+	}
+	if dec.More() {
+		return nil, errors.New("data after the inspection")
+	}
+	return &r, nil
+}

@@ -43,7 +43,7 @@ func TestParse(t *testing.T) {
 
 func TestParseRefuses(t *testing.T) {
 	for _, c := range []struct{ kind, text string }{
-		{"rauc", "compatible=x\n"},                       // key outside a section
+		{"rauc", "compatible=x\n"},                         // key outside a section
 		{"rauc", "[system]\ncompatible=a\ncompatible=b\n"}, // key twice
 		{"swupdate-cmdline", "swupdate --frobnicate"},
 		{"swupdate-cmdline", "swupdate -d '-u https://x"},
