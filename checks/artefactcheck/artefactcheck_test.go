@@ -74,7 +74,7 @@ func TestChecks(t *testing.T) {
 			return []minibundle.Item{inspection(t, nil), config(t, "rauc", strictRAUC)}
 		}, map[string]checks.Status{
 			IDSigned: checks.Pass, IDSignerAnchor: checks.Pass, IDImagesHashed: checks.Pass,
-			IDVersion: checks.Missing, // release.yaml gives no previous_version: not evaluated, never a pass
+			IDVersion:   checks.Missing, // release.yaml gives no previous_version: not evaluated, never a pass
 			IDConfigKey: checks.Pass, IDConfigPurpose: checks.Pass, IDConfigRollbk: checks.Pass, IDConfigLimits: checks.Pass,
 			IDConfigHTTPS: checks.NotApplicable}},
 		{"unsigned artefact, no configuration", func(t *testing.T) []minibundle.Item {
