@@ -126,3 +126,25 @@ func TestBoundedMemory(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkVerifySWUpdate256MiB and BenchmarkVerifyMender256MiB verify a
+// generated 256 MiB image as a stream (the generator's own cost included).
+func BenchmarkVerifySWUpdate256MiB(b *testing.B) {
+	const size = 256 << 20
+	b.SetBytes(size)
+	for b.Loop() {
+		if rep, err := swupdate.Verify(swuStream(size), 0, artefact.Options{}); err != nil || !rep.Images[0].Verified {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkVerifyMender256MiB(b *testing.B) {
+	const size = 256 << 20
+	b.SetBytes(size)
+	for b.Loop() {
+		if rep, err := mender.Verify(menderStream(size), 0, artefact.Options{}); err != nil || !rep.Images[0].Verified {
+			b.Fatal(err)
+		}
+	}
+}
