@@ -1,20 +1,12 @@
 package artefactcmd
 
 import (
-	"archive/tar"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/sha256"
-	"crypto/x509"
-	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
-	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -22,64 +14,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/craudit/craudit/cmd/craudit/internal/cli"
+	"github.com/craudit/craudit/evidence/artefact/artefacttest"
 )
 
-func tarOf(t *testing.T, files [][2]string) []byte {
-	var b bytes.Buffer
-	tw := tar.NewWriter(&b)
-	for _, f := range files {
-		if err := tw.WriteHeader(&tar.Header{Name: f[0], Mode: 0o600, Size: int64(len(f[1])), Typeflag: tar.TypeReg}); err != nil {
-			t.Fatal(err)
-		}
-		io.WriteString(tw, f[1])
-	}
-	tw.Close()
-	return b.Bytes()
-}
-
-func gz(b []byte) string {
-	var o bytes.Buffer
-	z := gzip.NewWriter(&o)
-	z.Write(b)
-	z.Close()
-	return o.String()
-}
-
-func hexSum(s string) string { return fmt.Sprintf("%x", sha256.Sum256([]byte(s))) }
-
-// menderArtefact writes a signed Mender v3 artefact (ECDSA P-256, raw r||s).
-func menderArtefact(t *testing.T, dir, name string, k *ecdsa.PrivateKey, tamper bool) string {
-	version := `{"format":"mender","version":3}`
-	header := gz(tarOf(t, [][2]string{{"header-info", `{"payloads":[{"type":"single-file"}],"artifact_provides":{"artifact_name":"fw-2.0.0"},"artifact_depends":{"device_type":["st100"]}}`},
-		{"headers/0000/type-info", `{"type":"single-file","artifact_provides":{"rootfs-image.version":"2.0.0"}}`}}))
-	image := "firmware image bytes"
-	data := gz(tarOf(t, [][2]string{{"fw.bin", image}}))
-	manifest := fmt.Sprintf("%s  data/0000/fw.bin\n%s  header.tar.gz\n%s  version\n", hexSum(image), hexSum(header), hexSum(version))
-	d := sha256.Sum256([]byte(manifest))
-	r, s, err := ecdsa.Sign(rand.Reader, k, d[:])
-	if err != nil {
-		t.Fatal(err)
-	}
-	sig := append(r.FillBytes(make([]byte, 32)), s.FillBytes(make([]byte, 32))...)
-	if tamper { // one byte of the image differs from what the signed manifest pins
-		data = gz(tarOf(t, [][2]string{{"fw.bin", "firmware image bytez"}}))
-	}
-	out := tarOf(t, [][2]string{{"version", version}, {"manifest", manifest}, {"manifest.sig", base64.StdEncoding.EncodeToString(sig)},
-		{"header.tar.gz", header}, {"data/0000.tar.gz", data}})
+func write(t *testing.T, dir, name string, b []byte) string {
 	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, out, 0o600); err != nil {
+	if err := os.WriteFile(p, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return p
-}
-
-func pubPEM(t *testing.T, dir, name string, k *ecdsa.PrivateKey) string {
-	der, err := x509.MarshalPKIXPublicKey(&k.PublicKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := filepath.Join(dir, name)
-	os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), 0o600)
 	return p
 }
 
@@ -95,11 +37,14 @@ func TestVerifyExitCodes(t *testing.T) {
 	dir := t.TempDir()
 	k, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	other, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	art := menderArtefact(t, dir, "fw.mender", k, false)
-	bad := menderArtefact(t, dir, "bad.mender", k, true)
-	good, wrong := pubPEM(t, dir, "good.pub", k), pubPEM(t, dir, "other.pub", other)
-	junk := filepath.Join(dir, "junk.bin")
-	os.WriteFile(junk, []byte("not an artefact at all"), 0o600)
+	goodB, err := artefacttest.Mender(k, "2.0.0", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	badB, _ := artefacttest.Mender(k, "2.0.0", true)
+	art, bad := write(t, dir, "fw.mender", goodB), write(t, dir, "bad.mender", badB)
+	good, wrong := write(t, dir, "good.pub", artefacttest.PublicPEM(k)), write(t, dir, "other.pub", artefacttest.PublicPEM(other))
+	junk := write(t, dir, "junk.bin", []byte("not an artefact at all"))
 	for _, c := range []struct {
 		name string
 		args []string
@@ -135,7 +80,7 @@ func TestVerifyExitCodes(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != 0 {
 		t.Fatalf("inspect json: %v (exit %d)\n%s", err, code, out)
 	}
-	if !rep.Verified || rep.Version != "2.0.0" || len(rep.DeviceType) != 1 || len(rep.Images) != 1 || rep.Images[0].SHA256 != hexSum("firmware image bytes") {
+	if !rep.Verified || rep.Version != "2.0.0" || len(rep.DeviceType) != 1 || len(rep.Images) != 1 || rep.Images[0].SHA256 != artefacttest.Sum(artefacttest.Image) {
 		t.Fatalf("inspection: %+v", rep)
 	}
 }
