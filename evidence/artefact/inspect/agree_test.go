@@ -182,11 +182,15 @@ func TestRAUCAgreesWithRauc(t *testing.T) {
 	need(t, "rauc", "mksquashfs")
 	p := newPKI(t)
 	dir := t.TempDir()
-	img := image(t, filepath.Join(dir, "img"), 3<<20+123) // a verity tree of more than one block
+	// Random and compressible halves: stored and zlib-compressed squashfs
+	// blocks, and a compressed fragment for the tail; the verity tree has
+	// more than one block.
+	img := image(t, filepath.Join(dir, "img"), 3<<20+123)
+	copy(img[3<<19:], bytes.Repeat([]byte("compressible firmware text "), (3<<20)/27+1))
 	for _, format := range []string{"plain", "verity"} {
 		good := raucBundle(t, p, dir, format, p.cert, p.key, img, "1.2.3")
 		wrong := raucBundle(t, p, dir, format, p.otherCert, p.otherKey, img, "1.2.3")
-		bad := tamper(t, good, img[1<<20:1<<20+64], 17, 0)
+		bad := tamper(t, good, img[1<<19:1<<19+64], 17, 0)
 		cases := []struct {
 			name     string
 			file     string

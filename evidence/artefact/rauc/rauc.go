@@ -138,7 +138,10 @@ func Verify(r io.ReaderAt, size int64, o artefact.Options) (rep *artefact.Report
 			rep.Add("image-filename", "image %s: filename %q is not a plain file name", im.Name, name)
 			continue
 		}
-		sum, n, err := hashFile(fsys, name)
+		sum, n, err := hashDirect(payload, payload.Size(), fsys, name)
+		if errors.Is(err, errSlowPath) {
+			sum, n, err = hashFile(fsys, name)
+		}
 		if err != nil {
 			rep.Add("image-read", "image %s: %v", im.Name, err)
 			continue
@@ -219,7 +222,7 @@ func fillFromManifest(rep *artefact.Report, man *Manifest) {
 
 // openSquashfs opens the payload; a panic in the squashfs reader on hostile
 // input is contained and reported as an error.
-func openSquashfs(r io.ReaderAt) (fsys fs.FS, err error) {
+func openSquashfs(r io.ReaderAt) (fsys *squashfs.Reader, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			fsys, err = nil, fmt.Errorf("squashfs reader failed: %v", p)
@@ -232,7 +235,7 @@ func openSquashfs(r io.ReaderAt) (fsys fs.FS, err error) {
 	return sq, nil
 }
 
-func readSmall(fsys fs.FS, name string) (b []byte, err error) {
+func readSmall(fsys *squashfs.Reader, name string) (b []byte, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			b, err = nil, fmt.Errorf("squashfs reader failed: %v", p)
@@ -250,7 +253,7 @@ func readSmall(fsys fs.FS, name string) (b []byte, err error) {
 	return b, err
 }
 
-func hashFile(fsys fs.FS, name string) (sum string, n int64, err error) {
+func hashFile(fsys *squashfs.Reader, name string) (sum string, n int64, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("squashfs reader failed: %v", p)
