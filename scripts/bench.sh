@@ -312,7 +312,7 @@ if want artefact; then
         rauc bundle --cert signer.pem --key signer.key --mksquashfs-args="-noI -noD -noF -noX" "rauc-$f" "$f.raucb"
       done
       ln image.img swu/rootfs.img
-      printf 'software = { version = "1.0.0"; images: ( { filename = "rootfs.img"; device = "/dev/null"; type = "raw"; sha256 = "%s"; } ); };\n' \
+      printf 'software = { version = "1.0.0"; hardware-compatibility: [ "1.0" ]; images: ( { filename = "rootfs.img"; device = "/dev/null"; type = "raw"; sha256 = "%s"; } ); };\n' \
         "$(sha256sum image.img | cut -d' ' -f1)" >swu/sw-description
       (cd swu && openssl cms -sign -in sw-description -out sw-description.sig -signer ../signer.pem -inkey ../signer.key -outform DER -nosmimecap -binary &&
         printf 'sw-description\nsw-description.sig\nrootfs.img\n' | cpio -o -H newc >../image.swu)
@@ -323,8 +323,8 @@ if want artefact; then
     row "artefact verify, ${size_mib} MiB RAUC plain bundle" artplain "rauc info --keyring" raucplain "(informative)"
     measure_pair artverity "$craudit" artefact verify "$a/verity.raucb" --ca "$a/ca.pem" -- raucverity rauc info --keyring "$a/ca.pem" "$a/verity.raucb"
     row "artefact verify, ${size_mib} MiB RAUC verity bundle (craudit checks the dm-verity tree; rauc info only the signature)" artverity "rauc info --keyring" raucverity "(informative)"
-    measure_pair artswu "$craudit" artefact verify "$a/image.swu" --ca "$a/ca.pem" -- swucheck swupdate -c -i "$a/image.swu" -k "$a/ca.pem"
-    row "artefact verify, ${size_mib} MiB SWUpdate archive" artswu "swupdate -c -k" swucheck "(informative)"
+    measure_pair artswu "$craudit" artefact verify "$a/image.swu" --ca "$a/ca.pem" -- swucheck swupdate -c -i "$a/image.swu" -k "$a/ca.pem" -H bench:1.0
+    row "artefact verify, ${size_mib} MiB SWUpdate archive" artswu "swupdate -c -k -H" swucheck "(informative)"
     measure_pair artmender "$craudit" artefact verify "$a/image.mender" --key "$a/mender.pub" -- mendervalidate mender-artifact validate -k "$a/mender.pub" "$a/image.mender"
     row "artefact verify, ${size_mib} MiB Mender artefact (uncompressed payload)" artmender "mender-artifact validate -k" mendervalidate "(informative)"
     rm -rf "$a"
