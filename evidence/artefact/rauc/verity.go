@@ -60,11 +60,13 @@ func VerifyVerity(r io.ReaderAt, dataSize, treeSize int64, salt, root []byte) er
 		off[i] = pos
 		pos += levels[i] * VerityBlock
 	}
-	hashBlock := func(b []byte) []byte {
-		h := sha256.New()
+	h := sha256.New()
+	var sum [sha256.Size]byte
+	hashBlock := func(b []byte) []byte { // the result is valid until the next call
+		h.Reset()
 		h.Write(salt)
 		h.Write(b)
-		return h.Sum(nil)
+		return h.Sum(sum[:0])
 	}
 	top := make([]byte, VerityBlock)
 	if _, err := r.ReadAt(top, off[len(levels)-1]); err != nil {
