@@ -2,6 +2,7 @@ package rauc
 
 import (
 	"bytes"
+	"os"
 	"testing"
 
 	"github.com/craudit/craudit/evidence/artefact"
@@ -21,6 +22,10 @@ func FuzzManifest(f *testing.F) {
 // never verified.
 func FuzzBundle(f *testing.F) {
 	f.Add(append([]byte("hsqs"), make([]byte, 200)...))
+	// A real plain bundle made with rauc bundle (test CA, one small image).
+	if b, err := os.ReadFile("testdata/tiny.raucb"); err == nil {
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		rep, err := Verify(bytes.NewReader(b), int64(len(b)), artefact.Options{})
 		if err == nil && rep.Verified {
