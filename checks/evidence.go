@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/craudit/craudit/evidence/artefact"
+	"github.com/craudit/craudit/evidence/artefact/updaterconf"
 	"github.com/craudit/craudit/evidence/attackrun"
 	"github.com/craudit/craudit/evidence/bundle"
 	"github.com/craudit/craudit/evidence/kev"
@@ -80,6 +82,47 @@ type memo struct {
 	transcripts once[*LiveFile[transcript.Run]]
 	attacks     once[*LiveFile[attackrun.Run]]
 	kev         once[*kev.Catalogue]
+	inspections once[[]Decoded[*artefact.Report]]
+	configs     once[[]Decoded[*updaterconf.Config]]
+}
+
+// Decoded is one decoded evidence file of a kind the bundle may hold
+// several of, with its path.
+type Decoded[T any] struct {
+	Path  string
+	Value T
+}
+
+// decodeRole decodes every item with a role, in path order.
+func decodeRole[T any](in *Input, role string, decode func([]byte) (T, error)) ([]Decoded[T], error) {
+	if in.Bundle == nil || in.Bundle.Index == nil {
+		return nil, nil
+	}
+	var out []Decoded[T]
+	for _, it := range in.Bundle.Index.ByRole(role) {
+		v, err := decodeEvidence(in, it.Path, decode)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Decoded[T]{Path: it.Path, Value: v})
+	}
+	return out, nil
+}
+
+// ArtefactInspections returns the bundle's updater-artefact inspections
+// (artefact-inspection/NAME.json), decoded once.
+func (in *Input) ArtefactInspections() ([]Decoded[*artefact.Report], error) {
+	return in.memo.inspections.get(func() ([]Decoded[*artefact.Report], error) {
+		return decodeRole(in, bundle.RoleArtefactInspection, artefact.Decode)
+	})
+}
+
+// UpdaterConfigs returns the bundle's updater configuration records
+// (updater-config/NAME.json), decoded once.
+func (in *Input) UpdaterConfigs() ([]Decoded[*updaterconf.Config], error) {
+	return in.memo.configs.get(func() ([]Decoded[*updaterconf.Config], error) {
+		return decodeRole(in, bundle.RoleUpdaterConfig, updaterconf.Decode)
+	})
 }
 
 // once is one value decoded on first use.

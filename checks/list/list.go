@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/craudit/craudit/checks"
+	"github.com/craudit/craudit/checks/artefactcheck"
 	"github.com/craudit/craudit/checks/attackcheck"
 	"github.com/craudit/craudit/checks/declare"
 	"github.com/craudit/craudit/checks/manifestcheck"
@@ -25,6 +26,7 @@ func All() []checks.Check {
 		sbomcheck.Checks(),
 		attackcheck.Checks(),
 		provcheck.Checks(),
+		artefactcheck.Checks(),
 	} {
 		all = append(all, area...)
 	}

@@ -33,7 +33,9 @@ an interrupted run leaves nothing at --out.`,
   # a passphrase-protected key, or a key in a PKCS#11 token (PIN from the variable):
   craudit bundle ... --signing-key keys/vendor.key --passphrase-env CRAUDIT_PASS
   craudit bundle ... --passphrase-env CRAUDIT_PIN \
-      --signing-key 'pkcs11:token=craudit;object=vendor?module-path=/usr/lib/softhsm/libsofthsm2.so'`,
+      --signing-key 'pkcs11:token=craudit;object=vendor?module-path=/usr/lib/softhsm/libsofthsm2.so'
+  # a RAUC bundle (inspected against product.yaml's updates.artefact_trust) and the device's RAUC configuration:
+  craudit bundle ... --artefact update.raucb --updater-config rauc:system.conf`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if o.Product == "" || o.Release == "" || signingKey == "" || o.Out == "" {
@@ -83,6 +85,7 @@ an interrupted run leaves nothing at --out.`,
 	f.StringVar(&o.OSVDB, "osv-db", "", "offline OSV database directory (osv-scalibr/<Ecosystem>/all.zip)")
 	f.StringVar(&o.Transcript, "transcript", "", "a signed verifier transcript made earlier (craudit verify --signing-key)")
 	f.StringVar(&o.AttackResults, "attack-results", "", "signed attack results made earlier (craudit attack --signing-key)")
+	f.StringArrayVar(&o.UpdaterConfigs, "updater-config", nil, "updater configuration as evidence: [rauc|swupdate|swupdate-cmdline|mender|ostree:]FILE (repeatable)")
 	f.StringVar(&o.Out, "out", "", "the bundle directory to create")
 	f.BoolVar(&o.Force, "force", false, "replace an existing bundle")
 	c.AddCommand(newBundleVerifyCmd())

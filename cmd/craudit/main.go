@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/craudit/craudit/cmd/craudit/internal/artefactcmd"
 	"github.com/craudit/craudit/cmd/craudit/internal/cli"
 	"github.com/craudit/craudit/cmd/craudit/internal/dbcmd"
 	"github.com/craudit/craudit/cmd/craudit/internal/harness"
@@ -74,6 +75,7 @@ Exit codes: 0 passed, 1 noncompliant or verification failure, 2 could not run.`,
 		inspectcmd.ProvenanceCmd(),
 		dbcmd.New(),
 		uptanecmd.New(),
+		artefactcmd.New(),
 	} {
 		root.AddCommand(c)
 	}

@@ -181,6 +181,20 @@ func PathOnly(path, role string) bool {
 	return strings.HasSuffix(path, ".sig") || strings.HasPrefix(path, "live/")
 }
 
+// Updater artefacts (RAUC, SWUpdate, Mender) are inspected at bundle time:
+// one inspection per artefact, the trust anchors product.yaml names, and
+// the updater configurations given to `bundle --updater-config` (the file
+// as given and its typed record).
+const (
+	ArtefactInspectionDir  = "artefact-inspection/"
+	ArtefactTrustDir       = "keys/artefact-trust/"
+	UpdaterConfigDir       = "updater-config/"
+	RoleArtefactInspection = "artefact-inspection"
+	RoleArtefactTrust      = "artefact-trust"
+	RoleUpdaterConfig      = "updater-config"
+	RoleUpdaterConfigFile  = "updater-config-source"
+)
+
 // The Sigstore trusted root given to `bundle --trusted-root` is kept in the
 // bundle so imported Sigstore bundles can be verified again offline; the
 // bundle's signature vouches for it.

@@ -93,8 +93,11 @@ type Options struct {
 	OSVDB         string
 	Transcript    string
 	AttackResults string
-	Out           string
-	Force         bool
+	// UpdaterConfigs are updater configuration files, each "FILE" or
+	// "KIND:FILE" (rauc, swupdate, swupdate-cmdline, mender, ostree).
+	UpdaterConfigs []string
+	Out            string
+	Force          bool
 	// Created stamps the bundle and the manifest (SOURCE_DATE_EPOCH or now).
 	Created time.Time
 	Tool    bundle.Tool
@@ -243,6 +246,9 @@ func Bundle(ctx context.Context, o Options) (*bundle.Index, error) {
 		if _, err := w.AddFile(f.dst, f.role, "application/json", f.src); err != nil {
 			return nil, inputErr(f.src, err)
 		}
+	}
+	if err := addUpdaterEvidence(w, o.Product, prod, arts, o.UpdaterConfigs, created); err != nil {
+		return nil, err
 	}
 	if o.Make.Provenance != nil {
 		if err := addStepProvenance(w, o, arts, created); err != nil {

@@ -86,6 +86,11 @@ type Product struct {
 		// Updater is the device's updater: attack results count for the
 		// product only when they name this SHA-256.
 		Updater *Updater `yaml:"updater" json:"updater,omitempty"`
+		// ArtefactTrust is the trust anchor the device's updater verifies
+		// its own artefacts with (RAUC keyring, SWUpdate -k, Mender
+		// ArtifactVerifyKey); `bundle` verifies RAUC, SWUpdate and Mender
+		// artefacts against it.
+		ArtefactTrust *ArtefactTrust `yaml:"artefact_trust" json:"artefact_trust,omitempty"`
 	} `yaml:"updates" json:"updates"`
 	Standards []string `yaml:"standards" json:"standards,omitempty"`
 }
@@ -96,6 +101,14 @@ type Updater struct {
 	Version string `yaml:"version" json:"version,omitempty"`
 	// SHA256 is the digest of the executable (or script) as shipped.
 	SHA256 string `yaml:"sha256" json:"sha256"`
+}
+
+// ArtefactTrust names the anchor files, relative to product.yaml: a PEM
+// file of CA certificates (CMS-signed RAUC bundles and SWUpdate archives)
+// and / or a PEM public key (Mender artefacts, SWUpdate RSA mode).
+type ArtefactTrust struct {
+	CA  string `yaml:"ca" json:"ca,omitempty"`
+	Key string `yaml:"key" json:"key,omitempty"`
 }
 
 // Repositories returns every declared repository URL, RepositoryURL first.

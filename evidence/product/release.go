@@ -26,6 +26,9 @@ type Release struct {
 	// Validity is how long the manifest stays valid, e.g. "90d" or "2160h".
 	Validity string `yaml:"validity" json:"validity"`
 	Notes    string `yaml:"notes" json:"notes,omitempty"`
+	// PreviousVersion is the version of the release this one follows; an
+	// updater artefact's version must not be lower (artefact/version).
+	PreviousVersion string `yaml:"previous_version" json:"previous_version,omitempty"`
 }
 
 var updateTypes = map[string]bool{"security": true, "feature": true, "mixed": true}
