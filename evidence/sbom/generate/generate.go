@@ -425,7 +425,7 @@ func (b *builder) describe(artRef string, s *sbom.SBOM, files []treeFile, links 
 	pkgs := s.Artifacts.Packages.Sorted()
 	refOf := map[artifact.ID]string{}
 	owned := map[string]string{} // file path -> package ref
-	var trees []ownedTree         // folders a package's manifest stands for
+	var trees []ownedTree        // folders a package's manifest stands for
 	var comps []cdx.Component
 	used := map[string]int{}
 	for _, p := range pkgs {
