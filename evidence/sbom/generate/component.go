@@ -162,6 +162,8 @@ func (b *builder) packageComponent(p pkg.Package, ref string, files []treeFile, 
 		c.Components = &nested
 		props = append(props, kind{executable: exe}.props()...)
 		notes = append(notes, "hash and filename: the package archive is not part of the release; its installed files are listed as sub-components, each with its SHA-512")
+	} else if len(links) > 0 {
+		notes = append(notes, "hash and filename: the package installs only symbolic links (listed as "+PropSymlink+"), no file of its own")
 	} else {
 		notes = append(notes, "hash and filename: syft found this package from metadata only; no file of the release is known to be its deployable form")
 	}

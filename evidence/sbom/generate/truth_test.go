@@ -126,6 +126,34 @@ func TestSymlinksAreLinks(t *testing.T) {
 	}
 }
 
+// TestLinkOnlyPackage: a package whose only content is a link (Alpine's
+// busybox-binsh: /bin/sh) carries the link and says it has no file.
+func TestLinkOnlyPackage(t *testing.T) {
+	db := "P:busybox-binsh\nV:1.36.1-r15\nA:x86_64\nT:busybox ash /bin/sh\nL:GPL-2.0-only\no:busybox\n" +
+		"m:Sören Tempel <soeren+alpine@soeren-tempel.net>\nF:bin\nR:sh\na:0:0:777\nZ:Q1pcfTfDNEbNKQc2s1tia7da05M8Q=\n\n"
+	img := tarOf(t, []tarEntry{
+		{name: "etc/os-release", data: "ID=alpine\nVERSION_ID=3.19.1\n", mode: 0o644},
+		{name: "lib/apk/db/installed", data: db, mode: 0o644},
+		{name: "bin/busybox", data: "\x7fELF", mode: 0o755},
+		{name: "bin/sh", link: "/bin/busybox", mode: 0o777},
+	})
+	bom, _ := generateBOM(t, "fw.tar", img, demoOptions())
+	noEmptyContent(t, bom)
+	for _, c := range everyComponent(bom) {
+		if c.Name != "busybox-binsh" {
+			continue
+		}
+		if got := props(c, PropSymlink); len(got) != 1 || got[0] != "/bin/sh -> /bin/busybox" {
+			t.Errorf("links %v", got)
+		}
+		if !strings.Contains(strings.Join(props(c, PropNote), " "), "only symbolic links") {
+			t.Errorf("notes %v", props(c, PropNote))
+		}
+		return
+	}
+	t.Fatal("busybox-binsh not catalogued")
+}
+
 // TestThirdPartyFilesNotTheVendors: an installed npm package's files belong
 // to that package (its licence and author), not to the manufacturer; an
 // archive inside the image says its contents are not catalogued.
