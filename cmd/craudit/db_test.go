@@ -41,6 +41,10 @@ func TestDBStatus(t *testing.T) {
 	if err := osvdb.WriteDB(db); err != nil {
 		t.Fatal(err)
 	}
+	// This test's database lacks Debian (the fixture ships two Debian records).
+	if err := os.RemoveAll(filepath.Join(db, "osv-scalibr", "Debian")); err != nil {
+		t.Fatal(err)
+	}
 	dir := t.TempDir()
 	alpine := filepath.Join(dir, "alpine.cdx.json")
 	write(t, alpine, []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"bom-ref":"a","type":"library","name":"busybox","version":"1.36.1-r16","purl":"pkg:apk/alpine/busybox@1.36.1-r16"}]}`))

@@ -126,9 +126,21 @@ func makeSBOM(ctx context.Context, tool Tool, prep *generate.Prepared, arts []pa
 		Creator:     generate.Creator{Name: p.Manufacturer.Name, Email: p.Manufacturer.Email, URL: p.Manufacturer.Website},
 		Timestamp:   created,
 		ProductName: p.Product.Name, ProductVersion: r.Version, ProductPURL: releasePURL(p, r), ProductID: p.Product.ID,
-		VendorLicence: p.Product.Licence,
-		Prepared:      prep,
+		VendorLicence:   p.Product.Licence,
+		DistributionURL: distributionURL(p),
+		Prepared:        prep,
 	})
+}
+
+// distributionURL is the folder the release's artefacts are downloaded
+// from, when product.yaml says: a manifest-profile repository serves them
+// under artefacts/ (docs/design.md, manifest repository layout). Other
+// profiles name their files in signed metadata, so no URL is claimed.
+func distributionURL(p *product.Product) string {
+	if p.Updates.Profile != "manifest" || p.Updates.RepositoryURL == "" {
+		return ""
+	}
+	return strings.TrimSuffix(p.Updates.RepositoryURL, "/") + "/artefacts/"
 }
 
 // releasePURL is product.yaml's purl at the release's version, or empty.

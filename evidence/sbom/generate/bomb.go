@@ -33,16 +33,19 @@ var errStop = errors.New("stop")
 // checkArchive reads an archive's headers (member names and sizes; for a
 // plain tar or a zip the contents are skipped, a compressed tar is
 // decompressed once) and refuses one that would unpack beyond the limits or
-// names a member outside its root.
-func checkArchive(ctx context.Context, p string) error {
+// names a member outside its root. It returns what the headers say about
+// each member (modification time, symlink target), which syft's extracted
+// copy does not keep: the headers are read once, here.
+func checkArchive(ctx context.Context, p string) (map[string]member, error) {
+	members := map[string]member{}
 	f, err := os.Open(p)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	name := p
 	if long, ok := compoundAliases[filepath.Ext(p)]; ok {
@@ -50,11 +53,11 @@ func checkArchive(ctx context.Context, p string) error {
 	}
 	format, _, err := archives.Identify(ctx, name, nil)
 	if err != nil {
-		return nil // not an archive syft unpacks
+		return members, nil // not an archive syft unpacks
 	}
 	ex, ok := format.(archives.Extractor)
 	if !ok {
-		return nil
+		return members, nil
 	}
 	limit := min(int64(MaxExpanded), max(int64(bombFloor), st.Size()*MaxRatio))
 	var total int64
@@ -68,6 +71,13 @@ func checkArchive(ctx context.Context, p string) error {
 		if fi.Mode().Type() == 0 || fi.Mode().Type() == fs.ModeIrregular {
 			total += max(fi.Size(), 0)
 		}
+		if n != "" && n != "." {
+			m := member{modTime: fi.ModTime().UTC()}
+			if fi.Mode().Type() == fs.ModeSymlink {
+				m.symlink, m.target = true, fi.LinkTarget
+			}
+			members["/"+strings.TrimSuffix(strings.TrimPrefix(n, "/"), "/")] = m
+		}
 		if total > limit {
 			bad = fmt.Errorf("%w: more than %d bytes from %d", ErrArchiveBomb, limit, st.Size())
 			return errStop
@@ -75,10 +85,10 @@ func checkArchive(ctx context.Context, p string) error {
 		return nil
 	})
 	if bad != nil {
-		return bad
+		return nil, bad
 	}
 	if err != nil && !errors.Is(err, errStop) {
-		return fmt.Errorf("unreadable archive: %w", err)
+		return nil, fmt.Errorf("unreadable archive: %w", err)
 	}
-	return nil
+	return members, nil
 }

@@ -36,7 +36,11 @@ func aggregateLicence(parts []cdx.Component, vendor string) (string, bool) {
 		if c.Licenses == nil || len(*c.Licenses) == 0 {
 			return "", false
 		}
+		n := len(ids)
 		for _, l := range *c.Licenses {
+			if declaredOnly(l) {
+				continue // the concluded twin is listed too
+			}
 			switch {
 			case l.Expression != "" && !strings.Contains(l.Expression, " "):
 				ids = append(ids, l.Expression)
@@ -47,6 +51,9 @@ func aggregateLicence(parts []cdx.Component, vendor string) (string, bool) {
 			default:
 				return "", false
 			}
+		}
+		if len(ids) == n {
+			return "", false // declared licences only: nothing concluded
 		}
 	}
 	if len(ids) == 0 {
@@ -111,20 +118,23 @@ func classify(name string, mode fs.FileMode, head []byte) kind {
 
 // packageComponent describes a package syft found, with the files it
 // installed as nested components (its deployable form inside the image).
-func (b *builder) packageComponent(p pkg.Package, ref string, files []treeFile) cdx.Component {
+func (b *builder) packageComponent(p pkg.Package, ref string, files []treeFile, links []treeLink) cdx.Component {
 	c := cdx.Component{BOMRef: ref, Type: cdx.ComponentTypeLibrary, Name: p.Name, Version: p.Version, PackageURL: p.PURL}
 	if s := declaredCPE(p.CPEs); s != "" {
 		c.CPE = s
 	}
-	c.Licenses = licences(p)
 	var notes []string
+	var licNote string
+	c.Licenses, licNote = licences(p)
+	if licNote != "" {
+		notes = append(notes, licNote)
+	}
 	if a := authors(p); a != nil {
 		c.Authors = a
+		// The maintainer is who supplies the package as it is installed.
+		c.Supplier = &cdx.OrganizationalEntity{Name: (*a)[0].Name, Contact: &[]cdx.OrganizationalContact{(*a)[0]}}
 	} else {
 		notes = append(notes, "creator: the package metadata names no maintainer or author")
-	}
-	if c.Licenses == nil {
-		notes = append(notes, "licence: the package metadata declares none")
 	}
 	if m, ok := p.Metadata.(pkg.ApkDBEntry); ok {
 		if m.URL != "" {
@@ -145,10 +155,15 @@ func (b *builder) packageComponent(p pkg.Package, ref string, files []treeFile) 
 		exe = exe || f.kind.executable
 	}
 	props := []cdx.Property{}
+	for _, l := range links {
+		props = append(props, linkProperty(l))
+	}
 	if len(nested) > 0 {
 		c.Components = &nested
 		props = append(props, kind{executable: exe}.props()...)
 		notes = append(notes, "hash and filename: the package archive is not part of the release; its installed files are listed as sub-components, each with its SHA-512")
+	} else if len(links) > 0 {
+		notes = append(notes, "hash and filename: the package installs only symbolic links (listed as "+PropSymlink+"), no file of its own")
 	} else {
 		notes = append(notes, "hash and filename: syft found this package from metadata only; no file of the release is known to be its deployable form")
 	}
@@ -172,28 +187,85 @@ func declaredCPE(cs []cpe.CPE) string {
 	return ""
 }
 
-func licences(p pkg.Package) *cdx.Licenses {
-	var ls cdx.Licenses
+// Licence acknowledgements (CycloneDX 1.6).
+var (
+	ackDeclared  = cdx.LicenseAcknowledgementDeclared
+	ackConcluded = cdx.LicenseAcknowledgementConcluded
+)
+
+func declaredOnly(l cdx.LicenseChoice) bool {
+	if l.License != nil {
+		return l.License.Acknowledgement == ackDeclared
+	}
+	return l.Acknowledgement != nil && *l.Acknowledgement == ackDeclared
+}
+
+// licences lists a package's licences twice, as CycloneDX 1.6 tells them
+// apart: declared (what the package metadata states, the original licence)
+// and concluded (the licence the manufacturer distributes it under, taken
+// from that statement: craudit does no licence analysis of its own, and
+// the note says so). A licence that is a name, not an SPDX identifier, is
+// declared only. CycloneDX allows a single expression per list, so a
+// licence with OR or WITH is given once, concluded, and the note says the
+// declared one is the same.
+func licences(p pkg.Package) (*cdx.Licenses, string) {
+	var ids, names, exprs []string
 	for _, l := range p.Licenses.ToSlice() {
 		switch {
 		case l.SPDXExpression != "" && !strings.ContainsAny(l.SPDXExpression, " ()"):
-			ls = append(ls, cdx.LicenseChoice{License: &cdx.License{ID: l.SPDXExpression}})
+			ids = append(ids, l.SPDXExpression)
+		case l.SPDXExpression != "" && andOnly(l.SPDXExpression):
+			ids = append(ids, strings.Split(l.SPDXExpression, " AND ")...)
 		case l.SPDXExpression != "":
-			ls = append(ls, cdx.LicenseChoice{Expression: l.SPDXExpression})
+			exprs = append(exprs, l.SPDXExpression)
 		case l.Value != "":
-			ls = append(ls, cdx.LicenseChoice{License: &cdx.License{Name: l.Value}})
+			names = append(names, l.Value)
 		}
 	}
-	if len(ls) == 0 {
-		return nil
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	const concludedNote = "licence: the concluded licence is the one the package metadata declares; craudit did no licence analysis of its own"
+	switch {
+	case len(ids)+len(names)+len(exprs) == 0:
+		return nil, "licence: the package metadata declares none"
+	case len(exprs) > 0:
+		all := slices.Clone(exprs)
+		all = append(all, ids...)
+		for i, e := range all {
+			if strings.Contains(e, " ") && len(all) > 1 {
+				all[i] = "(" + e + ")"
+			}
+		}
+		note := concludedNote + "; CycloneDX allows one expression per list, so the declared licence, the same expression, is not repeated"
+		if len(names) > 0 {
+			note += "; not SPDX: " + strings.Join(names, ", ")
+		}
+		return &cdx.Licenses{{Expression: strings.Join(all, " AND "), Acknowledgement: &ackConcluded}}, note
 	}
-	// A CycloneDX licence list holds either one expression or licences.
-	for _, l := range ls {
-		if l.Expression != "" {
-			return &cdx.Licenses{l}
+	var ls cdx.Licenses
+	for _, id := range ids {
+		ls = append(ls, cdx.LicenseChoice{License: &cdx.License{ID: id, Acknowledgement: ackDeclared}})
+	}
+	for _, n := range names {
+		ls = append(ls, cdx.LicenseChoice{License: &cdx.License{Name: n, Acknowledgement: ackDeclared}})
+	}
+	if len(names) > 0 {
+		return &ls, "licence: declared by name, not as an SPDX identifier, so no distribution licence is concluded"
+	}
+	for _, id := range ids {
+		ls = append(ls, cdx.LicenseChoice{License: &cdx.License{ID: id, Acknowledgement: ackConcluded}})
+	}
+	return &ls, concludedNote
+}
+
+// andOnly reports whether an SPDX expression is identifiers joined by AND.
+func andOnly(e string) bool {
+	for _, part := range strings.Split(e, " AND ") {
+		if part == "" || strings.ContainsAny(part, " ()") {
+			return false
 		}
 	}
-	return &ls
+	return true
 }
 
 // authors maps the package maintainer (apk m:, deb Maintainer) to
@@ -205,6 +277,15 @@ func authors(p pkg.Package) *[]cdx.OrganizationalContact {
 		who = m.Maintainer
 	case pkg.DpkgDBEntry:
 		who = m.Maintainer
+	case pkg.DpkgArchiveEntry:
+		who = m.Maintainer
+	case pkg.NpmPackage:
+		who = m.Author
+	case pkg.PythonPackage:
+		who = m.Author
+		if m.AuthorEmail != "" {
+			who = strings.TrimSpace(m.Author + " <" + m.AuthorEmail + ">")
+		}
 	}
 	who = strings.TrimSpace(who)
 	if who == "" {

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -21,6 +22,8 @@ import (
 	stfile "github.com/anchore/stereoscope/pkg/file"
 	"github.com/anchore/syft/syft"
 	"github.com/anchore/syft/syft/artifact"
+	"github.com/anchore/syft/syft/cataloging"
+	"github.com/anchore/syft/syft/cataloging/pkgcataloging"
 	"github.com/anchore/syft/syft/file"
 	"github.com/anchore/syft/syft/pkg"
 	"github.com/anchore/syft/syft/sbom"
@@ -63,6 +66,13 @@ type Options struct {
 	// distributes its own files (e.g. "LicenseRef-Proprietary"); empty when
 	// unknown, which the BSI check then reports.
 	VendorLicence string
+	// DistributionURL is where devices download the release's artefacts
+	// from (a folder URL ending in "/"); an artefact's URL is it plus the
+	// artefact's name. When set, each artefact also carries its SHA-512 in
+	// an externalReferences entry of type "distribution", where the BSI
+	// TR-03183-2 CycloneDX mapping (section 8.2) puts the deployable form's
+	// hash; its hashes keep it too.
+	DistributionURL string
 	// Prepared, when set, is the licence scanner Prepare started building;
 	// without it Generate builds one itself (once for all artefacts).
 	Prepared *Prepared
@@ -84,6 +94,7 @@ func Generate(ctx context.Context, in []Input, o Options) ([]byte, error) {
 	// licence scanner: a hostile one is refused at once. Each file's first
 	// bytes are read once, here.
 	heads := make([][]byte, len(in))
+	members := make([]map[string]member, len(in))
 	needSyft := false
 	for i, a := range in {
 		st, err := os.Stat(a.Path)
@@ -95,7 +106,7 @@ func Generate(ctx context.Context, in []Input, o Options) ([]byte, error) {
 			continue
 		}
 		if syftExtracts(a.Path) {
-			if err := checkArchive(ctx, a.Path); err != nil {
+			if members[i], err = checkArchive(ctx, a.Path); err != nil {
 				return nil, fmt.Errorf("sbom: %s: %w", a.Name, err)
 			}
 		}
@@ -119,7 +130,7 @@ func Generate(ctx context.Context, in []Input, o Options) ([]byte, error) {
 	}
 	b := newBuilder(o)
 	for i, a := range in {
-		if err := b.addArtefact(sctx, a, heads[i]); err != nil {
+		if err := b.addArtefact(sctx, a, heads[i], members[i]); err != nil {
 			return nil, fmt.Errorf("sbom: %s: %w", a.Name, err)
 		}
 	}
@@ -150,8 +161,9 @@ func newBuilder(o Options) *builder {
 }
 
 // addArtefact describes one input; head is the first bytes of a file
-// (readSniff), nil for a folder.
-func (b *builder) addArtefact(ctx context.Context, a Input, head []byte) error {
+// (readSniff), nil for a folder; members what its archive headers say
+// (checkArchive), nil when it is no archive.
+func (b *builder) addArtefact(ctx context.Context, a Input, head []byte, members map[string]member) error {
 	st, err := os.Stat(a.Path)
 	if err != nil {
 		return err
@@ -169,6 +181,12 @@ func (b *builder) addArtefact(ctx context.Context, a Input, head []byte) error {
 		kind := classify(a.Name, st.Mode(), head[:min(len(head), sniffLen)])
 		props = append(props, kind.props()...)
 		top.Hashes = hashes(a.SHA256, a.SHA512)
+		if b.o.DistributionURL != "" && a.SHA512 != "" {
+			top.ExternalReferences = &[]cdx.ExternalReference{{
+				Type: cdx.ERTypeDistribution, URL: b.o.DistributionURL + url.PathEscape(path.Base(a.Name)),
+				Hashes: &[]cdx.Hash{{Algorithm: cdx.HashAlgoSHA512, Value: a.SHA512}},
+			}}
+		}
 		if kind.archive {
 			top.Type = cdx.ComponentTypeFirmware
 		} else if kind.executable {
@@ -179,20 +197,20 @@ func (b *builder) addArtefact(ctx context.Context, a Input, head []byte) error {
 
 	var s *sbom.SBOM
 	var files []treeFile
+	var links []treeLink
 	if !st.IsDir() && opaque(a.Name, head) && !syftForOpaque {
 		// Nothing for syft to find (see opaque): the artefact is its own
 		// only component, described by its digests and first bytes.
 		s = &sbom.SBOM{Artifacts: sbom.Artifacts{Packages: pkg.NewCollection()}}
-	} else if s, files, err = catalogue(ctx, a.Path, st.IsDir()); err != nil {
+	} else if s, files, links, err = catalogue(ctx, a.Path, st.IsDir(), members); err != nil {
 		return err
 	}
-	if !st.IsDir() && len(files) > 0 {
-		times := memberTimes(a.Path)
+	if !st.IsDir() {
 		for i := range files {
-			files[i].modTime = times[files[i].path] // zero when unknown
+			files[i].modTime = members[files[i].path].modTime // zero when unknown
 		}
 	}
-	comps, deps, err := b.describe(ref, s, files, a.Name)
+	comps, deps, err := b.describe(ref, s, files, links, &props)
 	if err != nil {
 		return err
 	}
@@ -201,7 +219,7 @@ func (b *builder) addArtefact(ctx context.Context, a Input, head []byte) error {
 	}
 	top.Licenses = nil
 	if expr, ok := aggregateLicence(comps, b.o.VendorLicence); ok {
-		top.Licenses = &cdx.Licenses{{Expression: expr}}
+		top.Licenses = &cdx.Licenses{{Expression: expr, Acknowledgement: &ackConcluded}}
 	} else {
 		props = append(props, cdx.Property{Name: PropNote, Value: "licence: not every part of the artefact has a known licence, so its distribution licence cannot be stated"})
 	}
@@ -218,7 +236,7 @@ func (b *builder) vendorFields(c *cdx.Component) {
 		c.Manufacturer = oe
 	}
 	if b.o.VendorLicence != "" {
-		c.Licenses = &cdx.Licenses{{Expression: b.o.VendorLicence}}
+		c.Licenses = &cdx.Licenses{{Expression: b.o.VendorLicence, Acknowledgement: &ackConcluded}}
 	}
 }
 
@@ -252,7 +270,7 @@ type treeFile struct {
 // the regular files inside with their digests (read from syft's own
 // extracted copy, so the artefact itself is not read again). An archive p
 // must have passed checkArchive (Generate checks every artefact first).
-func catalogue(ctx context.Context, p string, dir bool) (*sbom.SBOM, []treeFile, error) {
+func catalogue(ctx context.Context, p string, dir bool, members map[string]member) (*sbom.SBOM, []treeFile, []treeLink, error) {
 	srcKind, srcPath, single := "file", p, false
 	if dir {
 		srcKind = "dir"
@@ -268,21 +286,22 @@ func catalogue(ctx context.Context, p string, dir bool) (*sbom.SBOM, []treeFile,
 	}
 	src, err := syft.GetSource(ctx, srcPath, syft.DefaultGetSourceConfig().WithSources(srcKind).WithDigestAlgorithms())
 	if err != nil {
-		return nil, nil, fmt.Errorf("syft cannot read it: %s", oneLine(err))
+		return nil, nil, nil, fmt.Errorf("syft cannot read it: %s", oneLine(err))
 	}
 	defer src.Close()
 	// Files are listed below from the resolver; syft's own file cataloguing
 	// (and its digests of every file) is switched off.
-	cfg := syft.DefaultCreateSBOMConfig().WithoutFiles().WithParallelism(1)
+	cfg := syft.DefaultCreateSBOMConfig().WithoutFiles().WithParallelism(1).WithCatalogerSelection(catalogers)
 	s, err := syft.CreateSBOM(ctx, src, cfg)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	res, err := src.FileResolver(source.SquashedScope)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	var files []treeFile
+	var links []treeLink
 	seen := map[string]bool{}
 	var locs []file.Location
 	for loc := range res.AllLocations(ctx) {
@@ -295,7 +314,22 @@ func catalogue(ctx context.Context, p string, dir bool) (*sbom.SBOM, []treeFile,
 		}
 		seen[rp] = true
 		md, err := res.FileMetadataByLocation(loc)
-		if err != nil || md.Type != stfile.TypeRegular {
+		if err != nil {
+			continue
+		}
+		inTree := "/" + strings.TrimPrefix(rp, "/")
+		if m, ok := members[inTree]; ok && m.symlink {
+			// syft unpacks a link as an empty regular file: the archive's
+			// header says what it is.
+			links = append(links, treeLink{path: inTree, target: m.target})
+			continue
+		}
+		if md.Type == stfile.TypeSymLink && dir {
+			target, _ := os.Readlink(filepath.Join(p, filepath.FromSlash(rp)))
+			links = append(links, treeLink{path: inTree, target: target})
+			continue
+		}
+		if md.Type != stfile.TypeRegular {
 			continue
 		}
 		if single || (!dir && isSingleFile(src)) {
@@ -303,7 +337,7 @@ func catalogue(ctx context.Context, p string, dir bool) (*sbom.SBOM, []treeFile,
 		}
 		tf, err := readTreeFile(res, loc, md)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		if dir {
 			tf.modTime = md.ModTime().UTC() // a folder's files keep theirs
@@ -311,8 +345,15 @@ func catalogue(ctx context.Context, p string, dir bool) (*sbom.SBOM, []treeFile,
 		files = append(files, tf)
 	}
 	slices.SortFunc(files, func(a, b treeFile) int { return strings.Compare(a.path, b.path) })
-	return s, files, nil
+	slices.SortFunc(links, func(a, b treeLink) int { return strings.Compare(a.path, b.path) })
+	return s, files, links, nil
 }
+
+// catalogers are syft's cataloguers for installed software (its "image"
+// set: package databases, installed npm and Python packages, Go and other
+// binaries), since an update artefact is what gets installed, not a source
+// tree; plus the .deb archive cataloguer, for releases that ship packages.
+var catalogers = cataloging.NewSelectionRequest().WithDefaults(pkgcataloging.ImageTag).WithAdditions("deb-archive-cataloger")
 
 // isSingleFile reports whether a file source is a plain file, not an
 // archive syft unpacked.
@@ -380,10 +421,11 @@ func hashes(s256, s512 string) *[]cdx.Hash {
 
 // describe turns syft's packages and the tree's files into components
 // nested under the artefact, and returns the artefact's direct dependencies.
-func (b *builder) describe(artRef string, s *sbom.SBOM, files []treeFile, artName string) ([]cdx.Component, []string, error) {
+func (b *builder) describe(artRef string, s *sbom.SBOM, files []treeFile, links []treeLink, artProps *[]cdx.Property) ([]cdx.Component, []string, error) {
 	pkgs := s.Artifacts.Packages.Sorted()
 	refOf := map[artifact.ID]string{}
 	owned := map[string]string{} // file path -> package ref
+	var trees []ownedTree        // folders a package's manifest stands for
 	var comps []cdx.Component
 	used := map[string]int{}
 	for _, p := range pkgs {
@@ -396,15 +438,30 @@ func (b *builder) describe(artRef string, s *sbom.SBOM, files []treeFile, artNam
 		for _, fp := range ownedFiles(p) {
 			owned[fp] = ref
 		}
+		trees = append(trees, packageTrees(p, ref)...)
+	}
+	owner := func(fp string) (string, bool) {
+		if r, ok := owned[fp]; ok {
+			return r, true
+		}
+		return treeOwner(trees, fp)
 	}
 	byRef := map[string][]treeFile{}
 	var loose []treeFile
 	for _, f := range files {
-		if r, ok := owned[f.path]; ok {
+		if r, ok := owner(f.path); ok {
 			byRef[r] = append(byRef[r], f)
 		} else {
 			loose = append(loose, f)
 		}
+	}
+	linksOf := map[string][]treeLink{}
+	for _, l := range links {
+		r, _ := owner(l.path) // "" for links no package installed
+		linksOf[r] = append(linksOf[r], l)
+	}
+	for _, l := range linksOf[""] {
+		*artProps = append(*artProps, linkProperty(l))
 	}
 	// Dependencies between packages, from the package managers' data.
 	pdeps := map[string][]string{}
@@ -422,7 +479,7 @@ func (b *builder) describe(artRef string, s *sbom.SBOM, files []treeFile, artNam
 	var direct []string
 	for _, p := range pkgs {
 		ref := refOf[p.ID()]
-		c := b.packageComponent(p, ref, byRef[ref])
+		c := b.packageComponent(p, ref, byRef[ref], linksOf[ref])
 		comps = append(comps, c)
 		direct = append(direct, ref)
 		d := pdeps[ref]
@@ -448,13 +505,15 @@ func (b *builder) describe(artRef string, s *sbom.SBOM, files []treeFile, artNam
 		ref := artRef + "#file:" + f.path
 		c := b.fileComponent(f, ref)
 		b.vendorFields(&c)
+		if f.kind.archive {
+			notCatalogued(&c)
+		}
 		comps = append(comps, c)
 		direct = append(direct, ref)
 		b.unknown = append(b.unknown, ref)
 	}
 	slices.Sort(direct)
 	b.complete = append(b.complete, artRef)
-	_ = artName
 	return comps, direct, nil
 }
 

@@ -1,40 +1,21 @@
 package generate
 
-import (
-	"archive/tar"
-	"archive/zip"
-	"errors"
-	"io"
-	"os"
-	"strings"
-	"time"
-)
+import "time"
 
-// memberTimes reads the modification times recorded in a tar or zip
-// archive's headers (seeking past contents, so the data is not read again).
-// syft's extracted copy does not keep them, and BSI asks for the time when
-// a file has no version. Other formats give an empty map.
-func memberTimes(p string) map[string]time.Time {
-	out := map[string]time.Time{}
-	if zr, err := zip.OpenReader(p); err == nil {
-		defer zr.Close()
-		for _, f := range zr.File {
-			out["/"+strings.TrimPrefix(f.Name, "/")] = f.Modified.UTC()
-		}
-		return out
-	}
-	f, err := os.Open(p)
-	if err != nil {
-		return out
-	}
-	defer f.Close()
-	tr := tar.NewReader(f)
-	for {
-		h, err := tr.Next()
-		if errors.Is(err, io.EOF) || err != nil {
-			return out
-		}
-		name := "/" + strings.TrimPrefix(strings.TrimPrefix(h.Name, "./"), "/")
-		out[name] = h.ModTime.UTC()
-	}
+// member is what an archive's header says about one entry: its
+// modification time (BSI asks for it when a file has no version) and, for
+// a symbolic link, its target. syft's extracted copy keeps neither (it
+// writes a link as an empty file), so they are taken from the headers
+// checkArchive reads.
+type member struct {
+	modTime time.Time
+	symlink bool
+	target  string
+}
+
+// treeLink is a symbolic link inside an archive or folder: a name for
+// another file, not a file of its own. The SBOM lists it by name and target,
+// never as a component with a content hash.
+type treeLink struct {
+	path, target string
 }

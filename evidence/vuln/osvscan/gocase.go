@@ -77,7 +77,7 @@ func matchMixedCaseGo(dbDir string, comps []scanComponent, have []vuln.Finding) 
 			if found[rec.ID+"\x00"+c.Ref] {
 				continue
 			}
-			if fixed, ok := affects(rec, c.name, c.Version); ok {
+			if fixed, ok := affects(rec, c.name, c.version); ok {
 				found[rec.ID+"\x00"+c.Ref] = true
 				aliases := slices.Clone(rec.Aliases)
 				slices.Sort(aliases)

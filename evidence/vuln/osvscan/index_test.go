@@ -14,9 +14,9 @@ func TestComponentIndexMatchesPlainScan(t *testing.T) {
 	var comps []scanComponent
 	for i := range 50 {
 		comps = append(comps,
-			scanComponent{Component: vuln.Component{Ref: fmt.Sprint("go", i), Name: fmt.Sprintf("github.com/Org/Mod%d", i), Version: "v1.0.0", Ecosystem: "Go"}, name: fmt.Sprintf("github.com/Org/Mod%d", i)},
-			scanComponent{Component: vuln.Component{Ref: fmt.Sprint("apk", i), Name: fmt.Sprintf("lib%d", i), Version: "1.2-r0", Ecosystem: "Alpine"}, name: fmt.Sprintf("lib%d", i)},
-			scanComponent{Component: vuln.Component{Ref: fmt.Sprint("mvn", i), Name: fmt.Sprintf("art%d", i), Version: "2.0", Ecosystem: "Maven"}, name: fmt.Sprintf("org.example:art%d", i)},
+			scanComponent{Component: vuln.Component{Ref: fmt.Sprint("go", i), Name: fmt.Sprintf("github.com/Org/Mod%d", i), Version: "v1.0.0", Ecosystem: "Go"}, name: fmt.Sprintf("github.com/Org/Mod%d", i), version: "v1.0.0"},
+			scanComponent{Component: vuln.Component{Ref: fmt.Sprint("apk", i), Name: fmt.Sprintf("lib%d", i), Version: "1.2-r0", Ecosystem: "Alpine"}, name: fmt.Sprintf("lib%d", i), version: "1.2-r0"},
+			scanComponent{Component: vuln.Component{Ref: fmt.Sprint("mvn", i), Name: fmt.Sprintf("art%d", i), Version: "2.0", Ecosystem: "Maven"}, name: fmt.Sprintf("org.example:art%d", i), version: "2.0"},
 		)
 	}
 	comps = append(comps, comps[0]) // a duplicate component

@@ -102,7 +102,7 @@ func scanSBOM(comps []scanComponent) []byte {
 		Components []cdxComponent `json:"components"`
 	}{Format: "CycloneDX", Spec: "1.6", Version: 1}
 	for _, c := range comps {
-		doc.Components = append(doc.Components, cdxComponent{Ref: c.Ref, Type: "library", Name: c.name, Version: c.Version, PURL: c.PURL})
+		doc.Components = append(doc.Components, cdxComponent{Ref: c.Ref, Type: "library", Name: c.name, Version: c.version, PURL: c.purl})
 	}
 	b, _ := json.Marshal(doc)
 	return b
@@ -111,7 +111,10 @@ func scanSBOM(comps []scanComponent) []byte {
 // scanComponent is an SBOM component with its OSV coordinates.
 type scanComponent struct {
 	vuln.Component
-	name string // the package name OSV uses (Go module path, apk name, ...)
+	name    string // the package name OSV uses (Go module path, source package, ...)
+	version string // the version OSV uses ("1.19.8" for the toolchain's "go1.19.8")
+	purl    string // the purl osv-scanner is given
+	source  string // the source package matched through, when not the component's own name
 }
 
 // components are the components the coverage says the database can match.
@@ -119,7 +122,8 @@ func components(cov []vuln.Coverage) []scanComponent {
 	var out []scanComponent
 	for _, c := range cov {
 		if c.Status == vuln.CoverageScanned {
-			out = append(out, scanComponent{Component: c.Component, name: osvName(c.PURL, c.Name)})
+			co := vuln.ScanCoordinates(c.PURL, osvName(c.PURL, c.Name), c.Version)
+			out = append(out, scanComponent{Component: c.Component, name: co.Name, version: co.Version, purl: co.PURL, source: co.Source})
 		}
 	}
 	return out
@@ -199,6 +203,9 @@ func fromResults(res models.VulnerabilityResults, comps []scanComponent) []vuln.
 					f.Score = scores[v.GetId()]
 					f.Severity = vuln.SeverityFromScore(f.Score)
 					f.MatchedBy = "osv-scanner " + ScannerVersion
+					if c.source != "" {
+						f.MatchedBy += " through the source package " + c.source + " " + c.version
+					}
 					out = append(out, f)
 				}
 			}
@@ -224,7 +231,7 @@ func indexComponents(comps []scanComponent) *componentIndex {
 	for i, c := range comps {
 		last := c.name[strings.LastIndexAny(c.name, "/:")+1:]
 		for _, n := range []string{c.name, c.Name, last} {
-			k := indexKey(c.Ecosystem, c.Version, n)
+			k := indexKey(c.Ecosystem, c.version, n)
 			if l := x.by[k]; len(l) == 0 || l[len(l)-1] != i {
 				x.by[k] = append(l, i)
 			}
@@ -259,7 +266,7 @@ func match(comps []scanComponent, p models.PackageInfo) []scanComponent {
 		// osv-scanner sometimes reports only the last part of a namespaced
 		// name (composer "psr7" for guzzlehttp/psr7, Maven artifact IDs).
 		last := c.name[strings.LastIndexAny(c.name, "/:")+1:]
-		if c.Ecosystem == eco && c.Version == p.Version &&
+		if c.Ecosystem == eco && c.version == p.Version &&
 			(strings.EqualFold(c.name, p.Name) || strings.EqualFold(c.Name, p.Name) || strings.EqualFold(last, p.Name) ||
 				(p.OSPackageName != "" && strings.EqualFold(c.Name, p.OSPackageName))) {
 			out = append(out, c)

@@ -1,0 +1,43 @@
+package osvscan
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// BenchmarkScanReport10000: a 10,000-component SBOM (Go modules, as
+// fixtures/benchgen writes for `make bench`) scanned against an offline
+// database of 1,000 records, each affecting one component.
+func BenchmarkScanReport10000(b *testing.B) {
+	const n, vulns = 10000, 1000
+	var comps []string
+	for i := range n {
+		p := fmt.Sprintf("pkg:golang/example.com/bench/mod%05d@v1.0.0", i)
+		comps = append(comps, fmt.Sprintf(`{"bom-ref":%q,"type":"library","name":"example.com/bench/mod%05d","version":"v1.0.0","purl":%q}`, p, i, p))
+	}
+	sb := []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":[` + strings.Join(comps, ",") + `]}`)
+	recs := map[string][]byte{}
+	for k := range vulns {
+		id := fmt.Sprintf("BENCH-2026-%05d", k)
+		recs[id+".json"] = fmt.Appendf(nil, `{"schema_version":"1.6.0","id":%q,"modified":"2026-01-01T00:00:00Z","published":"2026-01-01T00:00:00Z",`+
+			`"affected":[{"package":{"ecosystem":"Go","name":"example.com/bench/mod%05d"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"1.0.1"}]}]}]}`,
+			id, k*(n/vulns))
+	}
+	db := b.TempDir()
+	if err := writeZip(filepath.Join(db, "osv-scalibr", "Go", "all.zip"), recs); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		r, err := ScanReport(context.Background(), sb, db)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(r.Findings) != vulns {
+			b.Fatalf("%d findings, want %d", len(r.Findings), vulns)
+		}
+	}
+}
