@@ -32,9 +32,9 @@ type cdxMetadata struct {
 }
 
 type cdxContact struct {
-	Name  string `json:"name"`
-	Email string `json:"email"`
-	Phone string `json:"phone"`
+	Name  string `json:"name" xml:"name"`
+	Email string `json:"email" xml:"email"`
+	Phone string `json:"phone" xml:"phone"`
 }
 
 type cdxOrg struct {
@@ -111,6 +111,16 @@ func decodeCycloneDX(b []byte) (*Document, error) {
 	if err := json.Unmarshal(b, &d); err != nil {
 		return nil, fmt.Errorf("CycloneDX: %w", err)
 	}
+	var tools []string
+	if d.Metadata != nil {
+		tools = toolNames(d.Metadata.Tools)
+	}
+	return fromCDX(&d, tools)
+}
+
+// fromCDX converts a CycloneDX document (read from JSON or XML) into the
+// model; tools are the tool names of its metadata.
+func fromCDX(d *cdxDoc, tools []string) (*Document, error) {
 	if d.BOMFormat != "CycloneDX" {
 		return nil, fmt.Errorf("bomFormat is %q, not CycloneDX", d.BOMFormat)
 	}
@@ -133,7 +143,7 @@ func decodeCycloneDX(b []byte) (*Document, error) {
 			doc.Creators = append(doc.Creators, withRole(RoleManufacturer, orgParties(o)...)...)
 		}
 		doc.Creators = append(doc.Creators, withRole(RoleSupplier, orgParties(m.Supplier)...)...)
-		doc.Tools = toolNames(m.Tools)
+		doc.Tools = tools
 		if m.Component != nil {
 			if err := walkCDX(&doc.Primary, []cdxComponent{*m.Component}, -1, 0); err != nil {
 				return nil, err
