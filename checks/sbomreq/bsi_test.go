@@ -294,3 +294,56 @@ func TestEmittedIDsInCatalogue(t *testing.T) {
 		}
 	}
 }
+
+// TestOtherFormats: the XML and SPDX 3 readers feed the same judging.
+func TestOtherFormats(t *testing.T) {
+	for _, name := range []string{"bsi-cdx16.json", "bsi-cdx16.xml"} {
+		doc, _ := decodeFile(t, name)
+		r, err := Check(doc, StandardBSI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !r.Conformant || r.Components != 4 {
+			t.Errorf("%s: conformant %v, %d components; failures %v", name, r.Conformant, r.Components, failures(r))
+		}
+		if st, _ := result(r, "component-hash-sha512", "product"); st != StatusNotApplicable {
+			t.Errorf("%s: hash of the logical primary component = %s, want not-applicable", name, st)
+		}
+		if st, _ := result(r, "component-security-txt", "zlib"); st != StatusPass {
+			t.Errorf("%s: security.txt = %s", name, st)
+		}
+	}
+	doc, _ := decodeFile(t, "bsi-spdx301.jsonld")
+	r, err := Check(doc, StandardBSI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const base = "https://devices.example/spdx/gateway-3.1.0"
+	var got []string
+	for _, x := range r.Results {
+		if x.Status == StatusFail {
+			got = append(got, x.Requirement+" "+strings.TrimPrefix(x.Subject, base)+":")
+		}
+	}
+	// The README has nothing the TR asks for; zlib's file lists neither
+	// "container" nor "firmware", so its structured property is unknown.
+	want := []string{
+		"bsi-tr-03183-2/component-structured /pkg/zlib:",
+		"bsi-tr-03183-2/component-creator /file/readme:", "bsi-tr-03183-2/component-version /file/readme:",
+		"bsi-tr-03183-2/component-dependencies /file/readme:", "bsi-tr-03183-2/component-licence /file/readme:",
+		"bsi-tr-03183-2/component-hash-sha512 /file/readme:", "bsi-tr-03183-2/component-structured /file/readme:",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("SPDX 3 failures:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for _, c := range []struct{ req, subj, status string }{
+		{"spec-version", "document", StatusPass}, {"sbom-creator", "document", StatusPass}, {"sbom-uri", "document", StatusPass},
+		{"component-licence", base + "/pkg/gateway", StatusPass}, {"component-hash-sha512", base + "/pkg/gateway", StatusPass},
+		{"component-filename", base + "/pkg/gateway", StatusPass}, {"component-creator", base + "/pkg/zlib", StatusPass},
+		{"component-uri-deployable", base + "/pkg/gateway", StatusPass}, {"component-original-licence", base + "/pkg/zlib", StatusPass},
+	} {
+		if st, msg := result(r, c.req, c.subj); st != c.status {
+			t.Errorf("%s on %s = %s (%s), want %s", c.req, c.subj, st, msg, c.status)
+		}
+	}
+}

@@ -300,3 +300,35 @@ func FuzzCheck(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkCheckLargestReal: decode and judge the largest real SBOM of the
+// shared test data (the CycloneDX 1.5 minikube SBOM with files, 3.1 MB).
+func BenchmarkCheckLargestReal(b *testing.B) {
+	var best string
+	var size int64
+	for _, sub := range []string{"sbom", "sbom-more"} {
+		dir := shared.Testdata(b, sub)
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if fi, err := e.Info(); err == nil && strings.Contains(e.Name(), ".json") && fi.Size() > size {
+				best, size = filepath.Join(dir, e.Name()), fi.Size()
+			}
+		}
+	}
+	data, err := os.ReadFile(best)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%s (%d bytes)", filepath.Base(best), len(data))
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		doc, err := sbom.Decode(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := Check(doc, StandardBSI); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
