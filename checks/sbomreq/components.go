@@ -52,8 +52,16 @@ func isLogical(d *sbom.Document, c *sbom.Component, primary bool) bool {
 	return primary && len(d.Deps[c.Ref]) > 0
 }
 
-func logicalNA(s *subject, field string) verdict {
-	return notApplicable("logical component (section 3.2.2): the %s belongs to the files it groups", field)
+func logicalNA(_ *subject, field string) verdict {
+	return notApplicable(logicalMsg[field])
+}
+
+var logicalMsg = map[string]string{}
+
+func init() {
+	for _, f := range []string{"filename", "hash", propExecutable.field, propArchive.field, propStructured.field} {
+		logicalMsg[f] = "logical component (section 3.2.2): the " + f + " belongs to the files it groups"
+	}
 }
 
 // note appends the SBOM's own explanation of a gap, when it gives one.
@@ -254,6 +262,11 @@ func compDeployableURI(s *subject) verdict {
 	return uriRefs(s, "URI of the deployable form", "distribution")
 }
 
+var notGivenMsg = map[string]string{
+	"source code URI":            "no source code URI; required where it exists",
+	"URI of the deployable form": "no URI of the deployable form; required where it exists",
+}
+
 func uriRefs(s *subject, what string, types ...string) verdict {
 	given := 0
 	for _, t := range types {
@@ -268,7 +281,7 @@ func uriRefs(s *subject, what string, types ...string) verdict {
 		}
 	}
 	if given == 0 {
-		return notGiven("no %s; required where it exists", what)
+		return notGiven(notGivenMsg[what])
 	}
 	return ok()
 }

@@ -71,13 +71,21 @@ func Requirements(standard string) ([]Requirement, error) {
 // verdict is one requirement judged on one subject.
 type verdict struct{ status, msg string }
 
-func ok() verdict                         { return verdict{status: StatusPass} }
-func fail(f string, a ...any) verdict     { return verdict{StatusFail, fmt.Sprintf(f, a...)} }
-func notGiven(f string, a ...any) verdict { return verdict{StatusNotGiven, fmt.Sprintf(f, a...)} }
-func advice(f string, a ...any) verdict   { return verdict{StatusAdvice, fmt.Sprintf(f, a...)} }
-func notApplicable(f string, a ...any) verdict {
-	return verdict{StatusNotApplicable, fmt.Sprintf(f, a...)}
+func ok() verdict                              { return verdict{status: StatusPass} }
+func fail(f string, a ...any) verdict          { return mk(StatusFail, f, a) }
+func notGiven(f string, a ...any) verdict      { return mk(StatusNotGiven, f, a) }
+func advice(f string, a ...any) verdict        { return mk(StatusAdvice, f, a) }
+func notApplicable(f string, a ...any) verdict { return mk(StatusNotApplicable, f, a) }
+
+// mk formats a message only when it has arguments: most messages are
+// constant and repeat for thousands of components.
+func mk(status, f string, a []any) verdict {
+	if len(a) == 0 {
+		return verdict{status, f}
+	}
+	return verdict{status, fmt.Sprintf(f, a...)}
 }
+
 func pick(pass bool, why verdict) verdict {
 	if pass {
 		return ok()
