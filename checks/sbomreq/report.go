@@ -1,6 +1,8 @@
 package sbomreq
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -139,6 +141,42 @@ func Check(d *sbom.Document, standard string) (*Report, error) {
 	}
 	r.Summary = counts
 	return r, nil
+}
+
+// WriteJSON streams the report as JSON: the same document JSON returns,
+// with one result per line, so a report of millions of results is never
+// held twice in memory.
+func (r *Report) WriteJSON(w io.Writer) error {
+	// The report without its results (the shallower field hides the
+	// embedded one), then the results streamed after it.
+	head := struct {
+		*Report
+		Results []Result `json:"results,omitempty"`
+	}{Report: r}
+	b, err := json.MarshalIndent(head, "", "  ")
+	if err != nil {
+		return err
+	}
+	b = bytes.TrimSuffix(b, []byte("\n}"))
+	bw := bufio.NewWriterSize(w, 1<<16)
+	bw.Write(b)
+	bw.WriteString(",\n  \"results\": [")
+	for i := range r.Results {
+		line, err := json.Marshal(&r.Results[i])
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n    ")
+		bw.Write(line)
+	}
+	if len(r.Results) > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("]\n}\n")
+	return bw.Flush()
 }
 
 // JSON encodes the report with a trailing newline.

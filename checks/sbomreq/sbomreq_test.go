@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -329,6 +330,36 @@ func BenchmarkCheckLargestReal(b *testing.B) {
 		}
 		if _, err := Check(doc, StandardBSI); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// The streamed JSON is the same document as JSON's.
+func TestWriteJSONEqualsJSON(t *testing.T) {
+	for _, name := range []string{"minimal-cdx12.json", "minimal-spdx23.json"} {
+		doc, _ := decodeFile(t, name)
+		r, err := Check(doc, StandardBSI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.File = name
+		whole, err := r.JSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := r.WriteJSON(&buf); err != nil {
+			t.Fatal(err)
+		}
+		var a, b any
+		if err := json.Unmarshal(whole, &a); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(buf.Bytes(), &b); err != nil {
+			t.Fatalf("streamed JSON does not parse: %v\n%s", err, buf.String())
+		}
+		if !reflect.DeepEqual(a, b) {
+			t.Errorf("%s: streamed JSON differs:\n%s\nwant\n%s", name, buf.String(), whole)
 		}
 	}
 }

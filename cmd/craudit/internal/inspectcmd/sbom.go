@@ -70,11 +70,7 @@ Exit codes: 0 conformant, 1 gaps found, 2 the file is unreadable or not an SBOM.
 			rep.File = filepath.Base(args[0])
 			out := cmd.OutOrStdout()
 			if format == "json" {
-				b, err := rep.JSON()
-				if err != nil {
-					return couldNotRun(err)
-				}
-				if _, err := out.Write(b); err != nil {
+				if err := rep.WriteJSON(out); err != nil {
 					return couldNotRun(err)
 				}
 			} else if err := rep.WriteText(out); err != nil {
