@@ -171,7 +171,11 @@ func TestGeneratedSBOMConformant(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Contains(b, []byte(`"acknowledgement"`)) {
+	marked := false
+	for _, c := range doc.Components {
+		marked = marked || len(c.Concluded) > 0 || len(c.Declared) > 0
+	}
+	if !marked {
 		// The generator marks concluded and declared licences in the same
 		// issue (16), on another branch; until then its golden file cannot
 		// meet section 8.2's licence mapping.
