@@ -256,7 +256,8 @@ func TestSBOMAndETSICatalogues(t *testing.T) {
 	cases := map[string][]string{
 		"bsi-tr-03183-2": {"spec-version", "sbom-creator", "sbom-timestamp", "sbom-uri", "component-creator", "component-name", "component-version",
 			"component-filename", "component-dependencies", "component-licence", "component-hash-sha512", "component-executable", "component-archive",
-			"component-structured", "component-source-uri", "component-uri-deployable", "component-identifiers", "component-original-licence", "no-vulnerabilities"},
+			"component-structured", "component-source-uri", "component-uri-deployable", "component-identifiers", "component-original-licence",
+			"component-effective-licence", "component-source-hash", "component-security-txt", "no-vulnerabilities"},
 		"ntia":            {"supplier", "component-name", "version", "unique-identifiers", "dependency-relationship", "author", "timestamp"},
 		"etsi-en-304-621": {"req-updates-0", "req-updates-1", "req-updates-2", "req-updates-3"},
 		"stride":          {"s", "t", "r", "i", "d", "e"},

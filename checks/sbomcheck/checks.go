@@ -209,6 +209,11 @@ func runBSI(_ context.Context, in *checks.Input) checks.Outcome {
 	gaps := 0
 	for _, c := range rep.Summary {
 		st, msg := checks.Pass, fmt.Sprintf("%d of %d subjects meet it", c.Pass, c.Pass+c.Fail)
+		if other := c.NotGiven + c.Advice + c.NotApplicable; other > 0 {
+			// Additional and optional fields not given, advice, logical
+			// components: reported, not failed (sbomreq's statuses).
+			msg += fmt.Sprintf(" (%s field; not given by %d, advice on %d, not applicable to %d)", c.Level, c.NotGiven, c.Advice, c.NotApplicable)
+		}
 		if c.Fail > 0 {
 			st = checks.Fail
 			gaps++

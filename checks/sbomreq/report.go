@@ -1,6 +1,8 @@
 package sbomreq
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,10 +15,21 @@ import (
 // only ever added, never renamed.
 const Schema = "https://craudit.dev/schema/sbom-check/v1"
 
-// Status of one requirement result.
+// Status of one requirement result. Only fail makes an SBOM not
+// conformant.
 const (
 	StatusPass = "pass"
 	StatusFail = "fail"
+	// StatusNotGiven: an additional field (required only where the
+	// information exists, which the checker cannot know) or an optional
+	// field is absent. Reported, not failed.
+	StatusNotGiven = "not-given"
+	// StatusAdvice: the requirement is met but a recommendation is not
+	// (e.g. a timestamp not in UTC), or an optional field is malformed.
+	StatusAdvice = "advice"
+	// StatusNotApplicable: the field does not apply to this component
+	// (a logical component has no file of its own, section 3.2.2).
+	StatusNotApplicable = "not-applicable"
 )
 
 // Result is one requirement judged on the document or one component.
@@ -32,20 +45,26 @@ type Result struct {
 
 // Count summarises one requirement over all its subjects.
 type Count struct {
-	Requirement string `json:"requirement"`
-	Title       string `json:"title"`
-	Scope       Scope  `json:"scope"`
-	Pass        int    `json:"pass"`
-	Fail        int    `json:"fail"`
+	Requirement   string `json:"requirement"`
+	Title         string `json:"title"`
+	Scope         Scope  `json:"scope"`
+	Level         Level  `json:"level,omitempty"`
+	Pass          int    `json:"pass"`
+	Fail          int    `json:"fail"`
+	NotGiven      int    `json:"not_given,omitempty"`
+	Advice        int    `json:"advice,omitempty"`
+	NotApplicable int    `json:"not_applicable,omitempty"`
 }
 
 // Report is the result of checking one SBOM against one standard.
 type Report struct {
-	Schema     string   `json:"schema"`
-	Standard   string   `json:"standard"`
-	Edition    string   `json:"edition"`
-	File       string   `json:"file,omitempty"`
-	Format     string   `json:"format"`
+	Schema   string `json:"schema"`
+	Standard string `json:"standard"`
+	Edition  string `json:"edition"`
+	File     string `json:"file,omitempty"`
+	Format   string `json:"format"`
+	// Components counts the components judged: the primary component and
+	// everything nested under it, then every other component.
 	Components int      `json:"components"`
 	Conformant bool     `json:"conformant"`
 	Summary    []Count  `json:"summary"`
@@ -53,7 +72,8 @@ type Report struct {
 }
 
 // Check judges every requirement of a standard on the document and on each
-// component, in document order. It never fails: gaps are results.
+// component (the primary component and its nested components first, then
+// the others, in document order). It never fails: gaps are results.
 func Check(d *sbom.Document, standard string) (*Report, error) {
 	reqs, err := Requirements(standard)
 	if err != nil {
@@ -62,21 +82,29 @@ func Check(d *sbom.Document, standard string) (*Report, error) {
 	if standard == "" {
 		standard = StandardBSI
 	}
+	n := len(d.Primary) + len(d.Components)
 	r := &Report{Schema: Schema, Standard: standard, Edition: editions[standard],
-		Format: d.Format + " " + d.SpecVersion, Components: len(d.Components), Conformant: true,
-		Results: make([]Result, 0, len(reqs)*(len(d.Components)+1))}
+		Format: d.Format + " " + d.SpecVersion, Components: n, Conformant: true,
+		Results: make([]Result, 0, len(reqs)*(n+1))}
 	counts := make([]Count, len(reqs))
 	for i, q := range reqs {
-		counts[i] = Count{Requirement: q.ID, Title: q.Title, Scope: q.Scope}
+		counts[i] = Count{Requirement: q.ID, Title: q.Title, Scope: q.Scope, Level: q.Level}
 	}
-	add := func(i int, subject, name, msg string) {
-		res := Result{Requirement: reqs[i].ID, Subject: subject, Component: name, Status: StatusPass}
-		if msg != "" {
-			res.Status, res.Message = StatusFail, msg
+	add := func(i int, subject, name string, v verdict) {
+		res := Result{Requirement: reqs[i].ID, Subject: subject, Component: name, Status: v.status, Message: v.msg}
+		switch v.status {
+		case StatusPass:
+			counts[i].Pass++
+		case StatusNotGiven:
+			counts[i].NotGiven++
+		case StatusAdvice:
+			counts[i].Advice++
+		case StatusNotApplicable:
+			counts[i].NotApplicable++
+		default:
+			res.Status = StatusFail
 			counts[i].Fail++
 			r.Conformant = false
-		} else {
-			counts[i].Pass++
 		}
 		r.Results = append(r.Results, res)
 	}
@@ -85,20 +113,70 @@ func Check(d *sbom.Document, standard string) (*Report, error) {
 			add(i, "document", "", q.doc(d))
 		}
 	}
-	for ci := range d.Components {
-		c := &d.Components[ci]
-		for i, q := range reqs {
-			if q.Scope == ScopeComponent {
-				add(i, c.Ref, c.Name, q.comp(d, c))
+	lic := licenceCache{}
+	// The primary component: the root of Primary (CycloneDX), or the
+	// described package among the components (SPDX).
+	primaryRef := ""
+	if d.Subject != nil && len(d.Primary) == 0 {
+		primaryRef = d.Subject.Ref
+	}
+	judge := func(list []sbom.Component, inPrimary bool) {
+		for ci := range list {
+			c := &list[ci]
+			isPrimary := (inPrimary && ci == 0) || (!inPrimary && primaryRef != "" && c.Ref == primaryRef)
+			s := &subject{doc: d, c: c, list: list, primary: isPrimary, logical: isLogical(d, c, isPrimary), lic: lic}
+			for i, q := range reqs {
+				if q.Scope == ScopeComponent {
+					add(i, c.Ref, c.Name, q.comp(s))
+				}
 			}
 		}
 	}
-	if len(d.Components) == 0 {
+	judge(d.Primary, true)
+	judge(d.Components, false)
+	if n == 0 {
 		r.Conformant = false
 		r.Results = append(r.Results, Result{Requirement: reqs[0].ID, Subject: "document", Status: StatusFail, Message: "the SBOM lists no components"})
+		counts[0].Fail++
 	}
 	r.Summary = counts
 	return r, nil
+}
+
+// WriteJSON streams the report as JSON: the same document JSON returns,
+// with one result per line, so a report of millions of results is never
+// held twice in memory.
+func (r *Report) WriteJSON(w io.Writer) error {
+	// The report without its results (the shallower field hides the
+	// embedded one), then the results streamed after it.
+	head := struct {
+		*Report
+		Results []Result `json:"results,omitempty"`
+	}{Report: r}
+	b, err := json.MarshalIndent(head, "", "  ")
+	if err != nil {
+		return err
+	}
+	b = bytes.TrimSuffix(b, []byte("\n}"))
+	bw := bufio.NewWriterSize(w, 1<<16)
+	bw.Write(b)
+	bw.WriteString(",\n  \"results\": [")
+	for i := range r.Results {
+		line, err := json.Marshal(&r.Results[i])
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n    ")
+		bw.Write(line)
+	}
+	if len(r.Results) > 0 {
+		bw.WriteString("\n  ")
+	}
+	bw.WriteString("]\n}\n")
+	return bw.Flush()
 }
 
 // JSON encodes the report with a trailing newline.
@@ -127,41 +205,42 @@ func (r *Report) WriteText(w io.Writer) error {
 		name = "SBOM"
 	}
 	fmt.Fprintf(&b, "%s (%s, %d components): %s to %s v%s\n\n", name, r.Format, r.Components, verdict, r.Standard, r.Edition)
-	fmt.Fprintf(&b, "%-46s %-9s %7s %7s\n", "requirement", "scope", "pass", "fail")
+	fmt.Fprintf(&b, "%-46s %-10s %7s %7s %9s %7s %7s\n", "requirement", "level", "pass", "fail", "not-given", "advice", "n/a")
 	for _, c := range r.Summary {
-		fmt.Fprintf(&b, "%-46s %-9s %7d %7d\n", c.Requirement, c.Scope, c.Pass, c.Fail)
+		fmt.Fprintf(&b, "%-46s %-10s %7d %7d %9d %7d %7d\n", c.Requirement, c.Level, c.Pass, c.Fail, c.NotGiven, c.Advice, c.NotApplicable)
 	}
-	// Gaps grouped by requirement, a few each.
-	byReq := map[string][]Result{}
-	for _, res := range r.Results {
-		if res.Status == StatusFail && len(byReq[res.Requirement]) <= maxDetails {
-			byReq[res.Requirement] = append(byReq[res.Requirement], res)
-		}
-	}
-	if !r.Conformant {
-		b.WriteString("\nGaps:\n")
-	}
-	for _, c := range r.Summary {
-		list := byReq[c.Requirement]
-		if len(list) == 0 {
-			continue
-		}
-		fmt.Fprintf(&b, "  %s (%d):\n", c.Requirement, c.Fail)
-		for i, res := range list {
-			if i == maxDetails {
-				fmt.Fprintf(&b, "    ... %d more (--format json lists all)\n", c.Fail-maxDetails)
-				break
+	// Gaps, then advice, grouped by requirement, a few each.
+	for _, sec := range []struct{ status, head string }{{StatusFail, "Gaps"}, {StatusAdvice, "Advice (recommendations; not failures)"}} {
+		byReq := map[string][]Result{}
+		for _, res := range r.Results {
+			if res.Status == sec.status && len(byReq[res.Requirement]) <= maxDetails {
+				byReq[res.Requirement] = append(byReq[res.Requirement], res)
 			}
-			subj := res.Subject
-			if res.Component != "" && res.Component != res.Subject {
-				subj = res.Component + " [" + res.Subject + "]"
-			}
-			fmt.Fprintf(&b, "    %s: %s\n", subj, res.Message)
 		}
-	}
-	for _, res := range r.Results {
-		if res.Status == StatusFail && byReq[res.Requirement] == nil {
-			fmt.Fprintf(&b, "  %s: %s\n", res.Subject, res.Message) // e.g. "no components"
+		if len(byReq) > 0 {
+			fmt.Fprintf(&b, "\n%s:\n", sec.head)
+		}
+		for _, c := range r.Summary {
+			list := byReq[c.Requirement]
+			if len(list) == 0 {
+				continue
+			}
+			total := c.Fail
+			if sec.status == StatusAdvice {
+				total = c.Advice
+			}
+			fmt.Fprintf(&b, "  %s (%d):\n", c.Requirement, total)
+			for i, res := range list {
+				if i == maxDetails {
+					fmt.Fprintf(&b, "    ... %d more (--format json lists all)\n", total-maxDetails)
+					break
+				}
+				subj := res.Subject
+				if res.Component != "" && res.Component != res.Subject {
+					subj = res.Component + " [" + res.Subject + "]"
+				}
+				fmt.Fprintf(&b, "    %s: %s\n", subj, res.Message)
+			}
 		}
 	}
 	_, err := io.WriteString(w, b.String())

@@ -17,7 +17,10 @@ func TestSBOMCheckExitCodes(t *testing.T) {
 		}
 		return p
 	}
-	gen := filepath.Join("..", "..", "evidence", "sbom", "generate", "testdata", "thermostat-1.0.1.cdx.json")
+	// A hand-made SBOM meeting every required field of TR-03183-2 v2.1.0,
+	// as JSON and XML, and an SPDX 3 one with gaps (evidence/sbom's tests).
+	fixtures := filepath.Join("..", "..", "evidence", "sbom", "testdata")
+	gen := filepath.Join(fixtures, "bsi-cdx16.json")
 	old := write("old.json", `{"bomFormat":"CycloneDX","specVersion":"1.4","components":[{"name":"x","version":"1"}]}`)
 	tests := []struct {
 		name string
@@ -26,6 +29,9 @@ func TestSBOMCheckExitCodes(t *testing.T) {
 	}{
 		{"conformant demo SBOM", []string{"sbom", "check", gen}, 0},
 		{"conformant, json", []string{"sbom", "check", "--format", "json", gen}, 0},
+		{"conformant, XML", []string{"sbom", "check", filepath.Join(fixtures, "bsi-cdx16.xml")}, 0},
+		{"SPDX 3 with gaps", []string{"sbom", "check", filepath.Join(fixtures, "bsi-spdx301.jsonld")}, 1},
+		{"malformed XML", []string{"sbom", "check", write("bad.xml", `<bom xmlns="http://cyclonedx.org/schema/bom/1.6"><components>`)}, 2},
 		{"gaps", []string{"sbom", "check", old}, 1},
 		{"gaps, ntia", []string{"sbom", "check", "--standard", "ntia", old}, 1},
 		{"truncated", []string{"sbom", "check", write("trunc.json", `{"bomFormat":"CycloneDX","specVer`)}, 2},

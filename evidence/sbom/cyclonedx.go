@@ -32,9 +32,9 @@ type cdxMetadata struct {
 }
 
 type cdxContact struct {
-	Name  string `json:"name"`
-	Email string `json:"email"`
-	Phone string `json:"phone"`
+	Name  string `json:"name" xml:"name"`
+	Email string `json:"email" xml:"email"`
+	Phone string `json:"phone" xml:"phone"`
 }
 
 type cdxOrg struct {
@@ -50,10 +50,12 @@ type cdxHash struct {
 
 type cdxLicenceChoice struct {
 	License *struct {
-		ID   string `json:"id"`
-		Name string `json:"name"`
+		ID              string `json:"id"`
+		Name            string `json:"name"`
+		Acknowledgement string `json:"acknowledgement"`
 	} `json:"license"`
-	Expression string `json:"expression"`
+	Expression      string `json:"expression"`
+	Acknowledgement string `json:"acknowledgement"`
 }
 
 type cdxProperty struct {
@@ -62,8 +64,9 @@ type cdxProperty struct {
 }
 
 type cdxExtRef struct {
-	Type string `json:"type"`
-	URL  string `json:"url"`
+	Type   string    `json:"type"`
+	URL    string    `json:"url"`
+	Hashes []cdxHash `json:"hashes"`
 }
 
 type cdxComponent struct {
@@ -84,6 +87,9 @@ type cdxComponent struct {
 	Properties   []cdxProperty      `json:"properties"`
 	Components   []cdxComponent     `json:"components"`
 	ExternalRefs []cdxExtRef        `json:"externalReferences"`
+	SWID         *struct {
+		TagID string `json:"tagId"`
+	} `json:"swid"`
 }
 
 type cdxDependency struct {
@@ -105,6 +111,16 @@ func decodeCycloneDX(b []byte) (*Document, error) {
 	if err := json.Unmarshal(b, &d); err != nil {
 		return nil, fmt.Errorf("CycloneDX: %w", err)
 	}
+	var tools []string
+	if d.Metadata != nil {
+		tools = toolNames(d.Metadata.Tools)
+	}
+	return fromCDX(&d, tools)
+}
+
+// fromCDX converts a CycloneDX document (read from JSON or XML) into the
+// model; tools are the tool names of its metadata.
+func fromCDX(d *cdxDoc, tools []string) (*Document, error) {
 	if d.BOMFormat != "CycloneDX" {
 		return nil, fmt.Errorf("bomFormat is %q, not CycloneDX", d.BOMFormat)
 	}
@@ -121,39 +137,22 @@ func decodeCycloneDX(b []byte) (*Document, error) {
 	if m := d.Metadata; m != nil {
 		doc.Timestamp = m.Timestamp
 		for _, a := range m.Authors {
-			doc.Creators = append(doc.Creators, contactParty(a))
+			doc.Creators = append(doc.Creators, withRole(RoleAuthor, contactParty(a))...)
 		}
-		for _, o := range []*cdxOrg{m.Manufacturer, m.Manufacture, m.Supplier} {
-			doc.Creators = append(doc.Creators, orgParties(o)...)
+		for _, o := range []*cdxOrg{m.Manufacturer, m.Manufacture} {
+			doc.Creators = append(doc.Creators, withRole(RoleManufacturer, orgParties(o)...)...)
 		}
-		doc.Tools = toolNames(m.Tools)
+		doc.Creators = append(doc.Creators, withRole(RoleSupplier, orgParties(m.Supplier)...)...)
+		doc.Tools = tools
 		if m.Component != nil {
-			c := convertCDX(*m.Component, "")
+			if err := walkCDX(&doc.Primary, []cdxComponent{*m.Component}, -1, 0); err != nil {
+				return nil, err
+			}
+			c := doc.Primary[0]
 			doc.Subject = &c
 		}
 	}
-	var walk func(cs []cdxComponent, parent int, depth int) error
-	walk = func(cs []cdxComponent, parent int, depth int) error {
-		if depth > maxDepth {
-			return fmt.Errorf("CycloneDX: components nested deeper than %d", maxDepth)
-		}
-		for _, c := range cs {
-			idx := len(doc.Components)
-			pref := ""
-			if parent >= 0 {
-				pref = doc.Components[parent].Ref
-			}
-			doc.Components = append(doc.Components, convertCDX(c, pref))
-			if parent >= 0 {
-				doc.Components[parent].Children = append(doc.Components[parent].Children, idx)
-			}
-			if err := walk(c.Components, idx, depth+1); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	if err := walk(d.Components, -1, 0); err != nil {
+	if err := walkCDX(&doc.Components, d.Components, -1, 0); err != nil {
 		return nil, err
 	}
 	for _, dep := range d.Dependencies {
@@ -173,6 +172,47 @@ func decodeCycloneDX(b []byte) (*Document, error) {
 	return doc, nil
 }
 
+// walkCDX appends components and everything nested under them to list,
+// nested ones after their parent.
+func walkCDX(list *[]Component, cs []cdxComponent, parent int, depth int) error {
+	if depth > maxDepth {
+		return fmt.Errorf("CycloneDX: components nested deeper than %d", maxDepth)
+	}
+	for _, c := range cs {
+		idx := len(*list)
+		pref := ""
+		if parent >= 0 {
+			pref = (*list)[parent].Ref
+		}
+		*list = append(*list, convertCDX(c, pref))
+		if parent >= 0 {
+			(*list)[parent].Children = append((*list)[parent].Children, idx)
+		}
+		if err := walkCDX(list, c.Components, idx, depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func withRole(role string, ps ...Party) []Party {
+	for i := range ps {
+		ps[i].Role = role
+	}
+	return ps
+}
+
+// addLicence files one licence by its acknowledgement.
+func (c *Component) addLicence(expr, ack string) {
+	c.Licences = append(c.Licences, expr)
+	switch ack {
+	case "concluded":
+		c.Concluded = append(c.Concluded, expr)
+	case "declared":
+		c.Declared = append(c.Declared, expr)
+	}
+}
+
 func convertCDX(c cdxComponent, parent string) Component {
 	out := Component{Ref: c.BOMRef, Type: c.Type, Name: c.Name, Version: c.Version, PURL: c.PURL, CPE: c.CPE,
 		Parent: parent, Hashes: map[string]string{}, Properties: map[string][]string{}}
@@ -185,26 +225,39 @@ func convertCDX(c cdxComponent, parent string) Component {
 	for _, l := range c.Licenses {
 		switch {
 		case l.Expression != "":
-			out.Licences = append(out.Licences, l.Expression)
+			out.addLicence(l.Expression, l.Acknowledgement)
 		case l.License != nil && l.License.ID != "":
-			out.Licences = append(out.Licences, l.License.ID)
+			out.addLicence(l.License.ID, l.License.Acknowledgement)
 		case l.License != nil && l.License.Name != "":
 			out.LicenceNames = append(out.LicenceNames, l.License.Name)
 		}
 	}
 	for _, a := range c.Authors {
-		out.Creators = append(out.Creators, contactParty(a))
+		out.Creators = append(out.Creators, withRole(RoleAuthor, contactParty(a))...)
 	}
 	if c.Author != "" {
-		out.Creators = append(out.Creators, textParty(c.Author))
+		out.Creators = append(out.Creators, withRole(RoleAuthor, textParty(c.Author))...)
 	}
-	out.Creators = append(out.Creators, orgParties(c.Manufacturer)...)
+	out.Creators = append(out.Creators, withRole(RoleManufacturer, orgParties(c.Manufacturer)...)...)
 	if c.Supplier != nil {
 		out.Supplier = c.Supplier.Name
 		if out.Supplier == "" && len(c.Supplier.URL) > 0 {
 			out.Supplier = c.Supplier.URL[0]
 		}
-		out.Creators = append(out.Creators, orgParties(c.Supplier)...)
+		out.Creators = append(out.Creators, withRole(RoleSupplier, orgParties(c.Supplier)...)...)
+	}
+	for _, r := range c.ExternalRefs {
+		x := ExtRef{Type: r.Type, URL: r.URL}
+		for _, h := range r.Hashes {
+			if x.Hashes == nil {
+				x.Hashes = map[string]string{}
+			}
+			x.Hashes[normAlg(h.Alg)] = strings.ToLower(h.Content)
+		}
+		out.ExtRefs = append(out.ExtRefs, x)
+	}
+	if c.SWID != nil {
+		out.SWID = c.SWID.TagID
 	}
 	if out.Supplier == "" && c.Manufacturer != nil {
 		out.Supplier = c.Manufacturer.Name

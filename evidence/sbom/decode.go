@@ -16,11 +16,19 @@ const MaxSize = 512 << 20
 // craudit can read" (not JSON, truncated, unknown format).
 var ErrUnreadable = errors.New("unreadable SBOM")
 
-// Decode reads a CycloneDX (JSON, 1.2 and later) or SPDX (JSON, 2.2 and
-// later) SBOM. The format is told from the content, not the file name.
+// Decode reads a CycloneDX SBOM (JSON 1.2 and later, XML) or an SPDX SBOM
+// (JSON 2.2 and 2.3, JSON-LD 3.0). The format is told from the content, not
+// the file name.
 func Decode(b []byte) (*Document, error) {
 	if len(b) > MaxSize {
 		return nil, fmt.Errorf("%w: larger than %d bytes", ErrUnreadable, MaxSize)
+	}
+	if isXML(b) {
+		doc, err := decodeCycloneDXXML(b)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrUnreadable, err)
+		}
+		return doc, nil
 	}
 	var probe struct {
 		BOMFormat   *string         `json:"bomFormat"`
@@ -43,10 +51,10 @@ func Decode(b []byte) (*Document, error) {
 		doc, err = decodeCycloneDX(b)
 	case probe.SPDXVersion != nil:
 		doc, err = decodeSPDX(b)
-	case bytes.Contains(probe.Context, []byte("spdx.org/rdf/3")):
-		return nil, fmt.Errorf("%w: SPDX 3 JSON-LD is not supported yet (CycloneDX JSON 1.2+ and SPDX JSON 2.2/2.3 are)", ErrUnreadable)
+	case isSPDX3(probe.Context):
+		doc, err = decodeSPDX3(b)
 	default:
-		return nil, fmt.Errorf("%w: neither CycloneDX (bomFormat) nor SPDX (spdxVersion) JSON", ErrUnreadable)
+		return nil, fmt.Errorf("%w: neither CycloneDX (bomFormat, or XML) nor SPDX (spdxVersion, or SPDX 3 JSON-LD @context)", ErrUnreadable)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrUnreadable, err)

@@ -28,6 +28,11 @@ type Document struct {
 	// Completeness maps a ref to the stated completeness of its dependency
 	// list (CycloneDX composition aggregate, e.g. "complete", "unknown").
 	Completeness map[string]string
+	// Primary is the primary component (Subject) followed by every
+	// component nested under it, in the shape of Components (Children
+	// index into Primary). CycloneDX keeps the primary component apart
+	// from Components; SPDX lists it among them, and Primary stays empty.
+	Primary []Component
 }
 
 // Party is a person, organisation or tool credited in an SBOM.
@@ -35,6 +40,35 @@ type Party struct {
 	Name  string `json:"name,omitempty"`
 	Email string `json:"email,omitempty"`
 	URL   string `json:"url,omitempty"`
+	// Role is where the SBOM names the party: RoleAuthor, RoleManufacturer,
+	// RoleOriginator (creators of the component or SBOM), RoleSupplier or
+	// RolePublisher (who provides it, not who made it); "" when unknown.
+	Role string `json:"role,omitempty"`
+}
+
+// Roles of a Party.
+const (
+	RoleAuthor       = "author"
+	RoleManufacturer = "manufacturer"
+	RoleOriginator   = "originator"
+	RoleSupplier     = "supplier"
+	RolePublisher    = "publisher"
+)
+
+// Creator reports whether the party is named as a creator (author,
+// manufacturer, originator), not as a supplier or publisher.
+func (p Party) Creator() bool {
+	return p.Role == RoleAuthor || p.Role == RoleManufacturer || p.Role == RoleOriginator
+}
+
+// ExtRef is an external reference of a component or document: its type as
+// the format names it (CycloneDX "distribution", "source-distribution",
+// "vcs", "rfc-9116", "bom"; SPDX locator types mapped to these), its URL
+// and the hashes it carries (normalised algorithm -> lower-case hex).
+type ExtRef struct {
+	Type   string
+	URL    string
+	Hashes map[string]string
 }
 
 // Contactable reports whether the party has an e-mail or URL (BSI asks for one).
@@ -55,6 +89,17 @@ type Component struct {
 	// Licences are SPDX IDs or expressions; LicenceNames are free-text names.
 	Licences     []string
 	LicenceNames []string
+	// Concluded and Declared are the licences (IDs or expressions) the SBOM
+	// marks as concluded or declared: CycloneDX 1.6 acknowledgement, SPDX 2
+	// licenseConcluded / licenseDeclared, SPDX 3 hasConcludedLicense /
+	// hasDeclaredLicense. A CycloneDX licence without acknowledgement is in
+	// Licences only.
+	Concluded []string
+	Declared  []string
+	// ExtRefs are the component's external references, in document order.
+	ExtRefs []ExtRef
+	// SWID is the SWID tag ID, when given.
+	SWID string
 	// Creators are authors, manufacturer or originator with contact data;
 	// Supplier is the supplier's name (NTIA).
 	Creators []Party
@@ -65,6 +110,17 @@ type Component struct {
 	// Children are indexes into Document.Components.
 	Parent   string
 	Children []int
+}
+
+// RefsOf returns the external references of one type.
+func (c *Component) RefsOf(typ string) []ExtRef {
+	var out []ExtRef
+	for _, r := range c.ExtRefs {
+		if r.Type == typ {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // Prop returns the first value of a property.

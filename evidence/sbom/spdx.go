@@ -78,7 +78,9 @@ func decodeSPDX(b []byte) (*Document, error) {
 		case "Tool":
 			doc.Tools = append(doc.Tools, rest)
 		case "Organization", "Person":
-			doc.Creators = append(doc.Creators, spdxParty(rest))
+			party := spdxParty(rest)
+			party.Role = RoleAuthor
+			doc.Creators = append(doc.Creators, party)
 		}
 	}
 	described := map[string]bool{}
@@ -97,15 +99,29 @@ func decodeSPDX(b []byte) (*Document, error) {
 			c.Hashes[normAlg(h.Algorithm)] = strings.ToLower(h.ChecksumValue)
 		}
 		for _, l := range []string{p.LicenseDeclared, p.LicenseConcluded} {
-			if l != "" && l != "NOASSERTION" && l != "NONE" {
+			if spdxValue(l) {
 				c.Licences = append(c.Licences, l)
 				break
 			}
 		}
-		for _, who := range []string{p.Originator, p.Supplier} {
+		if spdxValue(p.LicenseConcluded) {
+			c.Concluded = append(c.Concluded, p.LicenseConcluded)
+		}
+		if spdxValue(p.LicenseDeclared) {
+			c.Declared = append(c.Declared, p.LicenseDeclared)
+		}
+		if spdxValue(p.DownloadLocation) {
+			c.ExtRefs = append(c.ExtRefs, ExtRef{Type: "distribution", URL: p.DownloadLocation})
+		}
+		for i, who := range []string{p.Originator, p.Supplier} {
 			if who != "" && who != "NOASSERTION" {
 				_, rest, _ := strings.Cut(who, ":")
-				c.Creators = append(c.Creators, spdxParty(strings.TrimSpace(rest)))
+				party := spdxParty(strings.TrimSpace(rest))
+				party.Role = RoleOriginator
+				if i == 1 {
+					party.Role = RoleSupplier
+				}
+				c.Creators = append(c.Creators, party)
 			}
 		}
 		if p.Supplier != "" && p.Supplier != "NOASSERTION" {
@@ -136,8 +152,9 @@ func decodeSPDX(b []byte) (*Document, error) {
 		for _, h := range f.Checksums {
 			c.Hashes[normAlg(h.Algorithm)] = strings.ToLower(h.ChecksumValue)
 		}
-		if l := f.LicenseConcluded; l != "" && l != "NOASSERTION" && l != "NONE" {
+		if l := f.LicenseConcluded; spdxValue(l) {
 			c.Licences = append(c.Licences, l)
+			c.Concluded = append(c.Concluded, l)
 		}
 		doc.Components = append(doc.Components, c)
 	}
@@ -162,6 +179,10 @@ func decodeSPDX(b []byte) (*Document, error) {
 	}
 	return doc, nil
 }
+
+// spdxValue reports whether an SPDX 2 field holds a value, not NONE or
+// NOASSERTION.
+func spdxValue(v string) bool { return v != "" && v != "NOASSERTION" && v != "NONE" }
 
 func dropSpecial(refs []string) []string {
 	out := refs[:0]

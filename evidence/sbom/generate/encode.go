@@ -40,6 +40,7 @@ func (b *builder) encode() ([]byte, error) {
 		if oe := b.creatorEntity(); oe != nil {
 			pc.Manufacturer = oe
 		}
+		b.describeProduct(pc, arts)
 		md.Component = pc
 		b.deps[ProductRef] = arts
 		b.complete = append(b.complete, ProductRef)

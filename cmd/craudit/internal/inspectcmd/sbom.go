@@ -28,14 +28,24 @@ func newSBOMCheckCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "check FILE",
 		Short: "Judge an SBOM against BSI TR-03183-2 v2.1.0 or the NTIA minimum elements",
-		Long: `Reads a CycloneDX (JSON, 1.2 and later) or SPDX (JSON, 2.2 and later) SBOM and
-judges every requirement of the standard on the document and on each component.
-Each result names the requirement's catalogue ID (bsi-tr-03183-2/<field>,
-ntia/<element>). Text output gives counts per requirement, then the gaps; JSON
-output (schema ` + sbomreq.Schema + `) lists every result.
+		Long: `Reads a CycloneDX SBOM (JSON 1.2 and later, or XML) or an SPDX SBOM (JSON 2.2 and
+2.3, or SPDX 3.0 JSON-LD) and judges every requirement of the standard on the
+document and on each component, the primary component (CycloneDX
+metadata.component) and everything nested under it included. Each result names
+the requirement's catalogue ID (bsi-tr-03183-2/<field>, ntia/<element>). A format
+older than the standard asks for (BSI: CycloneDX 1.6, SPDX 3.0.1) is a gap, not an
+error.
+
+Statuses: pass, fail, not-given (an additional field, required only where the
+information exists, or an optional one, is absent: reported, not failed), advice
+(a recommendation is missed, e.g. a timestamp not in UTC), not-applicable (a file
+field on a logical component, BSI TR-03183-2 section 3.2.2). Only fail makes the
+SBOM not conformant. Text output gives counts per requirement, then the gaps and
+the advice; JSON output (schema ` + sbomreq.Schema + `) lists every result.
 
 Exit codes: 0 conformant, 1 gaps found, 2 the file is unreadable or not an SBOM.`,
 		Example: `  craudit sbom check bundle/sbom.cdx.json
+  craudit sbom check vendor.cdx.xml
   craudit sbom check --standard ntia vendor.spdx.json
   craudit sbom check --format json sbom.cdx.json > sbom-check.json`,
 		Args: cobra.ExactArgs(1),
@@ -60,11 +70,7 @@ Exit codes: 0 conformant, 1 gaps found, 2 the file is unreadable or not an SBOM.
 			rep.File = filepath.Base(args[0])
 			out := cmd.OutOrStdout()
 			if format == "json" {
-				b, err := rep.JSON()
-				if err != nil {
-					return couldNotRun(err)
-				}
-				if _, err := out.Write(b); err != nil {
+				if err := rep.WriteJSON(out); err != nil {
 					return couldNotRun(err)
 				}
 			} else if err := rep.WriteText(out); err != nil {
