@@ -6,7 +6,7 @@ import (
 	"log"
 	"net"
 	"net/http"
-	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -31,12 +31,42 @@ type hub struct {
 	endless int64
 	done    chan struct{}
 	closers []func() error
+	// notFound: the paths asked for in the current state that it does not
+	// serve (a client looking in its own layout).
+	notFound map[string]bool
 }
 
+// set serves s from now on and forgets the paths missed before.
 func (h *hub) set(s *plan.State) {
 	h.mu.Lock()
 	h.cur = s
+	h.notFound = map[string]bool{}
 	h.mu.Unlock()
+}
+
+// missed lists the paths asked for since set that the state does not
+// serve, sorted.
+func (h *hub) missed() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := make([]string, 0, len(h.notFound))
+	for p := range h.notFound {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (h *hub) miss(r *http.Request) {
+	p := r.URL.EscapedPath()
+	if len(p) > 200 {
+		p = p[:200] + "…"
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.notFound != nil && len(h.notFound) < 100 {
+		h.notFound[p] = true
+	}
 }
 
 func (h *hub) state() *plan.State {
@@ -61,7 +91,10 @@ func (h *hub) Close() {
 // With a rule, "main" and "impostor" are presented as https://HOST[:PORT]
 // (certificates for HOST, each from its own CA) on the rule's loopback
 // address; the client reaches them through the --resolve rule in h.rules.
-func startServers(set plan.Servers, work string, slow time.Duration, endless int64, rule *transport.Rule) (*hub, error) {
+//
+// tlsDir and impostorDir hold the two CAs (made once, shared by every
+// scenario's servers).
+func startServers(set plan.Servers, tlsDir, impostorDir string, slow time.Duration, endless int64, rule *transport.Rule) (*hub, error) {
 	h := &hub{urls: map[string]string{}, rules: map[string]string{}, slow: slow, endless: endless, done: make(chan struct{})}
 	plain := func(name string) error {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -109,8 +142,7 @@ func startServers(set plan.Servers, work string, slow time.Duration, endless int
 	if set == plan.PlainHTTP {
 		err = plain(plan.ServerMain)
 	} else {
-		tlsDir, other := filepath.Join(work, "tls"), filepath.Join(work, "tls-impostor")
-		err = errors.Join(tlsSrv(plan.ServerMain, tlsDir), tlsSrv(plan.ServerMirror, tlsDir), plain(plan.ServerPlain), tlsSrv(plan.ServerImpostor, other))
+		err = errors.Join(tlsSrv(plan.ServerMain, tlsDir), tlsSrv(plan.ServerMirror, tlsDir), plain(plan.ServerPlain), tlsSrv(plan.ServerImpostor, impostorDir))
 	}
 	if err != nil {
 		h.Close()
@@ -147,6 +179,7 @@ func (h *hub) handler(name string) http.Handler {
 				return
 			}
 		}
+		h.miss(r)
 		http.NotFound(w, r)
 	})
 }

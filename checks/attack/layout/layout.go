@@ -35,7 +35,7 @@ type Paths struct {
 // (only the optional ones: Schema, Model, UpdateType, Severity,
 // AdvisoryURL, SHA512).
 type Fields struct {
-	Schema, Product, Model, HardwareIDs, Version, RollbackCounter string
+	Schema, Product, Model, HardwareIDs, Version, RollbackCounter    string
 	Timestamp, Expires, UpdateType, Severity, AdvisoryURL, Artefacts string
 	// The fields of each artefact object.
 	Name, Size, SHA256, SHA512 string
@@ -60,8 +60,8 @@ type Layout struct {
 	Constants map[string]string
 	// Arguments are the client's command-line arguments after --client's
 	// words, with placeholders (see Placeholders); nil: craudit's
-	// manifest-client protocol. ResolveArguments are added after them when
-	// the run has a --resolve rule.
+	// manifest-client protocol. ResolveArguments are added when the run has
+	// a --resolve rule: at the argument ResolveHere, else at the end.
 	Arguments, ResolveArguments []string
 	// Installed is the folder below the client's --out where an installed
 	// release must be ("." : --out itself).
@@ -94,7 +94,12 @@ var Placeholders = []struct{ Name, Means string }{
 	{"{product}", "the device's product ID"},
 	{"{hardware_id}", "the device's hardware ID"},
 	{"{resolve}", "HOST:PORT:ADDR:PORT2, as curl's --connect-to takes it (resolve_arguments only)"},
+	{ResolveHere, "an argument of its own: where resolve_arguments go (default: at the end), nothing without --resolve"},
 }
+
+// ResolveHere, an argument of its own in Arguments, is where
+// ResolveArguments are put.
+const ResolveHere = "{resolve_arguments}"
 
 // Values fill the placeholders of one client run.
 type Values struct {
@@ -113,17 +118,26 @@ func (l *Layout) Args(v Values) ([]string, error) {
 	r := strings.NewReplacer("{trust}", v.Trust, "{ca}", v.CA, "{state}", v.State, "{repo}", strings.TrimSuffix(v.Repo, "/"),
 		"{installed_version}", v.InstalledVersion, "{out}", v.Out, "{product}", v.Product, "{hardware_id}", v.HardwareID,
 		"{resolve}", v.Resolve)
+	if v.Resolve != "" && len(l.ResolveArguments) == 0 {
+		return nil, fmt.Errorf("%s: the repository is served under a declared name (--resolve) but the layout has no resolve_arguments to tell the client", l.name())
+	}
+	var extra []string
+	if v.Resolve != "" {
+		for _, a := range l.ResolveArguments {
+			extra = append(extra, r.Replace(a))
+		}
+	}
 	var out []string
+	spliced := false
 	for _, a := range l.Arguments {
+		if a == ResolveHere {
+			out, spliced = append(out, extra...), true
+			continue
+		}
 		out = append(out, r.Replace(a))
 	}
-	if v.Resolve != "" {
-		if len(l.ResolveArguments) == 0 {
-			return nil, fmt.Errorf("%s: the repository is served under a declared name (--resolve) but the layout has no resolve_arguments to tell the client", l.name())
-		}
-		for _, a := range l.ResolveArguments {
-			out = append(out, r.Replace(a))
-		}
+	if !spliced {
+		out = append(out, extra...)
 	}
 	return out, nil
 }

@@ -148,6 +148,15 @@ func TestParseFull(t *testing.T) {
 	if err != nil || args[len(args)-1] != "u.example:443:127.0.0.1:4431" || args[len(args)-2] != "--connect-to" {
 		t.Errorf("resolve args: %v %v", args, err)
 	}
+	// {resolve_arguments} puts them in place (before a trailing command),
+	// and is nothing without --resolve.
+	l.Arguments = []string{"-s", "{repo}", ResolveHere, "install"}
+	for _, c := range []struct{ resolve, want string }{{"", "-s https://u.example install"}, {"r:1:a:2", "-s https://u.example --connect-to r:1:a:2 install"}} {
+		args, err = l.Args(Values{Repo: "https://u.example", Resolve: c.resolve})
+		if got := strings.Join(args, " "); err != nil || got != c.want {
+			t.Errorf("resolve %q: %q %v, want %q", c.resolve, got, err, c.want)
+		}
+	}
 	if l.InstalledDir() != "current" {
 		t.Errorf("installed: %s", l.InstalledDir())
 	}
@@ -207,6 +216,8 @@ func TestParseErrors(t *testing.T) {
 		{"no repo", "layout: 1\nclient:\n  arguments: [update]\n", "f.yaml: line 3: client.arguments: none of them holds {repo}"},
 		{"empty args", "layout: 1\nclient:\n  arguments: []\n", "client.arguments: empty"},
 		{"resolve alone", "layout: 1\nclient:\n  resolve_arguments: ['{resolve}']\n", "client.resolve_arguments: given without client.arguments"},
+		{"resolve here twice", "layout: 1\nclient:\n  arguments: ['{repo}', '{resolve_arguments}', '{resolve_arguments}']\n", "f.yaml: line 3: client.arguments[2]: {resolve_arguments} given twice"},
+		{"resolve here in resolve", "layout: 1\nclient:\n  arguments: ['{repo}']\n  resolve_arguments: ['{resolve}', '{resolve_arguments}']\n", "client.resolve_arguments[1]: \"{resolve_arguments}\": unknown placeholder"},
 		{"resolve unused", "layout: 1\nclient:\n  arguments: ['{repo}']\n  resolve_arguments: [--x]\n", "client.resolve_arguments: none of them holds {resolve}"},
 		{"installed leaves", "layout: 1\nclient:\n  installed: ../x\n", "f.yaml: line 3: client.installed: a folder below the client's --out"},
 		{"alias", "layout: 1\npaths: &p\n  manifest: m.json\nclient: *p\n", "anchors and aliases are not allowed"},

@@ -494,10 +494,17 @@ func (r *reader) client(key string, n *yaml.Node) error {
 // checkArgs: every {...} is a known placeholder, no stray brace, and the
 // arguments name the repository.
 func (r *reader) checkArgs(key string, n *yaml.Node, args []string, resolve bool) error {
+	here := 0
 	for i, a := range args {
+		if a == ResolveHere && !resolve {
+			if here++; here > 1 {
+				return r.fail(n.Content[i], fmt.Sprintf("%s[%d]", key, i), ResolveHere+" given twice")
+			}
+			continue
+		}
 		rest := placeholder.ReplaceAllStringFunc(a, func(p string) string {
 			for _, k := range Placeholders {
-				if k.Name == p && (p != "{resolve}" || resolve) {
+				if k.Name == p && p != ResolveHere && (p != "{resolve}" || resolve) {
 					return ""
 				}
 			}
@@ -520,7 +527,7 @@ func (r *reader) checkArgs(key string, n *yaml.Node, args []string, resolve bool
 func placeholderNames(resolve bool) string {
 	var out []string
 	for _, p := range Placeholders {
-		if p.Name != "{resolve}" || resolve {
+		if resolve && p.Name != ResolveHere || !resolve && p.Name != "{resolve}" {
 			out = append(out, p.Name)
 		}
 	}
