@@ -153,7 +153,7 @@ func Run(ctx context.Context, o Options) (*attackrun.Run, error) {
 	if self && o.Progress != nil {
 		fmt.Fprintln(o.Progress, SelfTestLabel+": the client is craudit's own; these results test the harness, not a product's updater")
 	}
-	if h.faketime != "" {
+	if h.faketime != "" && !goProgram(h.argv[0]) {
 		res.ClientTime = "SOURCE_DATE_EPOCH and faketime"
 	}
 	if res.Scenarios, err = h.all(ctx, scs); err != nil {
@@ -341,9 +341,12 @@ func (h *harness) phase(ctx context.Context, hub *hub, p *plan.Plan, l plan.Fold
 // unserved is the hint for a valid update the client did not take: the
 // paths it asked for that the phase's repository does not serve (the
 // client may look for files where its own layout puts them).
+//
+// Only for profiles a layout can change: in TUF-style protocols a 404 is how
+// a client learns there is no newer root, not a sign of a wrong layout.
 func (h *harness) unserved(hub *hub) string {
 	missed := hub.missed()
-	if len(missed) == 0 {
+	if len(missed) == 0 || !h.layouts {
 		return ""
 	}
 	const most = 5
@@ -352,11 +355,7 @@ func (h *harness) unserved(hub *hub) string {
 		more = fmt.Sprintf(" (and %d more)", len(missed)-most)
 		missed = missed[:most]
 	}
-	s := "; asked for " + strings.Join(missed, ", ") + more + ", which this scenario does not serve"
-	if h.layouts {
-		s += " — does the layout need a mapping (--layout, docs/attack-layouts.md)?"
-	}
-	return s
+	return "; asked for " + strings.Join(missed, ", ") + more + ", which this scenario does not serve — does the layout need a mapping (--layout, docs/attack-layouts.md)?"
 }
 
 // holds reports whether a regular file under dir has exactly want's bytes.
