@@ -8,6 +8,7 @@ import (
 
 	"github.com/craudit/craudit/evidence/attackrun"
 	"github.com/craudit/craudit/evidence/bundle"
+	"github.com/craudit/craudit/evidence/kev"
 	"github.com/craudit/craudit/evidence/manifest"
 	"github.com/craudit/craudit/evidence/sbom"
 	"github.com/craudit/craudit/evidence/transcript"
@@ -78,6 +79,7 @@ type memo struct {
 	chain       once[*manifest.Manifest]
 	transcripts once[*LiveFile[transcript.Run]]
 	attacks     once[*LiveFile[attackrun.Run]]
+	kev         once[*kev.Catalogue]
 }
 
 // once is one value decoded on first use.
@@ -128,6 +130,11 @@ func (in *Input) SBOM() (*sbom.Document, error) {
 // Vulns returns the bundle's decoded vulnerability scan (vulns.json).
 func (in *Input) Vulns() (*vuln.Report, error) {
 	return in.memo.vulns.get(func() (*vuln.Report, error) { return decodeEvidence(in, bundle.VulnsFile, vuln.Parse) })
+}
+
+// KEV returns the bundle's known-exploited catalogue (kev.json).
+func (in *Input) KEV() (*kev.Catalogue, error) {
+	return in.memo.kev.get(func() (*kev.Catalogue, error) { return decodeEvidence(in, bundle.KEVFile, kev.Parse) })
 }
 
 // VEXPaths lists the bundle's VEX documents in index order.

@@ -70,3 +70,23 @@ func TestListing(t *testing.T) {
 		t.Errorf("unknown mapped ID: %v", err)
 	}
 }
+
+// TestListingNamesNewEntries: `craudit mappings` lists the Articles the
+// tool relies on and the placeholder catalogues, said to be unknown.
+func TestListingNamesNewEntries(t *testing.T) {
+	s := mustSet(t)
+	l, err := s.Listing("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := l.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	text := b.String()
+	for _, want := range []string{"cra/art-13/10", "cra/art-14/1", "cra/art-31/1", "pren-40000-1-3/unknown-01", "pren-40000-1-2/unknown-01", "en-18031-1/unknown-01", "not known"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the listing lacks %q", want)
+		}
+	}
+}

@@ -26,7 +26,7 @@ func ids(es []Entry) []string {
 
 func TestCataloguesHaveEditionAndSource(t *testing.T) {
 	s := mustSet(t)
-	want := []string{"bsi-tr-03183-2", "cra", "enisa-secure-updates", "etsi-en-304-621", "ntia", "stride"}
+	want := []string{"bsi-tr-03183-2", "cra", "en-18031-1", "enisa-secure-updates", "etsi-en-304-621", "ntia", "pren-40000-1-2", "pren-40000-1-3", "stride"}
 	var got []string
 	for _, r := range s.Refs() {
 		got = append(got, r.ID)
@@ -109,17 +109,28 @@ var craSubjects = map[string]string{
 	"cra/annex-vii/6":        "test reports",
 	"cra/annex-vii/7":        "declaration of conformity",
 	"cra/annex-vii/8":        "sbom",
+	"cra/art-13/2":           "risks",
+	"cra/art-13/3":           "risk assessment",
+	"cra/art-13/4":           "technical documentation",
+	"cra/art-13/5":           "third-party components",
+	"cra/art-13/6":           "components",
 	"cra/art-13/8":           "five years",
 	"cra/art-13/9":           "stay available",
+	"cra/art-13/10":          "later versions",
 	"cra/art-13/13":          "ten years",
-	"cra/art-13/19":          "month and year",
+	"cra/art-13/18":          "annex ii",
+	"cra/art-13/19":          "end-of-support notification",
+	"cra/art-14/1":           "actively exploited",
 	"cra/art-14/2/a":         "24 hours",
 	"cra/art-14/2/b":         "72 hours",
 	"cra/art-14/2/c":         "14 days",
+	"cra/art-14/3":           "severe incidents",
 	"cra/art-14/4/a":         "24 hours",
 	"cra/art-14/4/b":         "72 hours",
 	"cra/art-14/4/c":         "one month",
 	"cra/art-14/8":           "users",
+	"cra/art-31/1":           "technical documentation",
+	"cra/art-31/2":           "before placing on the market",
 }
 
 func TestCRANumberingAndSubjects(t *testing.T) {
@@ -350,5 +361,25 @@ func TestAddingARecommendationIsDataOnly(t *testing.T) {
 	}
 	if known != 24 || len(s.Recommendations()) != 36 {
 		t.Errorf("known %d of %d, want 24 of 36", known, len(s.Recommendations()))
+	}
+}
+
+// The catalogues of standards craudit cannot read are placeholders: every
+// entry unknown, nothing invented, the source named.
+func TestPlaceholderCatalogues(t *testing.T) {
+	s := mustSet(t)
+	for _, id := range []string{"pren-40000-1-2", "pren-40000-1-3", "en-18031-1"} {
+		c, ok := s.Catalogue(id)
+		if !ok {
+			t.Fatalf("%s: missing", id)
+		}
+		if !strings.Contains(c.Edition, "placeholder") || c.Source == "" || len(c.Entries) == 0 {
+			t.Errorf("%s: edition %q, source %q, %d entries", id, c.Edition, c.Source, len(c.Entries))
+		}
+		for _, e := range c.Entries {
+			if e.IsKnown() || e.Title != "" || e.Text != "" {
+				t.Errorf("%s: a placeholder catalogue's entry carries content", e.ID)
+			}
+		}
 	}
 }

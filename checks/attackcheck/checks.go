@@ -20,7 +20,7 @@ const annexVII6 = "cra/annex-vii/6"
 // Checks returns the attack checks, one per ENISA step, in a stable order.
 func Checks() []checks.Check {
 	return append([]checks.Check{
-		step(checks.Info{ID: "attack/check-for-updates", Version: 1, Step: 3, Basis: checks.BasisCRA,
+		step(checks.Info{ID: "attack/check-for-updates", Version: 1, Step: 3, Basis: checks.BasisPractice,
 			Title:       "The updater resists hostile repositories when checking for updates",
 			MapsTo:      []string{"enisa/step/3", "enisa/rec/metadata-freshness-validation", "enisa/rec/trusted-update-source", "enisa/rec/strong-transport-security", "cra/annex-i/part-ii/3", "cra/annex-i/part-ii/7", annexVII6},
 			Description: "The device's own updater was run against hostile repositories on loopback (`craudit attack`): replayed, rolled-back, frozen or mixed metadata, root rotations, endless and slow metadata, TLS downgrades and impostor servers. It must refuse each attack without trusting anything the attacker made, and still take valid updates.",

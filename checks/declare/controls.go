@@ -115,8 +115,8 @@ func Controls() []Control {
 		},
 		{
 			Slug:              "automatic-updates",
-			Title:             "Automatic security updates on by default, user can postpone",
-			Question:          "Are security updates found and fetched automatically by default, with a way for users to opt out or postpone, while critical fixes cannot be blocked indefinitely?",
+			Title:             "Automatic security updates by default, with opt-out, notification and postponement",
+			Question:          "Are security updates installed automatically, within an appropriate time, as the default setting, and do users have all three of: a clear and easy way to opt out, a notification when updates are available, and a way to postpone them temporarily?",
 			Step:              3,
 			MapsTo:            []string{"enisa/step/3", "enisa/rec/automated-retrieval-support", "cra/annex-i/part-i/2/c", "cra/annex-i/part-ii/7", "cra/annex-ii/8/e"},
 			Basis:             checks.BasisCRA,
@@ -138,7 +138,10 @@ func Controls() []Control {
 			Step:     5,
 			MapsTo: []string{"enisa/step/5", "enisa/rec/signature-verification", "enisa/rec/integrity-enforcement", "enisa/rec/applicability-validation",
 				"enisa/rec/metadata-freshness-validation", "etsi-en-304-621/req-updates-0", "cra/annex-i/part-i/2/f"},
-			Basis: checks.BasisPractice,
+			// cra: verifying the signature and hash before installing is
+			// how the integrity of programs (Annex I Part I (2)(f)) is kept,
+			// the same property manifest/signature and verifier/signature test.
+			Basis: checks.BasisCRA,
 		},
 		{
 			Slug:     "anti-rollback-state",

@@ -26,8 +26,11 @@ func Checks() []checks.Check {
 
 func (c Control) info() checks.Info {
 	desc := "Declaration: " + c.Question
-	if c.NotApplicableWhen != "" {
+	switch {
+	case c.NotApplicableWhen != "":
 		desc += " It may be declared not applicable, with a justification, because " + c.NotApplicableWhen + "."
+	case c.Basis == checks.BasisPractice:
+		desc += " As a practice recommendation (not a CRA requirement) it may be declared not applicable with a justification."
 	}
 	return checks.Info{
 		ID: c.ID(), Version: Version, Title: c.Title, Step: c.Step, MapsTo: c.MapsTo, Basis: c.Basis,
@@ -55,10 +58,14 @@ func (c Control) run(_ context.Context, in *checks.Input) checks.Outcome {
 		return checks.Outcome{Status: checks.Fail, Evidence: ans, Message: "declared only partly implemented" + owner(d) + statement(d)}
 	case "not_applicable":
 		switch {
-		case c.NotApplicableWhen == "":
+		case c.NotApplicableWhen == "" && c.Basis == checks.BasisCRA:
 			return checks.Outcome{Status: checks.Fail, Evidence: ans, Message: "declared not applicable, but the CRA does not make this requirement conditional; implement it, or record the gap as a waiver in policy.yaml"}
 		case strings.TrimSpace(d.Justification) == "":
 			return checks.Outcome{Status: checks.Missing, Evidence: ans, Message: "declared not applicable without a justification"}
+		case c.NotApplicableWhen == "":
+			// A practice recommendation: the CRA does not mandate it, so the
+			// manufacturer may judge it not applicable, saying why.
+			return checks.Outcome{Status: checks.NotApplicable, Evidence: ans, Message: "not applicable (a practice recommendation, not a CRA requirement)" + owner(d) + ": " + oneLine(d.Justification)}
 		}
 		return checks.Outcome{Status: checks.NotApplicable, Evidence: ans, Message: "not applicable" + owner(d) + ": " + oneLine(d.Justification)}
 	}

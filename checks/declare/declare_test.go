@@ -100,7 +100,9 @@ func TestDeclarationStatuses(t *testing.T) {
 		{"partial", "declare/key-storage", "declarations:\n  - {control: declare/key-storage, status: partial}\n", nil, nil, checks.Fail, "partly"},
 		{"n/a where the CRA allows it", "declare/automatic-updates", "declarations:\n  - {control: declare/automatic-updates, status: not_applicable, justification: sold only as a component for integrators}\n", nil, nil, checks.NotApplicable, "integrators"},
 		{"n/a without justification", "declare/automatic-updates", "declarations:\n  - {control: declare/automatic-updates, status: not_applicable}\n", nil, nil, checks.Missing, "without a justification"},
-		{"n/a where the CRA does not allow it", "declare/key-storage", "declarations:\n  - {control: declare/key-storage, status: not_applicable, justification: we are small}\n", nil, nil, checks.Fail, "does not make this requirement conditional"},
+		{"n/a where the CRA does not allow it", "declare/security-testing", "declarations:\n  - {control: declare/security-testing, status: not_applicable, justification: we are small}\n", nil, nil, checks.Fail, "does not make this requirement conditional"},
+		{"n/a on a practice recommendation, justified", "declare/key-storage", "declarations:\n  - {control: declare/key-storage, status: not_applicable, justification: keys live in a managed cloud KMS}\n", nil, nil, checks.NotApplicable, "a practice recommendation, not a CRA requirement"},
+		{"n/a on a practice recommendation, unjustified", "declare/atomic-install", "declarations:\n  - {control: declare/atomic-install, status: not_applicable}\n", nil, nil, checks.Missing, "without a justification"},
 		{"no answers.yaml", "declare/key-storage", "", nil, nil, checks.Missing, "no answers.yaml"},
 		{"answers.yaml does not parse", "declare/key-storage", "declarations: [\n", nil, nil, checks.Error, "answers.yaml cannot be read"},
 		{"answers.yaml changed", "declare/key-storage", keyStorageOK, ev, func(dir string) {

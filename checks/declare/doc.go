@@ -12,9 +12,10 @@
 //   - answers.yaml unreadable: error (nothing can be judged); tampered: fail
 //   - no declaration, or status open: missing
 //   - not_implemented or partial: fail
-//   - not_applicable: only where the CRA itself makes the requirement
-//     conditional, and only with a justification; otherwise fail (not
-//     allowed) or missing (no justification)
+//   - not_applicable: always with a justification (else missing); for a
+//     CRA requirement only where the CRA itself makes it conditional
+//     (else fail); for a practice recommendation wherever the manufacturer
+//     justifies it
 //   - implemented without a statement, an owner or any evidence file:
 //     missing (a declaration without evidence is reported as such)
 //   - implemented with an evidence file absent from the bundle: missing;

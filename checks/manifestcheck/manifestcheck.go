@@ -24,9 +24,9 @@ func Checks() []checks.Check {
 }
 
 var bundleIntegrity = checks.Info{
-	ID: "bundle/integrity", Version: 1, Step: 2, Basis: checks.BasisCRA,
+	ID: "bundle/integrity", Version: 1, Step: 2, Basis: checks.BasisPractice,
 	Title:       "Evidence bundle is complete and unchanged",
-	MapsTo:      []string{"enisa/step/2", "enisa/rec/integrity-enforcement", "cra/annex-i/part-i/2/f", "cra/annex-vii/2/b"},
+	MapsTo:      []string{"enisa/step/2", "enisa/rec/integrity-enforcement"},
 	Description: "Every file of the bundle is listed in bundle.json with its size, SHA-256 and SHA-512, and bundle.json is signed by a key the manufacturer's root key vouches for. Any changed, missing or extra file fails.",
 	Remediation: "Rebuild the bundle with `craudit bundle` from the original inputs; never edit a signed bundle.",
 }
@@ -193,8 +193,8 @@ var updateType = checks.Info{
 	ID: "manifest/update-type", Version: 1, Step: 2, Basis: checks.BasisCRA,
 	Title:       "Release says whether it is a security update, with an advisory",
 	MapsTo:      []string{"enisa/step/2", "enisa/rec/update-structuring", "enisa/rec/advisory-linkage", "cra/annex-i/part-ii/2", "cra/annex-i/part-ii/8"},
-	Description: "The signed manifest states the update type (security, feature or mixed); a security or mixed update names its severity and links an advisory, as the CRA asks security updates to come with advisory messages.",
-	Remediation: "Set `update_type`, `severity` and `advisory_url` in release.yaml.",
+	Description: "The signed manifest states the update type (security, feature or mixed); a security or mixed update names its severity and links an advisory, as the CRA asks security updates to come with advisory messages. Annex I Part II (2) asks for security updates separately from functionality updates where technically feasible, so a mixed release passes only when release.yaml says why separating them was not feasible.",
+	Remediation: "Set `update_type`, `severity` and `advisory_url` in release.yaml; ship security fixes in their own release, or for a mixed release explain in `separation_justification` why they could not be separated.",
 }
 
 func runUpdateType(_ context.Context, in *checks.Input) checks.Outcome {
@@ -213,6 +213,18 @@ func runUpdateType(_ context.Context, in *checks.Input) checks.Outcome {
 			return out
 		}
 		out.Status, out.Message = checks.Pass, fmt.Sprintf("%s update, severity %s, advisory %s", m.UpdateType, m.Severity, m.AdvisoryURL)
+		if m.UpdateType == "mixed" {
+			why := ""
+			if in.Release != nil {
+				why = strings.TrimSpace(in.Release.SeparationJustification)
+			}
+			if why == "" {
+				out.Status = checks.Fail
+				out.Message = "mixed update (security fixes with functional changes) and release.yaml gives no separation_justification: Annex I Part II (2) asks for security updates separately from functionality updates where technically feasible"
+				return out
+			}
+			out.Message += "; not separated because: " + strings.Join(strings.Fields(why), " ")
+		}
 	default:
 		out.Status, out.Message = checks.Fail, fmt.Sprintf("update type %q is not security, feature or mixed", m.UpdateType)
 	}

@@ -57,6 +57,12 @@ func TestChecks(t *testing.T) {
 			"manifest/rollback-counter": checks.Fail}},
 		{"bad update type", minibundle.Options{UpdateType: "urgent"}, nil, map[string]checks.Status{
 			"manifest/update-type": checks.Fail}},
+		{"mixed without a reason", minibundle.Options{UpdateType: "mixed"}, nil, map[string]checks.Status{
+			"manifest/update-type": checks.Fail}},
+		{"mixed, separation not feasible", minibundle.Options{UpdateType: "mixed", ReleaseExtra: "separation_justification: the fix changes the sensor protocol the new feature needs\n"}, nil, map[string]checks.Status{
+			"manifest/update-type": checks.Pass}},
+		{"feature", minibundle.Options{UpdateType: "feature"}, nil, map[string]checks.Status{
+			"manifest/update-type": checks.Pass}},
 		{"tampered artefact", minibundle.Options{}, flip("artefacts/fw.bin"), map[string]checks.Status{
 			"bundle/integrity": checks.Fail, "manifest/artefacts": checks.Fail, "manifest/signature": checks.Pass}},
 		{"tampered manifest", minibundle.Options{}, flip("manifest.json"), map[string]checks.Status{

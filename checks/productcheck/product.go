@@ -21,8 +21,8 @@ func Checks() []checks.Check {
 		checks.Func{I: checks.Info{
 			ID: "product/support-period", Version: Version, Title: "Support period of at least five years per unit or batch",
 			MapsTo: []string{"cra/art-13/8", "cra/art-13/19", "cra/annex-ii/7", "cra/annex-vii/4"}, Basis: checks.BasisCRA,
-			Description: "Each unit or batch placed on the market gets a support end date, at least five years after it was placed on the market unless a shorter expected use is justified; the end is shown as month and year.",
-			Remediation: "In product.yaml set support_period.years (at least 5) and list each batch (or unit) with placed_on_market; a shorter period needs support_period.justification.",
+			Description: "Each unit or batch placed on the market gets a support end date, at least five years after it was placed on the market; Article 13(8) allows less only when the product is expected to be in use for less than five years, and then the period must cover that expected use. The end is shown as month and year.",
+			Remediation: "In product.yaml set support_period.years (at least 5) and list each batch (or unit) with placed_on_market; a shorter period needs support_period.expected_use_years (under 5, not longer than the period) and a justification.",
 		}, F: supportPeriod},
 		checks.Func{I: checks.Info{
 			ID: "product/security-contact", Version: Version, Title: "Contact for vulnerability reports",
@@ -50,8 +50,8 @@ func Checks() []checks.Check {
 		}, F: docReference},
 		checks.Func{I: checks.Info{
 			ID: "product/delivery-model", Version: Version, Title: "Update delivery model stated",
-			MapsTo: []string{"cra/annex-vii/2/b", "enisa/delivery/in-band", "enisa/delivery/platform-managed", "enisa/delivery/out-of-band-manual", "enisa/delivery/enterprise-staged"}, Basis: checks.BasisCRA,
-			Description: "product.yaml says which of ENISA's four delivery models brings updates to the product, part of the secure update solution Annex VII (2)(b) asks to describe.",
+			MapsTo: []string{"cra/annex-vii/2/b", "enisa/delivery/in-band", "enisa/delivery/platform-managed", "enisa/delivery/out-of-band-manual", "enisa/delivery/enterprise-staged"}, Basis: checks.BasisPractice,
+			Description: "product.yaml says which of ENISA's four delivery models brings updates to the product. The labels are ENISA's (a practice criterion); the CRA asks only that the secure update solution be described (Annex VII (2)(b)), which the description of the chosen model supports.",
 			Remediation: "Set updates.delivery_model in product.yaml to in-band, platform-managed, out-of-band-manual or enterprise-staged.",
 		}, F: deliveryModel},
 	}

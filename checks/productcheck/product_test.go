@@ -98,8 +98,13 @@ func TestProductChecks(t *testing.T) {
 		msg               string
 	}{
 		{"support: good batches", "product/support-period", goodProduct, checks.Pass, "b2026-03 March 2031, b2026-09 September 2031"},
-		{"support: four years", "product/support-period", edit("years: 5", "years: 4"), checks.Fail, "shorter than 5 years without a justification"},
-		{"support: four years justified", "product/support-period", edit("years: 5", "years: 4\n  justification: expected use is 4 years (sealed battery)"), checks.Pass, "2 batch(es)"},
+		{"support: four years", "product/support-period", edit("years: 5", "years: 4"), checks.Fail, "gives no support_period.expected_use_years"},
+		{"support: four years, a justification is not enough", "product/support-period", edit("years: 5", "years: 4\n  justification: we are small"), checks.Fail, "gives no support_period.expected_use_years"},
+		{"support: four years for four years of use", "product/support-period", edit("years: 5", "years: 4\n  expected_use_years: 4\n  justification: expected use is 4 years (sealed battery)"), checks.Pass, "2 batch(es)"},
+		{"support: four years for three years of use", "product/support-period", edit("years: 5", "years: 4\n  expected_use_years: 3\n  justification: a three-year service contract"), checks.Pass, "2 batch(es)"},
+		{"support: four years for six years of use", "product/support-period", edit("years: 5", "years: 4\n  expected_use_years: 6\n  justification: cost"), checks.Fail, "though the expected use is 6 years"},
+		{"support: three years for four years of use", "product/support-period", edit("years: 5", "years: 3\n  expected_use_years: 4\n  justification: cost"), checks.Fail, "must match the expected use"},
+		{"support: four years of use without a justification", "product/support-period", edit("years: 5", "years: 4\n  expected_use_years: 4"), checks.Missing, "without the justification Annex VII point 4"},
 		{"support: explicit end too early", "product/support-period", edit("placed_on_market: 2026-09-01}", "placed_on_market: 2026-09-01, end: 2030-01-31}"), checks.Fail, "support ends January 2030 (3 years 4 months): shorter than 5 years"},
 		{"support: end before start", "product/support-period", edit("placed_on_market: 2026-09-01}", "placed_on_market: 2026-09-01, end: 2026-01-31}"), checks.Fail, "is not after placing on the market"},
 		{"support: no batches", "product/support-period", noBatches, checks.Missing, "no unit or batch"},
@@ -192,7 +197,14 @@ func TestChecksMapToCatalogue(t *testing.T) {
 		if len(i.MapsTo) == 0 || len(set.Unknown(i.MapsTo...)) > 0 {
 			t.Errorf("%s: maps to %v (unknown: %v)", i.ID, i.MapsTo, set.Unknown(i.MapsTo...))
 		}
-		if i.Basis != checks.BasisCRA || set.Basis(i.MapsTo...) != mappings.BasisCRA {
+		switch {
+		case i.ID == "product/delivery-model":
+			// ENISA's four labels are a practice criterion; the CRA asks only
+			// that the update solution be described.
+			if i.Basis != checks.BasisPractice {
+				t.Errorf("%s: basis %s, want practice", i.ID, i.Basis)
+			}
+		case i.Basis != checks.BasisCRA || set.Basis(i.MapsTo...) != mappings.BasisCRA:
 			t.Errorf("%s: product information is a CRA mandate", i.ID)
 		}
 		if !strings.HasPrefix(i.ID, "product/") || i.Description == "" || i.Remediation == "" || i.Version < 1 {

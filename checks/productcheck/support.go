@@ -22,20 +22,29 @@ func supportPeriod(_ context.Context, in *checks.Input) checks.Outcome {
 	}
 	const id = "product/support-period"
 	sp := p.SupportPeriod
-	justified := strings.TrimSpace(sp.Justification) != ""
-	shortOK := func(years string) string {
-		return fmt.Sprintf("%s, shorter than %d years, justified: %s", years, MinSupportYears, oneLine(sp.Justification))
+	// Article 13(8): under five years only when the product is expected to
+	// be in use for less, and then the period covers that expected use.
+	short := func(covers bool) (checks.Status, string) {
+		switch {
+		case sp.ExpectedUseYears <= 0:
+			return checks.Fail, fmt.Sprintf("shorter than %d years, and product.yaml gives no support_period.expected_use_years: Article 13(8) allows a shorter period only when the product is expected to be in use for less than %d years", MinSupportYears, MinSupportYears)
+		case sp.ExpectedUseYears >= MinSupportYears:
+			return checks.Fail, fmt.Sprintf("shorter than %d years, though the expected use is %d years: Article 13(8) allows a shorter period only when the expected use is shorter than %d years", MinSupportYears, sp.ExpectedUseYears, MinSupportYears)
+		case !covers:
+			return checks.Fail, fmt.Sprintf("shorter than the expected use of %d years: under Article 13(8) a period below %d years must match the expected use", sp.ExpectedUseYears, MinSupportYears)
+		case strings.TrimSpace(sp.Justification) == "":
+			return checks.Missing, fmt.Sprintf("shorter than %d years for an expected use of %d years, without the justification Annex VII point 4 documents", MinSupportYears, sp.ExpectedUseYears)
+		}
+		return checks.Pass, fmt.Sprintf("shorter than %d years, matching an expected use of %d years: %s", MinSupportYears, sp.ExpectedUseYears, oneLine(sp.Justification))
 	}
 	if len(sp.Batches) == 0 {
 		// Per-unit support with no listed units: the rule alone can be judged.
 		if sp.StartBasis == "unit" && sp.Years > 0 {
-			switch {
-			case sp.Years >= MinSupportYears:
+			if sp.Years >= MinSupportYears {
 				return checks.Outcome{Status: checks.Pass, Evidence: refs, Message: fmt.Sprintf("support ends %d years after each unit is placed on the market (end month and year are computed per unit)", sp.Years)}
-			case justified:
-				return checks.Outcome{Status: checks.Pass, Evidence: refs, Message: shortOK(fmt.Sprintf("%d years per unit", sp.Years))}
 			}
-			return checks.Outcome{Status: checks.Fail, Evidence: refs, Message: fmt.Sprintf("support period of %d years per unit is shorter than %d years without a justification", sp.Years, MinSupportYears)}
+			st, why := short(sp.Years >= sp.ExpectedUseYears)
+			return checks.Outcome{Status: st, Evidence: refs, Message: fmt.Sprintf("support period of %d years per unit: %s", sp.Years, why)}
 		}
 		return checks.Outcome{Status: checks.Missing, Evidence: refs, Message: "product.yaml lists no unit or batch with its placed_on_market date, so no support end date can be given"}
 	}
@@ -71,10 +80,9 @@ func supportPeriod(_ context.Context, in *checks.Input) checks.Outcome {
 			switch {
 			case !end.After(b.PlacedOnMarket.Time):
 				f.Status, f.Message = checks.Fail, fmt.Sprintf("support end %s is not after placing on the market (%s)", MonthYear(end), MonthYear(b.PlacedOnMarket.Time))
-			case end.Before(floor) && !justified:
-				f.Status, f.Message = checks.Fail, f.Message+fmt.Sprintf(": shorter than %d years without a justification", MinSupportYears)
 			case end.Before(floor):
-				f.Status, f.Message = checks.Pass, f.Message+": "+shortOK("shorter period")
+				st, why := short(!end.Before(b.PlacedOnMarket.AddDate(sp.ExpectedUseYears, 0, 0)))
+				f.Status, f.Message = st, f.Message+": "+why
 			default:
 				f.Status = checks.Pass
 				ends = append(ends, name+" "+MonthYear(end))

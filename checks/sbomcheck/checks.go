@@ -25,6 +25,7 @@ func Checks() []checks.Check {
 		checks.Func{I: infoScan, F: runScan},
 		checks.Func{I: infoFresh, F: runFresh},
 		checks.Func{I: infoKnown, F: runKnown},
+		checks.Func{I: infoSeverity, F: runSeverity},
 		checks.Func{I: infoUnmatched, F: runUnmatched},
 	}
 }
@@ -84,20 +85,6 @@ var infoFresh = checks.Info{
 		"vulnerabilities. An ecosystem whose records carry no usable date (no modified or published time, or the " +
 		"zero time) has an unknown age and fails, with or without max_osv_db_age.",
 	Remediation: "Refresh the OSV database and rebuild the bundle, or set max_osv_db_age in policy.yaml.",
-}
-
-var infoKnown = checks.Info{
-	ID: "vuln/known-exploitable", Version: 2, Title: "No known vulnerability at or above the policy threshold is left open", Step: 2,
-	MapsTo: []string{"cra/annex-i/part-i/2/a", "cra/annex-i/part-ii/2", "enisa/rec/dependency-check"},
-	Basis:  checks.BasisCRA,
-	Description: "Every finding of the scan is listed with its VEX status. A finding fails when its severity reaches " +
-		"the policy's fail_on (unknown severity counts as high) unless a VEX statement marks it not_affected with a " +
-		"justification, or fixed. Suppressed findings stay visible with the statement that suppressed them. A " +
-		"policy waiver may name a finding by its ID or with the vulnerability's alias in its place " +
-		"(vuln/known-exploitable#CVE-...@<purl>), or name the vulnerability for every component " +
-		"(vuln/known-exploitable#CVE-...).",
-	Remediation: "Update the affected components, or publish a VEX statement (not_affected with a justification) " +
-		"explaining why the release is not affected, and bundle it with --vex.",
 }
 
 var infoUnmatched = checks.Info{
@@ -444,76 +431,6 @@ func table(in *checks.Input) (*vex.Table, *vuln.Report, []checks.EvidenceRef, *c
 		return nil, nil, nil, &o
 	}
 	return t, r, ev, nil
-}
-
-func runKnown(_ context.Context, in *checks.Input) checks.Outcome {
-	t, r, ev, o := table(in)
-	if o != nil {
-		return *o
-	}
-	if !r.Scanned {
-		return checks.Outcome{Status: checks.Missing, Evidence: ev,
-			Message: "no vulnerability scan is recorded, so known exploitable vulnerabilities cannot be ruled out"}
-	}
-	var fs []checks.Finding
-	suppressed := 0
-	for _, row := range t.Rows {
-		comp := nonEmpty(row.Component.PURL, row.Component.Ref)
-		subject := row.ID + "@" + comp
-		f := checks.Finding{ID: checks.FindingID(infoKnown.ID, subject), Subject: subject, Severity: row.Severity}
-		for _, id := range append([]string{row.ID}, row.Aliases...) {
-			if id != row.ID {
-				f.Aliases = append(f.Aliases, checks.FindingID(infoKnown.ID, id+"@"+comp))
-			}
-			f.Aliases = append(f.Aliases, checks.FindingID(infoKnown.ID, id))
-		}
-		desc := fmt.Sprintf("%s in %s %s (severity %s", row.ID, row.Component.Name, row.Component.Version, row.Severity)
-		if row.Severity == vuln.SeverityUnknown {
-			desc += ", counted as high"
-		}
-		desc += ")"
-		if row.FixedVersion != "" {
-			desc += ", fixed in " + row.FixedVersion
-		}
-		switch {
-		case row.Suppressed:
-			suppressed++
-			f.Status = checks.Pass
-			f.Message = fmt.Sprintf("%s; VEX %s (%s) by %s", desc, row.Status, nonEmpty(row.Justification, "no justification needed"), row.Statement)
-		case in.Policy.FailsOn(row.Severity):
-			f.Status = checks.Fail
-			f.Message = desc + "; VEX status " + row.Status
-		default:
-			f.Status = checks.Pass
-			f.Message = desc + "; below the policy's fail_on " + in.Policy.FailOn + "; VEX status " + row.Status
-		}
-		fs = append(fs, f)
-	}
-	slices.SortFunc(fs, func(a, b checks.Finding) int { return strings.Compare(a.ID, b.ID) })
-	recount := func(fs []checks.Finding) string {
-		open, waived := 0, 0
-		for _, f := range fs {
-			switch f.Status {
-			case checks.Fail:
-				open++
-			case checks.Waived:
-				waived++
-			}
-		}
-		msg := fmt.Sprintf("%d findings: %d open at or above %s, %d suppressed by VEX", len(t.Rows), open, in.Policy.FailOn, suppressed)
-		if waived > 0 {
-			msg += fmt.Sprintf(", %d waived by policy", waived)
-		}
-		if n := len(r.Unscanned); n > 0 {
-			msg += fmt.Sprintf("; %d components were matched against no database, so this says nothing about them (vuln/scan-present)", n)
-		}
-		return msg
-	}
-	st := checks.Pass
-	if slices.ContainsFunc(fs, func(f checks.Finding) bool { return f.Status == checks.Fail }) {
-		st = checks.Fail
-	}
-	return checks.Outcome{Status: st, Message: recount(fs), Evidence: ev, Findings: fs, Recount: recount}
 }
 
 func runUnmatched(_ context.Context, in *checks.Input) checks.Outcome {

@@ -75,6 +75,10 @@ func scanBundle(t *testing.T, sb []byte, db string, vexDocs map[string][]byte) *
 	add(bundle.SBOMFile, bundle.RoleSBOM, sb)
 	add(bundle.VulnsFile, bundle.RoleVulns, vulns)
 	for name, b := range vexDocs {
+		if name == bundle.KEVFile { // not VEX: the known-exploited catalogue
+			add(bundle.KEVFile, bundle.RoleKEV, b)
+			continue
+		}
 		add("vex/"+name, bundle.RoleVEX, b)
 	}
 	key, err := keys.Generate(keys.ECDSAP256)
@@ -113,8 +117,8 @@ func finding(r checks.Result, prefix string) *checks.Finding {
 }
 
 // TestVEXGate: the known vulnerable busybox is found; the demo's justified
-// not_affected statement suppresses it in the gate but keeps it in the
-// report; a statement matching nothing is listed.
+// not_affected statement suppresses it in the severity gate but keeps it in
+// the report; a statement matching nothing is listed.
 func TestVEXGate(t *testing.T) {
 	demoVEX, err := thermostat.VEX("1.0.1")
 	if err != nil {
@@ -122,10 +126,10 @@ func TestVEXGate(t *testing.T) {
 	}
 	t.Run("without VEX the gate fails", func(t *testing.T) {
 		res := run(t, makeBundle(t, nil, true))
-		r := res["vuln/known-exploitable"]
+		r := res["vuln/severity-threshold"]
 		f := finding(r, "ALPINE-CVE-2023-42363@")
 		if r.Status != checks.Fail || f == nil || f.Status != checks.Fail {
-			t.Fatalf("known-exploitable = %s, finding %+v", r.Status, f)
+			t.Fatalf("severity-threshold = %s, finding %+v", r.Status, f)
 		}
 		if res["vex/unmatched-statements"].Status != checks.NotApplicable {
 			t.Errorf("unmatched = %s", res["vex/unmatched-statements"].Status)
@@ -133,10 +137,10 @@ func TestVEXGate(t *testing.T) {
 	})
 	t.Run("justified not_affected suppresses, stays visible; unmatched listed", func(t *testing.T) {
 		res := run(t, makeBundle(t, map[string][]byte{"demo.openvex.json": demoVEX, "other.openvex.json": []byte(unmatchedVEX)}, true))
-		r := res["vuln/known-exploitable"]
+		r := res["vuln/severity-threshold"]
 		f := finding(r, "ALPINE-CVE-2023-42363@")
 		if r.Status != checks.Pass || f == nil || f.Status != checks.Pass || !strings.Contains(f.Message, "not_affected") {
-			t.Fatalf("known-exploitable = %s (%s), finding %+v", r.Status, r.Message, f)
+			t.Fatalf("severity-threshold = %s (%s), finding %+v", r.Status, r.Message, f)
 		}
 		u := res["vex/unmatched-statements"]
 		if u.Status != checks.Fail || len(u.Findings) != 1 || !strings.Contains(u.Findings[0].Subject, "other.openvex.json") {
@@ -145,7 +149,7 @@ func TestVEXGate(t *testing.T) {
 	})
 	t.Run("everything else passes on the demo release", func(t *testing.T) {
 		res := run(t, makeBundle(t, map[string][]byte{"demo.openvex.json": demoVEX}, true))
-		for _, id := range []string{"sbom/present", "sbom/covers-artefacts", "sbom/bsi-fields", "vuln/scan-present", "vuln/db-fresh", "vuln/known-exploitable", "vex/unmatched-statements"} {
+		for _, id := range []string{"sbom/present", "sbom/covers-artefacts", "sbom/bsi-fields", "vuln/scan-present", "vuln/db-fresh", "vuln/severity-threshold", "vex/unmatched-statements"} {
 			if res[id].Status != checks.Pass {
 				t.Errorf("%s = %s: %s", id, res[id].Status, res[id].Message)
 			}
@@ -182,5 +186,48 @@ func TestInfos(t *testing.T) {
 			t.Errorf("bad info %+v", i)
 		}
 		seen[i.ID] = true
+	}
+}
+
+// testKEV is a catalogue in CISA's format for the tests (not the real one):
+// it lists the busybox vulnerability the demo database finds.
+func testKEV(cves ...string) []byte {
+	var b strings.Builder
+	b.WriteString(`{"title":"test catalogue","catalogVersion":"t1","dateReleased":"2026-11-30T00:00:00Z","vulnerabilities":[`)
+	for i, c := range cves {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString(`{"cveID":"` + c + `","dateAdded":"2026-11-01"}`)
+	}
+	b.WriteString("]}")
+	return []byte(b.String())
+}
+
+// TestKnownExploited: exploitation is judged from the known-exploited
+// catalogue, not from severity; without one nothing is evaluated.
+func TestKnownExploited(t *testing.T) {
+	demoVEX, err := thermostat.VEX("1.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		docs map[string][]byte
+		want checks.Status
+		msg  string
+	}{
+		{"no catalogue: not evaluated", nil, checks.Missing, "no known-exploited catalogue"},
+		{"listed and open", map[string][]byte{bundle.KEVFile: testKEV("CVE-2023-42363")}, checks.Fail, "1 known exploited, 1 of them open"},
+		{"listed, VEX not_affected", map[string][]byte{bundle.KEVFile: testKEV("CVE-2023-42363"), "demo.openvex.json": demoVEX}, checks.Pass, "1 known exploited, 0 of them open"},
+		{"not listed", map[string][]byte{bundle.KEVFile: testKEV("CVE-2021-44228")}, checks.Pass, "0 known exploited"},
+		{"broken catalogue", map[string][]byte{bundle.KEVFile: []byte(`{"vulnerabilities":[]}`)}, checks.Fail, "dateReleased"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := run(t, makeBundle(t, tc.docs, true))["vuln/known-exploitable"]
+			if r.Status != tc.want || !strings.Contains(r.Message, tc.msg) {
+				t.Errorf("known-exploitable = %s %q, want %s containing %q", r.Status, r.Message, tc.want, tc.msg)
+			}
+		})
 	}
 }

@@ -172,16 +172,16 @@ func TestUndatedRecordsFailFreshness(t *testing.T) {
 func TestWaiverByAlias(t *testing.T) {
 	const purl = "pkg:apk/alpine/busybox@1.36.1-r16?arch=x86_64&distro=alpine-3.19.1"
 	for _, id := range []string{
-		"vuln/known-exploitable#ALPINE-CVE-2023-42363@" + purl,
-		"vuln/known-exploitable#CVE-2023-42363@" + purl,
-		"vuln/known-exploitable#CVE-2023-42363",
+		"vuln/severity-threshold#ALPINE-CVE-2023-42363@" + purl,
+		"vuln/severity-threshold#CVE-2023-42363@" + purl,
+		"vuln/severity-threshold#CVE-2023-42363",
 	} {
 		in := makeBundle(t, nil, true)
 		in.Policy.Waivers = []checks.Waiver{waiver(id)}
 		rep := checks.Run(t.Context(), Checks(), in, checks.RunOptions{})
 		var r checks.Result
 		for _, x := range rep.Results {
-			if x.Check == "vuln/known-exploitable" {
+			if x.Check == "vuln/severity-threshold" {
 				r = x
 			}
 		}
@@ -193,10 +193,10 @@ func TestWaiverByAlias(t *testing.T) {
 		}
 	}
 	// Another CVE, or the alias on another component, does not match.
-	for _, id := range []string{"vuln/known-exploitable#CVE-2023-42366", "vuln/known-exploitable#CVE-2023-42363@pkg:apk/alpine/musl@1"} {
+	for _, id := range []string{"vuln/severity-threshold#CVE-2023-42366", "vuln/severity-threshold#CVE-2023-42363@pkg:apk/alpine/musl@1"} {
 		in := makeBundle(t, nil, true)
 		in.Policy.Waivers = []checks.Waiver{waiver(id)}
-		if r := run(t, in)["vuln/known-exploitable"]; r.Status != checks.Fail || !strings.Contains(r.Message, "1 open") {
+		if r := run(t, in)["vuln/severity-threshold"]; r.Status != checks.Fail || !strings.Contains(r.Message, "1 open") {
 			t.Errorf("%s: %s %s", id, r.Status, r.Message)
 		}
 	}

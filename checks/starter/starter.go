@@ -140,8 +140,10 @@ const answersHeader = `# answers.yaml: your declarations for the controls no too
 #   implemented without evidence (or with a missing file)     -> missing
 #   partial or not_implemented                                -> fail
 #   open, or no entry                                         -> missing
-#   not_applicable: only where the CRA makes the requirement conditional,
-#   and only with a justification; elsewhere it fails.
+#   not_applicable: always with a justification. A CRA requirement may be
+#   not applicable only where the CRA makes it conditional (elsewhere it
+#   fails); a practice recommendation (ENISA, ETSI: basis practice) may be
+#   not applicable wherever the justification says why.
 # "declared" is never "pass": it says a person vouches for it, with evidence.
 declarations:
 `
@@ -168,14 +170,16 @@ product:
   hardware_ids: []                      # hardware revisions updates apply to
 
 # Article 13(8): at least five years, unless the product is expected to be
-# used for less (then say why in justification). The period of each unit
+# in use for less: then set expected_use_years, give a period that covers
+# it, and say why in justification (Annex VII (4)). The period of each unit
 # starts when it is placed on the market, so list every batch (or unit) with
 # its date; craudit shows each end as month and year (Article 13(19),
 # Annex II (7)).
 support_period:
   start_basis: batch                    # batch or unit
   years: 5
-  justification: ""                     # needed only for fewer than 5 years
+  expected_use_years: 0                 # how long the product is expected to be in use (0: not stated)
+  justification: ""                     # how the period was determined; needed for fewer than 5 years
   batches: []
   # batches:
   #   - id: "2026-03"

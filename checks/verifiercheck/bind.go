@@ -43,10 +43,15 @@ func forProduct(in *checks.Input) (*counted, *checks.Outcome) {
 		return nil, &checks.Outcome{Status: checks.Fail, Evidence: ev, Message: "product.yaml declares no update repository (updates.repository_url): no transcript can count for the product"}
 	}
 	for _, r := range f.Runs {
-		if declared(r.Repository, c.declared) {
-			c.runs = append(c.runs, r)
-		} else {
+		// An Uptane run counts when both its Director and its Image
+		// repository are declared.
+		switch {
+		case !declared(r.Repository, c.declared):
 			c.excluded = append(c.excluded, fmt.Sprintf("the %s run measured %s", r.Profile, Display(r.Repository)))
+		case r.ImageRepository != "" && !declared(r.ImageRepository, c.declared):
+			c.excluded = append(c.excluded, fmt.Sprintf("the %s run measured the Image repository %s", r.Profile, Display(r.ImageRepository)))
+		default:
+			c.runs = append(c.runs, r)
 		}
 	}
 	if len(c.runs) == 0 {

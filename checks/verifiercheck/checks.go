@@ -29,13 +29,13 @@ func Checks() []checks.Check {
 			Description: "Every piece of metadata the verifier trusted was signed by a threshold of keys that chain to the device's trust anchor: the TUF root chain, timestamp, snapshot, targets and delegations; or the root key's certificate of the vendor key and the vendor's signature over the manifest. A repository or mirror cannot make the device accept anything the producer did not sign.",
 			Remediation: "Sign the release with keys the device trust anchor certifies (rotate roots with both old and new keys), and publish the signatures with the metadata."},
 			transcript.ControlSignature),
-		control(checks.Info{ID: "verifier/freshness", Version: 1, Step: 3, Basis: checks.BasisCRA,
+		control(checks.Info{ID: "verifier/freshness", Version: 1, Step: 3, Basis: checks.BasisPractice,
 			Title:       "Repository metadata is fresh (no freeze)",
-			MapsTo:      []string{"enisa/step/3", "enisa/rec/metadata-freshness-validation", "cra/annex-i/part-i/2/c", "cra/annex-i/part-ii/7"},
+			MapsTo:      []string{"enisa/step/3", "enisa/rec/metadata-freshness-validation", "cra/annex-i/part-ii/7"},
 			Description: "No metadata or manifest the verifier relied on had expired at the reference time, and none claimed a time in the future, so a server replaying old metadata cannot hide newer security updates from the device.",
 			Remediation: "Re-sign the timestamp (or manifest) before it expires; keep expiry periods short for online roles."},
 			transcript.ControlFreshness),
-		control(checks.Info{ID: "verifier/rollback", Version: 1, Step: 5, Basis: checks.BasisCRA,
+		control(checks.Info{ID: "verifier/rollback", Version: 1, Step: 5, Basis: checks.BasisPractice,
 			Title:       "No rollback to older metadata or firmware",
 			MapsTo:      []string{"enisa/step/5", "enisa/rec/version-control-and-anti-rollback", "enisa/rec/metadata-freshness-validation", "cra/annex-i/part-i/2/f", "etsi-en-304-621/req-updates-1"},
 			Description: "Versions only went forward: TUF metadata versions were at least those trusted before (state kept between runs), the root chain had no gaps, and the manifest's rollback counter and version were above what the device has installed.",
@@ -53,7 +53,7 @@ func Checks() []checks.Check {
 			Description: "The signed manifest names the device's product and hardware, and the vendor key's certificate covers that product. TUF repositories carry no device identity: there the check is not applicable.",
 			Remediation: "List the product and every supported hardware ID in the manifest, and certify the vendor key for the product."},
 			transcript.ControlApplicability),
-	}, bindingChecks()...)
+	}, append(bindingChecks(), uptaneChecks()...)...)
 }
 
 func control(i checks.Info, c transcript.Control) checks.Check {
@@ -152,7 +152,7 @@ func judgeRun(i checks.Info, c transcript.Control, t *transcript.Run, prefix boo
 // stripOrigins replaces scheme://host:port of the run's URLs with
 // "<repository>".
 func stripOrigins(s string, t *transcript.Run) string {
-	for _, raw := range []string{t.Repository, t.MetadataURL, t.TargetsURL} {
+	for _, raw := range []string{t.Repository, t.MetadataURL, t.TargetsURL, t.ImageRepository} {
 		u, err := url.Parse(raw)
 		if err != nil || u.Host == "" {
 			continue

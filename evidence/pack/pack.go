@@ -12,7 +12,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/craudit/craudit/evidence/atomicfs"
 	"github.com/craudit/craudit/evidence/bundle"
+	"github.com/craudit/craudit/evidence/kev"
 	"github.com/craudit/craudit/evidence/keys"
 	"github.com/craudit/craudit/evidence/manifest"
 	"github.com/craudit/craudit/evidence/product"
@@ -84,13 +86,15 @@ type Options struct {
 	KeyCert                   string // CERT; CERT.sig beside it
 	SBOM                      string
 	VEX                       []string
-	Provenance                []string
-	TrustedRoot               string
-	OSVDB                     string
-	Transcript                string
-	AttackResults             string
-	Out                       string
-	Force                     bool
+	// KEV is a known-exploited catalogue in CISA's KEV JSON format.
+	KEV           string
+	Provenance    []string
+	TrustedRoot   string
+	OSVDB         string
+	Transcript    string
+	AttackResults string
+	Out           string
+	Force         bool
 	// Created stamps the bundle and the manifest (SOURCE_DATE_EPOCH or now).
 	Created time.Time
 	Tool    bundle.Tool
@@ -208,6 +212,11 @@ func Bundle(ctx context.Context, o Options) (*bundle.Index, error) {
 	}
 	if err := addCopies(w, o.VEX, bundle.VEXDir, bundle.RoleVEX, o.Make.CheckVEX); err != nil {
 		return nil, err
+	}
+	if o.KEV != "" {
+		if err := addKEV(w, o.KEV); err != nil {
+			return nil, err
+		}
 	}
 	var checkProv func([]byte, string) error
 	if o.Make.CheckImportedProvenance != nil {
@@ -439,4 +448,20 @@ func mediaType(name string) string {
 		return "application/pdf"
 	}
 	return "application/octet-stream"
+}
+
+// addKEV pins a known-exploited catalogue into the bundle after checking it
+// parses: the bytes checked are the bytes kept.
+func addKEV(w *bundle.Writer, src string) error {
+	data, err := atomicfs.ReadFile(src, kev.MaxSize)
+	if err != nil {
+		return inputErr(src, err)
+	}
+	if _, err := kev.Parse(data); err != nil {
+		return inputErr(src, err)
+	}
+	if _, err := w.AddBytes(bundle.KEVFile, bundle.RoleKEV, "application/json", data); err != nil {
+		return inputErr(src, err)
+	}
+	return nil
 }

@@ -117,10 +117,14 @@ func (p *Product) Repositories() []string {
 // one model may end at different dates: batches carry their own dates.
 type SupportPeriod struct {
 	// StartBasis is "unit" or "batch".
-	StartBasis    string  `yaml:"start_basis" json:"start_basis"`
-	Years         int     `yaml:"years" json:"years"`
-	Justification string  `yaml:"justification" json:"justification,omitempty"`
-	Batches       []Batch `yaml:"batches" json:"batches"`
+	StartBasis string `yaml:"start_basis" json:"start_basis"`
+	Years      int    `yaml:"years" json:"years"`
+	// ExpectedUseYears is how long the product is expected to be in use.
+	// Article 13(8) allows a support period under five years only when the
+	// expected use is shorter, and then the period must cover it.
+	ExpectedUseYears int     `yaml:"expected_use_years" json:"expected_use_years,omitempty"`
+	Justification    string  `yaml:"justification" json:"justification,omitempty"`
+	Batches          []Batch `yaml:"batches" json:"batches"`
 }
 
 // Batch is a group of units placed on the market together.
@@ -151,6 +155,9 @@ func (p *Product) Validate() error {
 	}
 	if strings.TrimSpace(p.Manufacturer.Name) == "" {
 		errs = append(errs, "manufacturer.name is required")
+	}
+	if p.SupportPeriod.ExpectedUseYears < 0 || p.SupportPeriod.ExpectedUseYears > 100 {
+		errs = append(errs, fmt.Sprintf("support_period.expected_use_years %d: want 1 to 100 (or leave it out)", p.SupportPeriod.ExpectedUseYears))
 	}
 	switch p.SupportPeriod.StartBasis {
 	case "", "unit", "batch":

@@ -16,9 +16,13 @@ type Release struct {
 	HardwareIDs     []string `yaml:"hardware_ids" json:"hardware_ids"`
 	// UpdateType is security, feature or mixed (Annex I Part II (2): security
 	// fixes separate from feature updates where feasible).
-	UpdateType  string `yaml:"update_type" json:"update_type"`
-	Severity    string `yaml:"severity" json:"severity,omitempty"`
-	AdvisoryURL string `yaml:"advisory_url" json:"advisory_url,omitempty"`
+	UpdateType string `yaml:"update_type" json:"update_type"`
+	// SeparationJustification says why a mixed release could not ship its
+	// security fixes apart from its functional changes (Annex I Part II
+	// (2): separately "where technically feasible").
+	SeparationJustification string `yaml:"separation_justification" json:"separation_justification,omitempty"`
+	Severity                string `yaml:"severity" json:"severity,omitempty"`
+	AdvisoryURL             string `yaml:"advisory_url" json:"advisory_url,omitempty"`
 	// Validity is how long the manifest stays valid, e.g. "90d" or "2160h".
 	Validity string `yaml:"validity" json:"validity"`
 	Notes    string `yaml:"notes" json:"notes,omitempty"`
