@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/craudit/craudit/checks/attack/hub"
 	"github.com/craudit/craudit/checks/attack/plan"
 	"github.com/craudit/craudit/checks/verifier/transport"
 	"github.com/craudit/craudit/evidence/attackrun"
@@ -237,14 +238,14 @@ func (h *harness) scenario(ctx context.Context, i int, sc Scenario) (attackrun.R
 			return r, err
 		}
 	}
-	hub, err := startServers(h.servers, h.tls, h.impostor, h.o.SlowInterval, h.o.EndlessSize, h.rule)
+	srv, err := hub.Start(h.servers, h.tls, h.impostor, h.o.SlowInterval, h.o.EndlessSize, h.rule)
 	if err != nil {
 		return r, fmt.Errorf("loopback servers: %w", err)
 	}
-	defer hub.Close()
+	defer srv.Close()
 	// Phase 1: the valid baseline update the scenario starts from.
-	hub.set(p.Baseline)
-	base, err := h.phase(ctx, hub, p, l, true)
+	srv.Set(p.Baseline)
+	base, err := h.phase(ctx, srv, p, l, true)
 	if err != nil {
 		return r, err
 	}
@@ -260,13 +261,13 @@ func (h *harness) scenario(ctx context.Context, i int, sc Scenario) (attackrun.R
 			why = "exit 0 but the release is not in the installed folder"
 		}
 		r.Verdict = attackrun.FunctionalFailure
-		r.Detail = "the client did not take the valid update the scenario starts from (" + why + ")" + h.said(hub, base) + h.unserved(hub)
+		r.Detail = "the client did not take the valid update the scenario starts from (" + why + ")" + h.said(srv, base) + h.unserved(srv)
 		return r, nil
 	}
 	// Phase 2: the scenario's repository.
-	hub.set(p.Attack)
-	at, err := h.phase(ctx, hub, p, l, false)
-	hub.set(nil)
+	srv.Set(p.Attack)
+	at, err := h.phase(ctx, srv, p, l, false)
+	srv.Set(nil)
 	if err != nil {
 		return r, err
 	}
@@ -277,11 +278,11 @@ func (h *harness) scenario(ctx context.Context, i int, sc Scenario) (attackrun.R
 	case at.Signaled:
 		r.Verdict, r.Detail = attackrun.Inconclusive, "the client was killed by a signal the harness did not send"
 	case sc.Expect == attackrun.Accept && at.TimedOut:
-		r.Verdict, r.Detail = attackrun.FunctionalFailure, "the valid update did not finish: "+at.Describe()+h.unserved(hub)
+		r.Verdict, r.Detail = attackrun.FunctionalFailure, "the valid update did not finish: "+at.Describe()+h.unserved(srv)
 	case sc.Expect == attackrun.Accept && at.Exit != 0:
-		r.Verdict, r.Detail = attackrun.FunctionalFailure, "the valid update was refused ("+at.Describe()+")"+h.said(hub, at)+h.unserved(hub)
+		r.Verdict, r.Detail = attackrun.FunctionalFailure, "the valid update was refused ("+at.Describe()+")"+h.said(srv, at)+h.unserved(srv)
 	case sc.Expect == attackrun.Accept && !holds(installedDir, p.Want):
-		r.Verdict, r.Detail = attackrun.FunctionalFailure, "exit 0 but the expected release is not in the installed folder"+h.unserved(hub)
+		r.Verdict, r.Detail = attackrun.FunctionalFailure, "exit 0 but the expected release is not in the installed folder"+h.unserved(srv)
 	case len(stray) > 0:
 		r.Verdict, r.Detail = attackrun.Vulnerable, "the client wrote outside its folders: "+strings.Join(stray, ", ")
 	case sc.Expect == attackrun.Accept:
@@ -301,20 +302,20 @@ func (h *harness) scenario(ctx context.Context, i int, sc Scenario) (attackrun.R
 		// The client's own words go to ClientSaid, not Detail: they change
 		// from run to run (random keys, lengths) and Detail must not.
 		r.Verdict, r.Detail = attackrun.Pass, "refused ("+at.Describe()+"); nothing the attacker made is kept"
-		r.ClientSaid = strings.TrimPrefix(h.said(hub, at), "; client said: ")
+		r.ClientSaid = strings.TrimPrefix(h.said(srv, at), "; client said: ")
 	}
 	return r, nil
 }
 
 // said quotes the client's last output line, without this run's paths and ports.
-func (h *harness) said(hub *hub, p plan.Proc) string {
+func (h *harness) said(srv *hub.Hub, p plan.Proc) string {
 	lines := strings.Split(strings.TrimSpace(p.Output), "\n")
 	last := strings.TrimSpace(lines[len(lines)-1])
 	if last == "" {
 		return ""
 	}
 	last = strings.ReplaceAll(last, h.work, "$WORK")
-	for name, u := range hub.urls {
+	for name, u := range srv.URLs() {
 		last = strings.ReplaceAll(last, u, "$"+strings.ToUpper(name))
 		last = strings.ReplaceAll(last, strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://"), "$"+strings.ToUpper(name)+"_ADDR")
 	}
@@ -325,8 +326,8 @@ func (h *harness) said(hub *hub, p plan.Proc) string {
 }
 
 // phase runs the driver's protocol once, against the phase's server.
-func (h *harness) phase(ctx context.Context, hub *hub, p *plan.Plan, l plan.Folders, baseline bool) (plan.Proc, error) {
-	ph := plan.Phase{Baseline: baseline, At: h.o.ReferenceTime, Plan: p, Folders: l, CA: hub.ca}
+func (h *harness) phase(ctx context.Context, srv *hub.Hub, p *plan.Plan, l plan.Folders, baseline bool) (plan.Proc, error) {
+	ph := plan.Phase{Baseline: baseline, At: h.o.ReferenceTime, Plan: p, Folders: l, CA: srv.CA()}
 	server := plan.ServerMain
 	if !baseline {
 		ph.At = ph.At.Add(p.AttackAt)
@@ -334,7 +335,7 @@ func (h *harness) phase(ctx context.Context, hub *hub, p *plan.Plan, l plan.Fold
 			server = p.AttackServer
 		}
 	}
-	ph.URL, ph.Resolve = hub.urls[server], hub.rules[server]
+	ph.URL, ph.Resolve = srv.URL(server), srv.Rule(server)
 	return h.driver.Phase(ctx, h, ph)
 }
 
@@ -344,8 +345,8 @@ func (h *harness) phase(ctx context.Context, hub *hub, p *plan.Plan, l plan.Fold
 //
 // Only for profiles a layout can change: in TUF-style protocols a 404 is how
 // a client learns there is no newer root, not a sign of a wrong layout.
-func (h *harness) unserved(hub *hub) string {
-	missed := hub.missed()
+func (h *harness) unserved(srv *hub.Hub) string {
+	missed := srv.Missed()
 	if len(missed) == 0 || !h.layouts {
 		return ""
 	}
