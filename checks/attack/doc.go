@@ -27,5 +27,11 @@
 // (read from its Go build information) is a reference-client self-test
 // (Run.SelfTest), never a product's evidence. With Options.Resolve the
 // manifest repository is served under a declared name on loopback, as
-// curl's --resolve reaches it.
+// curl's --resolve reaches it. With Options.Layout (checks/attack/layout)
+// the manifest profile serves and signs in a hand-rolled updater's own
+// paths and field names and runs it with its own arguments; a valid update
+// it does not take names the paths it asked for that were not served.
+//
+// Scenarios run Options.Parallel at once, each with its own loopback
+// servers and folders; results stay in catalogue order.
 package attack

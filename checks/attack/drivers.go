@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/craudit/craudit/checks/attack/layout"
 	"github.com/craudit/craudit/checks/attack/plan"
 )
 
@@ -80,18 +81,22 @@ func (tufDriver) Phase(ctx context.Context, r plan.Runner, ph plan.Phase) (plan.
 }
 
 // manifestDriver speaks craudit manifest-client's protocol: the device's
-// release is installed into out/slot.
-type manifestDriver struct{}
+// release is installed into out/slot. With a layout, the client is given
+// the layout's arguments and the release must land in its folder.
+type manifestDriver struct{ layout *layout.Layout }
 
 func (manifestDriver) Servers() plan.Servers { return plan.TLSSet }
 
-func (manifestDriver) Folders(root string) plan.Folders {
+// WithLayout makes the driver run the client as l says.
+func (d manifestDriver) WithLayout(l *layout.Layout) plan.Driver { d.layout = l; return d }
+
+func (d manifestDriver) Folders(root string) plan.Folders {
 	f := scenarioFolders(root, "state", "out")
-	f.Installed = filepath.Join(f.Out, "slot")
+	f.Installed = filepath.Join(f.Out, filepath.FromSlash(d.layout.InstalledDir()))
 	return f
 }
 
-func (manifestDriver) Phase(ctx context.Context, r plan.Runner, ph plan.Phase) (plan.Proc, error) {
+func (d manifestDriver) Phase(ctx context.Context, r plan.Runner, ph plan.Phase) (plan.Proc, error) {
 	f := ph.Folders
 	trust := filepath.Join(f.Trust, "root.pub")
 	installed := "1.0.0"
@@ -105,12 +110,26 @@ func (manifestDriver) Phase(ctx context.Context, r plan.Runner, ph plan.Phase) (
 			return plan.Proc{}, err
 		}
 	}
-	args := []string{"--trust", trust, "--ca", ph.CA, "--state", f.Meta, "--repo", ph.URL,
-		"--installed-version", installed, "--out", f.Out}
-	if ph.Resolve != "" {
-		args = append(args, "--resolve", ph.Resolve)
+	args, err := d.layout.Args(layout.Values{Trust: trust, CA: ph.CA, State: f.Meta, Repo: ph.URL, InstalledVersion: installed,
+		Out: f.Out, Product: plan.DeviceProduct, HardwareID: plan.DeviceHardware, Resolve: ph.Resolve})
+	if err != nil {
+		return plan.Proc{}, err
 	}
-	return r.Client(ctx, append(args, "update"), f.Cwd, ph.At)
+	if args == nil {
+		args = []string{"--trust", trust, "--ca", ph.CA, "--state", f.Meta, "--repo", ph.URL,
+			"--installed-version", installed, "--out", f.Out}
+		if ph.Resolve != "" {
+			args = append(args, "--resolve", ph.Resolve)
+		}
+		args = append(args, "update")
+	}
+	return r.Client(ctx, args, f.Cwd, ph.At)
+}
+
+// layoutDriver is a driver whose repository and client a layout file can
+// change (--layout).
+type layoutDriver interface {
+	WithLayout(*layout.Layout) plan.Driver
 }
 
 // DeviceFile in the manifest client's --state folder names the device the

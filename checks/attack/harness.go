@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net"
@@ -14,9 +15,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/craudit/craudit/checks/attack/hub"
 	"github.com/craudit/craudit/checks/attack/plan"
 	"github.com/craudit/craudit/checks/verifier/transport"
 	"github.com/craudit/craudit/evidence/attackrun"
+	"github.com/craudit/craudit/evidence/repo"
 )
 
 // RunError means the harness could not run (bad options, a client that
@@ -30,9 +33,15 @@ type harness struct {
 	o        Options
 	argv     []string
 	faketime string
-	hub      *hub
 	work     string
 	driver   plan.Driver
+	// servers and rule: what each scenario's hub starts; tls and impostor
+	// are the CA folders all hubs share (made once).
+	servers       plan.Servers
+	rule          *transport.Rule
+	tls, impostor string
+	// layouts: the driver takes a --layout (the 404 hint names it).
+	layouts bool
 }
 
 // Run serves every selected scenario's repositories, runs the client
@@ -94,7 +103,21 @@ func Run(ctx context.Context, o Options) (*attackrun.Run, error) {
 	if o.EndlessSize <= 0 {
 		o.EndlessSize = DefaultEndlessSize
 	}
-	h := &harness{o: o, argv: argv, driver: prof.Driver}
+	if o.Parallel <= 0 {
+		o.Parallel = DefaultParallel()
+	}
+	h := &harness{o: o, argv: argv, driver: prof.Driver, servers: prof.Driver.Servers(), rule: rule}
+	_, h.layouts = prof.Driver.(layoutDriver)
+	if o.Layout != nil {
+		ld, ok := prof.Driver.(layoutDriver)
+		if !ok {
+			return nil, &RunError{fmt.Errorf("--layout: the %s profile has no layout to change (manifest profile only)", o.Profile)}
+		}
+		h.driver = ld.WithLayout(o.Layout)
+		if rule != nil && o.Layout.Arguments != nil && o.Layout.ResolveArguments == nil {
+			return nil, &RunError{fmt.Errorf("%s: the repository is served under a declared name (--resolve) but the layout has no client.resolve_arguments to tell the client", o.Layout.File)}
+		}
+	}
 	if !o.NoFaketime {
 		if p, err := exec.LookPath("faketime"); err == nil {
 			h.faketime = p
@@ -114,11 +137,16 @@ func Run(ctx context.Context, o Options) (*attackrun.Run, error) {
 	} else if o.Progress != nil {
 		fmt.Fprintf(o.Progress, "scenario folders kept in %s\n", h.work)
 	}
-	h.hub, err = startServers(prof.Driver.Servers(), h.work, o.SlowInterval, o.EndlessSize, rule)
-	if err != nil {
-		return nil, &RunError{fmt.Errorf("loopback servers: %w", err)}
+	if h.servers == plan.TLSSet {
+		// One CA for main and mirror, another for the impostor, shared by
+		// every scenario's servers (each scenario has its own listeners).
+		h.tls, h.impostor = filepath.Join(h.work, "tls"), filepath.Join(h.work, "tls-impostor")
+		for _, d := range []string{h.tls, h.impostor} {
+			if _, _, err := repo.LoadOrCreateCA(d); err != nil {
+				return nil, &RunError{fmt.Errorf("loopback servers: %w", err)}
+			}
+		}
 	}
-	defer h.hub.Close()
 	res := &attackrun.Run{Schema: attackrun.Schema, Tool: attackrun.Tool(o.Tool), Profile: o.Profile, Client: o.Client,
 		ReferenceTime: o.ReferenceTime, TimeSource: o.TimeSource, ClientTime: "SOURCE_DATE_EPOCH",
 		Limits:  attackrun.Limits{DeadlineMS: o.Deadline.Milliseconds(), SlowIntervalMS: o.SlowInterval.Milliseconds(), EndlessBytes: o.EndlessSize},
@@ -126,26 +154,80 @@ func Run(ctx context.Context, o Options) (*attackrun.Run, error) {
 	if self && o.Progress != nil {
 		fmt.Fprintln(o.Progress, SelfTestLabel+": the client is craudit's own; these results test the harness, not a product's updater")
 	}
-	if h.faketime != "" {
+	if h.faketime != "" && !goProgram(h.argv[0]) {
 		res.ClientTime = "SOURCE_DATE_EPOCH and faketime"
 	}
-	for i, sc := range scs {
-		r, err := h.scenario(ctx, i, sc)
-		if err != nil {
-			return nil, &RunError{fmt.Errorf("%s: %w", sc.ID, err)}
-		}
-		res.Scenarios = append(res.Scenarios, r)
-		if o.Progress != nil {
-			fmt.Fprintf(o.Progress, "%-20s %s\n", r.Verdict.Label(), sc.ID)
-		}
+	if res.Scenarios, err = h.all(ctx, scs); err != nil {
+		return nil, err
 	}
 	res.Summarise()
+	return res, nil
+}
+
+// all runs the scenarios, up to Options.Parallel at once, each with its own
+// servers; the results are in the order of scs whatever order they end in,
+// and so are the progress lines.
+func (h *harness) all(ctx context.Context, scs []Scenario) ([]attackrun.Result, error) {
+	n := h.o.Parallel
+	if h.rule != nil && h.rule.Addr != net.JoinHostPort(hostOf(h.rule.Addr), "0") && h.rule.Addr != net.JoinHostPort(hostOf(h.rule.Addr), h.rule.Port) {
+		// A fixed loopback port: one scenario's servers at a time.
+		n = 1
+	}
+	n = max(1, min(n, len(scs)))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	res := make([]attackrun.Result, len(scs))
+	errs := make([]error, len(scs))
+	done := make([]chan struct{}, len(scs))
+	for i := range done {
+		done[i] = make(chan struct{})
+	}
+	slots := make(chan struct{}, n)
+	go func() {
+		for i := range scs {
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				for j := i; j < len(scs); j++ {
+					errs[j] = ctx.Err()
+					close(done[j])
+				}
+				return
+			}
+			go func() {
+				defer func() { <-slots; close(done[i]) }()
+				res[i], errs[i] = h.scenario(ctx, i, scs[i])
+				if errs[i] != nil {
+					cancel() // the run cannot be complete: stop the others
+				}
+			}()
+		}
+	}()
+	// Every index is closed exactly once, after its scenario ended: waiting
+	// for all of them in order waits for every goroutine.
+	var first error
+	for i := range scs {
+		<-done[i]
+		if err := errs[i]; err != nil {
+			if first == nil || errors.Is(first, context.Canceled) && !errors.Is(err, context.Canceled) {
+				first = &RunError{fmt.Errorf("%s: %w", scs[i].ID, err)}
+			}
+			continue
+		}
+		if first == nil && h.o.Progress != nil {
+			fmt.Fprintf(h.o.Progress, "%-20s %s\n", res[i].Verdict.Label(), scs[i].ID)
+		}
+	}
+	if first != nil {
+		return nil, first
+	}
 	return res, nil
 }
 
 func (h *harness) scenario(ctx context.Context, i int, sc Scenario) (attackrun.Result, error) {
 	r := attackrun.Result{ID: sc.ID, Title: sc.Title, Step: sc.Step, Control: sc.Control, Mirrors: sc.Mirrors, Expect: sc.Expect, ExitCode: -1}
 	e := plan.NewEnv(h.o.ReferenceTime)
+	e.Layout = h.o.Layout
 	p, err := sc.build(e)
 	if err != nil {
 		return r, fmt.Errorf("building the repositories: %w", err)
@@ -156,9 +238,14 @@ func (h *harness) scenario(ctx context.Context, i int, sc Scenario) (attackrun.R
 			return r, err
 		}
 	}
+	srv, err := hub.Start(h.servers, h.tls, h.impostor, h.o.SlowInterval, h.o.EndlessSize, h.rule)
+	if err != nil {
+		return r, fmt.Errorf("loopback servers: %w", err)
+	}
+	defer srv.Close()
 	// Phase 1: the valid baseline update the scenario starts from.
-	h.hub.set(p.Baseline)
-	base, err := h.phase(ctx, p, l, true)
+	srv.Set(p.Baseline)
+	base, err := h.phase(ctx, srv, p, l, true)
 	if err != nil {
 		return r, err
 	}
@@ -174,13 +261,13 @@ func (h *harness) scenario(ctx context.Context, i int, sc Scenario) (attackrun.R
 			why = "exit 0 but the release is not in the installed folder"
 		}
 		r.Verdict = attackrun.FunctionalFailure
-		r.Detail = "the client did not take the valid update the scenario starts from (" + why + ")" + h.said(base)
+		r.Detail = "the client did not take the valid update the scenario starts from (" + why + ")" + h.said(srv, base) + h.unserved(srv)
 		return r, nil
 	}
 	// Phase 2: the scenario's repository.
-	h.hub.set(p.Attack)
-	at, err := h.phase(ctx, p, l, false)
-	h.hub.set(nil)
+	srv.Set(p.Attack)
+	at, err := h.phase(ctx, srv, p, l, false)
+	srv.Set(nil)
 	if err != nil {
 		return r, err
 	}
@@ -191,11 +278,11 @@ func (h *harness) scenario(ctx context.Context, i int, sc Scenario) (attackrun.R
 	case at.Signaled:
 		r.Verdict, r.Detail = attackrun.Inconclusive, "the client was killed by a signal the harness did not send"
 	case sc.Expect == attackrun.Accept && at.TimedOut:
-		r.Verdict, r.Detail = attackrun.FunctionalFailure, "the valid update did not finish: "+at.Describe()
+		r.Verdict, r.Detail = attackrun.FunctionalFailure, "the valid update did not finish: "+at.Describe()+h.unserved(srv)
 	case sc.Expect == attackrun.Accept && at.Exit != 0:
-		r.Verdict, r.Detail = attackrun.FunctionalFailure, "the valid update was refused ("+at.Describe()+")"+h.said(at)
+		r.Verdict, r.Detail = attackrun.FunctionalFailure, "the valid update was refused ("+at.Describe()+")"+h.said(srv, at)+h.unserved(srv)
 	case sc.Expect == attackrun.Accept && !holds(installedDir, p.Want):
-		r.Verdict, r.Detail = attackrun.FunctionalFailure, "exit 0 but the expected release is not in the installed folder"
+		r.Verdict, r.Detail = attackrun.FunctionalFailure, "exit 0 but the expected release is not in the installed folder"+h.unserved(srv)
 	case len(stray) > 0:
 		r.Verdict, r.Detail = attackrun.Vulnerable, "the client wrote outside its folders: "+strings.Join(stray, ", ")
 	case sc.Expect == attackrun.Accept:
@@ -215,20 +302,20 @@ func (h *harness) scenario(ctx context.Context, i int, sc Scenario) (attackrun.R
 		// The client's own words go to ClientSaid, not Detail: they change
 		// from run to run (random keys, lengths) and Detail must not.
 		r.Verdict, r.Detail = attackrun.Pass, "refused ("+at.Describe()+"); nothing the attacker made is kept"
-		r.ClientSaid = strings.TrimPrefix(h.said(at), "; client said: ")
+		r.ClientSaid = strings.TrimPrefix(h.said(srv, at), "; client said: ")
 	}
 	return r, nil
 }
 
 // said quotes the client's last output line, without this run's paths and ports.
-func (h *harness) said(p plan.Proc) string {
+func (h *harness) said(srv *hub.Hub, p plan.Proc) string {
 	lines := strings.Split(strings.TrimSpace(p.Output), "\n")
 	last := strings.TrimSpace(lines[len(lines)-1])
 	if last == "" {
 		return ""
 	}
 	last = strings.ReplaceAll(last, h.work, "$WORK")
-	for name, u := range h.hub.urls {
+	for name, u := range srv.URLs() {
 		last = strings.ReplaceAll(last, u, "$"+strings.ToUpper(name))
 		last = strings.ReplaceAll(last, strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://"), "$"+strings.ToUpper(name)+"_ADDR")
 	}
@@ -239,8 +326,8 @@ func (h *harness) said(p plan.Proc) string {
 }
 
 // phase runs the driver's protocol once, against the phase's server.
-func (h *harness) phase(ctx context.Context, p *plan.Plan, l plan.Folders, baseline bool) (plan.Proc, error) {
-	ph := plan.Phase{Baseline: baseline, At: h.o.ReferenceTime, Plan: p, Folders: l, CA: h.hub.ca}
+func (h *harness) phase(ctx context.Context, srv *hub.Hub, p *plan.Plan, l plan.Folders, baseline bool) (plan.Proc, error) {
+	ph := plan.Phase{Baseline: baseline, At: h.o.ReferenceTime, Plan: p, Folders: l, CA: srv.CA()}
 	server := plan.ServerMain
 	if !baseline {
 		ph.At = ph.At.Add(p.AttackAt)
@@ -248,8 +335,28 @@ func (h *harness) phase(ctx context.Context, p *plan.Plan, l plan.Folders, basel
 			server = p.AttackServer
 		}
 	}
-	ph.URL, ph.Resolve = h.hub.urls[server], h.hub.rules[server]
+	ph.URL, ph.Resolve = srv.URL(server), srv.Rule(server)
 	return h.driver.Phase(ctx, h, ph)
+}
+
+// unserved is the hint for a valid update the client did not take: the
+// paths it asked for that the phase's repository does not serve (the
+// client may look for files where its own layout puts them).
+//
+// Only for profiles a layout can change: in TUF-style protocols a 404 is how
+// a client learns there is no newer root, not a sign of a wrong layout.
+func (h *harness) unserved(srv *hub.Hub) string {
+	missed := srv.Missed()
+	if len(missed) == 0 || !h.layouts {
+		return ""
+	}
+	const most = 5
+	more := ""
+	if len(missed) > most {
+		more = fmt.Sprintf(" (and %d more)", len(missed)-most)
+		missed = missed[:most]
+	}
+	return "; asked for " + strings.Join(missed, ", ") + more + ", which this scenario does not serve — does the layout need a mapping (--layout, docs/attack-layouts.md)?"
 }
 
 // holds reports whether a regular file under dir has exactly want's bytes.

@@ -2,9 +2,11 @@ package attack
 
 import (
 	"io"
+	"runtime"
 	"time"
 
 	"github.com/craudit/craudit/checks"
+	"github.com/craudit/craudit/checks/attack/layout"
 )
 
 // Options say which client to attack and how.
@@ -50,7 +52,19 @@ type Options struct {
 	// the server as --resolve HOST:PORT:ADDR:PORT2. An impostor is served
 	// under the same name. Empty: the loopback URL, no --resolve argument.
 	Resolve string
+	// Parallel is how many scenarios run at once, each with its own
+	// loopback servers and folders (0: DefaultParallel()). Results and
+	// progress lines stay in catalogue order. A --resolve rule with a fixed
+	// loopback port runs one at a time.
+	Parallel int
+	// Layout (manifest profile) maps craudit's repository paths, manifest
+	// fields and client arguments to the updater's own (nil: craudit's).
+	Layout *layout.Layout
 }
+
+// DefaultParallel is the default of Options.Parallel: GOMAXPROCS, and at
+// least 4 (a scenario mostly waits on its client and its servers).
+func DefaultParallel() int { return max(runtime.GOMAXPROCS(0), 4) }
 
 // Defaults.
 const (

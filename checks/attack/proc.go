@@ -3,6 +3,7 @@ package attack
 import (
 	"bytes"
 	"context"
+	"debug/buildinfo"
 	"errors"
 	"fmt"
 	"os"
@@ -89,6 +90,17 @@ func (h *harness) Client(ctx context.Context, args []string, dir string, at time
 	return h.exec(ctx, append(append([]string(nil), h.argv...), args...), dir, at, "the client")
 }
 
+// goProgram says whether exe (a path or a name on PATH) is a Go program,
+// from the build information Go embeds.
+func goProgram(exe string) bool {
+	p, err := exec.LookPath(exe)
+	if err != nil {
+		return false
+	}
+	_, err = buildinfo.ReadFile(p)
+	return err == nil
+}
+
 // Command runs a program of a profile's set-up the way the client is run.
 func (h *harness) Command(ctx context.Context, argv []string, dir string, at time.Time) (plan.Proc, error) {
 	if len(argv) == 0 {
@@ -98,13 +110,15 @@ func (h *harness) Command(ctx context.Context, argv []string, dir string, at tim
 }
 
 // exec runs argv under the deadline, with the reference time at in
-// SOURCE_DATE_EPOCH (and faketime when installed).
+// SOURCE_DATE_EPOCH (and faketime when installed and argv[0] is not a Go
+// program: Go reads the clock without libc, so libfaketime cannot move it
+// and would only cost a wrapper process per run).
 func (h *harness) exec(ctx context.Context, argv []string, dir string, at time.Time, what string) (plan.Proc, error) {
 	if what == "" {
 		what = argv[0]
 	}
 	env := append(os.Environ(), "SOURCE_DATE_EPOCH="+strconv.FormatInt(at.Unix(), 10))
-	if h.faketime != "" {
+	if h.faketime != "" && !goProgram(argv[0]) {
 		argv = append([]string{h.faketime, "-f", "@" + at.UTC().Format("2006-01-02 15:04:05")}, argv...)
 		env = append(env, "TZ=UTC")
 	}

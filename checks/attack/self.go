@@ -10,8 +10,8 @@ import (
 )
 
 // RunClients runs each profile's client (its command line, as Options.Client
-// takes it) against every scenario of that profile, one Run each, TUF first,
-// with o's other settings. The demo uses it to face craudit's own updaters
+// takes it) against every scenario of that profile, one Run each, all at
+// once, kept in Profiles order (TUF first), with o's other settings. The demo uses it to face craudit's own updaters
 // with the whole catalogue; the caller names the commands. The error is
 // non-nil when no client is given, a profile is unknown, or a run could not
 // run.
@@ -21,7 +21,13 @@ func RunClients(ctx context.Context, o Options, clients map[Profile]string) ([]*
 			return nil, &RunError{Err: fmt.Errorf("unknown profile %q (want one of %v)", p, Profiles)}
 		}
 	}
-	var out []*attackrun.Run
+	// The runs go at once (each has its own servers and folders) and are
+	// kept in Profiles order.
+	type result struct {
+		run *attackrun.Run
+		err error
+	}
+	var pending []chan result
 	for _, p := range Profiles {
 		c, ok := clients[p]
 		if !ok {
@@ -29,14 +35,27 @@ func RunClients(ctx context.Context, o Options, clients map[Profile]string) ([]*
 		}
 		po := o
 		po.Profile, po.Client, po.Scenarios = p, c, nil
-		r, err := Run(ctx, po)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
+		ch := make(chan result, 1)
+		pending = append(pending, ch)
+		go func() {
+			r, err := Run(ctx, po)
+			ch <- result{r, err}
+		}()
 	}
-	if len(out) == 0 {
+	if len(pending) == 0 {
 		return nil, &RunError{Err: fmt.Errorf("no client to run")}
+	}
+	var out []*attackrun.Run
+	var first error
+	for _, ch := range pending {
+		r := <-ch
+		if r.err != nil && first == nil {
+			first = r.err
+		}
+		out = append(out, r.run)
+	}
+	if first != nil {
+		return nil, first
 	}
 	return out, nil
 }

@@ -9,13 +9,14 @@ import (
 
 	"github.com/craudit/craudit/checks"
 	"github.com/craudit/craudit/checks/attack"
+	"github.com/craudit/craudit/checks/attack/layout"
 	"github.com/craudit/craudit/cmd/craudit/internal/cli"
 	"github.com/craudit/craudit/evidence/attackrun"
 )
 
 func newAttackCmd() *cobra.Command {
 	var o attack.Options
-	var profile, refTime, format, out string
+	var profile, refTime, format, out, layoutFile string
 	var list, force bool
 	var sign liveSigning
 	c := &cobra.Command{
@@ -42,6 +43,10 @@ craudit's reference clients: the run is marked "reference-client self-test" and
 never counts as a product's evidence. --resolve HOST:PORT:ADDR (manifest profile)
 serves the repositories as https://HOST on loopback ADDR with a certificate for HOST
 and passes the client --resolve HOST:PORT:ADDR:PORT2 (docs/manifest-client-protocol.md).
+--layout FILE (manifest profile) tests a hand-rolled updater as it is: its repository
+paths, manifest field names and command line (docs/attack-layouts.md). A valid update
+the client does not take names the paths it asked for that the scenario does not serve.
+Scenarios run --parallel at once, each with its own servers; results keep catalogue order.
 
 Verdicts: pass (protected), VULNERABLE, functional failure (a valid update refused),
 inconclusive. With --signing-key the output is a signed in-toto attestation binding the
@@ -55,6 +60,8 @@ could not run. Scenarios: craudit attack --list (docs/attack-scenarios.md).`,
   craudit attack --client './my-updater --verbose' --profile manifest --scenario manifest-rollback-counter
   craudit attack --client './thermo-update.sh' --profile manifest --signing-key keys/vendor.key \
       --key-cert keys/vendor.cert.json --out attack-results.intoto.json
+  craudit attack --client 'sh st200-update.sh' --profile manifest --layout st200.layout.yaml \
+      --parallel 8 --deadline 20s --slow-interval 200ms
   craudit attack --list`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -77,6 +84,11 @@ could not run. Scenarios: craudit attack --list (docs/attack-scenarios.md).`,
 			at, src, err := cli.ReferenceTime(refTime, cli.WallClock)
 			if err != nil {
 				return couldNotRun(err)
+			}
+			if layoutFile != "" {
+				if o.Layout, err = layout.Load(layoutFile); err != nil {
+					return couldNotRun(err)
+				}
 			}
 			o.Profile, o.ReferenceTime, o.TimeSource = attack.Profile(profile), at, src
 			o.Tool = checks.Tool{Name: "craudit", Version: version}
@@ -126,6 +138,8 @@ could not run. Scenarios: craudit attack --list (docs/attack-scenarios.md).`,
 	f.Int64Var(&o.EndlessSize, "endless-size", attack.DefaultEndlessSize, "bytes an endless stream sends at most")
 	f.BoolVar(&o.NoFaketime, "no-faketime", false, "do not wrap the client in faketime even when it is installed")
 	f.BoolVar(&o.KeepWork, "keep-work", false, "keep the scenarios' folders (printed) for inspection")
+	f.StringVar(&layoutFile, "layout", "", "LAYOUT.yaml (manifest profile): the updater's own repository paths, manifest fields and arguments (docs/attack-layouts.md)")
+	f.IntVar(&o.Parallel, "parallel", 0, "scenarios run at once, each with its own servers (default: GOMAXPROCS, at least 4)")
 	sign.register(c)
 	return c
 }

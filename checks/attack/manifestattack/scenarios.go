@@ -5,15 +5,17 @@ import (
 	"crypto/sha512"
 	"encoding/hex"
 	"maps"
+	"strings"
 	"time"
 
+	"github.com/craudit/craudit/checks/attack/layout"
 	"github.com/craudit/craudit/checks/attack/plan"
 	"github.com/craudit/craudit/evidence/keys"
 	"github.com/craudit/craudit/evidence/manifest"
 )
 
 // ArtefactPath is where the repository serves the artefact.
-const ArtefactPath = "artefacts/" + plan.TargetName
+const ArtefactPath = layout.ArtefactDir + plan.TargetName
 
 // mfix holds a manifest-profile scenario's keys.
 type mfix struct {
@@ -62,7 +64,9 @@ func (m *mfix) state(man *manifest.Manifest, content []byte, signer *keys.Privat
 	if signer == nil {
 		signer = m.vendor
 	}
-	b, err := man.Marshal()
+	// Signed as the layout writes it: a renamed field is part of what the
+	// updater verifies.
+	b, err := m.e.Layout.Marshal(man)
 	if err != nil {
 		return nil, err
 	}
@@ -71,14 +75,50 @@ func (m *mfix) state(man *manifest.Manifest, content []byte, signer *keys.Privat
 		return nil, err
 	}
 	return plan.NewState(map[string][]byte{
-		"manifest.json": b, "manifest.json.sig": sig,
-		"keys/vendor.cert.json": m.cert, "keys/vendor.cert.json.sig": m.certSig,
-		"keys/signer.pub": signer.Public().MarshalPEM(), ArtefactPath: content,
+		layout.ManifestPath: b, layout.ManifestSigPath: sig,
+		layout.CertPath: m.cert, layout.CertSigPath: m.certSig,
+		layout.SignerKeyPath: signer.Public().MarshalPEM(), ArtefactPath: content,
 	}), nil
 }
 
+// plan is the last step of every builder: it places both states' files at
+// the layout's paths.
 func (m *mfix) plan(base, at *plan.State, want []byte) *plan.Plan {
+	place(m.e.Layout, base)
+	place(m.e.Layout, at)
 	return &plan.Plan{Baseline: base, Attack: at, InitRoot: m.rootPub, BaseWant: m.e.A, Want: want}
+}
+
+// place moves a state laid out in craudit's paths to the layout's (files
+// the layout does not serve are dropped), redirect targets included.
+func place(l *layout.Layout, s *plan.State) {
+	if l.IsDefault() {
+		return
+	}
+	move := func(files map[string][]byte) map[string][]byte {
+		out := make(map[string][]byte, len(files))
+		for k, v := range files {
+			if to, ok := l.Path(k); ok {
+				out[to] = v
+			}
+		}
+		return out
+	}
+	s.Files, s.Mirror = move(s.Files), move(s.Mirror)
+	sp := make(map[string]plan.Special, len(s.Special))
+	for k, v := range s.Special {
+		to, ok := l.Path(k)
+		if !ok {
+			continue
+		}
+		if srv, p, found := strings.Cut(v.To, ":"); found {
+			if np, ok := l.Path(strings.TrimPrefix(p, "/")); ok {
+				v.To = srv + ":/" + np
+			}
+		}
+		sp[to] = v
+	}
+	s.Special = sp
 }
 
 // start: keys and the baseline release 1.0.0 (counter 1, file a).
@@ -104,21 +144,25 @@ func Valid(e *plan.Env) (*plan.Plan, error) {
 	return m.plan(base, at, e.B), nil
 }
 
-// evil is a 1.0.1 state carrying x, signed by signer.
-func (m *mfix) evil(man *manifest.Manifest, signer *keys.PrivateKey) (*plan.Plan, *plan.State, error) {
+// evil is a 1.0.1 state carrying x, signed by signer; edits change the
+// attack state (in craudit's paths) before it is placed.
+func (m *mfix) evil(man *manifest.Manifest, signer *keys.PrivateKey, edits ...func(*plan.State)) (*plan.Plan, error) {
 	base, err := m.state(m.manifest("1.0.0", 1, m.e.A), m.e.A, nil)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if man == nil {
 		man = m.manifest("1.0.1", 2, m.e.X)
 	}
 	at, err := m.state(man, m.e.X, signer)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	at.Bad(at.Files["manifest.json"], m.e.X)
-	return m.plan(base, at, nil), at, nil
+	at.Bad(at.Files[layout.ManifestPath], m.e.X)
+	for _, edit := range edits {
+		edit(at)
+	}
+	return m.plan(base, at, nil), nil
 }
 
 // BadSignature serves a manifest listing the attacker's file under the vendor's
@@ -128,16 +172,14 @@ func BadSignature(e *plan.Env) (*plan.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, at, err := m.evil(nil, nil)
-	if err != nil {
-		return nil, err
-	}
 	good, err := m.state(m.manifest("1.0.1", 2, e.B), e.B, nil)
 	if err != nil {
 		return nil, err
 	}
-	at.Files["manifest.json.sig"] = good.Files["manifest.json.sig"]
-	return p, nil
+	p, err := m.evil(nil, nil, func(at *plan.State) {
+		at.Files[layout.ManifestSigPath] = good.Files[layout.ManifestSigPath]
+	})
+	return p, err
 }
 
 // UntrustedKey signs the manifest with a key other than the certified vendor
@@ -151,7 +193,7 @@ func UntrustedKey(e *plan.Env) (*plan.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, _, err := m.evil(nil, rogue)
+	p, err := m.evil(nil, rogue)
 	return p, err
 }
 
@@ -176,7 +218,7 @@ func Uncertified(e *plan.Env) (*plan.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	at.Bad(at.Files["manifest.json"], at.Files["keys/vendor.cert.json"], e.X)
+	at.Bad(at.Files[layout.ManifestPath], at.Files[layout.CertPath], e.X)
 	return m.plan(base, at, nil), nil
 }
 
@@ -206,7 +248,7 @@ func Cert(how string) plan.Builder {
 		if err != nil {
 			return nil, err
 		}
-		at.Bad(at.Files["manifest.json"], e.X)
+		at.Bad(at.Files[layout.ManifestPath], e.X)
 		return m.plan(base, at, nil), nil
 	}
 }
@@ -231,7 +273,7 @@ func Applicability(how string) plan.Builder {
 		} else {
 			man.HardwareIDs = []string{"tx-200"}
 		}
-		p, _, err := m.evil(man, nil)
+		p, err := m.evil(man, nil)
 		return p, err
 	}
 }
@@ -244,7 +286,7 @@ func Version(version string, counter uint64) plan.Builder {
 		if err != nil {
 			return nil, err
 		}
-		p, _, err := m.evil(m.manifest(version, counter, e.X), nil)
+		p, err := m.evil(m.manifest(version, counter, e.X), nil)
 		return p, err
 	}
 }
@@ -257,7 +299,7 @@ func Expired(e *plan.Env) (*plan.Plan, error) {
 	}
 	man := m.manifest("1.0.1", 2, e.X)
 	man.Timestamp, man.Expires = e.Ref.AddDate(0, 0, -30), e.Ref.Add(-time.Hour)
-	p, _, err := m.evil(man, nil)
+	p, err := m.evil(man, nil)
 	return p, err
 }
 
@@ -290,7 +332,7 @@ func Redirect(how string) plan.Builder {
 		at.Mirror = maps.Clone(at.Files)
 		switch how {
 		case "plain":
-			at.Special["manifest.json"] = plan.Special{Kind: plan.Redirect, To: "plain:/manifest.json"}
+			at.Special[layout.ManifestPath] = plan.Special{Kind: plan.Redirect, To: "plain:/" + layout.ManifestPath}
 		case "mirror":
 			p := ArtefactPath
 			at.Mirror[p] = e.X

@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"time"
+
+	"github.com/craudit/craudit/checks/attack/layout"
 )
 
 // TargetName is the file every scenario updates (a TUF target, the
@@ -25,6 +27,10 @@ type Env struct {
 	// A is the baseline release's file, B the valid update, X the
 	// attacker's; B and X have the same length.
 	A, B, X []byte
+	// Layout is the manifest profile's repository and manifest layout
+	// (nil: craudit's own): the builders sign manifests and place files in
+	// it.
+	Layout *layout.Layout
 }
 
 // ContentSize makes targets large enough that a slow drip of them outlasts

@@ -1,4 +1,4 @@
-package attack
+package hub
 
 import (
 	"errors"
@@ -6,7 +6,7 @@ import (
 	"log"
 	"net"
 	"net/http"
-	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,9 +17,9 @@ import (
 	"github.com/craudit/craudit/evidence/repo"
 )
 
-// hub serves the current state on every server of a run and lets the
-// harness swap states between phases.
-type hub struct {
+// Hub serves the current state on every server of one scenario and lets
+// the harness swap states between phases.
+type Hub struct {
 	mu   sync.Mutex
 	cur  *plan.State
 	urls map[string]string // server name -> base URL
@@ -31,29 +31,80 @@ type hub struct {
 	endless int64
 	done    chan struct{}
 	closers []func() error
+	// notFound: the paths asked for in the current state that it does not
+	// serve (a client looking in its own layout).
+	notFound map[string]bool
 }
 
-func (h *hub) set(s *plan.State) {
+// Set serves s from now on and forgets the paths missed before.
+func (h *Hub) Set(s *plan.State) {
 	h.mu.Lock()
 	h.cur = s
+	h.notFound = map[string]bool{}
 	h.mu.Unlock()
 }
 
-func (h *hub) state() *plan.State {
+// Missed lists the paths asked for since set that the state does not
+// serve, sorted.
+func (h *Hub) Missed() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := make([]string, 0, len(h.notFound))
+	for p := range h.notFound {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (h *Hub) miss(r *http.Request) {
+	p := r.URL.EscapedPath()
+	if len(p) > 200 {
+		p = p[:200] + "…"
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.notFound != nil && len(h.notFound) < 100 {
+		h.notFound[p] = true
+	}
+}
+
+// URL is the base URL of server name ("" when the set has no such server);
+// Rule is the --resolve rule that reaches it when it is presented under a
+// declared name.
+func (h *Hub) URL(name string) string  { return h.urls[name] }
+func (h *Hub) Rule(name string) string { return h.rules[name] }
+
+// URLs are every server's base URL by name.
+func (h *Hub) URLs() map[string]string { return h.urls }
+
+// CA is the PEM file of the CA that main and mirror chain to ("" for plain
+// HTTP sets).
+func (h *Hub) CA() string { return h.ca }
+
+func (h *Hub) current() *plan.State {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.cur
 }
 
 // Close stops every server; handlers still dripping or streaming end.
-func (h *hub) Close() {
+func (h *Hub) Close() {
 	close(h.done)
 	for _, c := range h.closers {
 		c()
 	}
 }
 
-// startServers starts the servers a profile needs on loopback. TUF: plain
+// hostOf is the host of host:port (or the string itself).
+func hostOf(hp string) string {
+	if h, _, err := net.SplitHostPort(hp); err == nil {
+		return h
+	}
+	return hp
+}
+
+// Start starts the servers a profile needs on loopback. TUF: plain
 // HTTP, as the tuf-conformance suite serves. Manifest: HTTPS "main" and
 // "mirror" under one CA (given to the client), "plain" HTTP for downgrade
 // redirects, and an "impostor" HTTPS server under a CA the client lacks.
@@ -61,8 +112,11 @@ func (h *hub) Close() {
 // With a rule, "main" and "impostor" are presented as https://HOST[:PORT]
 // (certificates for HOST, each from its own CA) on the rule's loopback
 // address; the client reaches them through the --resolve rule in h.rules.
-func startServers(set plan.Servers, work string, slow time.Duration, endless int64, rule *transport.Rule) (*hub, error) {
-	h := &hub{urls: map[string]string{}, rules: map[string]string{}, slow: slow, endless: endless, done: make(chan struct{})}
+//
+// tlsDir and impostorDir hold the two CAs (made once, shared by every
+// scenario's servers).
+func Start(set plan.Servers, tlsDir, impostorDir string, slow time.Duration, endless int64, rule *transport.Rule) (*Hub, error) {
+	h := &Hub{urls: map[string]string{}, rules: map[string]string{}, slow: slow, endless: endless, done: make(chan struct{})}
 	plain := func(name string) error {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -109,8 +163,7 @@ func startServers(set plan.Servers, work string, slow time.Duration, endless int
 	if set == plan.PlainHTTP {
 		err = plain(plan.ServerMain)
 	} else {
-		tlsDir, other := filepath.Join(work, "tls"), filepath.Join(work, "tls-impostor")
-		err = errors.Join(tlsSrv(plan.ServerMain, tlsDir), tlsSrv(plan.ServerMirror, tlsDir), plain(plan.ServerPlain), tlsSrv(plan.ServerImpostor, other))
+		err = errors.Join(tlsSrv(plan.ServerMain, tlsDir), tlsSrv(plan.ServerMirror, tlsDir), plain(plan.ServerPlain), tlsSrv(plan.ServerImpostor, impostorDir))
 	}
 	if err != nil {
 		h.Close()
@@ -119,9 +172,9 @@ func startServers(set plan.Servers, work string, slow time.Duration, endless int
 	return h, nil
 }
 
-func (h *hub) handler(name string) http.Handler {
+func (h *Hub) handler(name string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		st := h.state()
+		st := h.current()
 		if st == nil || r.Method != http.MethodGet && r.Method != http.MethodHead {
 			http.NotFound(w, r)
 			return
@@ -147,12 +200,13 @@ func (h *hub) handler(name string) http.Handler {
 				return
 			}
 		}
+		h.miss(r)
 		http.NotFound(w, r)
 	})
 }
 
 // misbehave answers as a hostile server does.
-func (h *hub) misbehave(w http.ResponseWriter, r *http.Request, sp plan.Special, data []byte) {
+func (h *Hub) misbehave(w http.ResponseWriter, r *http.Request, sp plan.Special, data []byte) {
 	flush := func() {
 		if f, ok := w.(http.Flusher); ok {
 			f.Flush()
