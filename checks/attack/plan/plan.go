@@ -144,6 +144,11 @@ type Folders struct {
 	// Installed is where a release counts as installed: a regular file
 	// under it with exactly the release's bytes.
 	Installed string
+	// Scratch are working folders (among the allowed ones) where a copy of
+	// attacker bytes left after a refusal is reported as a scratch file in
+	// the detail, not as attacker content the client keeps. Attacker bytes
+	// anywhere else (the install slot above all) are kept content.
+	Scratch []string
 }
 
 // Allowed lists the folders the client may write in.
@@ -165,6 +170,10 @@ type Phase struct {
 	// CA is the PEM file of the CA the HTTPS servers main and mirror chain
 	// to (empty for plain-HTTP profiles).
 	CA string
+	// Client is the updater's command line as the harness runs it (the
+	// executable resolved); a driver that must start it as a service or
+	// inside a wrapper runs it through Runner.Command.
+	Client []string
 }
 
 // Runner runs programs for a driver, under the harness's deadline, clock
