@@ -1,6 +1,8 @@
 package attack
 
 import (
+	"slices"
+
 	"github.com/craudit/craudit/checks/attack/toolattack"
 )
 
@@ -15,4 +17,14 @@ func toolScenarios(t Profile) func() []Scenario {
 		}
 		return out
 	}
+}
+
+// DefaultClient is the client a profile runs when none is given: the tool
+// itself on PATH for the tool profiles (rauc, swupdate, mender, ostree),
+// none for the others.
+func DefaultClient(p Profile) string {
+	if slices.Contains(toolattack.Tools, p) {
+		return string(p)
+	}
+	return ""
 }

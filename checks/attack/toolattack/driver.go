@@ -31,7 +31,7 @@ func (e *UnavailableError) Error() string {
 var needs = map[Tool][]string{
 	RAUC:     {"rauc", "mksquashfs", "dbus-daemon", "dbus-send", "openssl", "unshare", "mount"},
 	SWUpdate: {"swupdate", "openssl", "cpio", "unshare", "mount"},
-	Mender:   {"mender", "mender-artifact", "unshare", "mount"},
+	Mender:   {"mender", "mender-artifact", "openssl", "unshare", "mount"},
 	OSTree:   {"ostree", "gpg"},
 }
 
@@ -156,6 +156,23 @@ func (raucDriver) Servers() plan.Servers   { return plan.TLSSet }
 func (swuDriver) Servers() plan.Servers    { return plan.TLSSet }
 func (menderDriver) Servers() plan.Servers { return plan.TLSSet }
 func (ostreeDriver) Servers() plan.Servers { return plan.TLSSet }
+
+// trustStore makes dir the device's system trust store holding only the
+// servers' CA (as ca-certificates.crt and under its subject hash, the
+// two ways libcurl, OpenSSL and Go look), to be bound over /etc/ssl/certs.
+func trustStore(ph plan.Phase, dir string) error {
+	ca, err := readCA(ph)
+	if err != nil {
+		return err
+	}
+	if err := writeFiles(dir, map[string][]byte{"ca-certificates.crt": ca, "server-ca.pem": ca}); err != nil {
+		return err
+	}
+	if out, err := exec.Command("openssl", "rehash", dir).CombinedOutput(); err != nil {
+		return fmt.Errorf("openssl rehash: %v: %s", err, out)
+	}
+	return nil
+}
 
 // readCA reads the PEM file of the servers' CA.
 func readCA(ph plan.Phase) ([]byte, error) {

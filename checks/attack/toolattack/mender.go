@@ -115,12 +115,11 @@ func (menderDriver) Folders(root string) plan.Folders {
 	return folders(root, filepath.Join("dev", "slot"))
 }
 
-// menderConf is mender.conf: the artefact verify key and the servers' CA,
-// the rest as shipped.
+// menderConf is mender.conf: the artefact verify key, the rest as shipped
+// (standalone install reads the servers' CA from the system store).
 func menderConf(f plan.Folders) []byte {
 	b, _ := json.MarshalIndent(map[string]string{
 		"ArtifactVerifyKey": "/etc/mender/artifact-verify-key.pem",
-		"ServerCertificate": "/etc/mender/server.crt",
 		"DeviceTypeFile":    filepath.Join(f.Meta, "device_type"),
 	}, "", "  ")
 	return append(b, '\n')
@@ -132,14 +131,13 @@ func (menderDriver) Phase(ctx context.Context, r plan.Runner, ph plan.Phase) (pl
 	}
 	f := ph.Folders
 	if ph.Baseline {
-		ca, err := readCA(ph)
-		if err != nil {
+		// /etc/mender as an integrator provisions it (artifact_info names
+		// the factory release); the servers' CA in the system store.
+		if err := writeFiles(f.Trust, map[string][]byte{"mender/mender.conf": menderConf(f), "mender/artifact-verify-key.pem": ph.Plan.InitRoot,
+			"mender/artifact_info": []byte("artifact_name=release-0.9.0\n")}); err != nil {
 			return plan.Proc{}, err
 		}
-		// /etc/mender as an integrator provisions it (artifact_info names
-		// the factory release).
-		if err := writeFiles(f.Trust, map[string][]byte{"mender.conf": menderConf(f), "artifact-verify-key.pem": ph.Plan.InitRoot,
-			"server.crt": ca, "artifact_info": []byte("artifact_name=release-0.9.0\n")}); err != nil {
+		if err := trustStore(ph, filepath.Join(f.Trust, "ssl-certs")); err != nil {
 			return plan.Proc{}, err
 		}
 		if err := writeFiles(f.Meta, map[string][]byte{"device_type": []byte("device_type=" + menderDeviceType + "\n")}); err != nil {
@@ -149,7 +147,7 @@ func (menderDriver) Phase(ctx context.Context, r plan.Runner, ph plan.Phase) (pl
 			return plan.Proc{}, err
 		}
 	}
-	binds := [][2]string{{f.Trust, "/etc/mender"}, {filepath.Dir(f.Out), "/mnt"}}
+	binds := [][2]string{{filepath.Join(f.Trust, "mender"), "/etc/mender"}, {filepath.Join(f.Trust, "ssl-certs"), "/etc/ssl/certs"}, {filepath.Dir(f.Out), "/mnt"}}
 	env := []string{"TMPDIR=" + f.Cwd}
 	mender := func(args ...string) (plan.Proc, error) {
 		argv := append(append([]string(nil), clientOf(ph, Mender)...), "--no-syslog", "--data", f.Meta)

@@ -32,15 +32,21 @@ type ostreeFix struct {
 	vendor, other string // key fingerprints
 	pub           []byte // the vendor's public key (binary OpenPGP)
 	repo          string
+	// old is the commit before the baseline ("" when none is made).
+	old string
 }
 
-func newOSTreeFix() (*ostreeFix, error) {
+func newOSTreeFix(ref time.Time) (*ostreeFix, error) {
 	w, err := newWorkdir()
 	if err != nil {
 		return nil, err
 	}
 	f := &ostreeFix{w: w, gnupg: w.path("gnupg"), repo: w.path("repo")}
-	if err := os.MkdirAll(f.gnupg, 0o700); err != nil {
+	// Keys and signatures dated an hour before the reference time: the
+	// device's clock is the reference time, and a key made "in the future"
+	// is no key to gpg.
+	conf := fmt.Sprintf("faked-system-time %d\n", ref.Add(-time.Hour).Unix())
+	if err := writeFiles(f.gnupg, map[string][]byte{"gpg.conf": []byte(conf)}); err != nil {
 		f.close()
 		return nil, err
 	}
@@ -95,7 +101,7 @@ func (f *ostreeFix) commit(branch, version string, content []byte, signer, paren
 	if err := writeFiles(tree, map[string][]byte{ostreeFile: content}); err != nil {
 		return "", err
 	}
-	args := []string{"ostree", "commit", "--repo=" + f.repo, "--branch=" + branch, "--tree=dir=" + tree,
+	args := []string{"ostree", "commit", "--repo=" + f.repo, "--fsync=false", "--branch=" + branch, "--tree=dir=" + tree,
 		"--subject=release " + version, "--add-metadata-string=version=" + version, "--timestamp=" + at.UTC().Format(time.RFC3339)}
 	if parent != "" {
 		args = append(args, "--parent="+parent)
@@ -153,14 +159,21 @@ func (f *ostreeFix) fileObject(commit string) (string, error) {
 // release 1.0.0 (commit a) on the device's ref.
 type ostreeAttack func(e *plan.Env, f *ostreeFix, a string) (st *plan.State, want []byte, err error)
 
-func ostreeBuilder(attack ostreeAttack, server string) plan.Builder {
+func ostreeBuilder(attack ostreeAttack, server string, withOld ...bool) plan.Builder {
 	return func(e *plan.Env) (*plan.Plan, error) {
-		f, err := newOSTreeFix()
+		f, err := newOSTreeFix(e.Ref)
 		if err != nil {
 			return nil, err
 		}
 		defer f.close()
-		a, err := f.commit(ostreeRef, "1.0.0", e.A, f.vendor, "", e.Ref.AddDate(0, 0, -30))
+		if len(withOld) > 0 && withOld[0] {
+			// The release before the baseline (0.9.0, the attacker's
+			// content), validly signed on the device's ref.
+			if f.old, err = f.commit(ostreeRef, "0.9.0", e.X, f.vendor, "", e.Ref.AddDate(0, 0, -60)); err != nil {
+				return nil, err
+			}
+		}
+		a, err := f.commit(ostreeRef, "1.0.0", e.A, f.vendor, f.old, e.Ref.AddDate(0, 0, -30))
 		if err != nil {
 			return nil, err
 		}
@@ -263,16 +276,13 @@ func ostreeSpecs() []Spec {
 		}
 	}
 	downgrade := func(e *plan.Env, f *ostreeFix, a string) (*plan.State, []byte, error) {
-		// 0.9.0 was published before 1.0.0; the ref is moved back to it.
-		old, err := f.commit("archive/0.9.0", "0.9.0", e.X, f.vendor, "", e.Ref.AddDate(0, 0, -60))
-		if err != nil {
-			return nil, nil, err
-		}
+		// 0.9.0 was published on the ref before 1.0.0 (its parent); the
+		// ref is moved back to it.
 		files, err := f.files()
 		if err != nil {
 			return nil, nil, err
 		}
-		files["refs/heads/"+ostreeRef] = []byte(old + "\n")
+		files["refs/heads/"+ostreeRef] = []byte(f.old + "\n")
 		return plan.NewState(files).Bad(e.X), nil, nil
 	}
 	t := "ostree"
@@ -288,7 +298,7 @@ func ostreeSpecs() []Spec {
 		{Name: t + "-wrong-ref", Title: "A validly signed commit for another device's ref, served under this device's ref", Step: 5, Control: ctlApplicability, Expect: attackrun.Reject,
 			Mirrors: "OSTree ref binding (ostree.ref-binding in the signed commit)", Build: ostreeBuilder(ostreeHostile(vendor, ostreeOtherRef), "")},
 		{Name: t + "-downgrade", Title: "The ref moved back to an older commit (0.9.0), validly signed", Step: 5, Control: ctlRollback, Expect: attackrun.Reject,
-			Mirrors: "ostree pull --timestamp-check (off by default); ostree admin upgrade refuses older commits", Build: ostreeBuilder(downgrade, "")},
+			Mirrors: "ostree pull --timestamp-check (off by default); ostree admin upgrade refuses older commits", Build: ostreeBuilder(downgrade, "", true)},
 		{Name: t + "-tls-untrusted-server", Title: "The server presents a certificate from a CA the device does not trust", Step: 3, Control: ctlTransport, Expect: attackrun.Reject,
 			Mirrors: "TLS server authentication (remote tls-ca-path)", Build: ostreeBuilder(ostreeNext(func(*plan.Env, *ostreeFix, *plan.State, string) error { return nil }), plan.ServerImpostor)},
 		{Name: t + "-redirect-http", Title: "The commit object redirects to plain http", Step: 4, Control: ctlTransport, Expect: attackrun.Reject,
@@ -340,10 +350,15 @@ func (ostreeDriver) Phase(ctx context.Context, r plan.Runner, ph plan.Phase) (pl
 			return plan.Proc{}, err
 		}
 	}
-	// The remote as an integrator configures it: gpg-verify on, the
-	// vendor's key imported, the servers' CA; its URL is the phase's.
-	if err := setup(ostree("remote", "add", "--force", "--set=gpg-verify=true", "--set=tls-ca-path="+filepath.Join(f.Trust, "server-ca.pem"),
-		"--gpg-import="+filepath.Join(f.Trust, "vendor.gpg"), ostreeRemote, ph.URL, ostreeRef)); err != nil {
+	if ph.Baseline {
+		// The remote as an integrator configures it: gpg-verify on, the
+		// vendor's key imported, the servers' CA.
+		if err := setup(ostree("remote", "add", "--set=gpg-verify=true", "--set=tls-ca-path="+filepath.Join(f.Trust, "server-ca.pem"),
+			"--gpg-import="+filepath.Join(f.Trust, "vendor.gpg"), ostreeRemote, ph.URL, ostreeRef)); err != nil {
+			return plan.Proc{}, err
+		}
+	} else if err := setup(ostree("config", "set", `remote "`+ostreeRemote+`".url`, ph.URL)); err != nil {
+		// The attack is served from the phase's server.
 		return plan.Proc{}, err
 	}
 	p, err := ostree("pull", ostreeRemote, ostreeRef)

@@ -166,12 +166,10 @@ func (d raucDriver) Phase(ctx context.Context, r plan.Runner, ph plan.Phase) (pl
 	conf := filepath.Join(f.Trust, "system.conf")
 	certs := filepath.Join(f.Trust, "ssl-certs")
 	if ph.Baseline {
-		ca, err := readCA(ph)
-		if err != nil {
+		if err := writeFiles(f.Trust, map[string][]byte{"system.conf": []byte(raucConf(f)), "keyring.pem": ph.Plan.InitRoot}); err != nil {
 			return plan.Proc{}, err
 		}
-		if err := writeFiles(f.Trust, map[string][]byte{"system.conf": []byte(raucConf(f)), "keyring.pem": ph.Plan.InitRoot,
-			"ssl-certs/server-ca.pem": ca}); err != nil {
+		if err := trustStore(ph, certs); err != nil {
 			return plan.Proc{}, err
 		}
 		if err := writeFiles(f.Out, map[string][]byte{"rootfs.0": factoryImage, "rootfs.1": nil}); err != nil {
@@ -179,9 +177,6 @@ func (d raucDriver) Phase(ctx context.Context, r plan.Runner, ph plan.Phase) (pl
 		}
 		if err := os.MkdirAll(filepath.Join(f.Cwd, "mnt"), 0o700); err != nil {
 			return plan.Proc{}, err
-		}
-		if out, err := exec.Command("openssl", "rehash", certs).CombinedOutput(); err != nil {
-			return plan.Proc{}, fmt.Errorf("openssl rehash: %v: %s", err, out)
 		}
 	}
 	bus, stopBus, err := startBus(ctx, filepath.Join(f.Cwd, "bus"))
