@@ -211,6 +211,8 @@ func (h *harness) scenario(ctx context.Context, i int, sc Scenario) (attackrun.R
 			r.Detail += "; keeps attacker content: " + strings.Join(kept, ", ")
 		}
 		r.Detail += scratchDetail(scratch)
+	case len(kept) > 0 && inside(l.Client, l.Installed, kept):
+		r.Verdict, r.Detail = attackrun.Vulnerable, "refused ("+at.Describe()+") after writing attacker bytes into the install target: "+strings.Join(kept, ", ")
 	case len(kept) > 0:
 		r.Verdict, r.Detail = attackrun.Vulnerable, "refused ("+at.Describe()+") but keeps attacker content: "+strings.Join(kept, ", ")
 	default:
@@ -320,6 +322,16 @@ func splitScratch(l plan.Folders, kept []string) (trusted, scratch []string) {
 		}
 	}
 	return trusted, scratch
+}
+
+// inside reports whether one of paths (relative to client) is under dir.
+func inside(client, dir string, paths []string) bool {
+	for _, p := range paths {
+		if strings.HasPrefix(filepath.Join(client, filepath.FromSlash(p)), dir+string(filepath.Separator)) {
+			return true
+		}
+	}
+	return false
 }
 
 // scratchDetail says that attacker bytes were left in scratch folders

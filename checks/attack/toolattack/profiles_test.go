@@ -30,7 +30,7 @@ var want = map[toolattack.Tool]map[string]attackrun.Verdict{
 	toolattack.SWUpdate: {
 		"valid-update": P, "tampered-payload": P, "unsigned": P, "wrong-signer": P, "expired-certificate": P,
 		"wrong-hardware-revision": P, "downgrade": V, "tls-untrusted-server": V, "redirect-http": V,
-		"slow-retrieval": V, "endless-data": P, "oversize": P,
+		"slow-retrieval": V, "endless-data": P, "oversize": P, "tampered-payload-installed-directly": V,
 	},
 	toolattack.Mender: {
 		"valid-update": P, "tampered-payload": P, "unsigned": P, "wrong-signer": P,

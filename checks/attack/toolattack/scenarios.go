@@ -144,19 +144,22 @@ func (f format) genuine(edit func(e *plan.Env, st *plan.State, art []byte) error
 
 var errNoPayload = errors.New("the payload is not stored verbatim in the artefact (cannot tamper it in place)")
 
+// tamper swaps the release's payload for the attacker's, same length.
+func (f format) tamper(e *plan.Env, st *plan.State, art []byte) error {
+	if bytes.Count(art, e.B) != 1 {
+		return errNoPayload
+	}
+	bad := bytes.Replace(art, e.B, e.X, 1)
+	st.Files[f.path] = bad
+	st.Bad(bad, e.X)
+	return nil
+}
+
 // specs is the scenario list of a single-artefact tool.
 func (f format) specs() []Spec {
 	t := string(f.tool)
 	m := func(ctl string) string { return f.mirrors[ctl] }
-	tamper := func(e *plan.Env, st *plan.State, art []byte) error {
-		if bytes.Count(art, e.B) != 1 {
-			return errNoPayload
-		}
-		bad := bytes.Replace(art, e.B, e.X, 1)
-		st.Files[f.path] = bad
-		st.Bad(bad, e.X)
-		return nil
-	}
+	tamper := f.tamper
 	redirect := func(e *plan.Env, st *plan.State, art []byte) error {
 		st.Mirror = maps.Clone(st.Files)
 		st.Special[f.path] = plan.Special{Kind: plan.Redirect, To: "plain:/" + f.path}
@@ -226,7 +229,7 @@ func Scenarios(t Tool) []Spec {
 	case RAUC:
 		return raucFormat.specs()
 	case SWUpdate:
-		return swuFormat.specs()
+		return append(swuFormat.specs(), swuDirectSpec())
 	case Mender:
 		return menderFormat.specs()
 	case OSTree:

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/craudit/craudit/checks/attack/plan"
+	"github.com/craudit/craudit/evidence/attackrun"
 )
 
 // SWUpdate: a .swu (cpio, crc format) of sw-description, its CMS signature
@@ -35,6 +36,17 @@ var swuFormat = format{tool: SWUpdate, path: swuPath, device: "hardware revision
 		ctlApplicability: "SWUpdate hardware-compatibility against -H board:revision",
 		ctlRollback:      "SWUpdate -N (no-downgrading), off unless given",
 	}}
+
+// swuDirectSpec: the vendor's release streams its image into the slot
+// (installed-directly) and the payload is tampered: SWUpdate checks the
+// hash only at the end, after the attacker's bytes are in the slot.
+func swuDirectSpec() Spec {
+	f := swuFormat
+	f.newFix = func(e *plan.Env) (fixture, error) { return newCMSFix(e, swuImage(true)) }
+	return Spec{Name: "swupdate-tampered-payload-installed-directly", Title: "A tampered payload in a release whose image is installed directly (streamed into the slot)",
+		Step: 5, Control: ctlIntegrity, Expect: attackrun.Reject,
+		Mirrors: "SWUpdate installed-directly: the sha256 is checked after the image is written", Build: f.builder(f.genuine(f.tamper), "")}
+}
 
 // swuImage makes a .swu; direct sets installed-directly on the image
 // (streamed into the slot as it arrives, hash checked at the end).
