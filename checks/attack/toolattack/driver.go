@@ -71,7 +71,8 @@ func Check(t Tool) error {
 }
 
 // bindScript binds each SRC DST pair given before "--", then runs the rest.
-const bindScript = `while [ "$1" != -- ]; do mount --bind "$1" "$2" || { echo "craudit: cannot bind $1 over $2" >&2; exit 125; }; shift 2; done; shift; exec "$@"`
+// A source "tmpfs" mounts an empty private tmpfs instead.
+const bindScript = `while [ "$1" != -- ]; do if [ "$1" = tmpfs ]; then mount -t tmpfs tmpfs "$2"; else mount --bind "$1" "$2"; fi || { echo "craudit: cannot bind $1 over $2" >&2; exit 125; }; shift 2; done; shift; exec "$@"`
 
 const bindFailed = "craudit: cannot bind"
 

@@ -101,6 +101,22 @@ func TestProfiles(t *testing.T) {
 			if res.Updater == nil || res.Updater.Name != string(tool) || len(res.Updater.SHA256) != 64 {
 				t.Errorf("the updater record must name and hash the tool: %+v", res.Updater)
 			}
+			// SWUpdate 2022.12's -d mode races: now and then (about one run
+			// in a dozen on a loaded machine) its download process exits 1
+			// after a complete download while the installer is still
+			// reading, and the valid update fails. That scenario is run once
+			// more; the race stays visible in the log.
+			for i, s := range res.Scenarios {
+				if tool == toolattack.SWUpdate && s.Verdict == attackrun.FunctionalFailure && strings.Contains(s.Detail, "(download) exited, status=1") {
+					t.Logf("%s: SWUpdate's download race (%s); running it again", s.ID, s.Detail)
+					again, err := attack.Run(ctx, attack.Options{Client: string(tool), Profile: tool, Scenarios: []string{s.ID},
+						Deadline: 10 * time.Second, SlowInterval: time.Second, EndlessSize: 24 << 20, WorkDir: t.TempDir(), NoFaketime: true})
+					if err != nil {
+						t.Fatal(err)
+					}
+					res.Scenarios[i] = again.Scenarios[0]
+				}
+			}
 			w := want[tool]
 			if len(res.Scenarios) != len(w) {
 				t.Errorf("%d scenarios, want %d", len(res.Scenarios), len(w))

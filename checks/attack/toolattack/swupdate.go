@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"path/filepath"
 
 	"github.com/craudit/craudit/checks/attack/plan"
 	"github.com/craudit/craudit/evidence/attackrun"
@@ -15,8 +14,10 @@ import (
 // and one raw image, served as update.swu.
 const swuPath = "update.swu"
 
-// swuDevice is where the raw handler writes: the scenario's slot folder,
-// bound at /mnt/slot in the client's mount namespace.
+// swuDevice is where the raw handler writes: the scenario's client tree is
+// bound at /mnt in the client's mount namespace, its slot folder at
+// /mnt/slot. SWUpdate's control sockets have fixed names in /tmp, so /tmp
+// is a private tmpfs there (runs in parallel do not meet).
 const swuDevice = "/mnt/slot/slot.img"
 
 // The device's board and hardware revision (swupdate -H BOARD:REV), and
@@ -99,15 +100,11 @@ func swuImage(direct bool) func(f *cmsFix, r release) ([]byte, error) {
 	}
 }
 
-func (swuDriver) Folders(root string) plan.Folders {
-	f := folders(root, filepath.Join("dev", "slot"))
-	return f
-}
+func (swuDriver) Folders(root string) plan.Folders { return folders(root, "slot") }
 
-// swuConf is the configuration: the download section trusts the servers' CA.
-func swuConf(f plan.Folders) string {
-	return fmt.Sprintf("globals :\n{\n\tloglevel = 5;\n};\n\ndownload :\n{\n\tcafile = \"%s\";\n};\n", filepath.Join(f.Trust, "server-ca.pem"))
-}
+// swuConf is the configuration: the download section trusts the servers'
+// CA (paths as the client sees them, under /mnt).
+const swuConf = "globals :\n{\n\tloglevel = 5;\n};\n\ndownload :\n{\n\tcafile = \"/mnt/etc/server-ca.pem\";\n};\n"
 
 func (swuDriver) Phase(ctx context.Context, r plan.Runner, ph plan.Phase) (plan.Proc, error) {
 	if err := Check(SWUpdate); err != nil {
@@ -119,7 +116,7 @@ func (swuDriver) Phase(ctx context.Context, r plan.Runner, ph plan.Phase) (plan.
 		if err != nil {
 			return plan.Proc{}, err
 		}
-		if err := writeFiles(f.Trust, map[string][]byte{"swupdate.cfg": []byte(swuConf(f)), "verify-ca.pem": ph.Plan.InitRoot,
+		if err := writeFiles(f.Trust, map[string][]byte{"swupdate.cfg": []byte(swuConf), "verify-ca.pem": ph.Plan.InitRoot,
 			"server-ca.pem": ca}); err != nil {
 			return plan.Proc{}, err
 		}
@@ -127,8 +124,7 @@ func (swuDriver) Phase(ctx context.Context, r plan.Runner, ph plan.Phase) (plan.
 			return plan.Proc{}, err
 		}
 	}
-	dev := filepath.Dir(f.Out)
-	argv := append(append([]string(nil), clientOf(ph, SWUpdate)...), "-f", filepath.Join(f.Trust, "swupdate.cfg"),
-		"-k", filepath.Join(f.Trust, "verify-ca.pem"), "-H", swuBoard+":"+swuRevision, "-d", "-u "+ph.URL+"/"+swuPath)
-	return command(ctx, r, wrap([]string{"TMPDIR=" + f.Cwd}, [][2]string{{dev, "/mnt"}}, argv), f.Cwd, ph.At)
+	argv := append(append([]string(nil), clientOf(ph, SWUpdate)...), "-f", "/mnt/etc/swupdate.cfg",
+		"-k", "/mnt/etc/verify-ca.pem", "-H", swuBoard+":"+swuRevision, "-d", "-u "+ph.URL+"/"+swuPath)
+	return command(ctx, r, wrap([]string{"TMPDIR=/mnt/work"}, [][2]string{{f.Client, "/mnt"}, {"tmpfs", "/tmp"}}, argv), f.Cwd, ph.At)
 }
