@@ -166,14 +166,14 @@ func TestQuoteWord(t *testing.T) {
 // detail; anywhere else (the install slot) they are kept content.
 func TestSplitScratch(t *testing.T) {
 	l := plan.Folders{Client: "/w/c", Scratch: []string{"/w/c/work", "/w/c/repo/tmp"}}
-	kept, scratch := splitScratch(l, []string{"dev/slot/slot.img", "repo/tmp/staging-1/x", "work/rauc-1/download.raucb", "workshop/x"})
+	kept, scratch := l.SplitScratch([]string{"dev/slot/slot.img", "repo/tmp/staging-1/x", "work/rauc-1/download.raucb", "workshop/x"})
 	if !slices.Equal(kept, []string{"dev/slot/slot.img", "workshop/x"}) || !slices.Equal(scratch, []string{"repo/tmp", "work"}) {
 		t.Errorf("kept %v, scratch %v", kept, scratch)
 	}
-	if d := scratchDetail(scratch); !strings.Contains(d, "2 scratch") || !strings.Contains(d, "repo/tmp, work") {
+	if d := plan.ScratchDetail(scratch); !strings.Contains(d, "2 scratch") || !strings.Contains(d, "repo/tmp, work") {
 		t.Errorf("detail %q", d)
 	}
-	if scratchDetail(nil) != "" {
+	if plan.ScratchDetail(nil) != "" {
 		t.Error("no scratch copies: no detail")
 	}
 }

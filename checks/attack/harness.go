@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -186,7 +185,7 @@ func (h *harness) scenario(ctx context.Context, i int, sc Scenario) (attackrun.R
 		return r, err
 	}
 	r.ExitCode = at.Exit
-	kept, scratch := splitScratch(l, keeps(l.Client, p.Attack.Hostile))
+	kept, scratch := l.SplitScratch(keeps(l.Client, p.Attack.Hostile))
 	stray := strays(l)
 	switch {
 	case at.Signaled:
@@ -210,15 +209,15 @@ func (h *harness) scenario(ctx context.Context, i int, sc Scenario) (attackrun.R
 		if len(kept) > 0 {
 			r.Detail += "; keeps attacker content: " + strings.Join(kept, ", ")
 		}
-		r.Detail += scratchDetail(scratch)
-	case len(kept) > 0 && inside(l.Client, l.Installed, kept):
+		r.Detail += plan.ScratchDetail(scratch)
+	case len(kept) > 0 && l.InInstalled(kept):
 		r.Verdict, r.Detail = attackrun.Vulnerable, "refused ("+at.Describe()+") after writing attacker bytes into the install target: "+strings.Join(kept, ", ")
 	case len(kept) > 0:
 		r.Verdict, r.Detail = attackrun.Vulnerable, "refused ("+at.Describe()+") but keeps attacker content: "+strings.Join(kept, ", ")
 	default:
 		// The client's own words go to ClientSaid, not Detail: they change
 		// from run to run (random keys, lengths) and Detail must not.
-		r.Verdict, r.Detail = attackrun.Pass, "refused ("+at.Describe()+"); nothing the attacker made is kept"+scratchDetail(scratch)
+		r.Verdict, r.Detail = attackrun.Pass, "refused ("+at.Describe()+"); nothing the attacker made is kept"+plan.ScratchDetail(scratch)
 		r.ClientSaid = strings.TrimPrefix(h.said(at), "; client said: ")
 	}
 	return r, nil
@@ -301,47 +300,6 @@ func keeps(dir string, hostile [][]byte) []string {
 	})
 	sort.Strings(out)
 	return out
-}
-
-// splitScratch separates kept attacker copies (paths relative to
-// l.Client) in the driver's scratch folders from the rest.
-func splitScratch(l plan.Folders, kept []string) (trusted, scratch []string) {
-	for _, k := range kept {
-		p, in := filepath.Join(l.Client, filepath.FromSlash(k)), false
-		for _, s := range l.Scratch {
-			if strings.HasPrefix(p, s+string(filepath.Separator)) {
-				in = true
-				if rel, err := filepath.Rel(l.Client, s); err == nil {
-					scratch = append(scratch, filepath.ToSlash(rel))
-				}
-				break
-			}
-		}
-		if !in {
-			trusted = append(trusted, k)
-		}
-	}
-	return trusted, scratch
-}
-
-// inside reports whether one of paths (relative to client) is under dir.
-func inside(client, dir string, paths []string) bool {
-	for _, p := range paths {
-		if strings.HasPrefix(filepath.Join(client, filepath.FromSlash(p)), dir+string(filepath.Separator)) {
-			return true
-		}
-	}
-	return false
-}
-
-// scratchDetail says that attacker bytes were left in scratch folders
-// (how many files, which folders: file names there may be random).
-func scratchDetail(scratch []string) string {
-	if len(scratch) == 0 {
-		return ""
-	}
-	dirs := slices.Compact(slices.Sorted(slices.Values(scratch)))
-	return fmt.Sprintf("; %d scratch copy(ies) of attacker bytes left in its working folder (%s), not installed", len(scratch), strings.Join(dirs, ", "))
 }
 
 // strays lists files the client made outside its folders.
