@@ -81,7 +81,7 @@ its own and the older bare JSON list of runs are read too. ` + "`craudit check`"
 ` + "`craudit dossier`" + ` judge it with --attack-results in the checks attack/check-for-updates
 (step 3), attack/retrieve (step 4) and attack/verify (step 5).
 `)
-	for _, p := range []Profile{ProfileTUF, ProfileManifest} {
+	for _, p := range Profiles {
 		es := entries(p)
 		if p == ProfileTUF {
 			fmt.Fprintf(&b, "\n## TUF profile (%d scenarios)\n\nThe client speaks the tuf-conformance client-under-test protocol over plain http. "+
@@ -90,8 +90,13 @@ its own and the older bare JSON list of runs are read too. ` + "`craudit check`"
 				"VULNERABLE and the detail says why: a slow server held it (no minimum rate or download deadline) or it kept "+
 				"reading an endless stream. A stock go-tuf v2 updater (default fetcher) passes every other TUF scenario and is "+
 				"VULNERABLE to both slow-retrieval ones: its fetcher reads until the size limit with no timeout or rate floor.\n\n", len(es))
-		} else {
+		} else if p == ProfileManifest {
 			fmt.Fprintf(&b, "\n## Manifest profile (%d scenarios)\n\nThe client speaks the manifest-client protocol (docs/manifest-client-protocol.md) over https with a pinned CA.\n\n", len(es))
+		} else if DefaultClient(p) != "" {
+			fmt.Fprintf(&b, "\n## %s profile (%d scenarios)\n\nThe client is the tool %s itself, as shipped: each scenario's release is built in its own format "+
+				"with the real tools and served over https; the device side is provisioned as docs/updaters.md (\"Attack results\") describes.\n\n", p, len(es), p)
+		} else {
+			fmt.Fprintf(&b, "\n## %s profile (%d scenarios)\n\n", p, len(es))
 		}
 		b.WriteString("| ID | ENISA step | control | expect | what is served | mirrors |\n|---|---|---|---|---|---|\n")
 		for _, e := range es {

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,7 +23,7 @@ func TestCatalogue(t *testing.T) {
 	if len(all) < 25 {
 		t.Fatalf("%d scenarios, want at least 25", len(all))
 	}
-	idRE := regexp.MustCompile(`^attack/(tuf|manifest)-[a-z0-9-]+$`)
+	idRE := regexp.MustCompile(`^attack/[a-z]+-[a-z0-9-]+$`)
 	seen := map[string]bool{}
 	accepts := map[Profile]int{}
 	e := plan.NewEnv(time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC))
@@ -41,6 +43,9 @@ func TestCatalogue(t *testing.T) {
 		}
 		if s.Expect == attackrun.Accept {
 			accepts[s.Profile]++
+		}
+		if DefaultClient(s.Profile) != "" {
+			continue // built with the real tools in toolattack's tests
 		}
 		p, err := s.build(e)
 		if err != nil {
@@ -154,5 +159,21 @@ func TestQuoteWord(t *testing.T) {
 		if err != nil || len(got) != 2 || got[0] != w || got[1] != "manifest-client" {
 			t.Errorf("QuoteWord(%q) = %q, splits to %q (%v)", w, QuoteWord(w), got, err)
 		}
+	}
+}
+
+// TestSplitScratch: attacker copies in a driver's scratch folders are a
+// detail; anywhere else (the install slot) they are kept content.
+func TestSplitScratch(t *testing.T) {
+	l := plan.Folders{Client: "/w/c", Scratch: []string{"/w/c/work", "/w/c/repo/tmp"}}
+	kept, scratch := l.SplitScratch([]string{"dev/slot/slot.img", "repo/tmp/staging-1/x", "work/rauc-1/download.raucb", "workshop/x"})
+	if !slices.Equal(kept, []string{"dev/slot/slot.img", "workshop/x"}) || !slices.Equal(scratch, []string{"repo/tmp", "work"}) {
+		t.Errorf("kept %v, scratch %v", kept, scratch)
+	}
+	if d := plan.ScratchDetail(scratch); !strings.Contains(d, "2 scratch") || !strings.Contains(d, "repo/tmp, work") {
+		t.Errorf("detail %q", d)
+	}
+	if plan.ScratchDetail(nil) != "" {
+		t.Error("no scratch copies: no detail")
 	}
 }

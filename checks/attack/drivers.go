@@ -8,6 +8,7 @@ import (
 
 	"github.com/craudit/craudit/checks/attack/layout"
 	"github.com/craudit/craudit/checks/attack/plan"
+	"github.com/craudit/craudit/checks/attack/toolattack"
 )
 
 // profile is one attack profile: how its client is run and its scenarios.
@@ -25,6 +26,10 @@ type profile struct {
 var profiles = []profile{
 	{ID: ProfileTUF, Driver: tufDriver{}, Scenarios: tufScenarios},
 	{ID: ProfileManifest, Driver: manifestDriver{}, Resolvable: true, Scenarios: manifestScenarios},
+	{ID: ProfileRAUC, Driver: toolattack.Driver(ProfileRAUC), Scenarios: toolScenarios(ProfileRAUC)},
+	{ID: ProfileSWUpdate, Driver: toolattack.Driver(ProfileSWUpdate), Scenarios: toolScenarios(ProfileSWUpdate)},
+	{ID: ProfileMender, Driver: toolattack.Driver(ProfileMender), Scenarios: toolScenarios(ProfileMender)},
+	{ID: ProfileOSTree, Driver: toolattack.Driver(ProfileOSTree), Scenarios: toolScenarios(ProfileOSTree)},
 }
 
 // Profiles lists the profiles the harness can run, in order.

@@ -272,7 +272,7 @@ func (h *harness) scenario(ctx context.Context, i int, sc Scenario) (attackrun.R
 		return r, err
 	}
 	r.ExitCode = at.Exit
-	kept := keeps(l.Client, p.Attack.Hostile)
+	kept, scratch := l.SplitScratch(keeps(l.Client, p.Attack.Hostile))
 	stray := strays(l)
 	switch {
 	case at.Signaled:
@@ -296,12 +296,15 @@ func (h *harness) scenario(ctx context.Context, i int, sc Scenario) (attackrun.R
 		if len(kept) > 0 {
 			r.Detail += "; keeps attacker content: " + strings.Join(kept, ", ")
 		}
+		r.Detail += plan.ScratchDetail(scratch)
+	case len(kept) > 0 && l.InInstalled(kept):
+		r.Verdict, r.Detail = attackrun.Vulnerable, "refused ("+at.Describe()+") after writing attacker bytes into the install target: "+strings.Join(kept, ", ")
 	case len(kept) > 0:
 		r.Verdict, r.Detail = attackrun.Vulnerable, "refused ("+at.Describe()+") but keeps attacker content: "+strings.Join(kept, ", ")
 	default:
 		// The client's own words go to ClientSaid, not Detail: they change
 		// from run to run (random keys, lengths) and Detail must not.
-		r.Verdict, r.Detail = attackrun.Pass, "refused ("+at.Describe()+"); nothing the attacker made is kept"
+		r.Verdict, r.Detail = attackrun.Pass, "refused ("+at.Describe()+"); nothing the attacker made is kept"+plan.ScratchDetail(scratch)
 		r.ClientSaid = strings.TrimPrefix(h.said(srv, at), "; client said: ")
 	}
 	return r, nil
@@ -327,7 +330,7 @@ func (h *harness) said(srv *hub.Hub, p plan.Proc) string {
 
 // phase runs the driver's protocol once, against the phase's server.
 func (h *harness) phase(ctx context.Context, srv *hub.Hub, p *plan.Plan, l plan.Folders, baseline bool) (plan.Proc, error) {
-	ph := plan.Phase{Baseline: baseline, At: h.o.ReferenceTime, Plan: p, Folders: l, CA: srv.CA()}
+	ph := plan.Phase{Baseline: baseline, At: h.o.ReferenceTime, Plan: p, Folders: l, CA: srv.CA(), Client: h.argv}
 	server := plan.ServerMain
 	if !baseline {
 		ph.At = ph.At.Add(p.AttackAt)

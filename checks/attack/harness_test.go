@@ -192,7 +192,7 @@ func TestRunErrors(t *testing.T) {
 	for _, o := range []Options{
 		{Client: ""},
 		{Client: "/nonexistent/updater"},
-		{Client: "true", Profile: "rauc"},
+		{Client: "true", Profile: "no-such-profile"},
 		{Client: "true", Scenarios: []string{"no-such-scenario"}},
 		{Client: "true", Profile: ProfileTUF, Scenarios: []string{"manifest-expired"}},
 	} {

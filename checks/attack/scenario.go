@@ -15,6 +15,11 @@ type Profile = attackrun.Profile
 const (
 	ProfileTUF      = attackrun.ProfileTUF
 	ProfileManifest = attackrun.ProfileManifest
+	// The on-device update frameworks, driven as shipped (toolattack).
+	ProfileRAUC     = attackrun.ProfileRAUC
+	ProfileSWUpdate = attackrun.ProfileSWUpdate
+	ProfileMender   = attackrun.ProfileMender
+	ProfileOSTree   = attackrun.ProfileOSTree
 )
 
 // Controls, as the ENISA advisory groups them.

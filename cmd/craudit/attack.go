@@ -32,6 +32,11 @@ TUF profile: COMMAND speaks the tuf-conformance client-under-test protocol (the 
 adds --metadata-dir, --metadata-url, --target-name, --target-base-url, --target-dir and
 init/download), over plain http. Manifest profile: COMMAND speaks the manifest-client
 protocol (docs/manifest-client-protocol.md) over https, with the CA given by --ca.
+Profiles rauc, swupdate, mender and ostree: the updater is the tool itself as shipped
+(default --client: the tool on PATH); the harness builds each scenario in the tool's own
+format with the real tools, provisions the device side (keyring, verify key or GPG key,
+the servers' CA, file-backed install slot) and judges by what reached the slot
+(docs/updaters.md, "Attack results"). They need root for a private mount namespace.
 The reference time reaches the client as SOURCE_DATE_EPOCH (and through faketime when it
 is installed).
 
@@ -62,6 +67,7 @@ could not run. Scenarios: craudit attack --list (docs/attack-scenarios.md).`,
       --key-cert keys/vendor.cert.json --out attack-results.intoto.json
   craudit attack --client 'sh st200-update.sh' --profile manifest --layout st200.layout.yaml \
       --parallel 8 --deadline 20s --slow-interval 200ms
+  craudit attack --profile rauc --deadline 10s --format json --out rauc-results.json
   craudit attack --list`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -72,6 +78,9 @@ could not run. Scenarios: craudit attack --list (docs/attack-scenarios.md).`,
 			case "text", "json", "junit":
 			default:
 				return couldNotRun(fmt.Errorf("--format %q: want text, json or junit", format))
+			}
+			if o.Client == "" {
+				o.Client = attack.DefaultClient(attack.Profile(profile))
 			}
 			if o.Client == "" {
 				return couldNotRun(errors.New("--client is required (the updater's command line)"))

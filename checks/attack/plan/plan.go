@@ -4,6 +4,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/craudit/craudit/checks/attack/layout"
@@ -150,6 +153,11 @@ type Folders struct {
 	// Installed is where a release counts as installed: a regular file
 	// under it with exactly the release's bytes.
 	Installed string
+	// Scratch are working folders (among the allowed ones) where a copy of
+	// attacker bytes left after a refusal is reported as a scratch file in
+	// the detail, not as attacker content the client keeps. Attacker bytes
+	// anywhere else (the install slot above all) are kept content.
+	Scratch []string
 }
 
 // Allowed lists the folders the client may write in.
@@ -171,6 +179,10 @@ type Phase struct {
 	// CA is the PEM file of the CA the HTTPS servers main and mirror chain
 	// to (empty for plain-HTTP profiles).
 	CA string
+	// Client is the updater's command line as the harness runs it (the
+	// executable resolved); a driver that must start it as a service or
+	// inside a wrapper runs it through Runner.Command.
+	Client []string
 }
 
 // Runner runs programs for a driver, under the harness's deadline, clock
@@ -206,4 +218,45 @@ type Driver interface {
 	// Phase runs the client once (provisioning its trust and state first
 	// in the baseline phase).
 	Phase(ctx context.Context, r Runner, ph Phase) (Proc, error)
+}
+
+// SplitScratch separates kept attacker copies (paths relative to
+// l.Client) in the driver's scratch folders from the rest.
+func (l Folders) SplitScratch(kept []string) (trusted, scratch []string) {
+	for _, k := range kept {
+		p, in := filepath.Join(l.Client, filepath.FromSlash(k)), false
+		for _, s := range l.Scratch {
+			if strings.HasPrefix(p, s+string(filepath.Separator)) {
+				in = true
+				if rel, err := filepath.Rel(l.Client, s); err == nil {
+					scratch = append(scratch, filepath.ToSlash(rel))
+				}
+				break
+			}
+		}
+		if !in {
+			trusted = append(trusted, k)
+		}
+	}
+	return trusted, scratch
+}
+
+// InInstalled reports whether one of paths (relative to l.Client) is under l.Installed.
+func (l Folders) InInstalled(paths []string) bool {
+	for _, p := range paths {
+		if strings.HasPrefix(filepath.Join(l.Client, filepath.FromSlash(p)), l.Installed+string(filepath.Separator)) {
+			return true
+		}
+	}
+	return false
+}
+
+// ScratchDetail says that attacker bytes were left in scratch folders
+// (how many files, which folders: file names there may be random).
+func ScratchDetail(scratch []string) string {
+	if len(scratch) == 0 {
+		return ""
+	}
+	dirs := slices.Compact(slices.Sorted(slices.Values(scratch)))
+	return fmt.Sprintf("; %d scratch copy(ies) of attacker bytes left in its working folder (%s), not installed", len(scratch), strings.Join(dirs, ", "))
 }
