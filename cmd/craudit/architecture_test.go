@@ -25,10 +25,15 @@ const module = "github.com/craudit/craudit"
 // maxPackageLines bounds the non-test Go of one package.
 const maxPackageLines = 1500
 
-// oversized are packages over the bound that issue 12 is splitting, each
-// with the size it may not grow beyond. An entry whose package is back
-// under the bound fails the test until it is removed.
-var oversized = map[string]int{}
+// oversized are packages over the bound that are to be split, each with
+// the size it may not grow beyond. An entry whose package is back under the
+// bound fails the test until it is removed. Both came over in the merges of
+// issues 15 and 16 (toolattack: the four updater profiles; generate: the
+// symlink, ownership and licence work) and are split next.
+var oversized = map[string]int{
+	"checks/attack/toolattack": 1641,
+	"evidence/sbom/generate":   1546,
+}
 
 // pkgInfo is what the rules need to know about one package.
 type pkgInfo struct {
