@@ -40,6 +40,9 @@ type TUFRepo struct {
 	// NoMetaHashes leaves length and hashes out of the snapshot's and
 	// timestamp's records (allowed by the specification; versions only).
 	NoMetaHashes bool
+	// PlainTargets also writes each target under its plain name when
+	// snapshots are consistent (for clients that fetch targets by name).
+	PlainTargets bool
 }
 
 // Expiry of each role's metadata, from the creation time.
@@ -271,6 +274,9 @@ func (r *TUFRepo) Write(dir string) error {
 			h256, h512 := sha256.Sum256(data), sha512.Sum512(data)
 			d, base := path.Split(p)
 			names = []string{d + hex.EncodeToString(h256[:]) + "." + base, d + hex.EncodeToString(h512[:]) + "." + base}
+			if r.PlainTargets {
+				names = append(names, p)
+			}
 		}
 		for _, name := range names {
 			fp := filepath.Join(td, filepath.FromSlash(name))

@@ -1,0 +1,113 @@
+package repo_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/theupdateframework/go-tuf/v2/metadata"
+
+	"github.com/craudit/craudit/evidence/repo"
+)
+
+func readTargets(t *testing.T, p string) *metadata.Metadata[metadata.TargetsType] {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	must(t, err)
+	m, err := metadata.Targets().FromBytes(b)
+	must(t, err)
+	return m
+}
+
+// TestPublishUptane lays a bundle out as a Director for a unit of two ECUs
+// and an Image repository: the release goes to the ECU whose hardware ID it
+// names, with the serial, hardware ID and release counter the verifier reads.
+func TestPublishUptane(t *testing.T) {
+	b, _ := makeBundle(t)
+	out := filepath.Join(t.TempDir(), "repo")
+	ecus := []repo.ECU{{Serial: "main-0001", HardwareID: "tx-100"}, {Serial: "wifi-0001", HardwareID: "wifi-7"}}
+	must(t, repo.Publish(b, out, repo.PublishOptions{Uptane: &repo.UptaneOptions{KeysDir: filepath.Join(t.TempDir(), "k"), ECUs: ecus, Now: refTime}}))
+	for _, p := range []string{repo.UptaneDirectorRoot, repo.UptaneImageRoot, repo.UptaneDirectorDir + "/metadata/timestamp.json",
+		repo.UptaneImageDir + "/metadata/snapshot.json", repo.UptaneImageDir + "/targets/fw.bin"} {
+		if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(p))); err != nil {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+	d := readTargets(t, filepath.Join(out, repo.UptaneDirectorDir, "metadata", "targets.json"))
+	if len(d.Signed.Targets) != 1 || d.Signed.Targets["fw.bin"] == nil {
+		t.Fatalf("director targets: %v", d.Signed.Targets)
+	}
+	var custom struct {
+		ECUs    map[string]map[string]string `json:"ecuIdentifiers"`
+		Counter *uint64                      `json:"releaseCounter"`
+	}
+	must(t, json.Unmarshal(*d.Signed.Targets["fw.bin"].Custom, &custom))
+	if len(custom.ECUs) != 1 || custom.ECUs["main-0001"]["hardwareId"] != "tx-100" || custom.Counter == nil || *custom.Counter != 2 {
+		t.Errorf("director custom: %s", *d.Signed.Targets["fw.bin"].Custom)
+	}
+	if d.Signed.Delegations != nil {
+		t.Error("the Director has delegations")
+	}
+	im := readTargets(t, filepath.Join(out, repo.UptaneImageDir, "metadata", "targets.json"))
+	it := im.Signed.Targets["fw.bin"]
+	if it == nil {
+		t.Fatal("the image repository does not list fw.bin")
+	}
+	var ic struct {
+		HW      []string `json:"hardwareIds"`
+		Counter uint64   `json:"releaseCounter"`
+	}
+	must(t, json.Unmarshal(*it.Custom, &ic))
+	if strings.Join(ic.HW, ",") != "tx-100" || ic.Counter != 2 {
+		t.Fatalf("image target: %s", *it.Custom)
+	}
+	if !it.Hashes.Equal(d.Signed.Targets["fw.bin"].Hashes) || it.Length != d.Signed.Targets["fw.bin"].Length {
+		t.Error("director and image hashes differ")
+	}
+	// Two roots, two key sets.
+	dr, _ := os.ReadFile(filepath.Join(out, filepath.FromSlash(repo.UptaneDirectorRoot)))
+	ir, _ := os.ReadFile(filepath.Join(out, filepath.FromSlash(repo.UptaneImageRoot)))
+	if string(dr) == string(ir) {
+		t.Error("director and image share a root")
+	}
+}
+
+func TestPublishUptaneRefuses(t *testing.T) {
+	b, _ := makeBundle(t)
+	for _, tc := range []struct {
+		name string
+		ecus []repo.ECU
+		want string
+	}{
+		{"no ECUs", nil, "needs the unit's ECUs"},
+		{"no ECU for the release", []repo.ECU{{Serial: "w", HardwareID: "wifi-7"}}, "no ECU of the unit"},
+		{"serial twice", []repo.ECU{{Serial: "m", HardwareID: "tx-100"}, {Serial: "m", HardwareID: "wifi-7"}}, "given twice"},
+		{"unknown artefact", []repo.ECU{{Serial: "m", HardwareID: "tx-100", Image: "nope.bin"}}, "no artefact nope.bin"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "repo")
+			err := repo.Publish(b, out, repo.PublishOptions{Uptane: &repo.UptaneOptions{KeysDir: filepath.Join(t.TempDir(), "k"), ECUs: tc.ecus, Now: refTime}})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want %q", err, tc.want)
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Error("wrote the directory anyway")
+			}
+		})
+	}
+}
+
+func TestParseECU(t *testing.T) {
+	for in, want := range map[string]repo.ECU{
+		"s=h": {Serial: "s", HardwareID: "h"}, "s=h=fw.bin": {Serial: "s", HardwareID: "h", Image: "fw.bin"},
+		"s": {}, "=h": {}, "s=": {}, "s=h=": {}, "a=b=c=d": {},
+	} {
+		got, err := repo.ParseECU(in)
+		if (err == nil) != (want.Serial != "") || got != want {
+			t.Errorf("%q: %+v %v", in, got, err)
+		}
+	}
+}
+
