@@ -110,4 +110,3 @@ func TestParseECU(t *testing.T) {
 		}
 	}
 }
-
