@@ -16,6 +16,7 @@ import (
 	"github.com/craudit/craudit/evidence/bundle"
 	"github.com/craudit/craudit/evidence/keys"
 	"github.com/craudit/craudit/evidence/manifest"
+	"github.com/craudit/craudit/evidence/uptane"
 )
 
 // Where an Uptane deployment lies in a published directory: the Director
@@ -30,19 +31,6 @@ const (
 	UptaneImageRoot       = UptaneImageDir + "/metadata/1.root.json"
 	uptaneDirectorKeysDir = "director"
 	uptaneImageKeysDir    = "image"
-)
-
-// The custom target fields of an Uptane deployment, as the Director and the
-// Image repository write them (the names aktualizr, ota-tuf and the
-// tuf-test-vectors use). A Director target names the ECU it is for by serial
-// with that ECU's hardware ID; an Image target lists the hardware IDs the
-// image is built for. Both carry the release counter (the release's
-// rollback counter), one of the Standard's "SHALL match" fields.
-const (
-	CustomECUIdentifiers = "ecuIdentifiers"
-	CustomHardwareID     = "hardwareId"
-	CustomHardwareIDs    = "hardwareIds"
-	CustomReleaseCounter = "releaseCounter"
 )
 
 // ECU is one electronic control unit of the unit the Director serves.
@@ -102,18 +90,17 @@ func (u *UptaneRepos) Write(dir string) error {
 }
 
 // UptaneImageTarget lists data as an Image repository target built for
-// hardwareIDs at release counter counter.
+// hardwareIDs at release counter counter, in the TUF 1.0 dialect's custom
+// field names (hardware_ids, release_counter; evidence/uptane reads them).
 func UptaneImageTarget(name string, data []byte, hardwareIDs []string, counter uint64) (*metadata.TargetFiles, error) {
-	return uptaneTarget(name, data, map[string]any{CustomHardwareIDs: hardwareIDs, CustomReleaseCounter: counter})
+	return uptaneTarget(name, data, map[string]any{uptane.FieldHardwareIDs: hardwareIDs, uptane.FieldReleaseCounter: counter})
 }
 
 // UptaneDirectorTarget lists data as a Director target for the ECU with
-// serial and hardware ID hw at release counter counter.
+// serial and hardware ID hw at release counter counter (ecu_serial,
+// hardware_id, release_counter).
 func UptaneDirectorTarget(name string, data []byte, serial, hw string, counter uint64) (*metadata.TargetFiles, error) {
-	return uptaneTarget(name, data, map[string]any{
-		CustomECUIdentifiers: map[string]any{serial: map[string]string{CustomHardwareID: hw}},
-		CustomReleaseCounter: counter,
-	})
+	return uptaneTarget(name, data, map[string]any{uptane.FieldECUSerial: serial, uptane.FieldHardwareID: hw, uptane.FieldReleaseCounter: counter})
 }
 
 func uptaneTarget(name string, data []byte, custom map[string]any) (*metadata.TargetFiles, error) {

@@ -1,7 +1,6 @@
 package repo_test
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"github.com/theupdateframework/go-tuf/v2/metadata"
 
 	"github.com/craudit/craudit/evidence/repo"
+	"github.com/craudit/craudit/evidence/uptane"
 )
 
 func readTargets(t *testing.T, p string) *metadata.Metadata[metadata.TargetsType] {
@@ -39,12 +39,9 @@ func TestPublishUptane(t *testing.T) {
 	if len(d.Signed.Targets) != 1 || d.Signed.Targets["fw.bin"] == nil {
 		t.Fatalf("director targets: %v", d.Signed.Targets)
 	}
-	var custom struct {
-		ECUs    map[string]map[string]string `json:"ecuIdentifiers"`
-		Counter *uint64                      `json:"releaseCounter"`
-	}
-	must(t, json.Unmarshal(*d.Signed.Targets["fw.bin"].Custom, &custom))
-	if len(custom.ECUs) != 1 || custom.ECUs["main-0001"]["hardwareId"] != "tx-100" || custom.Counter == nil || *custom.Counter != 2 {
+	custom, err := uptane.ParseCustom(*d.Signed.Targets["fw.bin"].Custom)
+	must(t, err)
+	if len(custom.ECUs) != 1 || custom.ECUs["main-0001"] != "tx-100" || !custom.HasReleaseCounter || custom.ReleaseCounter != 2 {
 		t.Errorf("director custom: %s", *d.Signed.Targets["fw.bin"].Custom)
 	}
 	if d.Signed.Delegations != nil {
@@ -55,12 +52,9 @@ func TestPublishUptane(t *testing.T) {
 	if it == nil {
 		t.Fatal("the image repository does not list fw.bin")
 	}
-	var ic struct {
-		HW      []string `json:"hardwareIds"`
-		Counter uint64   `json:"releaseCounter"`
-	}
-	must(t, json.Unmarshal(*it.Custom, &ic))
-	if strings.Join(ic.HW, ",") != "tx-100" || ic.Counter != 2 {
+	ic, err := uptane.ParseCustom(*it.Custom)
+	must(t, err)
+	if strings.Join(ic.HardwareIDs, ",") != "tx-100" || len(ic.ECUs) != 0 || ic.ReleaseCounter != 2 {
 		t.Fatalf("image target: %s", *it.Custom)
 	}
 	if !it.Hashes.Equal(d.Signed.Targets["fw.bin"].Hashes) || it.Length != d.Signed.Targets["fw.bin"].Length {
