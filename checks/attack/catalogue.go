@@ -81,7 +81,7 @@ its own and the older bare JSON list of runs are read too. ` + "`craudit check`"
 ` + "`craudit dossier`" + ` judge it with --attack-results in the checks attack/check-for-updates
 (step 3), attack/retrieve (step 4) and attack/verify (step 5).
 `)
-	for _, p := range []Profile{ProfileTUF, ProfileManifest} {
+	for _, p := range []Profile{ProfileTUF, ProfileManifest, ProfileUptane} {
 		es := entries(p)
 		if p == ProfileTUF {
 			fmt.Fprintf(&b, "\n## TUF profile (%d scenarios)\n\nThe client speaks the tuf-conformance client-under-test protocol over plain http. "+
@@ -90,6 +90,8 @@ its own and the older bare JSON list of runs are read too. ` + "`craudit check`"
 				"VULNERABLE and the detail says why: a slow server held it (no minimum rate or download deadline) or it kept "+
 				"reading an endless stream. A stock go-tuf v2 updater (default fetcher) passes every other TUF scenario and is "+
 				"VULNERABLE to both slow-retrieval ones: its fetcher reads until the size limit with no timeout or rate floor.\n\n", len(es))
+		} else if p == ProfileUptane {
+			fmt.Fprintf(&b, "\n## Uptane profile (%d scenarios)\n\n%s\n\n", len(es), uptaneIntro)
 		} else {
 			fmt.Fprintf(&b, "\n## Manifest profile (%d scenarios)\n\nThe client speaks the manifest-client protocol (docs/manifest-client-protocol.md) over https with a pinned CA.\n\n", len(es))
 		}

@@ -11,7 +11,7 @@ import (
 
 // Catalogue lists every scenario, TUF first, in a stable order.
 func Catalogue() []Scenario {
-	return slices.Concat(tufScenarios(), manifestScenarios())
+	return slices.Concat(tufScenarios(), manifestScenarios(), uptaneScenarios())
 }
 
 func withProfile(p Profile, s []Scenario) []Scenario {

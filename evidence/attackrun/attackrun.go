@@ -14,6 +14,8 @@ type Profile string
 const (
 	ProfileTUF      Profile = "tuf"
 	ProfileManifest Profile = "manifest"
+	// ProfileUptane drives an Uptane Primary (docs/uptane.md's client protocol).
+	ProfileUptane Profile = "uptane"
 )
 
 // Expect is what a secure client must do with a scenario.

@@ -61,6 +61,9 @@ type Plan struct {
 	// InitRoot is the trust anchor the client is initialised with (a TUF
 	// root.json, a PEM root key).
 	InitRoot []byte
+	// InitRoots are the trust anchors of a profile with several
+	// repositories, by repository name (Uptane: "director", "image").
+	InitRoots map[string][]byte
 	// BaseWant and Want are the contents a successful baseline and (accept
 	// scenarios) attack phase must install.
 	BaseWant, Want []byte
