@@ -19,6 +19,17 @@ softhsm2-util                    softhsm2
 pkcs11-tool                      opensc
 curl                             curl
 script                           bsdutils
+rauc                             rauc
+mksquashfs                       squashfs-tools
+swupdate                         swupdate
+cpio                             cpio
+mender-artifact                  mender-artifact
+mender                           mender-client
+ostree                           ostree
+gpg                              gnupg
+dbus-daemon                      dbus
+xz                               xz-utils
+zstd                             zstd
 '
 
 missing=() # packages, deduplicated

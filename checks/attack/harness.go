@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/json"
 	"fmt"
 	"io/fs"
 	"net"
@@ -33,6 +32,7 @@ type harness struct {
 	faketime string
 	hub      *hub
 	work     string
+	driver   plan.Driver
 }
 
 // Run serves every selected scenario's repositories, runs the client
@@ -42,8 +42,9 @@ func Run(ctx context.Context, o Options) (*attackrun.Run, error) {
 	if o.Profile == "" {
 		o.Profile = ProfileTUF
 	}
-	if o.Profile != ProfileTUF && o.Profile != ProfileManifest {
-		return nil, &RunError{fmt.Errorf("unknown profile %q (want tuf or manifest)", o.Profile)}
+	prof, ok := lookupProfile(o.Profile)
+	if !ok {
+		return nil, &RunError{fmt.Errorf("unknown profile %q (want one of %v)", o.Profile, Profiles)}
 	}
 	argv, err := splitCommand(o.Client)
 	if err != nil {
@@ -55,8 +56,8 @@ func Run(ctx context.Context, o Options) (*attackrun.Run, error) {
 	}
 	var rule *transport.Rule
 	if o.Resolve != "" {
-		if o.Profile != ProfileManifest {
-			return nil, &RunError{fmt.Errorf("--resolve: the %s profile's protocol has no way to pass it (manifest profile only)", o.Profile)}
+		if !prof.Resolvable {
+			return nil, &RunError{fmt.Errorf("--resolve: the %s profile's protocol has no way to pass it", o.Profile)}
 		}
 		r, err := transport.ParseRule(o.Resolve)
 		if err != nil {
@@ -93,7 +94,7 @@ func Run(ctx context.Context, o Options) (*attackrun.Run, error) {
 	if o.EndlessSize <= 0 {
 		o.EndlessSize = DefaultEndlessSize
 	}
-	h := &harness{o: o, argv: argv}
+	h := &harness{o: o, argv: argv, driver: prof.Driver}
 	if !o.NoFaketime {
 		if p, err := exec.LookPath("faketime"); err == nil {
 			h.faketime = p
@@ -113,7 +114,7 @@ func Run(ctx context.Context, o Options) (*attackrun.Run, error) {
 	} else if o.Progress != nil {
 		fmt.Fprintf(o.Progress, "scenario folders kept in %s\n", h.work)
 	}
-	h.hub, err = startServers(o.Profile, h.work, o.SlowInterval, o.EndlessSize, rule)
+	h.hub, err = startServers(prof.Driver.Servers(), h.work, o.SlowInterval, o.EndlessSize, rule)
 	if err != nil {
 		return nil, &RunError{fmt.Errorf("loopback servers: %w", err)}
 	}
@@ -142,12 +143,6 @@ func Run(ctx context.Context, o Options) (*attackrun.Run, error) {
 	return res, nil
 }
 
-// layout of one scenario's folder: the client may write only in its own
-// folders (cwd, metadata/state, targets/out).
-type layout struct {
-	root, trust, meta, out, cwd string
-}
-
 func (h *harness) scenario(ctx context.Context, i int, sc Scenario) (attackrun.Result, error) {
 	r := attackrun.Result{ID: sc.ID, Title: sc.Title, Step: sc.Step, Control: sc.Control, Mirrors: sc.Mirrors, Expect: sc.Expect, ExitCode: -1}
 	e := plan.NewEnv(h.o.ReferenceTime)
@@ -155,35 +150,27 @@ func (h *harness) scenario(ctx context.Context, i int, sc Scenario) (attackrun.R
 	if err != nil {
 		return r, fmt.Errorf("building the repositories: %w", err)
 	}
-	root := filepath.Join(h.work, fmt.Sprintf("s%02d", i))
-	l := layout{root: root, trust: filepath.Join(root, "trust"), meta: filepath.Join(root, "c", "d", "metadata"),
-		out: filepath.Join(root, "c", "d", "targets"), cwd: filepath.Join(root, "c", "d", "work")}
-	if sc.Profile == ProfileManifest {
-		l.meta, l.out = filepath.Join(root, "c", "d", "state"), filepath.Join(root, "c", "d", "out")
-	}
-	for _, d := range []string{l.trust, l.meta, l.out, l.cwd} {
+	l := h.driver.Folders(filepath.Join(h.work, fmt.Sprintf("s%02d", i)))
+	for _, d := range l.Allowed() {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return r, err
 		}
 	}
 	// Phase 1: the valid baseline update the scenario starts from.
 	h.hub.set(p.Baseline)
-	base, err := h.phase(ctx, sc.Profile, p, l, true)
+	base, err := h.phase(ctx, p, l, true)
 	if err != nil {
 		return r, err
 	}
-	installedDir := l.out
-	if sc.Profile == ProfileManifest {
-		installedDir = filepath.Join(l.out, "slot")
-	}
-	if !base.ok() || !holds(installedDir, p.BaseWant) {
-		r.ExitCode = base.exit
-		if base.signaled {
+	installedDir := l.Installed
+	if !base.OK() || !holds(installedDir, p.BaseWant) {
+		r.ExitCode = base.Exit
+		if base.Signaled {
 			r.Verdict, r.Detail = attackrun.Inconclusive, "the client was killed by a signal during the valid update the scenario starts from"
 			return r, nil
 		}
-		why := base.describe()
-		if base.ok() {
+		why := base.Describe()
+		if base.OK() {
 			why = "exit 0 but the release is not in the installed folder"
 		}
 		r.Verdict = attackrun.FunctionalFailure
@@ -192,50 +179,50 @@ func (h *harness) scenario(ctx context.Context, i int, sc Scenario) (attackrun.R
 	}
 	// Phase 2: the scenario's repository.
 	h.hub.set(p.Attack)
-	at, err := h.phase(ctx, sc.Profile, p, l, false)
+	at, err := h.phase(ctx, p, l, false)
 	h.hub.set(nil)
 	if err != nil {
 		return r, err
 	}
-	r.ExitCode = at.exit
-	kept := keeps(filepath.Join(root, "c"), p.Attack.Hostile)
-	stray := strays(root, l)
+	r.ExitCode = at.Exit
+	kept := keeps(l.Client, p.Attack.Hostile)
+	stray := strays(l)
 	switch {
-	case at.signaled:
+	case at.Signaled:
 		r.Verdict, r.Detail = attackrun.Inconclusive, "the client was killed by a signal the harness did not send"
-	case sc.Expect == attackrun.Accept && at.timedOut:
-		r.Verdict, r.Detail = attackrun.FunctionalFailure, "the valid update did not finish: "+at.describe()
-	case sc.Expect == attackrun.Accept && at.exit != 0:
-		r.Verdict, r.Detail = attackrun.FunctionalFailure, "the valid update was refused ("+at.describe()+")"+h.said(at)
+	case sc.Expect == attackrun.Accept && at.TimedOut:
+		r.Verdict, r.Detail = attackrun.FunctionalFailure, "the valid update did not finish: "+at.Describe()
+	case sc.Expect == attackrun.Accept && at.Exit != 0:
+		r.Verdict, r.Detail = attackrun.FunctionalFailure, "the valid update was refused ("+at.Describe()+")"+h.said(at)
 	case sc.Expect == attackrun.Accept && !holds(installedDir, p.Want):
 		r.Verdict, r.Detail = attackrun.FunctionalFailure, "exit 0 but the expected release is not in the installed folder"
 	case len(stray) > 0:
 		r.Verdict, r.Detail = attackrun.Vulnerable, "the client wrote outside its folders: "+strings.Join(stray, ", ")
 	case sc.Expect == attackrun.Accept:
 		r.Verdict, r.Detail = attackrun.Pass, "installed exactly the expected release"
-	case at.timedOut && sc.Hang:
+	case at.TimedOut && sc.Hang:
 		r.Verdict, r.Detail = attackrun.Vulnerable, hangDetail(sc, h.o)
-	case at.timedOut:
+	case at.TimedOut:
 		r.Verdict, r.Detail = attackrun.Inconclusive, "still running at the deadline"
-	case at.exit == 0:
+	case at.Exit == 0:
 		r.Verdict, r.Detail = attackrun.Vulnerable, "accepted the hostile repository (exit 0)"
 		if len(kept) > 0 {
 			r.Detail += "; keeps attacker content: " + strings.Join(kept, ", ")
 		}
 	case len(kept) > 0:
-		r.Verdict, r.Detail = attackrun.Vulnerable, "refused ("+at.describe()+") but keeps attacker content: "+strings.Join(kept, ", ")
+		r.Verdict, r.Detail = attackrun.Vulnerable, "refused ("+at.Describe()+") but keeps attacker content: "+strings.Join(kept, ", ")
 	default:
 		// The client's own words go to ClientSaid, not Detail: they change
 		// from run to run (random keys, lengths) and Detail must not.
-		r.Verdict, r.Detail = attackrun.Pass, "refused ("+at.describe()+"); nothing the attacker made is kept"
+		r.Verdict, r.Detail = attackrun.Pass, "refused ("+at.Describe()+"); nothing the attacker made is kept"
 		r.ClientSaid = strings.TrimPrefix(h.said(at), "; client said: ")
 	}
 	return r, nil
 }
 
 // said quotes the client's last output line, without this run's paths and ports.
-func (h *harness) said(p procResult) string {
-	lines := strings.Split(strings.TrimSpace(p.output), "\n")
+func (h *harness) said(p plan.Proc) string {
+	lines := strings.Split(strings.TrimSpace(p.Output), "\n")
 	last := strings.TrimSpace(lines[len(lines)-1])
 	if last == "" {
 		return ""
@@ -251,60 +238,18 @@ func (h *harness) said(p procResult) string {
 	return "; client said: " + last
 }
 
-// phase runs the protocol once: TUF init (baseline only) and download;
-// manifest update.
-func (h *harness) phase(ctx context.Context, prof Profile, p *plan.Plan, l layout, baseline bool) (procResult, error) {
-	at := h.o.ReferenceTime
+// phase runs the driver's protocol once, against the phase's server.
+func (h *harness) phase(ctx context.Context, p *plan.Plan, l plan.Folders, baseline bool) (plan.Proc, error) {
+	ph := plan.Phase{Baseline: baseline, At: h.o.ReferenceTime, Plan: p, Folders: l, CA: h.hub.ca}
 	server := plan.ServerMain
 	if !baseline {
-		at = at.Add(p.AttackAt)
+		ph.At = ph.At.Add(p.AttackAt)
 		if p.AttackServer != "" {
 			server = p.AttackServer
 		}
 	}
-	u := h.hub.urls[server]
-	if prof == ProfileTUF {
-		if baseline {
-			rootFile := filepath.Join(l.trust, "root.json")
-			if err := os.WriteFile(rootFile, p.InitRoot, 0o644); err != nil {
-				return procResult{}, err
-			}
-			res, err := h.run(ctx, []string{"--metadata-dir", l.meta, "init", rootFile}, l.cwd, at)
-			if err != nil || !res.ok() {
-				return res, err
-			}
-		}
-		return h.run(ctx, []string{"--metadata-dir", l.meta, "--metadata-url", u + "/metadata",
-			"--target-name", plan.TargetName, "--target-base-url", u + "/targets", "--target-dir", l.out, "download"}, l.cwd, at)
-	}
-	trust := filepath.Join(l.trust, "root.pub")
-	installed := "1.0.0"
-	if baseline {
-		installed = "0.9.0"
-		if err := os.WriteFile(trust, p.InitRoot, 0o644); err != nil {
-			return procResult{}, err
-		}
-		dev, _ := json.Marshal(Device{Product: plan.DeviceProduct, HardwareID: plan.DeviceHardware})
-		if err := os.WriteFile(filepath.Join(l.meta, DeviceFile), append(dev, '\n'), 0o644); err != nil {
-			return procResult{}, err
-		}
-	}
-	args := []string{"--trust", trust, "--ca", h.hub.ca, "--state", l.meta, "--repo", u,
-		"--installed-version", installed, "--out", l.out}
-	if r := h.hub.rules[server]; r != "" {
-		args = append(args, "--resolve", r)
-	}
-	return h.run(ctx, append(args, "update"), l.cwd, at)
-}
-
-// DeviceFile in the manifest client's --state folder names the device the
-// client runs on (provisioned by the harness before the first run).
-const DeviceFile = "device.json"
-
-// Device is the content of DeviceFile.
-type Device struct {
-	Product    string `json:"product"`
-	HardwareID string `json:"hardware_id"`
+	ph.URL, ph.Resolve = h.hub.urls[server], h.hub.rules[server]
+	return h.driver.Phase(ctx, h, ph)
 }
 
 // holds reports whether a regular file under dir has exactly want's bytes.
@@ -355,8 +300,8 @@ func keeps(dir string, hostile [][]byte) []string {
 }
 
 // strays lists files the client made outside its folders.
-func strays(root string, l layout) []string {
-	allowed := []string{l.trust, l.meta, l.out, l.cwd}
+func strays(l plan.Folders) []string {
+	root, allowed := l.Root, l.Allowed()
 	var out []string
 	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {

@@ -11,28 +11,9 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/craudit/craudit/checks/attack/plan"
 )
-
-// procResult is how one client run ended.
-type procResult struct {
-	exit     int  // -1 when killed
-	timedOut bool // killed by the harness at the deadline
-	signaled bool // died of a signal the harness did not send
-	output   string
-}
-
-func (p procResult) ok() bool { return !p.timedOut && !p.signaled && p.exit == 0 }
-
-// describe says how the run ended, without ports or paths.
-func (p procResult) describe() string {
-	switch {
-	case p.timedOut:
-		return "still running at the deadline (killed)"
-	case p.signaled:
-		return "killed by a signal"
-	}
-	return fmt.Sprintf("exit %d", p.exit)
-}
 
 // splitCommand splits a command line on blanks; single or double quotes
 // group words, a backslash escapes the next character.
@@ -103,9 +84,25 @@ func (t *tail) String() string {
 	return string(b)
 }
 
-// run executes the client once with the reference time at.
-func (h *harness) run(ctx context.Context, args []string, dir string, at time.Time) (procResult, error) {
-	argv := append(append([]string(nil), h.argv...), args...)
+// Client runs the updater under test once with the reference time at.
+func (h *harness) Client(ctx context.Context, args []string, dir string, at time.Time) (plan.Proc, error) {
+	return h.exec(ctx, append(append([]string(nil), h.argv...), args...), dir, at, "the client")
+}
+
+// Command runs a program of a profile's set-up the way the client is run.
+func (h *harness) Command(ctx context.Context, argv []string, dir string, at time.Time) (plan.Proc, error) {
+	if len(argv) == 0 {
+		return plan.Proc{}, errors.New("empty command")
+	}
+	return h.exec(ctx, argv, dir, at, "")
+}
+
+// exec runs argv under the deadline, with the reference time at in
+// SOURCE_DATE_EPOCH (and faketime when installed).
+func (h *harness) exec(ctx context.Context, argv []string, dir string, at time.Time, what string) (plan.Proc, error) {
+	if what == "" {
+		what = argv[0]
+	}
 	env := append(os.Environ(), "SOURCE_DATE_EPOCH="+strconv.FormatInt(at.Unix(), 10))
 	if h.faketime != "" {
 		argv = append([]string{h.faketime, "-f", "@" + at.UTC().Format("2006-01-02 15:04:05")}, argv...)
@@ -121,26 +118,26 @@ func (h *harness) run(ctx context.Context, args []string, dir string, at time.Ti
 	setGroup(cmd)
 	cmd.WaitDelay = 2 * time.Second
 	err := cmd.Run()
-	res := procResult{exit: -1, output: out.String()}
+	res := plan.Proc{Exit: -1, Output: out.String()}
 	if ctx.Err() != nil {
 		return res, ctx.Err()
 	}
 	if cctx.Err() != nil {
-		res.timedOut = true
+		res.TimedOut = true
 		return res, nil
 	}
 	var ee *exec.ExitError
 	switch {
 	case err == nil:
-		res.exit = 0
+		res.Exit = 0
 	case errors.As(err, &ee):
 		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			res.signaled = true
+			res.Signaled = true
 		} else {
-			res.exit = ee.ExitCode()
+			res.Exit = ee.ExitCode()
 		}
 	default:
-		return res, fmt.Errorf("could not start the client %q: %w", h.argv[0], err)
+		return res, fmt.Errorf("could not start %s %q: %w", what, argv[0], err)
 	}
 	return res, nil
 }

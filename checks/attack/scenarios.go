@@ -9,9 +9,14 @@ import (
 	"github.com/craudit/craudit/evidence/attackrun"
 )
 
-// Catalogue lists every scenario, TUF first, in a stable order.
+// Catalogue lists every scenario, profile by profile in the order of the
+// profiles list, in a stable order.
 func Catalogue() []Scenario {
-	return slices.Concat(tufScenarios(), manifestScenarios(), uptaneScenarios())
+	var out []Scenario
+	for _, p := range profiles {
+		out = slices.Concat(out, p.Scenarios())
+	}
+	return out
 }
 
 func withProfile(p Profile, s []Scenario) []Scenario {

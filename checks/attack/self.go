@@ -9,9 +9,6 @@ import (
 	"github.com/craudit/craudit/evidence/attackrun"
 )
 
-// Profiles lists the client protocols in the order runs are made and kept.
-var Profiles = []Profile{ProfileTUF, ProfileManifest}
-
 // RunClients runs each profile's client (its command line, as Options.Client
 // takes it) against every scenario of that profile, one Run each, TUF first,
 // with o's other settings. The demo uses it to face craudit's own updaters
@@ -21,7 +18,7 @@ var Profiles = []Profile{ProfileTUF, ProfileManifest}
 func RunClients(ctx context.Context, o Options, clients map[Profile]string) ([]*attackrun.Run, error) {
 	for p := range clients {
 		if !slices.Contains(Profiles, p) {
-			return nil, &RunError{Err: fmt.Errorf("unknown profile %q (want tuf or manifest)", p)}
+			return nil, &RunError{Err: fmt.Errorf("unknown profile %q (want one of %v)", p, Profiles)}
 		}
 	}
 	var out []*attackrun.Run

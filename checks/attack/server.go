@@ -61,7 +61,7 @@ func (h *hub) Close() {
 // With a rule, "main" and "impostor" are presented as https://HOST[:PORT]
 // (certificates for HOST, each from its own CA) on the rule's loopback
 // address; the client reaches them through the --resolve rule in h.rules.
-func startServers(p Profile, work string, slow time.Duration, endless int64, rule *transport.Rule) (*hub, error) {
+func startServers(set plan.Servers, work string, slow time.Duration, endless int64, rule *transport.Rule) (*hub, error) {
 	h := &hub{urls: map[string]string{}, rules: map[string]string{}, slow: slow, endless: endless, done: make(chan struct{})}
 	plain := func(name string) error {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -106,7 +106,7 @@ func startServers(p Profile, work string, slow time.Duration, endless int64, rul
 		return nil
 	}
 	var err error
-	if p == ProfileTUF {
+	if set == plan.PlainHTTP {
 		err = plain(plan.ServerMain)
 	} else {
 		tlsDir, other := filepath.Join(work, "tls"), filepath.Join(work, "tls-impostor")

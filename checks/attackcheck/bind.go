@@ -29,7 +29,7 @@ const SelfTestLabel = "reference-client self-test"
 // reports instead: never a pass.
 func forProduct(in *checks.Input) (*counted, *checks.Outcome) {
 	f, err := in.LiveAttacks()
-	if o := checks.LiveUnusable(err, "no attack results: run `craudit attack --client 'UPDATER' --profile tuf|manifest --signing-key KEY --key-cert CERT --out attack-results.intoto.json` against the device's updater and pass the file with --attack-results"); o != nil {
+	if o := checks.LiveUnusable(err, "no attack results: run `craudit attack --client 'UPDATER' --profile PROFILE --signing-key KEY --key-cert CERT --out attack-results.intoto.json` against the device's updater and pass the file with --attack-results"); o != nil {
 		return nil, o
 	}
 	ev := in.Refs(ResultsPath)

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -18,7 +19,7 @@ func newAttackCmd() *cobra.Command {
 	var list, force bool
 	var sign liveSigning
 	c := &cobra.Command{
-		Use:   "attack --client 'COMMAND' [--profile tuf|manifest]",
+		Use:   "attack --client 'COMMAND' [--profile PROFILE]",
 		Short: "Run an existing updater against hostile repositories on loopback",
 		Long: `attack serves hostile repositories on 127.0.0.1 and runs the updater under test
 against each, as the tuf-conformance suite does for TUF clients: bad signatures, rollback,
@@ -113,7 +114,7 @@ could not run. Scenarios: craudit attack --list (docs/attack-scenarios.md).`,
 	f.StringVar(&o.Client, "client", "", "the updater's command line (quotes group words)")
 	f.StringArrayVar(&o.ClientConfigs, "client-config", nil, "a file the updater reads (its configuration), hashed into the results with the updater; repeatable")
 	f.StringVar(&o.Resolve, "resolve", "", "HOST:PORT:ADDR[:PORT2] (manifest profile): serve as https://HOST on loopback ADDR with a certificate for HOST; the client gets --resolve")
-	f.StringVar(&profile, "profile", "tuf", "client protocol: tuf or manifest")
+	f.StringVar(&profile, "profile", "tuf", "client protocol, one of: "+profileNames())
 	f.StringSliceVar(&o.Scenarios, "scenario", nil, "run only these scenarios (ID or name; repeatable)")
 	f.BoolVar(&list, "list", false, "print the scenario catalogue and exit")
 	f.StringVar(&refTime, "reference-time", "", "RFC 3339 time the repositories and the client live at (default: now)")
@@ -153,4 +154,13 @@ func profileIfSet(cmd *cobra.Command, p string) string {
 		return p
 	}
 	return ""
+}
+
+// profileNames lists the attack profiles for --help.
+func profileNames() string {
+	var names []string
+	for _, p := range attack.Profiles {
+		names = append(names, string(p))
+	}
+	return strings.Join(names, ", ")
 }

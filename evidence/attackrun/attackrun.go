@@ -14,9 +14,25 @@ type Profile string
 const (
 	ProfileTUF      Profile = "tuf"
 	ProfileManifest Profile = "manifest"
-	// ProfileUptane drives an Uptane Primary (docs/uptane.md's client protocol).
-	ProfileUptane Profile = "uptane"
+	ProfileUptane   Profile = "uptane"
+	ProfileRAUC     Profile = "rauc"
+	ProfileSWUpdate Profile = "swupdate"
+	ProfileMender   Profile = "mender"
+	ProfileOSTree   Profile = "ostree"
 )
+
+// Profiles lists every profile the format names, in the order runs are kept.
+var Profiles = []Profile{ProfileTUF, ProfileManifest, ProfileUptane, ProfileRAUC, ProfileSWUpdate, ProfileMender, ProfileOSTree}
+
+// Known reports whether the format names profile p.
+func Known(p Profile) bool {
+	for _, k := range Profiles {
+		if k == p {
+			return true
+		}
+	}
+	return false
+}
 
 // Expect is what a secure client must do with a scenario.
 type Expect string

@@ -111,7 +111,7 @@ func TestParseRefuses(t *testing.T) {
 		in   []byte
 		want any
 	}{
-		{"unknown profile", edit(t, func(r *attackrun.Run) { r.Profile = "rauc" }), &runset.DecodeError{}},
+		{"unknown profile", edit(t, func(r *attackrun.Run) { r.Profile = "zeroconf" }), &runset.DecodeError{}},
 		{"scenario without expectation", edit(t, func(r *attackrun.Run) { r.Scenarios[3].Expect = "" }), &runset.DecodeError{}},
 		{"a transcript", []byte(`{"schema":"https://craudit.dev/schema/verifier-transcript/v1","profile":"tuf"}`), &runset.SchemaError{}},
 		{"a run without schema in a list", []byte(`[{"profile":"tuf","scenarios":[]}]`), &runset.SchemaError{}},

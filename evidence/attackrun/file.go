@@ -36,8 +36,8 @@ func Parse(b []byte) ([]*Run, error) { return format.Decode(b) }
 // check refuses a run a judge could misread: an unknown protocol, or a
 // scenario that does not say what a secure client must do.
 func check(r *Run) error {
-	if r.Profile != ProfileTUF && r.Profile != ProfileManifest && r.Profile != ProfileUptane {
-		return fmt.Errorf("profile %q (want tuf, manifest or uptane)", r.Profile)
+	if !Known(r.Profile) {
+		return fmt.Errorf("profile %q (want one of %v)", r.Profile, Profiles)
 	}
 	for i, s := range r.Scenarios {
 		if s.Expect != Accept && s.Expect != Reject {

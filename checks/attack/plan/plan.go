@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"context"
 	"crypto/sha256"
 	"fmt"
 	"time"
@@ -112,3 +113,94 @@ func NewState(files map[string][]byte) *State {
 
 // Bad records attacker-made bytes.
 func (s *State) Bad(b ...[]byte) *State { s.Hostile = append(s.Hostile, b...); return s }
+
+// Proc is how one program run by the harness ended.
+type Proc struct {
+	Exit     int  // -1 when killed
+	TimedOut bool // killed by the harness at the deadline
+	Signaled bool // died of a signal the harness did not send
+	// Output is the tail of what the program wrote (stdout and stderr).
+	Output string
+}
+
+// OK says the program ran to the end and exited 0.
+func (p Proc) OK() bool { return !p.TimedOut && !p.Signaled && p.Exit == 0 }
+
+// Describe says how the run ended, without ports or paths.
+func (p Proc) Describe() string {
+	switch {
+	case p.TimedOut:
+		return "still running at the deadline (killed)"
+	case p.Signaled:
+		return "killed by a signal"
+	}
+	return fmt.Sprintf("exit %d", p.Exit)
+}
+
+// Folders are one scenario's folders. The client may write only in Trust,
+// Meta, Out, Cwd and Extra; anything else under Root is a stray write.
+// Client is the part of the tree scanned for kept attacker content.
+type Folders struct {
+	Root, Client          string
+	Trust, Meta, Out, Cwd string
+	Extra                 []string
+	// Installed is where a release counts as installed: a regular file
+	// under it with exactly the release's bytes.
+	Installed string
+}
+
+// Allowed lists the folders the client may write in.
+func (f Folders) Allowed() []string {
+	return append([]string{f.Trust, f.Meta, f.Out, f.Cwd}, f.Extra...)
+}
+
+// Phase is one run of the client in a scenario: the baseline (the valid
+// update the scenario starts from) or the attack.
+type Phase struct {
+	Baseline bool
+	// At is the phase's reference time (the client's clock).
+	At      time.Time
+	Plan    *Plan
+	Folders Folders
+	// URL is the base URL of the server this phase points the client at;
+	// Resolve, when set, is the curl-style rule that reaches it by name.
+	URL, Resolve string
+	// CA is the PEM file of the CA the HTTPS servers main and mirror chain
+	// to (empty for plain-HTTP profiles).
+	CA string
+}
+
+// Runner runs programs for a driver, under the harness's deadline, clock
+// (SOURCE_DATE_EPOCH, faketime) and environment rules. The error is non-nil
+// only when the program could not be started or the run was cancelled.
+type Runner interface {
+	// Client runs the updater under test: its command line, then args.
+	Client(ctx context.Context, args []string, dir string, at time.Time) (Proc, error)
+	// Command runs another program of the profile's set-up (argv[0] looked
+	// up on PATH) the same way.
+	Command(ctx context.Context, argv []string, dir string, at time.Time) (Proc, error)
+}
+
+// Servers says which loopback servers a profile needs.
+type Servers int
+
+const (
+	// PlainHTTP: ServerMain over plain HTTP, as tuf-conformance serves.
+	PlainHTTP Servers = iota
+	// TLSSet: ServerMain and ServerMirror over HTTPS under one test CA
+	// (Phase.CA), ServerPlain over HTTP for downgrade redirects, and
+	// ServerImpostor over HTTPS under a CA the client is not given.
+	TLSSet
+)
+
+// Driver is how a profile runs its client: the folders of a scenario and
+// one phase of it. The harness serves the phase's state, calls Phase and
+// judges by what reached Folders.Installed.
+type Driver interface {
+	Servers() Servers
+	// Folders lays out one scenario's folders under root.
+	Folders(root string) Folders
+	// Phase runs the client once (provisioning its trust and state first
+	// in the baseline phase).
+	Phase(ctx context.Context, r Runner, ph Phase) (Proc, error)
+}
