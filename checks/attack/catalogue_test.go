@@ -21,7 +21,7 @@ func TestCatalogue(t *testing.T) {
 	if len(all) < 25 {
 		t.Fatalf("%d scenarios, want at least 25", len(all))
 	}
-	idRE := regexp.MustCompile(`^attack/(tuf|manifest)-[a-z0-9-]+$`)
+	idRE := regexp.MustCompile(`^attack/[a-z0-9]+-[a-z0-9-]+$`)
 	seen := map[string]bool{}
 	accepts := map[Profile]int{}
 	e := plan.NewEnv(time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC))
@@ -59,7 +59,7 @@ func TestCatalogue(t *testing.T) {
 			t.Errorf("%s: a hang scenario must misbehave on some path", s.ID)
 		}
 	}
-	for _, p := range []Profile{ProfileTUF, ProfileManifest} {
+	for _, p := range Profiles {
 		if accepts[p] == 0 || len(ForProfile(p)) == accepts[p] {
 			t.Errorf("%s: %d accept scenarios of %d: want both kinds", p, accepts[p], len(ForProfile(p)))
 		}
