@@ -72,4 +72,3 @@ func TestUptaneWeakPrimaries(t *testing.T) {
 		})
 	}
 }
-

@@ -457,4 +457,3 @@ func sortedIDs(ids []string) []string {
 	slices.Sort(out)
 	return out
 }
-
