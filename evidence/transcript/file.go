@@ -35,8 +35,8 @@ func Parse(b []byte) ([]*Run, error) { return format.Decode(b) }
 // check refuses a run whose words are not the format's: the checks would
 // otherwise pass over steps they cannot judge.
 func check(t *Run) error {
-	if t.Profile != ProfileTUF && t.Profile != ProfileManifest {
-		return fmt.Errorf("profile %q (want tuf or manifest)", t.Profile)
+	if t.Profile != ProfileTUF && t.Profile != ProfileManifest && t.Profile != ProfileUptane {
+		return fmt.Errorf("profile %q (want tuf, manifest or uptane)", t.Profile)
 	}
 	if t.Verdict != Verified && t.Verdict != Failed {
 		return fmt.Errorf("verdict %q (want %s or %s)", t.Verdict, Verified, Failed)

@@ -14,6 +14,9 @@ func (t *Run) Text() string {
 	if t.Failure != nil {
 		fmt.Fprintf(&b, "failed at %s (%s): %s\n", t.Failure.Step, t.Failure.Control, t.Failure.Reason)
 	}
+	if t.ImageRepository != "" {
+		fmt.Fprintf(&b, "image repository %s\n", t.ImageRepository)
+	}
 	fmt.Fprintf(&b, "reference time %s (%s); TLS judged at the wall clock\n", t.ReferenceTime.Format(time.RFC3339), t.TimeSource)
 	if c := t.Contacted; c != nil {
 		fmt.Fprintf(&b, "contacted %s", c.Address)

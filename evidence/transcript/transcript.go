@@ -14,6 +14,9 @@ type Profile string
 const (
 	ProfileTUF      Profile = "tuf"
 	ProfileManifest Profile = "manifest"
+	// ProfileUptane: a Director and an Image repository verified as an
+	// Uptane Primary does (Repository is the Director).
+	ProfileUptane Profile = "uptane"
 )
 
 // Control groups steps by the security control they exercise; the checks in
@@ -158,10 +161,25 @@ type Run struct {
 	Versions         map[string]int64 `json:"versions,omitempty"`
 	Targets          []Target         `json:"targets,omitempty"`
 	Requests         []Request        `json:"requests"`
+	// Uptane profile (added fields; absent in the other profiles): the
+	// Image repository, its trust anchor, the vehicle's ECUs, whether the
+	// verification was partial (a Secondary's), and the IDs of the failed
+	// steps that name a deviation from the Standard rather than an attack.
+	ImageRepository string     `json:"image_repository,omitempty"`
+	ImageTrust      *TrustInfo `json:"image_trust,omitempty"`
+	ECUs            []ECU      `json:"ecus,omitempty"`
+	Partial         bool       `json:"partial,omitempty"`
+	Deviations      []string   `json:"deviations,omitempty"`
 	// Contacted says where the repository was really reached: the address
 	// dialled (which differs from the URL's host under --resolve) and the TLS
 	// leaf certificate it presented. It binds the run to one server.
 	Contacted *Endpoint `json:"contacted,omitempty"`
+}
+
+// ECU is one ECU of the vehicle an Uptane run verified for.
+type ECU struct {
+	Serial     string `json:"serial"`
+	HardwareID string `json:"hardware_id"`
 }
 
 // Endpoint is the server a run really talked to.

@@ -93,7 +93,7 @@ func TestParseRefuses(t *testing.T) {
 		want any
 	}{
 		{"a bare list of runs", append(append([]byte("["), firstRun(t)...), ']'), &runset.DecodeError{}},
-		{"unknown profile", edit(t, func(r *transcript.Run) { r.Profile = "uptane" }), &runset.DecodeError{}},
+		{"unknown profile", edit(t, func(r *transcript.Run) { r.Profile = "ostree" }), &runset.DecodeError{}},
 		{"unknown run verdict", edit(t, func(r *transcript.Run) { r.Verdict = "ok" }), &runset.DecodeError{}},
 		{"unknown step verdict", edit(t, func(r *transcript.Run) { r.Steps[1].Verdict = "passed" }), &runset.DecodeError{}},
 		{"unknown control", edit(t, func(r *transcript.Run) { r.Steps[0].Control = "" }), &runset.DecodeError{}},
