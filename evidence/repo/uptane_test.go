@@ -5,9 +5,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/theupdateframework/go-tuf/v2/metadata"
 
+	"github.com/craudit/craudit/checks/verifier/primary"
 	"github.com/craudit/craudit/evidence/repo"
 	"github.com/craudit/craudit/evidence/uptane"
 )
@@ -102,5 +104,57 @@ func TestParseECU(t *testing.T) {
 		if (err == nil) != (want.Serial != "") || got != want {
 			t.Errorf("%q: %+v %v", in, got, err)
 		}
+	}
+}
+
+// TestPublishUptaneVerifies: the published deployment passes the reference
+// Primary's full verification, the image fetched; a changed byte in any
+// role fails it.
+func TestPublishUptaneVerifies(t *testing.T) {
+	b, _ := makeBundle(t)
+	out := filepath.Join(t.TempDir(), "repo")
+	ecus := []repo.ECU{{Serial: "main-0001", HardwareID: "tx-100"}, {Serial: "wifi-0001", HardwareID: "wifi-7"}}
+	must(t, repo.Publish(b, out, repo.PublishOptions{Uptane: &repo.UptaneOptions{KeysDir: filepath.Join(t.TempDir(), "k"), ECUs: ecus, Now: refTime}}))
+	verify := func(dir string) *primary.Outcome {
+		dt, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(repo.UptaneDirectorRoot)))
+		must(t, err)
+		it, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(repo.UptaneImageRoot)))
+		must(t, err)
+		o, err := primary.Verify(primary.Config{
+			Director:      primary.DirSource{Dir: filepath.Join(dir, filepath.FromSlash(repo.UptaneDirectorDir), "metadata")},
+			Image:         primary.DirSource{Dir: filepath.Join(dir, filepath.FromSlash(repo.UptaneImageDir), "metadata"), TargetsDir: "../targets"},
+			DirectorTrust: dt, ImageTrust: it, ReferenceTime: refTime.Add(time.Hour), FetchTargets: true,
+			ECUs: []primary.ECU{{Serial: "main-0001", HardwareID: "tx-100"}, {Serial: "wifi-0001", HardwareID: "wifi-7"}},
+		})
+		must(t, err)
+		return o
+	}
+	o := verify(out)
+	if !o.OK(false) || len(o.Targets) != 1 || o.Targets[0].ECU != "main-0001" || o.Targets[0].ReleaseCounter != 2 || len(o.Deviations) != 0 {
+		t.Fatalf("outcome: %+v", o)
+	}
+	for _, p := range []string{"director/metadata/targets.json", "director/metadata/timestamp.json", "image/metadata/snapshot.json", "image/metadata/targets.json", "image/targets/fw.bin"} {
+		t.Run(p, func(t *testing.T) {
+			cp := filepath.Join(t.TempDir(), "repo")
+			must(t, os.CopyFS(cp, os.DirFS(out)))
+			fp := filepath.Join(cp, repo.UptaneDir, filepath.FromSlash(p))
+			// The role under every name it is served (plain and versioned).
+			paths, err := filepath.Glob(filepath.Join(filepath.Dir(fp), "*"+filepath.Base(fp)))
+			must(t, err)
+			for _, fp := range paths {
+				data, err := os.ReadFile(fp)
+				must(t, err)
+				// Change one byte inside a value: the signature (or hash) must fail.
+				i := strings.LastIndex(string(data), "2")
+				if strings.HasSuffix(p, ".bin") {
+					i = 3
+				}
+				data[i] ^= 0x01
+				must(t, os.WriteFile(fp, data, 0o644))
+			}
+			if o := verify(cp); o.OK(false) {
+				t.Fatal("a changed byte still verifies")
+			}
+		})
 	}
 }
