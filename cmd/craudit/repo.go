@@ -45,13 +45,14 @@ A device is provisioned with DIR/metadata/1.root.json (TUF) or the root public k
 (manifest). Metadata is stamped at SOURCE_DATE_EPOCH when set, else now.
 
 With --uptane, DIR/uptane/ also holds an Uptane deployment for one unit whose ECUs
---ecu names: a Director (uptane/director/metadata: root, targets, snapshot,
-timestamp; keys from --keys DIR/director) assigning the release to each ECU whose
+--ecu names: a Director (uptane/director/: root, targets, snapshot, timestamp;
+keys from --keys DIR/director) assigning the release to each ECU whose
 hardware ID the release names, each target carrying the ECU's serial, its hardware
 ID and the release counter (the release's rollback counter), and an Image
-repository (uptane/image/metadata and targets; keys from --keys DIR/image) listing
-every artefact with the release's hardware IDs and counter. The unit is provisioned
-with uptane/director/metadata/1.root.json and uptane/image/metadata/1.root.json.`,
+repository (uptane/image/, images in uptane/image/targets/; keys from --keys
+DIR/image) listing every artefact with the release's hardware IDs and counter.
+Serve DIR (craudit serve) and give verify --profile uptane the two folders' URLs.
+The unit is provisioned with uptane/director/1.root.json and uptane/image/1.root.json.`,
 		Example: `  craudit repo publish ./bundle ./repo
   craudit repo publish ./bundle ./repo --tuf --keys ./tuf-keys --force
   craudit repo publish ./bundle ./repo --uptane --keys ./uptane-keys \

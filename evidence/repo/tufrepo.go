@@ -43,6 +43,10 @@ type TUFRepo struct {
 	// PlainTargets also writes each target under its plain name when
 	// snapshots are consistent (for clients that fetch targets by name).
 	PlainTargets bool
+	// FlatMetadata writes the metadata at the top of the folder (not in
+	// metadata/), as an Uptane repository is served: metadata at its URL,
+	// images at URL/targets/.
+	FlatMetadata bool
 }
 
 // Expiry of each role's metadata, from the creation time.
@@ -203,6 +207,9 @@ func (r *TUFRepo) Write(dir string) error {
 		}
 	}
 	md, td := filepath.Join(dir, "metadata"), filepath.Join(dir, "targets")
+	if r.FlatMetadata {
+		md = dir
+	}
 	for _, d := range []string{md, td} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return err

@@ -20,15 +20,15 @@ import (
 )
 
 // Where an Uptane deployment lies in a published directory: the Director
-// and the Image repository side by side, each a TUF repository
-// (metadata/, and for the Image repository targets/). A unit is provisioned
-// with both initial roots.
+// and the Image repository side by side, each a TUF repository served as
+// the Uptane verifier reads one (metadata at the repository's URL, images
+// at URL/targets/). A unit is provisioned with both initial roots.
 const (
 	UptaneDir             = "uptane"
 	UptaneDirectorDir     = UptaneDir + "/director"
 	UptaneImageDir        = UptaneDir + "/image"
-	UptaneDirectorRoot    = UptaneDirectorDir + "/metadata/1.root.json"
-	UptaneImageRoot       = UptaneImageDir + "/metadata/1.root.json"
+	UptaneDirectorRoot    = UptaneDirectorDir + "/1.root.json"
+	UptaneImageRoot       = UptaneImageDir + "/1.root.json"
 	uptaneDirectorKeysDir = "director"
 	uptaneImageKeysDir    = "image"
 )
@@ -179,6 +179,7 @@ func buildUptane(files map[string][]byte, o UptaneOptions) (*UptaneRepos, error)
 		*side.r = r
 	}
 	u.Image.PlainTargets = true
+	u.Director.FlatMetadata, u.Image.FlatMetadata = true, true
 	for _, a := range arts {
 		data := files[bundle.ArtefactDir+a]
 		tf, err := UptaneImageTarget(a, data, m.HardwareIDs, counter)

@@ -31,13 +31,13 @@ func TestPublishUptane(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "repo")
 	ecus := []repo.ECU{{Serial: "main-0001", HardwareID: "tx-100"}, {Serial: "wifi-0001", HardwareID: "wifi-7"}}
 	must(t, repo.Publish(b, out, repo.PublishOptions{Uptane: &repo.UptaneOptions{KeysDir: filepath.Join(t.TempDir(), "k"), ECUs: ecus, Now: refTime}}))
-	for _, p := range []string{repo.UptaneDirectorRoot, repo.UptaneImageRoot, repo.UptaneDirectorDir + "/metadata/timestamp.json",
-		repo.UptaneImageDir + "/metadata/snapshot.json", repo.UptaneImageDir + "/targets/fw.bin"} {
+	for _, p := range []string{repo.UptaneDirectorRoot, repo.UptaneImageRoot, repo.UptaneDirectorDir + "/timestamp.json",
+		repo.UptaneImageDir + "/snapshot.json", repo.UptaneImageDir + "/targets/fw.bin"} {
 		if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(p))); err != nil {
 			t.Errorf("%s: %v", p, err)
 		}
 	}
-	d := readTargets(t, filepath.Join(out, repo.UptaneDirectorDir, "metadata", "targets.json"))
+	d := readTargets(t, filepath.Join(out, repo.UptaneDirectorDir, "targets.json"))
 	if len(d.Signed.Targets) != 1 || d.Signed.Targets["fw.bin"] == nil {
 		t.Fatalf("director targets: %v", d.Signed.Targets)
 	}
@@ -49,7 +49,7 @@ func TestPublishUptane(t *testing.T) {
 	if d.Signed.Delegations != nil {
 		t.Error("the Director has delegations")
 	}
-	im := readTargets(t, filepath.Join(out, repo.UptaneImageDir, "metadata", "targets.json"))
+	im := readTargets(t, filepath.Join(out, repo.UptaneImageDir, "targets.json"))
 	it := im.Signed.Targets["fw.bin"]
 	if it == nil {
 		t.Fatal("the image repository does not list fw.bin")
@@ -121,8 +121,8 @@ func TestPublishUptaneVerifies(t *testing.T) {
 		it, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(repo.UptaneImageRoot)))
 		must(t, err)
 		o, err := primary.Verify(primary.Config{
-			Director:      primary.DirSource{Dir: filepath.Join(dir, filepath.FromSlash(repo.UptaneDirectorDir), "metadata")},
-			Image:         primary.DirSource{Dir: filepath.Join(dir, filepath.FromSlash(repo.UptaneImageDir), "metadata"), TargetsDir: "../targets"},
+			Director:      primary.DirSource{Dir: filepath.Join(dir, filepath.FromSlash(repo.UptaneDirectorDir))},
+			Image:         primary.DirSource{Dir: filepath.Join(dir, filepath.FromSlash(repo.UptaneImageDir)), TargetsDir: "targets"},
 			DirectorTrust: dt, ImageTrust: it, ReferenceTime: refTime.Add(time.Hour), FetchTargets: true,
 			ECUs: []primary.ECU{{Serial: "main-0001", HardwareID: "tx-100"}, {Serial: "wifi-0001", HardwareID: "wifi-7"}},
 		})
@@ -133,7 +133,7 @@ func TestPublishUptaneVerifies(t *testing.T) {
 	if !o.OK(false) || len(o.Targets) != 1 || o.Targets[0].ECU != "main-0001" || o.Targets[0].ReleaseCounter != 2 || len(o.Deviations) != 0 {
 		t.Fatalf("outcome: %+v", o)
 	}
-	for _, p := range []string{"director/metadata/targets.json", "director/metadata/timestamp.json", "image/metadata/snapshot.json", "image/metadata/targets.json", "image/targets/fw.bin"} {
+	for _, p := range []string{"director/targets.json", "director/timestamp.json", "image/snapshot.json", "image/targets.json", "image/targets/fw.bin"} {
 		t.Run(p, func(t *testing.T) {
 			cp := filepath.Join(t.TempDir(), "repo")
 			must(t, os.CopyFS(cp, os.DirFS(out)))

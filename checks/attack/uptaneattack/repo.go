@@ -35,7 +35,8 @@ var (
 )
 
 // Where the two repositories are served on the harness's server: each is a
-// TUF repository (metadata/; the Image repository also targets/).
+// TUF repository served as the Uptane verifier reads one: metadata at the
+// repository's URL, images at URL/targets/.
 const (
 	DirectorPrefix = "director/"
 	ImagePrefix    = "image/"
@@ -149,7 +150,7 @@ func (s *side) repo(ref time.Time, v int64) (*repo.TUFRepo, error) {
 type hooks map[string]func([]byte) ([]byte, error)
 
 // serve signs r (delegated roles, targets, snapshot, timestamp) and puts
-// it into files under prefix: metadata/ with consistent-snapshot names
+// it into files under prefix: metadata with consistent-snapshot names
 // beside the plain ones, targets/ under each listed hash and the plain name.
 func serve(files map[string][]byte, prefix string, r *repo.TUFRepo, h hooks) error {
 	hook := func(role string, b []byte) ([]byte, error) {
@@ -166,8 +167,8 @@ func serve(files map[string][]byte, prefix string, r *repo.TUFRepo, h hooks) err
 		return mf
 	}
 	put := func(role string, v int64, b []byte) {
-		files[prefix+"metadata/"+role+".json"] = b
-		files[fmt.Sprintf("%smetadata/%d.%s.json", prefix, v, role)] = b
+		files[prefix+""+role+".json"] = b
+		files[fmt.Sprintf("%s%d.%s.json", prefix, v, role)] = b
 	}
 	r.Snapshot.Signed.Meta = map[string]*metadata.MetaFiles{}
 	for _, n := range slices.Sorted(maps.Keys(r.Delegated)) {
@@ -205,11 +206,11 @@ func serve(files map[string][]byte, prefix string, r *repo.TUFRepo, h hooks) err
 	if b, err = hook(metadata.TIMESTAMP, b); err != nil {
 		return err
 	}
-	files[prefix+"metadata/timestamp.json"] = b
+	files[prefix+"timestamp.json"] = b
 	for i, rb := range r.RootHistory {
-		files[fmt.Sprintf("%smetadata/%d.root.json", prefix, i+1)] = rb
+		files[fmt.Sprintf("%s%d.root.json", prefix, i+1)] = rb
 	}
-	files[prefix+"metadata/root.json"] = r.RootHistory[len(r.RootHistory)-1]
+	files[prefix+"root.json"] = r.RootHistory[len(r.RootHistory)-1]
 	for p, data := range r.Files {
 		putTarget(files, prefix, p, data)
 	}
@@ -245,13 +246,13 @@ func signMeta[T metadata.Roles](m *metadata.Metadata[T], signers ...crypto.Signe
 func metaPaths(files map[string][]byte, prefix, role string) []string {
 	var out []string
 	for k := range files {
-		if k == prefix+"metadata/"+role+".json" {
+		if k == prefix+""+role+".json" {
 			out = append(out, k)
 			continue
 		}
 		var v int
 		var rest string
-		if n, _ := fmt.Sscanf(k, prefix+"metadata/%d.%s", &v, &rest); n == 2 && rest == role+".json" {
+		if n, _ := fmt.Sscanf(k, prefix+"%d.%s", &v, &rest); n == 2 && rest == role+".json" {
 			out = append(out, k)
 		}
 	}

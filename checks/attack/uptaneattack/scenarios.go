@@ -151,7 +151,7 @@ func attack(sp spec, bad func(d *dep, files map[string][]byte) [][]byte) plan.Bu
 
 // dirTargets is the attack's Director targets metadata (and the attacker's image).
 func dirTargets(d *dep, files map[string][]byte) [][]byte {
-	return [][]byte{files[DirectorPrefix+"metadata/targets.json"], d.e.X}
+	return [][]byte{files[DirectorPrefix+"targets.json"], d.e.X}
 }
 
 // ValidUpdate: both repositories at version 3, the Main ECU assigned B.
@@ -203,7 +203,7 @@ func ImageFreeze(role string) plan.Builder {
 			return nil
 		}
 		return attack(sp, func(d *dep, f map[string][]byte) [][]byte {
-			return [][]byte{f[ImagePrefix+"metadata/targets.json"], d.e.X}
+			return [][]byte{f[ImagePrefix+"targets.json"], d.e.X}
 		})(e)
 	}
 }
@@ -234,7 +234,7 @@ func DirectorReplay(e *plan.Env) (*plan.Plan, error) {
 			at.Files[p] = old.Files[p]
 		}
 	}
-	at.Bad(old.Files[DirectorPrefix+"metadata/targets.json"], old.Files[DirectorPrefix+"metadata/timestamp.json"], e.X)
+	at.Bad(old.Files[DirectorPrefix+"targets.json"], old.Files[DirectorPrefix+"timestamp.json"], e.X)
 	return d.plan(base, at, nil), nil
 }
 
@@ -266,7 +266,7 @@ func ImageRollbackTimestamp(e *plan.Env) (*plan.Plan, error) {
 			at.Files[p] = old.Files[p]
 		}
 	}
-	at.Bad(old.Files[ImagePrefix+"metadata/timestamp.json"], old.Files[ImagePrefix+"metadata/targets.json"])
+	at.Bad(old.Files[ImagePrefix+"timestamp.json"], old.Files[ImagePrefix+"targets.json"])
 	return d.plan(base, at, nil), nil
 }
 
@@ -394,7 +394,7 @@ func DirectorDelegations(e *plan.Env) (*plan.Plan, error) {
 	}
 	sp.imgMut = func(r *repo.TUFRepo) error { return list(r, plan.TargetName, e.X, []string{Main.HardwareID}, CounterB) }
 	return attack(sp, func(d *dep, f map[string][]byte) [][]byte {
-		return [][]byte{f[DirectorPrefix+"metadata/targets.json"], f[DirectorPrefix+"metadata/fleet.json"], d.e.X}
+		return [][]byte{f[DirectorPrefix+"targets.json"], f[DirectorPrefix+"fleet.json"], d.e.X}
 	})(e)
 }
 
@@ -431,7 +431,7 @@ func ImageUntrustedKey(e *plan.Env) (*plan.Plan, error) {
 		return err
 	}
 	return attack(sp, func(d *dep, f map[string][]byte) [][]byte {
-		return [][]byte{f[ImagePrefix+"metadata/targets.json"], d.e.X}
+		return [][]byte{f[ImagePrefix+"targets.json"], d.e.X}
 	})(e)
 }
 
@@ -535,7 +535,7 @@ func MixAndMatch(kind string) plan.Builder {
 		return attack(sp, func(d *dep, f map[string][]byte) [][]byte {
 			mixServe(f, x)
 			f[ImagePrefix+"targets/"+plan.TargetName] = x
-			return [][]byte{f[DirectorPrefix+"metadata/targets.json"], x}
+			return [][]byte{f[DirectorPrefix+"targets.json"], x}
 		})(e)
 	}
 }
@@ -548,7 +548,7 @@ func CounterMismatch(e *plan.Env) (*plan.Plan, error) {
 	sp.dirMut = func(r *repo.TUFRepo) error { return assign(r, plan.TargetName, e.B, Main, CounterB+2) }
 	sp.imgMut = func(r *repo.TUFRepo) error { return list(r, plan.TargetName, e.B, []string{Main.HardwareID}, CounterB) }
 	return attack(sp, func(d *dep, f map[string][]byte) [][]byte {
-		return [][]byte{f[DirectorPrefix+"metadata/targets.json"]}
+		return [][]byte{f[DirectorPrefix+"targets.json"]}
 	})(e)
 }
 

@@ -19,7 +19,7 @@ var ref = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 // against the root it serves.
 func targets(t *testing.T, files map[string][]byte, prefix string) *uptane.Targets {
 	t.Helper()
-	m, err := uptane.Decode(files[prefix+"metadata/targets.json"])
+	m, err := uptane.Decode(files[prefix+"targets.json"])
 	if err != nil {
 		t.Fatalf("%s targets: %v", prefix, err)
 	}
@@ -53,7 +53,7 @@ func TestBaseline(t *testing.T) {
 				t.Fatal(err)
 			}
 			f := p.Baseline.Files
-			if !bytes.Equal(p.InitRoots[u.Director], f[u.DirectorPrefix+"metadata/1.root.json"]) || !bytes.Equal(p.InitRoots[u.Image], f[u.ImagePrefix+"metadata/1.root.json"]) {
+			if !bytes.Equal(p.InitRoots[u.Director], f[u.DirectorPrefix+"1.root.json"]) || !bytes.Equal(p.InitRoots[u.Image], f[u.ImagePrefix+"1.root.json"]) {
 				t.Fatal("initial roots are not the served version-1 roots")
 			}
 			if bytes.Equal(p.InitRoots[u.Director], p.InitRoots[u.Image]) {
@@ -125,7 +125,7 @@ func TestAttacks(t *testing.T) {
 	})
 	t.Run("replay", func(t *testing.T) {
 		p := build(u.DirectorReplay)
-		m, err := uptane.Decode(p.Attack.Files[u.DirectorPrefix+"metadata/timestamp.json"])
+		m, err := uptane.Decode(p.Attack.Files[u.DirectorPrefix+"timestamp.json"])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -136,7 +136,7 @@ func TestAttacks(t *testing.T) {
 	})
 	t.Run("specials", func(t *testing.T) {
 		p := build(u.Misbehave(u.DirectorPrefix, metadata.TARGETS, plan.Slow))
-		if p.Attack.Special[u.DirectorPrefix+"metadata/targets.json"].Kind != plan.Slow || p.Attack.Special[u.DirectorPrefix+"metadata/3.targets.json"].Kind != plan.Slow {
+		if p.Attack.Special[u.DirectorPrefix+"targets.json"].Kind != plan.Slow || p.Attack.Special[u.DirectorPrefix+"3.targets.json"].Kind != plan.Slow {
 			t.Fatalf("specials: %v", p.Attack.Special)
 		}
 		p = build(u.Misbehave(u.ImagePrefix, "image", plan.Endless))
@@ -154,7 +154,7 @@ func TestSignatures(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, prefix := range []string{u.DirectorPrefix, u.ImagePrefix} {
-		rm, err := uptane.Decode(p.Attack.Files[prefix+"metadata/root.json"])
+		rm, err := uptane.Decode(p.Attack.Files[prefix+"root.json"])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -163,7 +163,7 @@ func TestSignatures(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, role := range []string{"root", "timestamp", "snapshot", "targets"} {
-			m, err := uptane.Decode(p.Attack.Files[prefix+"metadata/"+role+".json"])
+			m, err := uptane.Decode(p.Attack.Files[prefix+""+role+".json"])
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -323,7 +323,7 @@ const metaLimit = 1 << 20
 // what was trusted, and matching the version (and hashes) the role above
 // names. The new versions go into st; a rotated root into roots.
 func refresh(c *transport.Client, dir, name, base string, st *state, at time.Time, roots map[string][]byte) (*uptane.Targets, error) {
-	base = strings.TrimSuffix(base, "/") + "/metadata/"
+	base = strings.TrimSuffix(base, "/") + "/"
 	rb, err := os.ReadFile(filepath.Join(dir, name+"-root.json"))
 	if err != nil {
 		return nil, err
