@@ -2,6 +2,8 @@ package verifier
 
 import (
 	"time"
+
+	"github.com/craudit/craudit/checks/verifier/primary"
 )
 
 // Options say what to verify and how. Switches that weaken the client are
@@ -18,6 +20,13 @@ type Options struct {
 	TrustData []byte
 	// Profile forces the repository kind; empty detects it from the trust file.
 	Profile Profile
+	// Uptane: RepoURL and TrustFile/TrustData are the Director's; the Image
+	// repository's are optional with Partial (Director targets only).
+	ImageRepoURL   string
+	ImageTrustFile string
+	ImageTrustData []byte
+	ECUs           []primary.ECU
+	Partial        bool
 	// CAFile pins the CA the server's certificate must chain to.
 	CAFile string
 	// Targets to download and verify. TUF: target paths (none: metadata only).

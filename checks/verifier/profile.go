@@ -9,4 +9,5 @@ type Profile = transcript.Profile
 const (
 	ProfileTUF      = transcript.ProfileTUF
 	ProfileManifest = transcript.ProfileManifest
+	ProfileUptane   = transcript.ProfileUptane
 )

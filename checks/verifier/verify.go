@@ -33,31 +33,38 @@ const maxTrustFile = 1 << 20
 // non-nil only when the verifier could not run; a verification failure is in
 // the transcript (Verdict "failed", Failure naming the step).
 func Verify(ctx context.Context, o Options) (*transcript.Run, error) {
-	now := o.Now
-	if now == nil {
-		now = time.Now
+	if o.Profile == ProfileUptane {
+		return verifyUptane(ctx, o)
 	}
-	trust := o.TrustData
-	if trust == nil {
-		if o.TrustFile == "" {
-			return nil, couldNotRun("no trust file given")
-		}
-		b, err := readLimited(o.TrustFile, maxTrustFile)
-		if err != nil {
-			return nil, couldNotRun("trust file: %v", err)
-		}
-		trust = b
+	trust, err := readTrust(o.TrustData, o.TrustFile, "")
+	if err != nil {
+		return nil, err
 	}
-	profile := o.Profile
-	if profile == "" {
+	if o.Profile == "" {
 		p, err := DetectProfile(trust)
 		if err != nil {
 			return nil, couldNotRun("trust file %s: %v", o.TrustFile, err)
 		}
-		profile = p
+		o.Profile = p
 	}
-	if profile != ProfileTUF && profile != ProfileManifest {
-		return nil, couldNotRun("unknown profile %q (want tuf or manifest)", profile)
+	if o.Profile != ProfileTUF && o.Profile != ProfileManifest {
+		return nil, couldNotRun("unknown profile %q (want tuf, manifest or uptane)", o.Profile)
+	}
+	return verifyCommon(ctx, o, func(r *run) error {
+		if o.Profile == ProfileTUF {
+			return r.tuf(trust)
+		}
+		return r.manifest(trust)
+	})
+}
+
+// verifyCommon sets up the transcript, the transport client and the state
+// folder, checks the repository URL's scheme, runs the profile and
+// finishes the transcript.
+func verifyCommon(ctx context.Context, o Options, profile func(*run) error) (*transcript.Run, error) {
+	now := o.Now
+	if now == nil {
+		now = time.Now
 	}
 	u, err := url.Parse(o.RepoURL)
 	if o.RepoURL == "" || err != nil || u.Host == "" {
@@ -70,7 +77,7 @@ func Verify(ctx context.Context, o Options) (*transcript.Run, error) {
 		src = "--reference-time"
 	}
 	start := now()
-	t := &transcript.Run{Schema: transcript.Schema, Tool: o.Tool, Profile: profile, Repository: o.RepoURL,
+	t := &transcript.Run{Schema: transcript.Schema, Tool: o.Tool, Profile: o.Profile, Repository: o.RepoURL,
 		ReferenceTime: ref.UTC(), TimeSource: src, Started: start.UTC(), InstalledVersion: o.InstalledVersion,
 		StateUsed: o.StateDir != "", Versions: map[string]int64{}}
 	topts := transport.Options{CAFile: o.CAFile, AllowInsecureHTTPUnsafe: o.AllowInsecureHTTPUnsafe,
@@ -92,13 +99,7 @@ func Verify(ctx context.Context, o Options) (*transcript.Run, error) {
 	}
 	r := &run{o: o, lim: o.Limits.withDefaults(), t: t, c: c, ref: ref.UTC()}
 	if r.checkScheme(u) {
-		switch profile {
-		case ProfileTUF:
-			err = r.tuf(trust)
-		case ProfileManifest:
-			err = r.manifest(trust)
-		}
-		if err != nil {
+		if err := profile(r); err != nil {
 			return nil, err
 		}
 	}

@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/craudit/craudit/checks/verifier"
+	"github.com/craudit/craudit/checks/verifier/primary"
 	"github.com/craudit/craudit/cmd/craudit/internal/cli"
 	"github.com/craudit/craudit/evidence/atomicfs"
 	"github.com/craudit/craudit/evidence/transcript"
@@ -18,6 +20,8 @@ func newVerifyCmd() *cobra.Command {
 		o                      verifier.Options
 		refTime, profile, form string
 		out                    string
+		director, dTrust       string
+		ecus                   []string
 		force                  bool
 		sign                   liveSigning
 	)
@@ -40,6 +44,12 @@ vendor certificate, artefacts/); the kind is detected, --profile forces it.
 Metadata and manifests are judged at --reference-time (default: the wall clock,
 never SOURCE_DATE_EPOCH); TLS certificates at the wall clock.
 
+--profile uptane verifies an Uptane deployment as a Primary does (docs/uptane.md):
+the Director at --director, the Image repository at --image-repo (images under
+IMAGE-REPO/targets/), each with its own root.json, for the vehicle's ECUs
+(--ecu SERIAL=HARDWARE_ID, repeatable); --partial is a Secondary's partial
+verification (Director targets only).
+
 With --signing-key the output is a signed in-toto attestation binding the repository URL
 to its TLS certificate (docs/formats.md), the form --transcript elsewhere requires.
 
@@ -49,9 +59,18 @@ Exit codes: 0 verified, 1 verification failure (the transcript names the step),
   craudit verify --repo https://updates.example.com --trust root.pub --installed-version 1.0.0 \
       --state ./device-state --product thermostat --hardware-id tx-100 --format json --out transcript.json
   craudit verify --repo https://updates.example.com --trust root.pub --ca ca.pem \
-      --signing-key keys/vendor.key --key-cert keys/vendor.cert.json --out transcript.intoto.json`,
+      --signing-key keys/vendor.key --key-cert keys/vendor.cert.json --out transcript.intoto.json
+  craudit verify --profile uptane --director https://127.0.0.1:8443/director --director-trust director-root.json \
+      --image-repo https://127.0.0.1:8443/image --image-trust image-root.json --ca ca.pem \
+      --ecu main-1=st100-main --ecu wifi-1=st100-wifi --state ./vehicle-state`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if profile == "uptane" || director != "" {
+				if err := uptaneFlags(&o, director, dTrust, ecus); err != nil {
+					return couldNotRun(err)
+				}
+				profile = "uptane"
+			}
 			if o.RepoURL == "" || o.TrustFile == "" {
 				return couldNotRun(errors.New("--repo and --trust are required"))
 			}
@@ -106,7 +125,13 @@ Exit codes: 0 verified, 1 verification failure (the transcript names the step),
 	f.StringVar(&o.InstalledVersion, "installed-version", "", "version the device runs now (anti-rollback)")
 	f.StringVar(&o.StateDir, "state", "", "directory keeping trusted state between runs (rollback protection)")
 	f.StringVar(&refTime, "reference-time", "", "RFC 3339 time at which metadata is judged (default: wall clock)")
-	f.StringVar(&profile, "profile", "", "repository profile: tuf or manifest (default: detected from --trust)")
+	f.StringVar(&profile, "profile", "", "repository profile: tuf, manifest or uptane (default: detected from --trust; uptane with --director)")
+	f.StringVar(&director, "director", "", "Uptane Director URL (https://...)")
+	f.StringVar(&dTrust, "director-trust", "", "Uptane Director's trusted root.json")
+	f.StringVar(&o.ImageRepoURL, "image-repo", "", "Uptane Image repository URL (https://...)")
+	f.StringVar(&o.ImageTrustFile, "image-trust", "", "Uptane Image repository's trusted root.json")
+	f.StringArrayVar(&ecus, "ecu", nil, "Uptane: the vehicle's ECU as SERIAL=HARDWARE_ID; repeatable")
+	f.BoolVar(&o.Partial, "partial", false, "Uptane: partial verification, a Secondary's (Director targets only)")
 	f.StringVar(&o.MetadataURL, "metadata-url", "", "TUF metadata URL (default: REPO/metadata/)")
 	f.StringVar(&o.TargetsURL, "targets-url", "", "TUF targets URL (default: REPO/targets/)")
 	f.BoolVar(&o.AllowInsecureHTTPUnsafe, "allow-insecure-http", false, "judge a plain http:// repository (the transport control still fails)")
@@ -119,4 +144,23 @@ Exit codes: 0 verified, 1 verification failure (the transcript names the step),
 	f.BoolVar(&force, "force", false, "overwrite --out")
 	sign.register(cmd)
 	return cmd
+}
+
+// uptaneFlags maps the Uptane flags onto the verifier's options.
+func uptaneFlags(o *verifier.Options, director, dTrust string, ecus []string) error {
+	if director == "" || dTrust == "" || len(ecus) == 0 {
+		return errors.New("--profile uptane needs --director, --director-trust and at least one --ecu SERIAL=HARDWARE_ID")
+	}
+	if o.RepoURL != "" || o.TrustFile != "" {
+		return errors.New("--profile uptane takes --director and --director-trust, not --repo and --trust")
+	}
+	o.RepoURL, o.TrustFile = director, dTrust
+	for _, e := range ecus {
+		serial, hw, ok := strings.Cut(e, "=")
+		if !ok || serial == "" || hw == "" {
+			return fmt.Errorf("--ecu %q: want SERIAL=HARDWARE_ID", e)
+		}
+		o.ECUs = append(o.ECUs, primary.ECU{Serial: serial, HardwareID: hw})
+	}
+	return nil
 }

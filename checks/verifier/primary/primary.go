@@ -5,10 +5,14 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/craudit/craudit/evidence/atomicfs"
 	"github.com/craudit/craudit/evidence/transcript"
 	"github.com/craudit/craudit/evidence/uptane"
 )
@@ -121,6 +125,49 @@ func (o *Outcome) OK(partial bool) bool {
 		}
 	}
 	return true
+}
+
+// WriteImages writes every downloaded image into dir (made if absent),
+// each named by its path, URL-path-escaped, atomically.
+func (o *Outcome) WriteImages(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, t := range o.Targets {
+		if t.Data != nil {
+			if err := atomicfs.WriteFile(filepath.Join(dir, url.PathEscape(t.Name)), t.Data, 0o644, true); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// ImageURL is where an Image repository at base serves image name:
+// base/targets/NAME, each path segment escaped.
+func ImageURL(base, name string) string {
+	parts := strings.Split(strings.TrimPrefix(name, "/"), "/")
+	for i, p := range parts {
+		parts[i] = url.PathEscape(p)
+	}
+	return strings.TrimSuffix(base, "/") + "/targets/" + strings.Join(parts, "/")
+}
+
+// TranscriptTargets lists the targets for a transcript; images downloaded
+// name their URL under imageBase.
+func (o *Outcome) TranscriptTargets(imageBase string) []transcript.Target {
+	var out []transcript.Target
+	for _, t := range o.Targets {
+		rec := transcript.Target{Name: t.Name, Length: t.Length, SHA256: t.Hashes["sha256"], SHA512: t.Hashes["sha512"], Role: t.ImageRole, Verdict: transcript.Fail}
+		if t.OK {
+			rec.Verdict = transcript.Pass
+		}
+		if t.Data != nil {
+			rec.URL = ImageURL(imageBase, t.Name)
+		}
+		out = append(out, rec)
+	}
+	return out
 }
 
 type primary struct {
