@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/craudit/craudit/checks/attack/plan"
 	"github.com/craudit/craudit/checks/attack/uptaneattack"
@@ -24,18 +25,19 @@ func (uptaneDriver) Folders(root string) plan.Folders {
 
 // UptaneArgs are the protocol's arguments for one command ("init" or
 // "update"): metaDir and targetDir the Primary's folders, base the server
-// the Director and the Image repository are served from.
+// the Director and the Image repository are served from; init names the
+// two initial roots.
 func UptaneArgs(command, metaDir, targetDir, base, directorTrust, imageTrust string) []string {
-	args := []string{"--metadata-dir", metaDir}
+	args := []string{"--director-url", base + "/" + strings.TrimSuffix(uptaneattack.DirectorPrefix, "/"),
+		"--image-url", base + "/" + strings.TrimSuffix(uptaneattack.ImagePrefix, "/"),
+		"--metadata-dir", metaDir, "--target-dir", targetDir}
 	for _, e := range uptaneattack.Unit {
 		args = append(args, "--ecu", e.Serial+"="+e.HardwareID)
 	}
 	if command == "init" {
-		return append(args, "--director-trust", directorTrust, "--image-trust", imageTrust, "init")
+		return append(args, "init", directorTrust, imageTrust)
 	}
-	return append(args, "--director", base+"/"+uptaneattack.DirectorPrefix[:len(uptaneattack.DirectorPrefix)-1],
-		"--image-repo", base+"/"+uptaneattack.ImagePrefix[:len(uptaneattack.ImagePrefix)-1],
-		"--target-dir", targetDir, "update")
+	return append(args, "update")
 }
 
 func (uptaneDriver) Phase(ctx context.Context, r plan.Runner, ph plan.Phase) (plan.Proc, error) {

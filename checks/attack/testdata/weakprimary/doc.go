@@ -1,7 +1,7 @@
 // Package weakprimary is a small Uptane Primary for the attack tests,
 // written over evidence/uptane (decoding, keys, threshold signatures) and
 // the verifier's bounded transport. It speaks the uptane-client protocol
-// the attack harness drives (init, update) and does full verification
+// (docs/uptane.md: init, update) and does full verification
 // (Uptane Standard 2.1, 5.4.4.2) of both repositories, unless a Weakness
 // switches one control off. The mains below it pick the weakness:
 // nocrosscheck (never compares the Director's image with the Image

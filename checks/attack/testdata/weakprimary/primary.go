@@ -48,10 +48,11 @@ type opts struct {
 
 func parse(args []string) (*opts, error) {
 	o := &opts{ecus: map[string]string{}}
+	var pos []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if !strings.HasPrefix(a, "--") {
-			o.cmd = a
+			pos = append(pos, a)
 			continue
 		}
 		if i+1 >= len(args) {
@@ -62,16 +63,12 @@ func parse(args []string) (*opts, error) {
 		switch a {
 		case "--metadata-dir":
 			o.meta = v
-		case "--director":
+		case "--director-url":
 			o.director = v
-		case "--image-repo":
+		case "--image-url":
 			o.image = v
 		case "--target-dir":
 			o.targets = v
-		case "--director-trust":
-			o.dTrust = v
-		case "--image-trust":
-			o.iTrust = v
 		case "--ecu":
 			s, h, ok := strings.Cut(v, "=")
 			if !ok {
@@ -81,6 +78,15 @@ func parse(args []string) (*opts, error) {
 		default:
 			return nil, fmt.Errorf("unknown flag %s", a)
 		}
+	}
+	if len(pos) > 0 {
+		o.cmd = pos[0]
+	}
+	if o.cmd == "init" {
+		if len(pos) != 3 {
+			return nil, errors.New("init DIRECTOR-ROOT.json IMAGE-ROOT.json")
+		}
+		o.dTrust, o.iTrust = pos[1], pos[2]
 	}
 	if o.meta == "" || len(o.ecus) == 0 {
 		return nil, errors.New("--metadata-dir and --ecu are required")
