@@ -1,0 +1,33 @@
+package verifiercheck
+
+import (
+	"testing"
+
+	"github.com/craudit/craudit/evidence/transcript"
+)
+
+// TestDeclaredRunUptane: an Uptane run counts when both of its
+// repositories lie at or below a declared URL, on whole path segments; any
+// other profile's repository must be a declared URL itself.
+func TestDeclaredRunUptane(t *testing.T) {
+	decl := []string{"https://updates.example/st100"}
+	for _, tc := range []struct {
+		profile         transcript.Profile
+		director, image string
+		want            bool
+	}{
+		{transcript.ProfileUptane, "https://updates.example/st100/uptane/director", "https://UPDATES.example:443/st100/uptane/image/", true},
+		{transcript.ProfileUptane, "https://updates.example/st100", "https://updates.example/st100", true},
+		{transcript.ProfileUptane, "https://updates.example/st100/uptane/director", "", false},
+		{transcript.ProfileUptane, "https://updates.example/st100/uptane/director", "https://evil.example/st100/uptane/image", false},
+		{transcript.ProfileUptane, "https://updates.example/st1000/director", "https://updates.example/st100/image", false},
+		{transcript.ProfileUptane, "http://updates.example/st100/director", "https://updates.example/st100/image", false},
+		{transcript.ProfileTUF, "https://updates.example/st100/sub", "", false},
+		{transcript.ProfileTUF, "https://updates.example/st100/", "", true},
+	} {
+		r := &transcript.Run{Profile: tc.profile, Repository: tc.director, ImageRepository: tc.image}
+		if got := declaredRun(r, decl); got != tc.want {
+			t.Errorf("%s %s + %s: %v, want %v", tc.profile, tc.director, tc.image, got, tc.want)
+		}
+	}
+}
