@@ -167,19 +167,29 @@ func TestDemoBindsLiveEvidence(t *testing.T) {
 	d, _ := sharedDemo(t)
 	var ts struct {
 		Runs []struct {
-			Repository string `json:"repository"`
-			Contacted  *struct {
+			Profile         string `json:"profile"`
+			Repository      string `json:"repository"`
+			ImageRepository string `json:"image_repository"`
+			Contacted       *struct {
 				Address, Resolve string
 				Leaf             string `json:"tls_leaf_sha256"`
 			} `json:"contacted"`
 		} `json:"runs"`
 	}
 	readPredicate(t, filepath.Join(d, "dossier/evidence/live/transcript.json"), transcript.PredicateType, &ts)
-	if len(ts.Runs) != 2 {
-		t.Fatalf("%d transcripts, want 2", len(ts.Runs))
+	if len(ts.Runs) != 3 {
+		t.Fatalf("%d transcripts, want 3 (manifest, tuf, uptane)", len(ts.Runs))
 	}
 	for _, r := range ts.Runs {
-		if c := r.Contacted; r.Repository != thermostat.RepositoryURL || c == nil || !strings.HasPrefix(c.Address, "127.0.0.1:") ||
+		want := thermostat.RepositoryURL
+		if r.Profile == "uptane" {
+			// The Director and the Image repository lie below the declared URL.
+			want = thermostat.RepositoryURL + "/uptane/director"
+			if r.ImageRepository != thermostat.RepositoryURL+"/uptane/image" {
+				t.Errorf("uptane transcript's Image repository %s", r.ImageRepository)
+			}
+		}
+		if c := r.Contacted; r.Repository != want || c == nil || !strings.HasPrefix(c.Address, "127.0.0.1:") ||
 			!strings.HasPrefix(c.Resolve, thermostat.RepositoryHost()+":443:127.0.0.1:") || len(c.Leaf) != 64 {
 			t.Errorf("transcript of %s, contacted %+v", r.Repository, r.Contacted)
 		}
