@@ -53,7 +53,7 @@ func Checks() []checks.Check {
 			Description: "The signed manifest names the device's product and hardware, and the vendor key's certificate covers that product. TUF repositories carry no device identity: there the check is not applicable.",
 			Remediation: "List the product and every supported hardware ID in the manifest, and certify the vendor key for the product."},
 			transcript.ControlApplicability),
-	}, bindingChecks()...)
+	}, append(bindingChecks(), uptaneChecks()...)...)
 }
 
 func control(i checks.Info, c transcript.Control) checks.Check {
@@ -152,7 +152,7 @@ func judgeRun(i checks.Info, c transcript.Control, t *transcript.Run, prefix boo
 // stripOrigins replaces scheme://host:port of the run's URLs with
 // "<repository>".
 func stripOrigins(s string, t *transcript.Run) string {
-	for _, raw := range []string{t.Repository, t.MetadataURL, t.TargetsURL} {
+	for _, raw := range []string{t.Repository, t.MetadataURL, t.TargetsURL, t.ImageRepository} {
 		u, err := url.Parse(raw)
 		if err != nil || u.Host == "" {
 			continue

@@ -140,7 +140,7 @@ func TestInfo(t *testing.T) {
 		}
 		seen[i.ID] = true
 	}
-	if len(seen) != len(transcript.Controls)+2 {
+	if len(seen) != len(transcript.Controls)+2+4 { // + binding + uptane
 		t.Errorf("%d checks for %d controls", len(seen), len(transcript.Controls))
 	}
 }

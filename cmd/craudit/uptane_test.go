@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/craudit/craudit/checks/verifier/primary"
@@ -84,5 +85,61 @@ func TestVerifyUptaneExitCodes(t *testing.T) {
 	if code, _, _ := craudit(t, "verify", "--profile", "uptane", "--director", "https://127.0.0.1:1/d", "--director-trust", dt,
 		"--image-repo", "https://127.0.0.1:1/i", "--image-trust", it, "--ecu", "main-1=st100-main"); code != 2 {
 		t.Fatalf("unreachable: exit %d, want 2", code)
+	}
+}
+
+// TestUptaneClientProtocol drives uptane-client as a harness does: init,
+// update, then a replaced image and a release-counter rollback, each
+// refused with the installed images untouched.
+func TestUptaneClientProtocol(t *testing.T) {
+	for _, d := range []uptane.Dialect{uptane.DialectTUF, uptane.DialectOTA} {
+		t.Run(string(d), func(t *testing.T) {
+			dep, s := uptaneDeploymentServed(t, d)
+			md, td := t.TempDir(), filepath.Join(t.TempDir(), "installed")
+			if code, _, e := craudit(t, "uptane-client", "--metadata-dir", md, "init",
+				filepath.Join(dep.DirectorDir, "1.root.json"), filepath.Join(dep.ImageDir, "1.root.json")); code != 0 {
+				t.Fatalf("init: %d %s", code, e)
+			}
+			update := []string{"uptane-client", "--metadata-dir", md, "--target-dir", td, "--director-url", s.URL + "/director",
+				"--image-url", s.URL + "/image", "--ca", s.CAPath, "--reference-time", cmdRefTime.Format("2006-01-02T15:04:05Z"),
+				"--ecu", "main-1=st100-main", "--ecu", "wifi-1=st100-wifi", "update"}
+			if code, _, e := craudit(t, update...); code != 0 {
+				t.Fatalf("update: %d %s", code, e)
+			}
+			if b, err := os.ReadFile(filepath.Join(td, "main.bin")); err != nil || string(b) != "main 1.0.1\n" {
+				t.Fatalf("installed: %q %v", b, err)
+			}
+			// A replaced image on the Image repository.
+			if err := os.WriteFile(filepath.Join(dep.ImageDir, "targets", "main.bin"), []byte("main 6.6.6\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if code, _, _ := craudit(t, update...); code != 1 {
+				t.Fatalf("replaced image: exit %d, want 1", code)
+			}
+			// A release-counter rollback: an older, validly signed image.
+			if err := dep.SetImage("main.bin", []byte("main 1.0.1\n")); err != nil {
+				t.Fatal(err)
+			}
+			if err := dep.SetImage("main-0.9.bin", []byte("main 0.9\n")); err != nil {
+				t.Fatal(err)
+			}
+			dep.Opt.ReleaseCounters["main-0.9.bin"] = 2
+			dep.Opt.Assign["main-1"] = "main-0.9.bin"
+			if err := dep.WriteImageRepo(2); err != nil {
+				t.Fatal(err)
+			}
+			if err := dep.WriteDirector(2); err != nil {
+				t.Fatal(err)
+			}
+			if code, _, e := craudit(t, append(update[:len(update)-1], "-v", "update")...); code != 1 || !strings.Contains(e, "ecu/release-counter") {
+				t.Fatalf("release-counter rollback: exit %d, want 1:\n%s", code, e)
+			}
+			if b, err := os.ReadFile(filepath.Join(td, "main.bin")); err != nil || string(b) != "main 1.0.1\n" {
+				t.Fatalf("installed after refusals: %q %v", b, err)
+			}
+			if _, err := os.Stat(filepath.Join(td, "main-0.9.bin")); err == nil {
+				t.Fatal("the rolled-back image was installed")
+			}
+		})
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -177,6 +178,9 @@ type primary struct {
 	state, newState *State
 	out             *Outcome
 	run             *transcript.Run
+	// imageConsistent: the Image repository's root asks for consistent
+	// snapshots.
+	imageConsistent bool
 }
 
 func (p *primary) add(s transcript.Step) {
@@ -420,6 +424,7 @@ func (p *primary) image(img *repo, dirTargets map[string]uptane.TargetFile) erro
 		return fatal
 	}
 	p.newState.ImageRoot = img.rootRaw
+	p.imageConsistent = img.root != nil && img.root.ConsistentSnapshot
 	for _, step := range []func() (*Error, error){img.updateTimestamp, img.updateSnapshot, img.updateTargets} {
 		if e != nil {
 			break
@@ -587,7 +592,13 @@ func (p *primary) fetchTarget(to *TargetOutcome) error {
 	if limit > p.lim.TargetFile {
 		limit = p.lim.TargetFile
 	}
-	data, err := p.cfg.Image.Target(to.Name, limit)
+	name := to.Name
+	if p.imageConsistent {
+		// Consistent snapshots: images are served as DIR/SHA256.BASE.
+		dir, base := path.Split(name)
+		name = dir + to.Hashes["sha256"] + "." + base
+	}
+	data, err := p.cfg.Image.Target(name, limit)
 	var fe *FatalError
 	switch {
 	case errors.As(err, &fe):

@@ -45,6 +45,7 @@ libraries. Exit 0 success, 1 any failure (the protocols).`,
 		},
 		harness.TUFClientCmd("craudit "+version),
 		harness.ManifestClientCmd("craudit "+version),
+		harness.UptaneClientCmd("craudit "+version),
 	)
 	return root
 }

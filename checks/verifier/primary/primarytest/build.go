@@ -79,7 +79,7 @@ func Build(dir string, o Options) (*Deployment, error) {
 		}
 	}
 	for name, b := range o.Images {
-		if err := os.WriteFile(filepath.Join(d.ImageDir, "targets", name), b, 0o644); err != nil {
+		if err := d.writeImage(name, b); err != nil {
 			return nil, err
 		}
 	}
@@ -258,5 +258,13 @@ func (d *Deployment) SetImage(name string, b []byte) error {
 		d.Opt.Images = map[string][]byte{}
 	}
 	d.Opt.Images[name] = b
-	return os.WriteFile(filepath.Join(d.ImageDir, "targets", name), b, 0o644)
+	return d.writeImage(name, b)
+}
+
+func (d *Deployment) writeImage(name string, b []byte) error {
+	p := filepath.Join(d.ImageDir, "targets", filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(p, b, 0o644)
 }
