@@ -72,3 +72,21 @@ func TestUptaneWeakPrimaries(t *testing.T) {
 		})
 	}
 }
+
+// TestUptaneReferenceClient: craudit's reference Primary (craudit
+// uptane-client) passes every Uptane scenario.
+func TestUptaneReferenceClient(t *testing.T) {
+	bin := binaries(t)
+	r, err := Run(context.Background(), testOptions(filepath.Join(bin, "craudit")+" uptane-client", ProfileUptane))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.SelfTest || len(r.Scenarios) != len(ForProfile(ProfileUptane)) {
+		t.Fatalf("self-test %v, %d scenarios", r.SelfTest, len(r.Scenarios))
+	}
+	for _, s := range r.Scenarios {
+		if s.Verdict != attackrun.Pass {
+			t.Errorf("%s: %s (%s; client said: %s)", s.ID, s.Verdict, s.Detail, s.ClientSaid)
+		}
+	}
+}
