@@ -216,13 +216,13 @@ func TestDemoBindsLiveEvidence(t *testing.T) {
 			t.Errorf("attack run %+v is neither the thermostat updater passing every scenario nor a self-test", r)
 		}
 	}
-	if product != 1 || self != 2 {
-		t.Errorf("%d product runs and %d self-test runs, want 1 and 2", product, self)
+	if product != 1 || self != 3 {
+		t.Errorf("%d product runs and %d self-test runs, want 1 and 3 (tuf, manifest, uptane)", product, self)
 	}
 	md, _ := os.ReadFile(filepath.Join(d, "dossier/dossier.md"))
 	prod, selfSec, ok := strings.Cut(string(md), "### Reference-client self-test (not product evidence)")
 	_, prod, _ = strings.Cut(prod, "### Attack scenarios: the product's updater")
-	if !ok || !strings.Contains(prod, "thermostat-updater.sh") || strings.Contains(prod, "tuf-client") || strings.Contains(prod, "manifest-client") ||
+	if !ok || !strings.Contains(prod, "thermostat-updater.sh") || strings.Contains(prod, "tuf-client") || strings.Contains(prod, "manifest-client") || strings.Contains(prod, "uptane-client") ||
 		!strings.Contains(selfSec, "reference-client self-test") {
 		t.Errorf("dossier.md does not keep the self-test apart from the product's attack results")
 	}
