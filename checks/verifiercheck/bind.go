@@ -82,12 +82,13 @@ func declared(u string, list []string) bool {
 // repository, which a manufacturer publishes side by side under its one
 // update repository (repo publish --uptane: URL/uptane/director and
 // URL/uptane/image): both must be a declared URL or below one (whole path
-// segments, same scheme and host).
+// segments, same scheme and host). A partial verification (a Secondary's)
+// may read the Director alone.
 func declaredRun(r *transcript.Run, list []string) bool {
 	if r.Profile != transcript.ProfileUptane {
 		return declared(r.Repository, list)
 	}
-	return below(r.Repository, list) && below(r.ImageRepository, list)
+	return below(r.Repository, list) && (r.ImageRepository == "" || below(r.ImageRepository, list))
 }
 
 func below(u string, list []string) bool {

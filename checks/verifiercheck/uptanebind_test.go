@@ -7,8 +7,9 @@ import (
 )
 
 // TestDeclaredRunUptane: an Uptane run counts when both of its
-// repositories lie at or below a declared URL, on whole path segments; any
-// other profile's repository must be a declared URL itself.
+// repositories (the Director alone in a partial verification) lie at or
+// below a declared URL, on whole path segments; any other profile's
+// repository must be a declared URL itself.
 func TestDeclaredRunUptane(t *testing.T) {
 	decl := []string{"https://updates.example/st100"}
 	for _, tc := range []struct {
@@ -18,7 +19,8 @@ func TestDeclaredRunUptane(t *testing.T) {
 	}{
 		{transcript.ProfileUptane, "https://updates.example/st100/uptane/director", "https://UPDATES.example:443/st100/uptane/image/", true},
 		{transcript.ProfileUptane, "https://updates.example/st100", "https://updates.example/st100", true},
-		{transcript.ProfileUptane, "https://updates.example/st100/uptane/director", "", false},
+		{transcript.ProfileUptane, "https://updates.example/st100/uptane/director", "", true}, // partial: the Director alone
+		{transcript.ProfileUptane, "https://other.example/st100/uptane/director", "", false},
 		{transcript.ProfileUptane, "https://updates.example/st100/uptane/director", "https://evil.example/st100/uptane/image", false},
 		{transcript.ProfileUptane, "https://updates.example/st1000/director", "https://updates.example/st100/image", false},
 		{transcript.ProfileUptane, "http://updates.example/st100/director", "https://updates.example/st100/image", false},
