@@ -36,6 +36,12 @@ func TestCatalogue(t *testing.T) {
 		if s.Step < 3 || s.Step > 5 || s.Control == "" || s.Mirrors == "" || s.Title == "" {
 			t.Errorf("%s: step %d, control %q, mirrors %q: every scenario names its ENISA step (3-5), control and TUF attack", s.ID, s.Step, s.Control, s.Mirrors)
 		}
+		switch s.Control {
+		case CtlSignature, CtlThreshold, CtlRollback, CtlFreshness, CtlConsistency, CtlIntegrity, CtlEndless, CtlSlow,
+			CtlKeyRotation, CtlDelegation, CtlApplicability, CtlTransport, CtlUpdate:
+		default:
+			t.Errorf("%s: control %q is none of the catalogue's", s.ID, s.Control)
+		}
 		if s.Expect != attackrun.Accept && s.Expect != attackrun.Reject {
 			t.Errorf("%s: expect %q", s.ID, s.Expect)
 		}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/craudit/craudit/checks/attack/plan"
+	"github.com/craudit/craudit/checks/attack/uptaneattack"
 )
 
 // profile is one attack profile: how its client is run and its scenarios.
@@ -24,7 +25,7 @@ type profile struct {
 var profiles = []profile{
 	{ID: ProfileTUF, Driver: tufDriver{}, Scenarios: tufScenarios},
 	{ID: ProfileManifest, Driver: manifestDriver{}, Resolvable: true, Scenarios: manifestScenarios},
-	{ID: ProfileUptane, Driver: uptaneDriver{}, Scenarios: uptaneScenarios},
+	{ID: ProfileUptane, Driver: uptaneattack.Driver{}, Scenarios: uptaneScenarios},
 }
 
 // Profiles lists the profiles the harness can run, in order.

@@ -1,4 +1,4 @@
-package attack
+package uptaneattack
 
 import (
 	"context"
@@ -7,20 +7,25 @@ import (
 	"strings"
 
 	"github.com/craudit/craudit/checks/attack/plan"
-	"github.com/craudit/craudit/checks/attack/uptaneattack"
 )
 
-// uptaneDriver speaks the uptane-client protocol (docs/uptane.md): a
+// Driver speaks the uptane-client protocol (docs/uptane.md): a
 // Primary provisioned with both repositories' initial roots and the unit's
 // ECUs (init), then one update against the Director and the Image
 // repository served side by side; the main controller's image lands in
 // the target folder.
-type uptaneDriver struct{}
+type Driver struct{}
 
-func (uptaneDriver) Servers() plan.Servers { return plan.PlainHTTP }
+func (Driver) Servers() plan.Servers { return plan.PlainHTTP }
 
-func (uptaneDriver) Folders(root string) plan.Folders {
-	return scenarioFolders(root, "metadata", "targets")
+// Folders: trust beside the client's tree root/c/d, whose metadata,
+// targets and work folders the Primary may write.
+func (Driver) Folders(root string) plan.Folders {
+	c := filepath.Join(root, "c")
+	f := plan.Folders{Root: root, Client: c, Trust: filepath.Join(root, "trust"),
+		Meta: filepath.Join(c, "d", "metadata"), Out: filepath.Join(c, "d", "targets"), Cwd: filepath.Join(c, "d", "work")}
+	f.Installed = f.Out
+	return f
 }
 
 // UptaneArgs are the protocol's arguments for one command ("init" or
@@ -28,10 +33,10 @@ func (uptaneDriver) Folders(root string) plan.Folders {
 // the Director and the Image repository are served from; init names the
 // two initial roots.
 func UptaneArgs(command, metaDir, targetDir, base, directorTrust, imageTrust string) []string {
-	args := []string{"--director-url", base + "/" + strings.TrimSuffix(uptaneattack.DirectorPrefix, "/"),
-		"--image-url", base + "/" + strings.TrimSuffix(uptaneattack.ImagePrefix, "/"),
+	args := []string{"--director-url", base + "/" + strings.TrimSuffix(DirectorPrefix, "/"),
+		"--image-url", base + "/" + strings.TrimSuffix(ImagePrefix, "/"),
 		"--metadata-dir", metaDir, "--target-dir", targetDir}
-	for _, e := range uptaneattack.Unit {
+	for _, e := range Unit {
 		args = append(args, "--ecu", e.Serial+"="+e.HardwareID)
 	}
 	if command == "init" {
@@ -40,11 +45,11 @@ func UptaneArgs(command, metaDir, targetDir, base, directorTrust, imageTrust str
 	return append(args, "update")
 }
 
-func (uptaneDriver) Phase(ctx context.Context, r plan.Runner, ph plan.Phase) (plan.Proc, error) {
+func (Driver) Phase(ctx context.Context, r plan.Runner, ph plan.Phase) (plan.Proc, error) {
 	f := ph.Folders
 	dt, it := filepath.Join(f.Trust, "director-root.json"), filepath.Join(f.Trust, "image-root.json")
 	if ph.Baseline {
-		for p, b := range map[string][]byte{dt: ph.Plan.InitRoots[uptaneattack.Director], it: ph.Plan.InitRoots[uptaneattack.Image]} {
+		for p, b := range map[string][]byte{dt: ph.Plan.InitRoots[Director], it: ph.Plan.InitRoots[Image]} {
 			if err := os.WriteFile(p, b, 0o644); err != nil {
 				return plan.Proc{}, err
 			}
