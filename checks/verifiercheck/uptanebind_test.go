@@ -33,3 +33,17 @@ func TestDeclaredRunUptane(t *testing.T) {
 		}
 	}
 }
+
+// TestUniqueSubjects: a step ID that recurs in one run (an Uptane run
+// checks the transport of both repositories) gives distinct, stable
+// finding subjects.
+func TestUniqueSubjects(t *testing.T) {
+	seen := map[string]int{}
+	got := []string{unique(seen, "uptane:transport/scheme"), unique(seen, "uptane:transport/tls"), unique(seen, "uptane:transport/scheme"), unique(seen, "uptane:transport/scheme")}
+	want := []string{"uptane:transport/scheme", "uptane:transport/tls", "uptane:transport/scheme#2", "uptane:transport/scheme#3"}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("%d: %s, want %s", i, got[i], want[i])
+		}
+	}
+}
