@@ -7,6 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/craudit/craudit/checks/attack/uptaneattack"
 	"github.com/craudit/craudit/evidence/attackrun"
 )
 
@@ -90,6 +91,8 @@ its own and the older bare JSON list of runs are read too. ` + "`craudit check`"
 				"VULNERABLE and the detail says why: a slow server held it (no minimum rate or download deadline) or it kept "+
 				"reading an endless stream. A stock go-tuf v2 updater (default fetcher) passes every other TUF scenario and is "+
 				"VULNERABLE to both slow-retrieval ones: its fetcher reads until the size limit with no timeout or rate floor.\n\n", len(es))
+		} else if p == ProfileUptane {
+			fmt.Fprintf(&b, "\n## Uptane profile (%d scenarios)\n\n%s\n\n", len(es), uptaneattack.Intro)
 		} else if p == ProfileManifest {
 			fmt.Fprintf(&b, "\n## Manifest profile (%d scenarios)\n\nThe client speaks the manifest-client protocol (docs/manifest-client-protocol.md) over https with a pinned CA.\n\n", len(es))
 		} else if DefaultClient(p) != "" {

@@ -23,7 +23,7 @@ func TestCatalogue(t *testing.T) {
 	if len(all) < 25 {
 		t.Fatalf("%d scenarios, want at least 25", len(all))
 	}
-	idRE := regexp.MustCompile(`^attack/[a-z]+-[a-z0-9-]+$`)
+	idRE := regexp.MustCompile(`^attack/[a-z0-9]+-[a-z0-9-]+$`)
 	seen := map[string]bool{}
 	accepts := map[Profile]int{}
 	e := plan.NewEnv(time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC))
@@ -37,6 +37,12 @@ func TestCatalogue(t *testing.T) {
 		seen[s.ID] = true
 		if s.Step < 3 || s.Step > 5 || s.Control == "" || s.Mirrors == "" || s.Title == "" {
 			t.Errorf("%s: step %d, control %q, mirrors %q: every scenario names its ENISA step (3-5), control and TUF attack", s.ID, s.Step, s.Control, s.Mirrors)
+		}
+		switch s.Control {
+		case CtlSignature, CtlThreshold, CtlRollback, CtlFreshness, CtlConsistency, CtlIntegrity, CtlEndless, CtlSlow,
+			CtlKeyRotation, CtlDelegation, CtlApplicability, CtlTransport, CtlUpdate:
+		default:
+			t.Errorf("%s: control %q is none of the catalogue's", s.ID, s.Control)
 		}
 		if s.Expect != attackrun.Accept && s.Expect != attackrun.Reject {
 			t.Errorf("%s: expect %q", s.ID, s.Expect)
@@ -64,7 +70,7 @@ func TestCatalogue(t *testing.T) {
 			t.Errorf("%s: a hang scenario must misbehave on some path", s.ID)
 		}
 	}
-	for _, p := range []Profile{ProfileTUF, ProfileManifest} {
+	for _, p := range Profiles {
 		if accepts[p] == 0 || len(ForProfile(p)) == accepts[p] {
 			t.Errorf("%s: %d accept scenarios of %d: want both kinds", p, accepts[p], len(ForProfile(p)))
 		}

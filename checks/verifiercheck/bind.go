@@ -43,15 +43,10 @@ func forProduct(in *checks.Input) (*counted, *checks.Outcome) {
 		return nil, &checks.Outcome{Status: checks.Fail, Evidence: ev, Message: "product.yaml declares no update repository (updates.repository_url): no transcript can count for the product"}
 	}
 	for _, r := range f.Runs {
-		// An Uptane run counts when both its Director and its Image
-		// repository are declared.
-		switch {
-		case !declared(r.Repository, c.declared):
-			c.excluded = append(c.excluded, fmt.Sprintf("the %s run measured %s", r.Profile, Display(r.Repository)))
-		case r.ImageRepository != "" && !declared(r.ImageRepository, c.declared):
-			c.excluded = append(c.excluded, fmt.Sprintf("the %s run measured the Image repository %s", r.Profile, Display(r.ImageRepository)))
-		default:
+		if declaredRun(r, c.declared) {
 			c.runs = append(c.runs, r)
+		} else {
+			c.excluded = append(c.excluded, fmt.Sprintf("the %s run measured %s", r.Profile, Display(r.Repository)))
 		}
 	}
 	if len(c.runs) == 0 {
@@ -76,6 +71,30 @@ func declared(u string, list []string) bool {
 	n := normalURL(u)
 	for _, d := range list {
 		if n != "" && n == normalURL(d) {
+			return true
+		}
+	}
+	return false
+}
+
+// declaredRun reports whether a run measured a declared repository. An
+// Uptane run reads two repositories, the Director and the Image
+// repository, which a manufacturer publishes side by side under its one
+// update repository (repo publish --uptane: URL/uptane/director and
+// URL/uptane/image): both must be a declared URL or below one (whole path
+// segments, same scheme and host). A partial verification (a Secondary's)
+// may read the Director alone.
+func declaredRun(r *transcript.Run, list []string) bool {
+	if r.Profile != transcript.ProfileUptane {
+		return declared(r.Repository, list)
+	}
+	return below(r.Repository, list) && (r.ImageRepository == "" || below(r.ImageRepository, list))
+}
+
+func below(u string, list []string) bool {
+	n := normalURL(u)
+	for _, d := range list {
+		if dn := normalURL(d); n != "" && dn != "" && (n == dn || strings.HasPrefix(n, dn+"/")) {
 			return true
 		}
 	}
@@ -156,7 +175,7 @@ func judgeBound(i checks.Info, in *checks.Input) checks.Outcome {
 		sub := string(r.Profile) + ":" + Display(r.Repository)
 		fd := checks.Finding{ID: checks.FindingID(i.ID, sub), Subject: sub, Status: checks.Pass}
 		measured := Display(r.Repository) + tlsLeaf(r)
-		if declared(r.Repository, list) {
+		if declaredRun(r, list) {
 			fd.Message = measured + ": declared in product.yaml"
 		} else {
 			fd.Status, fd.Message = checks.Fail, fmt.Sprintf("%s: not declared (product.yaml declares %s)", measured, strings.Join(list, ", "))

@@ -91,6 +91,17 @@ func worse(a, b checks.Status) checks.Status {
 	return a
 }
 
+// unique keeps finding subjects distinct within a run: a step ID that
+// recurs (an Uptane run checks the transport of both of its repositories)
+// gets #2, #3, ... in transcript order, which is stable.
+func unique(seen map[string]int, sub string) string {
+	seen[sub]++
+	if n := seen[sub]; n > 1 {
+		return fmt.Sprintf("%s#%d", sub, n)
+	}
+	return sub
+}
+
 func judgeRun(i checks.Info, c transcript.Control, t *transcript.Run, prefix bool) checks.Outcome {
 	var out checks.Outcome
 	// Results carry no host or port (they must be reproducible): the
@@ -99,11 +110,13 @@ func judgeRun(i checks.Info, c transcript.Control, t *transcript.Run, prefix boo
 	clean := func(s string) string { return stripOrigins(s, t) }
 	steps := t.StepsFor(c)
 	var failed, passed, skipped []transcript.Step
+	seen := map[string]int{}
 	for _, s := range steps {
 		sub := subject(s)
 		if prefix {
 			sub = string(t.Profile) + ":" + sub
 		}
+		sub = unique(seen, sub)
 		f := checks.Finding{ID: checks.FindingID(i.ID, sub), Subject: sub, Message: clean(s.Detail)}
 		switch s.Verdict {
 		case transcript.Fail:

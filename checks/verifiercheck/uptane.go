@@ -80,11 +80,13 @@ func judgeSteps(i checks.Info, t *transcript.Run, prefixes []string) checks.Outc
 	var out checks.Outcome
 	clean := func(s string) string { return stripOrigins(s, t) }
 	var failed, passed, skipped []transcript.Step
+	seen := map[string]int{}
 	for _, s := range t.Steps {
 		if !hasPrefix(s.ID, prefixes) {
 			continue
 		}
-		f := checks.Finding{ID: checks.FindingID(i.ID, subject(s)), Subject: subject(s), Message: clean(s.Detail)}
+		sub := unique(seen, subject(s))
+		f := checks.Finding{ID: checks.FindingID(i.ID, sub), Subject: sub, Message: clean(s.Detail)}
 		switch s.Verdict {
 		case transcript.Fail:
 			failed, f.Status = append(failed, s), checks.Fail

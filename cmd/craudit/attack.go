@@ -32,6 +32,10 @@ TUF profile: COMMAND speaks the tuf-conformance client-under-test protocol (the 
 adds --metadata-dir, --metadata-url, --target-name, --target-base-url, --target-dir and
 init/download), over plain http. Manifest profile: COMMAND speaks the manifest-client
 protocol (docs/manifest-client-protocol.md) over https, with the CA given by --ca.
+Uptane profile: COMMAND is a Primary speaking the uptane-client protocol (docs/uptane.md:
+--director-url, --image-url, --metadata-dir, --target-dir, --ecu SERIAL=HWID for the
+thermostat's two ECUs, init DIRECTOR-ROOT IMAGE-ROOT, update) over plain http, against a
+Director and an Image repository served side by side.
 Profiles rauc, swupdate, mender and ostree: the updater is the tool itself as shipped
 (default --client: the tool on PATH); the harness builds each scenario in the tool's own
 format with the real tools, provisions the device side (keyring, verify key or GPG key,
@@ -62,6 +66,7 @@ could not run. Scenarios: craudit attack --list (docs/attack-scenarios.md).`,
   craudit attack --client 'sh updater.sh' --client-config updater.conf --profile manifest \
       --resolve updates.thermo.example:443:127.0.0.1
   craudit attack --client 'craudit manifest-client' --profile manifest --format json --out attack-results.json
+  craudit attack --client 'craudit uptane-client' --profile uptane
   craudit attack --client './my-updater --verbose' --profile manifest --scenario manifest-rollback-counter
   craudit attack --client './thermo-update.sh' --profile manifest --signing-key keys/vendor.key \
       --key-cert keys/vendor.cert.json --out attack-results.intoto.json

@@ -47,7 +47,8 @@ Exit 0 when the pipeline ran (whatever the judgement), 2 when it could not.`,
 			}
 			// craudit's own updaters face the attack scenarios.
 			prog := attack.QuoteWord(leanClient(exe))
-			self := map[attack.Profile]string{attack.ProfileTUF: prog + " tuf-client", attack.ProfileManifest: prog + " manifest-client"}
+			self := map[attack.Profile]string{attack.ProfileTUF: prog + " tuf-client", attack.ProfileManifest: prog + " manifest-client",
+				attack.ProfileUptane: prog + " uptane-client"}
 			res, err := demo.Run(cmd.Context(), demo.Options{
 				Out: out, Force: force, Now: now, TimeSource: source,
 				Tool: checks.Tool{Name: "craudit", Version: version}, Make: producers.Default(producerTool),

@@ -167,19 +167,29 @@ func TestDemoBindsLiveEvidence(t *testing.T) {
 	d, _ := sharedDemo(t)
 	var ts struct {
 		Runs []struct {
-			Repository string `json:"repository"`
-			Contacted  *struct {
+			Profile         string `json:"profile"`
+			Repository      string `json:"repository"`
+			ImageRepository string `json:"image_repository"`
+			Contacted       *struct {
 				Address, Resolve string
 				Leaf             string `json:"tls_leaf_sha256"`
 			} `json:"contacted"`
 		} `json:"runs"`
 	}
 	readPredicate(t, filepath.Join(d, "dossier/evidence/live/transcript.json"), transcript.PredicateType, &ts)
-	if len(ts.Runs) != 2 {
-		t.Fatalf("%d transcripts, want 2", len(ts.Runs))
+	if len(ts.Runs) != 3 {
+		t.Fatalf("%d transcripts, want 3 (manifest, tuf, uptane)", len(ts.Runs))
 	}
 	for _, r := range ts.Runs {
-		if c := r.Contacted; r.Repository != thermostat.RepositoryURL || c == nil || !strings.HasPrefix(c.Address, "127.0.0.1:") ||
+		want := thermostat.RepositoryURL
+		if r.Profile == "uptane" {
+			// The Director and the Image repository lie below the declared URL.
+			want = thermostat.RepositoryURL + "/uptane/director"
+			if r.ImageRepository != thermostat.RepositoryURL+"/uptane/image" {
+				t.Errorf("uptane transcript's Image repository %s", r.ImageRepository)
+			}
+		}
+		if c := r.Contacted; r.Repository != want || c == nil || !strings.HasPrefix(c.Address, "127.0.0.1:") ||
 			!strings.HasPrefix(c.Resolve, thermostat.RepositoryHost()+":443:127.0.0.1:") || len(c.Leaf) != 64 {
 			t.Errorf("transcript of %s, contacted %+v", r.Repository, r.Contacted)
 		}
@@ -206,13 +216,13 @@ func TestDemoBindsLiveEvidence(t *testing.T) {
 			t.Errorf("attack run %+v is neither the thermostat updater passing every scenario nor a self-test", r)
 		}
 	}
-	if product != 1 || self != 2 {
-		t.Errorf("%d product runs and %d self-test runs, want 1 and 2", product, self)
+	if product != 1 || self != 3 {
+		t.Errorf("%d product runs and %d self-test runs, want 1 and 3 (tuf, manifest, uptane)", product, self)
 	}
 	md, _ := os.ReadFile(filepath.Join(d, "dossier/dossier.md"))
 	prod, selfSec, ok := strings.Cut(string(md), "### Reference-client self-test (not product evidence)")
 	_, prod, _ = strings.Cut(prod, "### Attack scenarios: the product's updater")
-	if !ok || !strings.Contains(prod, "thermostat-updater.sh") || strings.Contains(prod, "tuf-client") || strings.Contains(prod, "manifest-client") ||
+	if !ok || !strings.Contains(prod, "thermostat-updater.sh") || strings.Contains(prod, "tuf-client") || strings.Contains(prod, "manifest-client") || strings.Contains(prod, "uptane-client") ||
 		!strings.Contains(selfSec, "reference-client self-test") {
 		t.Errorf("dossier.md does not keep the self-test apart from the product's attack results")
 	}

@@ -84,6 +84,43 @@ func TestRepoPublishAndVerify(t *testing.T) {
 		"--product", "thermostat", "--hardware-id", "tx-100", "--installed-version", "1.0.0"}); got != 0 {
 		t.Fatalf("verify manifest: exit %d", got)
 	}
+	// Uptane: a Director for a unit of two ECUs and an Image repository,
+	// served and verified with the uptane profile.
+	udir, ukeys := filepath.Join(t.TempDir(), "uptane-repo"), filepath.Join(t.TempDir(), "uptane-keys")
+	t.Setenv("SOURCE_DATE_EPOCH", "")
+	for _, bad := range [][]string{
+		{"--uptane", "--keys", ukeys},                                    // no ECU
+		{"--uptane", "--keys", ukeys, "--ecu", "main-1"},                 // no hardware ID
+		{"--uptane", "--ecu", "main-1=tx-100"},                           // no keys
+		{"--ecu", "main-1=tx-100", "--keys", ukeys},                      // --ecu without --uptane
+		{"--uptane", "--keys", ukeys, "--ecu", "wifi-1=wifi-7"},          // no ECU the release is for
+		{"--uptane", "--keys", ukeys, "--ecu", "main-1=tx-100=nope.bin"}, // no such artefact
+	} {
+		if got := runCode(append([]string{"repo", "publish", bdir, udir}, bad...)); got != 2 {
+			t.Errorf("publish %v: exit %d, want 2", bad, got)
+		}
+		if _, err := os.Stat(udir); err == nil {
+			t.Fatalf("publish %v wrote %s", bad, udir)
+		}
+	}
+	if got := runCode([]string{"repo", "publish", bdir, udir, "--uptane", "--keys", ukeys, "--ecu", "main-1=tx-100", "--ecu", "wifi-1=wifi-7"}); got != 0 {
+		t.Fatalf("publish --uptane: exit %d", got)
+	}
+	us, err := repo.Serve(udir, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer us.Close()
+	uverify := []string{"verify", "--profile", "uptane", "--ca", us.CAPath, "--director", us.URL + "/" + repo.UptaneDirectorDir,
+		"--image-repo", us.URL + "/" + repo.UptaneImageDir, "--director-trust", filepath.Join(udir, filepath.FromSlash(repo.UptaneDirectorRoot)),
+		"--image-trust", filepath.Join(udir, filepath.FromSlash(repo.UptaneImageRoot)), "--ecu", "main-1=tx-100", "--ecu", "wifi-1=wifi-7"}
+	if got := runCode(uverify); got != 0 {
+		t.Fatalf("verify --profile uptane: exit %d", got)
+	}
+	// The Director names an ECU this unit does not have: a finding (exit 1).
+	if got := runCode(append(uverify[:len(uverify)-4:len(uverify)-4], "--ecu", "main-2=tx-100")); got != 1 {
+		t.Fatalf("verify --profile uptane for another unit: exit %d, want 1", got)
+	}
 	// A changed bundle is refused by publish (producing command: exit 2).
 	os.WriteFile(filepath.Join(bdir, "artefacts", "fw.bin"), []byte("changed\n"), 0o644)
 	if got := runCode([]string{"repo", "publish", bdir, filepath.Join(t.TempDir(), "r2")}); got != 2 {

@@ -38,6 +38,8 @@ type PublishOptions struct {
 	Force bool
 	// TUF, when set, adds metadata/ and targets/ beside the manifest layout.
 	TUF *TUFOptions
+	// Uptane, when set, adds an Uptane deployment (UptaneDir) beside it.
+	Uptane *UptaneOptions
 }
 
 // TrustRootPath is where a TUF repository's initial root lies in a
@@ -97,6 +99,12 @@ func Publish(bundleDir, outDir string, o PublishOptions) error {
 			return err
 		}
 	}
+	var up *UptaneRepos
+	if o.Uptane != nil {
+		if up, err = buildUptane(files, *o.Uptane); err != nil {
+			return err
+		}
+	}
 	st, err := atomicfs.NewDir(outDir, o.Force)
 	if err != nil {
 		return err
@@ -114,6 +122,12 @@ func Publish(bundleDir, outDir string, o PublishOptions) error {
 	}
 	if tuf != nil {
 		if err := tuf.Write(st.Path); err != nil {
+			st.Abort()
+			return err
+		}
+	}
+	if up != nil {
+		if err := up.Write(st.Path); err != nil {
 			st.Abort()
 			return err
 		}

@@ -40,6 +40,13 @@ type TUFRepo struct {
 	// NoMetaHashes leaves length and hashes out of the snapshot's and
 	// timestamp's records (allowed by the specification; versions only).
 	NoMetaHashes bool
+	// PlainTargets also writes each target under its plain name when
+	// snapshots are consistent (for clients that fetch targets by name).
+	PlainTargets bool
+	// FlatMetadata writes the metadata at the top of the folder (not in
+	// metadata/), as an Uptane repository is served: metadata at its URL,
+	// images at URL/targets/.
+	FlatMetadata bool
 }
 
 // Expiry of each role's metadata, from the creation time.
@@ -200,6 +207,9 @@ func (r *TUFRepo) Write(dir string) error {
 		}
 	}
 	md, td := filepath.Join(dir, "metadata"), filepath.Join(dir, "targets")
+	if r.FlatMetadata {
+		md = dir
+	}
 	for _, d := range []string{md, td} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return err
@@ -271,6 +281,9 @@ func (r *TUFRepo) Write(dir string) error {
 			h256, h512 := sha256.Sum256(data), sha512.Sum512(data)
 			d, base := path.Split(p)
 			names = []string{d + hex.EncodeToString(h256[:]) + "." + base, d + hex.EncodeToString(h512[:]) + "." + base}
+			if r.PlainTargets {
+				names = append(names, p)
+			}
 		}
 		for _, name := range names {
 			fp := filepath.Join(td, filepath.FromSlash(name))

@@ -71,6 +71,9 @@ type Plan struct {
 	// InitRoot is the trust anchor the client is initialised with (a TUF
 	// root.json, a PEM root key).
 	InitRoot []byte
+	// InitRoots are the trust anchors of a profile with several
+	// repositories, by repository name (Uptane: "director", "image").
+	InitRoots map[string][]byte
 	// BaseWant and Want are the contents a successful baseline and (accept
 	// scenarios) attack phase must install.
 	BaseWant, Want []byte
@@ -259,4 +262,15 @@ func ScratchDetail(scratch []string) string {
 	}
 	dirs := slices.Compact(slices.Sorted(slices.Values(scratch)))
 	return fmt.Sprintf("; %d scratch copy(ies) of attacker bytes left in its working folder (%s), not installed", len(scratch), strings.Join(dirs, ", "))
+}
+
+// StandardFolders is the common layout of a scenario: trust beside the
+// client's tree root/c/d, whose meta, out and work folders the client may
+// write; the release counts as installed under out.
+func StandardFolders(root, meta, out string) Folders {
+	c := filepath.Join(root, "c")
+	f := Folders{Root: root, Client: c, Trust: filepath.Join(root, "trust"),
+		Meta: filepath.Join(c, "d", meta), Out: filepath.Join(c, "d", out), Cwd: filepath.Join(c, "d", "work")}
+	f.Installed = f.Out
+	return f
 }
