@@ -145,8 +145,15 @@ func TestDemoVEX(t *testing.T) {
 	if r.Status != "not_affected" || !r.Suppressed || r.Justification == "" {
 		t.Errorf("demo row %+v", r)
 	}
-	if len(tb.Unmatched) != 0 || len(tb.Invalid) != 0 {
-		t.Errorf("demo VEX: unmatched %+v invalid %+v", tb.Unmatched, tb.Invalid)
+	// The test SBOM holds busybox only: the demo's openssl statement
+	// (CVE-2024-2511, affected) has nothing to match here and is listed.
+	for _, u := range tb.Unmatched {
+		if u.Vulnerability != "CVE-2024-2511" {
+			t.Errorf("demo VEX: unmatched %+v", u)
+		}
+	}
+	if len(tb.Invalid) != 0 {
+		t.Errorf("demo VEX: invalid %+v", tb.Invalid)
 	}
 }
 
