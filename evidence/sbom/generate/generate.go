@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/craudit/craudit/evidence/sbom/generate/archhead"
 	"io"
 	"io/fs"
 	"net/url"
@@ -106,7 +107,7 @@ func Generate(ctx context.Context, in []Input, o Options) ([]byte, error) {
 			continue
 		}
 		if syftExtracts(a.Path) {
-			if members[i], err = checkArchive(ctx, a.Path); err != nil {
+			if members[i], err = archhead.Check(ctx, a.Path); err != nil {
 				return nil, fmt.Errorf("sbom: %s: %w", a.Name, err)
 			}
 		}
@@ -162,7 +163,7 @@ func newBuilder(o Options) *builder {
 
 // addArtefact describes one input; head is the first bytes of a file
 // (readSniff), nil for a folder; members what its archive headers say
-// (checkArchive), nil when it is no archive.
+// (archhead.Check), nil when it is no archive.
 func (b *builder) addArtefact(ctx context.Context, a Input, head []byte, members map[string]member) error {
 	st, err := os.Stat(a.Path)
 	if err != nil {
@@ -207,7 +208,7 @@ func (b *builder) addArtefact(ctx context.Context, a Input, head []byte, members
 	}
 	if !st.IsDir() {
 		for i := range files {
-			files[i].modTime = members[files[i].path].modTime // zero when unknown
+			files[i].modTime = members[files[i].path].ModTime // zero when unknown
 		}
 	}
 	comps, deps, err := b.describe(ref, s, files, links, &props)
@@ -269,7 +270,7 @@ type treeFile struct {
 // catalogue runs syft over one artefact and, for archives and folders, lists
 // the regular files inside with their digests (read from syft's own
 // extracted copy, so the artefact itself is not read again). An archive p
-// must have passed checkArchive (Generate checks every artefact first).
+// must have passed archhead.Check (Generate checks every artefact first).
 func catalogue(ctx context.Context, p string, dir bool, members map[string]member) (*sbom.SBOM, []treeFile, []treeLink, error) {
 	srcKind, srcPath, single := "file", p, false
 	if dir {
@@ -318,10 +319,10 @@ func catalogue(ctx context.Context, p string, dir bool, members map[string]membe
 			continue
 		}
 		inTree := "/" + strings.TrimPrefix(rp, "/")
-		if m, ok := members[inTree]; ok && m.symlink {
+		if m, ok := members[inTree]; ok && m.Symlink {
 			// syft unpacks a link as an empty regular file: the archive's
 			// header says what it is.
-			links = append(links, treeLink{path: inTree, target: m.target})
+			links = append(links, treeLink{path: inTree, target: m.Target})
 			continue
 		}
 		if md.Type == stfile.TypeSymLink && dir {

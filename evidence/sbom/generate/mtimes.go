@@ -1,17 +1,18 @@
 package generate
 
-import "time"
+import "github.com/craudit/craudit/evidence/sbom/generate/archhead"
 
-// member is what an archive's header says about one entry: its
-// modification time (BSI asks for it when a file has no version) and, for
-// a symbolic link, its target. syft's extracted copy keeps neither (it
-// writes a link as an empty file), so they are taken from the headers
-// checkArchive reads.
-type member struct {
-	modTime time.Time
-	symlink bool
-	target  string
-}
+// member is what an archive's header says about one entry (archhead).
+type member = archhead.Member
+
+// The limits on what an archive artefact may unpack to (archhead).
+const (
+	MaxExpanded = archhead.MaxExpanded
+	MaxRatio    = archhead.MaxRatio
+)
+
+// ErrArchiveBomb is an archive that would unpack beyond the limits.
+var ErrArchiveBomb = archhead.ErrArchiveBomb
 
 // treeLink is a symbolic link inside an archive or folder: a name for
 // another file, not a file of its own. The SBOM lists it by name and target,

@@ -4,25 +4,15 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strings"
 
+	"github.com/craudit/craudit/evidence/sbom/generate/archhead"
 	"github.com/mholt/archives"
 )
-
-// compoundAliases are the short archive extensions syft maps to their long
-// forms before asking mholt/archives (syft issue 4416).
-var compoundAliases = map[string]string{
-	".tgz": ".tar.gz", ".tbz2": ".tar.bz2", ".txz": ".tar.xz", ".tlz": ".tar.lz", ".tzst": ".tar.zst",
-}
 
 // syftExtracts reports whether syft's file source would unpack p: it decides
 // by the file's name alone, as syft v1.44 does.
 func syftExtracts(p string) bool {
-	name := p
-	if long, ok := compoundAliases[filepath.Ext(p)]; ok {
-		name = strings.TrimSuffix(p, filepath.Ext(p)) + long
-	}
-	f, _, err := archives.Identify(context.Background(), name, nil)
+	f, _, err := archives.Identify(context.Background(), archhead.LongName(p), nil)
 	if err != nil {
 		return false
 	}
