@@ -49,6 +49,10 @@ type Product struct {
 		Address string `yaml:"address" json:"address,omitempty"`
 		Email   string `yaml:"email" json:"email,omitempty"`
 		Website string `yaml:"website" json:"website,omitempty"`
+		// MemberState is the ISO 3166-1 alpha-2 code of the member state of
+		// the manufacturer's main establishment in the Union (Art. 14(7):
+		// the CSIRT designated as coordinator there receives notifications).
+		MemberState string `yaml:"member_state" json:"member_state,omitempty"`
 	} `yaml:"manufacturer" json:"manufacturer"`
 	Product struct {
 		ID                 string   `yaml:"id" json:"id"`
@@ -92,7 +96,18 @@ type Product struct {
 		// artefacts against it.
 		ArtefactTrust *ArtefactTrust `yaml:"artefact_trust" json:"artefact_trust,omitempty"`
 	} `yaml:"updates" json:"updates"`
-	Standards []string `yaml:"standards" json:"standards,omitempty"`
+	// Standards lists what the manufacturer applied (Annex VII point 5): a
+	// plain string, or a mapping with kind and full/partial application.
+	Standards []Standard `yaml:"standards" json:"standards,omitempty"`
+	// ArchitectureDescription is a file, relative to product.yaml, that
+	// describes the system architecture (Annex VII point 2(a)); `bundle`
+	// pins it as evidence with role "architecture".
+	ArchitectureDescription string `yaml:"architecture_description" json:"architecture_description,omitempty"`
+	// Declaration holds what the EU declaration of conformity needs beyond
+	// the rest of this file (Annex V); nil means none is prepared.
+	Declaration *ConformityDeclaration `yaml:"declaration" json:"declaration,omitempty"`
+	// UserInformation holds the Annex II instructions for users.
+	UserInformation *UserInformation `yaml:"user_information" json:"user_information,omitempty"`
 }
 
 // Updater names the updater the device ships.

@@ -64,7 +64,7 @@ func standards(d *reports.Data) Section {
 	if p := d.Product; p != nil && len(p.Standards) > 0 {
 		l := List{}
 		for _, s := range p.Standards {
-			l.Items = append(l.Items, words(s))
+			l.Items = append(l.Items, words(s.ID))
 		}
 		blocks = append(blocks, l)
 	} else {
