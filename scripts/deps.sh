@@ -30,6 +30,7 @@ gpg                              gnupg
 dbus-daemon                      dbus
 xz                               xz-utils
 zstd                             zstd
+pg_ctlcluster                    postgresql
 '
 
 missing=() # packages, deduplicated
