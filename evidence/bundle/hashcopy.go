@@ -36,21 +36,35 @@ const (
 // about the slowest of them (SHA-512), not their sum. Memory is bounded by
 // a constant (inFlight chunks), not by the size of r.
 func HashCopy(dst io.Writer, r io.Reader) (Digests, error) {
-	if br, ok := r.(*bytes.Reader); ok {
-		// Bytes in memory: no buffer larger than they are.
-		return hashCopy(dst, r, int64(br.Len())+1)
-	}
-	return hashCopy(dst, r, chunkSize)
+	return HashCopyTee(dst, r)
 }
 
-// hashCopy is HashCopy with chunks of at most chunk bytes: a small file
+// HashCopyTee is HashCopy that also feeds every chunk to each tee, in its
+// own goroutine like the other consumers: a reader of the artefact's
+// format (an updater artefact's verifier) sees the very bytes that were
+// hashed and copied, without reading the file again. A tee's error fails
+// the copy; a tee that has seen enough must keep accepting writes.
+func HashCopyTee(dst io.Writer, r io.Reader, tees ...io.Writer) (Digests, error) {
+	if br, ok := r.(*bytes.Reader); ok {
+		// Bytes in memory: no buffer larger than they are.
+		return hashCopy(dst, r, int64(br.Len())+1, tees)
+	}
+	return hashCopy(dst, r, chunkSize, tees)
+}
+
+// hashCopy is HashCopyTee with chunks of at most chunk bytes: a small file
 // known in advance needs no megabyte buffers.
-func hashCopy(dst io.Writer, r io.Reader, chunk int64) (Digests, error) {
+func hashCopy(dst io.Writer, r io.Reader, chunk int64, tees []io.Writer) (Digests, error) {
 	chunk = max(1, min(chunk, chunkSize))
 	h256, h512 := sha256.New(), sha512.New()
 	sinks := []io.Writer{h512, h256} // the slowest first
 	if dst != nil {
 		sinks = append(sinks, dst)
+	}
+	for _, t := range tees {
+		if t != nil {
+			sinks = append(sinks, t)
+		}
 	}
 	var (
 		size int64

@@ -87,7 +87,7 @@ func TestHashCopyErrors(t *testing.T) {
 		if strings.HasPrefix(tc.name, "small") {
 			chunk = 1000 // the serial path
 		}
-		d, err := hashCopy(tc.dst, tc.r, chunk)
+		d, err := hashCopy(tc.dst, tc.r, chunk, nil)
 		if !errors.Is(err, tc.want) || d != (Digests{}) {
 			t.Errorf("%s: %+v, %v; want %v", tc.name, d, err, tc.want)
 		}
@@ -131,5 +131,26 @@ func TestAddFileCopiesExactly(t *testing.T) {
 		if !bytes.Equal(got, data) || it.Size != int64(size) || it.SHA512 != hex.EncodeToString(s512[:]) {
 			t.Errorf("%d bytes: copy of %d bytes, equal %v, item %+v", size, len(got), bytes.Equal(got, data), it)
 		}
+	}
+}
+
+// A tee sees every byte once, in order, on both paths; its error fails the copy.
+func TestHashCopyTee(t *testing.T) {
+	data := make([]byte, 5*chunkSize+77)
+	rand.NewChaCha8([32]byte{4}).Read(data)
+	for _, n := range []int{0, 100, len(data)} {
+		var copied, teed bytes.Buffer
+		d, err := HashCopyTee(&copied, onlyReader{bytes.NewReader(data[:n])}, &teed, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := sha512.Sum512(data[:n])
+		if !bytes.Equal(teed.Bytes(), data[:n]) || !bytes.Equal(copied.Bytes(), data[:n]) || d.SHA512 != hex.EncodeToString(want[:]) || d.Size != int64(n) {
+			t.Errorf("%d bytes: tee got %d, copy %d, digests %+v", n, teed.Len(), copied.Len(), d)
+		}
+	}
+	errTee := errors.New("tee failed")
+	if _, err := HashCopyTee(io.Discard, onlyReader{bytes.NewReader(data)}, &failAfter{chunkSize, errTee}); !errors.Is(err, errTee) {
+		t.Errorf("failing tee: %v, want %v", err, errTee)
 	}
 }

@@ -172,7 +172,7 @@ func hashFile(p string, size int64, dst io.Writer) (Digests, error) {
 	}
 	defer f.Close()
 	// One byte more than size: reading it finds a grown file in the same chunk.
-	return hashCopy(dst, io.LimitReader(f, size+1), size+1)
+	return hashCopy(dst, io.LimitReader(f, size+1), size+1, nil)
 }
 
 // differs names what of d does not match item it, or "" when it matches.

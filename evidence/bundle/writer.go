@@ -77,6 +77,13 @@ func (w *Writer) AddFile(p, role, mediaType, src string) (Item, error) {
 // AddFileContext is AddFile that stops early when ctx is cancelled (an
 // interrupt during the copy of a large artefact).
 func (w *Writer) AddFileContext(ctx context.Context, p, role, mediaType, src string) (Item, error) {
+	return w.AddFileTee(ctx, p, role, mediaType, src, nil)
+}
+
+// AddFileTee is AddFileContext that also hands every chunk of the one read
+// to tee (when non-nil; see HashCopyTee): an updater artefact's verifier
+// reads the artefact in the same pass as the copy and both hashes.
+func (w *Writer) AddFileTee(ctx context.Context, p, role, mediaType, src string, tee io.Writer) (Item, error) {
 	f, err := openRegular(src)
 	if err != nil {
 		return Item{}, err
@@ -91,7 +98,7 @@ func (w *Writer) AddFileContext(ctx context.Context, p, role, mediaType, src str
 	if err != nil {
 		return Item{}, err
 	}
-	d, err := HashCopy(dst, in)
+	d, err := HashCopyTee(dst, in, tee)
 	if err == nil {
 		err = out.Sync()
 	}

@@ -15,39 +15,64 @@ import (
 	"github.com/craudit/craudit/evidence/product"
 )
 
+// artefactTrust loads the trust anchors product.yaml declares for updater
+// artefacts (before any artefact is read, so that a streamed verifier has
+// them) and returns them with the anchor files to record.
+func artefactTrust(productPath string, prod *product.Product, created time.Time) (artefact.Options, []string, error) {
+	o := artefact.Options{Time: created}
+	t := prod.Updates.ArtefactTrust
+	if t == nil {
+		return o, nil, nil
+	}
+	base := filepath.Dir(productPath)
+	var files []string
+	var err error
+	if t.CA != "" {
+		src := filepath.Join(base, filepath.FromSlash(t.CA))
+		if o.Roots, _, err = artefact.LoadCA(src); err != nil {
+			return o, nil, inputErr(productPath, fmt.Errorf("updates.artefact_trust.ca: %w", err))
+		}
+		files = append(files, src)
+	}
+	if t.Key != "" {
+		src := filepath.Join(base, filepath.FromSlash(t.Key))
+		if o.Key, err = artefact.LoadPublicKey(src); err != nil {
+			return o, nil, inputErr(productPath, fmt.Errorf("updates.artefact_trust.key: %w", err))
+		}
+		files = append(files, src)
+	}
+	return o, files, nil
+}
+
+// inspection is the verification of an updater artefact made during its
+// copy (streamed), by artefact name.
+type inspection struct {
+	rep *artefact.Report
+	err error
+}
+
 // addUpdaterEvidence records, for every artefact that is a RAUC bundle, a
 // SWUpdate archive or a Mender artefact, its inspection against the trust
 // anchors product.yaml declares (and the anchors themselves), and every
-// --updater-config as given and as a typed record.
-func addUpdaterEvidence(w *bundle.Writer, productPath string, prod *product.Product, arts []Artefact, configs []string, created time.Time) error {
-	o := artefact.Options{Time: created}
-	if t := prod.Updates.ArtefactTrust; t != nil {
-		base := filepath.Dir(productPath)
-		var err error
-		if t.CA != "" {
-			src := filepath.Join(base, filepath.FromSlash(t.CA))
-			if o.Roots, _, err = artefact.LoadCA(src); err != nil {
-				return inputErr(productPath, fmt.Errorf("updates.artefact_trust.ca: %w", err))
-			}
-			if _, err := w.AddFile(bundle.ArtefactTrustDir+filepath.Base(src), bundle.RoleArtefactTrust, "application/x-pem-file", src); err != nil {
-				return inputErr(src, err)
-			}
-		}
-		if t.Key != "" {
-			src := filepath.Join(base, filepath.FromSlash(t.Key))
-			if o.Key, err = artefact.LoadPublicKey(src); err != nil {
-				return inputErr(productPath, fmt.Errorf("updates.artefact_trust.key: %w", err))
-			}
-			if _, err := w.AddFile(bundle.ArtefactTrustDir+filepath.Base(src), bundle.RoleArtefactTrust, "application/x-pem-file", src); err != nil {
-				return inputErr(src, err)
-			}
+// --updater-config as given and as a typed record. SWUpdate and Mender
+// artefacts were inspected during their copy (done); a RAUC bundle is
+// inspected here, from the bundle's copy.
+func addUpdaterEvidence(w *bundle.Writer, o artefact.Options, trustFiles []string, arts []Artefact, done map[string]inspection, configs []string) error {
+	for _, src := range trustFiles {
+		if _, err := w.AddFile(bundle.ArtefactTrustDir+filepath.Base(src), bundle.RoleArtefactTrust, "application/x-pem-file", src); err != nil {
+			return inputErr(src, err)
 		}
 	}
 	for _, a := range arts {
-		if !isUpdaterArtefact(a.Path) {
+		var rep *artefact.Report
+		var err error
+		if in, ok := done[a.Name]; ok {
+			rep, err = in.rep, in.err
+		} else if isUpdaterArtefact(a.Path) {
+			rep, err = inspect.File(a.Path, o)
+		} else {
 			continue
 		}
-		rep, err := inspect.File(a.Path, o)
 		var fe *artefact.FormatError
 		switch {
 		case errors.As(err, &fe):

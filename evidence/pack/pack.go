@@ -156,14 +156,30 @@ func Bundle(ctx context.Context, o Options) (*bundle.Index, error) {
 		}
 	}()
 
-	// Artefacts first: one read each, copying and hashing together.
+	// Artefacts first: one read each, copying and hashing together (and
+	// verifying a SWUpdate or Mender artefact in the same read).
+	trust, trustFiles, err := artefactTrust(o.Product, prod, created)
+	if err != nil {
+		return nil, err
+	}
 	var arts []Artefact
+	inspected := map[string]inspection{}
 	for _, src := range o.Artefacts {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("interrupted: %w", err)
 		}
 		name := filepath.Base(src)
-		it, err := w.AddFileContext(ctx, bundle.ArtefactDir+name, bundle.RoleArtefact, mediaType(name), src)
+		var tee *streamed
+		if f := streamFormat(src); f != "" {
+			tee = startStream(f, trust)
+		}
+		it, err := w.AddFileTee(ctx, bundle.ArtefactDir+name, bundle.RoleArtefact, mediaType(name), src, teeWriter(tee))
+		if tee != nil {
+			rep, verr := tee.finish(err)
+			if err == nil && copyFormat(w, it) == tee.format {
+				inspected[name] = inspection{rep, verr}
+			}
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil, fmt.Errorf("interrupted: %w", ctx.Err())
@@ -247,7 +263,7 @@ func Bundle(ctx context.Context, o Options) (*bundle.Index, error) {
 			return nil, inputErr(f.src, err)
 		}
 	}
-	if err := addUpdaterEvidence(w, o.Product, prod, arts, o.UpdaterConfigs, created); err != nil {
+	if err := addUpdaterEvidence(w, trust, trustFiles, arts, inspected, o.UpdaterConfigs); err != nil {
 		return nil, err
 	}
 	if o.Make.Provenance != nil {

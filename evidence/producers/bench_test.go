@@ -2,14 +2,16 @@ package producers
 
 import (
 	"os"
+	"os/exec"
 	"testing"
 
 	"github.com/craudit/craudit/evidence/sbom/generate"
 )
 
-// BenchmarkBundle bundles one 64 MiB artefact with the real producers, as
-// `craudit bundle` does, and reports the bytes read per artefact byte
-// (read/B); it fails when that exceeds one pass plus sniffAllowance (and,
+// BenchmarkBundle bundles one 64 MiB artefact (an opaque image, a padded
+// executable, and a Mender artefact when mender-artifact is installed)
+// with the real producers, as `craudit bundle` does, and reports the bytes
+// read per artefact byte (read/B); it fails when that exceeds one pass plus sniffAllowance (and,
 // for the executable, its ELF image, which syft's cataloguers read).
 // CRAUDIT_BENCH_ARTEFACT names a file to bundle instead (any size, as
 // "given"; held to the limit when it is an opaque image, otherwise only
@@ -21,8 +23,11 @@ func BenchmarkBundle(b *testing.B) {
 		if generate.IsOpaque(p) {
 			cases["given"] = passCase{path: p}
 		}
+	} else if _, err := exec.LookPath("mender-artifact"); err == nil {
+		// A recognised updater artefact, verified in the copy's read.
+		cases["mender"] = passCase{path: updaterArtefact(b, "mender", 64<<20)}
 	}
-	for _, name := range []string{"opaque", "executable", "given"} {
+	for _, name := range []string{"opaque", "executable", "mender", "given"} {
 		c, ok := cases[name]
 		if !ok {
 			continue

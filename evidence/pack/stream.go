@@ -1,0 +1,115 @@
+package pack
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+
+	"github.com/craudit/craudit/evidence/artefact"
+	"github.com/craudit/craudit/evidence/artefact/inspect"
+	"github.com/craudit/craudit/evidence/artefact/mender"
+	"github.com/craudit/craudit/evidence/artefact/swupdate"
+	"github.com/craudit/craudit/evidence/bundle"
+)
+
+// errStopped tells the copy that a streamed verifier has read all it wanted.
+var errStopped = errors.New("verifier done")
+
+// streamed is the verification of an updater artefact whose verifier reads
+// it front to back (SWUpdate, Mender), fed with the chunks of the one read
+// that copies and hashes the artefact (bundle.Writer.AddFileTee): the
+// verifier sees exactly the bytes that were hashed, and the artefact is not
+// read a second time. RAUC bundles are not streamed: their verifier reads
+// the signature at the end first and then the image through the squashfs
+// tables, which also sit after the data, so it reads the copy afterwards.
+type streamed struct {
+	format  artefact.Format
+	pw      *io.PipeWriter
+	stopped atomic.Bool
+	done    chan struct{}
+	rep     *artefact.Report
+	err     error
+}
+
+// streamFormat names the format of the file at src when its verifier can
+// read it as a stream, or "" (no updater artefact, a RAUC bundle, a file
+// that cannot be opened: the copy reports that). It reads 512 bytes.
+func streamFormat(src string) artefact.Format {
+	f, err := os.Open(src)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	head := make([]byte, 512)
+	n, _ := io.ReadFull(f, head)
+	switch format, err := inspect.Detect(head[:n]); {
+	case err != nil:
+		return ""
+	case format == artefact.FormatSWUpdate, format == artefact.FormatMender:
+		return format
+	}
+	return ""
+}
+
+// startStream starts the verifier of format in its own goroutine, reading
+// what is written to the returned streamed.
+func startStream(format artefact.Format, o artefact.Options) *streamed {
+	pr, pw := io.Pipe()
+	s := &streamed{format: format, pw: pw, done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		// The size is only reported; the caller sets it from the copy.
+		if format == artefact.FormatSWUpdate {
+			s.rep, s.err = swupdate.Verify(pr, 0, o)
+		} else {
+			s.rep, s.err = mender.Verify(pr, 0, o)
+		}
+		// Read no further: what the copy still writes is dropped.
+		pr.CloseWithError(errStopped)
+	}()
+	return s
+}
+
+// Write hands p to the verifier; once it has stopped reading, p is
+// accepted and dropped so that the copy goes on.
+func (s *streamed) Write(p []byte) (int, error) {
+	if s.stopped.Load() {
+		return len(p), nil
+	}
+	if _, err := s.pw.Write(p); err != nil {
+		if !errors.Is(err, errStopped) {
+			return 0, err
+		}
+		s.stopped.Store(true)
+	}
+	return len(p), nil
+}
+
+// finish ends the stream (copyErr: the copy failed) and returns the
+// verifier's result, as inspect.File would for the same bytes.
+func (s *streamed) finish(copyErr error) (*artefact.Report, error) {
+	if copyErr != nil {
+		s.pw.CloseWithError(copyErr)
+	} else {
+		s.pw.Close()
+	}
+	<-s.done
+	return s.rep, s.err
+}
+
+// teeWriter is s as an io.Writer, nil when s is nil (no tee).
+func teeWriter(s *streamed) io.Writer {
+	if s == nil {
+		return nil
+	}
+	return s
+}
+
+// copyFormat is the format the bundle's copy of it starts as: a streamed
+// inspection counts only when the copy is what the source was sniffed as
+// (the source may have changed between the sniff and the copy).
+func copyFormat(w *bundle.Writer, it bundle.Item) artefact.Format {
+	return streamFormat(filepath.Join(w.StagePath(), filepath.FromSlash(it.Path)))
+}
