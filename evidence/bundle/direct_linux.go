@@ -17,17 +17,23 @@ const directAlign = 4096
 // disk reads them from the buffer the hashes read, and the kernel does not
 // copy them into the page cache first (a third of the CPU of a large bundle).
 // The first write that is not aligned (the last, partial chunk) turns
-// O_DIRECT off and the rest is written through the page cache.
-func createArtefact(full string) (*os.File, io.Writer, error) {
-	f, err := os.OpenFile(full, os.O_CREATE|os.O_EXCL|os.O_WRONLY|unix.O_DIRECT, 0o644)
-	if err == nil {
-		return f, &directWriter{f: f}, nil
+// O_DIRECT off and the rest is written through the page cache. A copy that
+// will be read again (readAgain: a RAUC bundle's verifier, syft) is written
+// through the page cache: read back from it, not from the disk (512 MiB
+// RAUC bundle at load 20-30: 8.0 s CPU and 1.1 GB read from the disk with
+// O_DIRECT, 6.9 s and none through the page cache).
+func createArtefact(full string, readAgain bool) (*os.File, io.Writer, error) {
+	if !readAgain {
+		f, err := os.OpenFile(full, os.O_CREATE|os.O_EXCL|os.O_WRONLY|unix.O_DIRECT, 0o644)
+		if err == nil {
+			return f, &directWriter{f: f}, nil
+		}
+		if !errors.Is(err, unix.EINVAL) {
+			return nil, nil, err
+		}
 	}
-	if !errors.Is(err, unix.EINVAL) {
-		return nil, nil, err
-	}
-	// The file system refuses O_DIRECT (tmpfs, some FUSE): buffered.
-	f, err = os.OpenFile(full, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	// Read again, or the file system refuses O_DIRECT (tmpfs, some FUSE): buffered.
+	f, err := os.OpenFile(full, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -2,6 +2,7 @@ package bundle
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/hex"
@@ -102,7 +103,8 @@ func TestHashCopyErrors(t *testing.T) {
 }
 
 // AddFile's copy (O_DIRECT for whole aligned chunks where the file system
-// allows it, the page cache for the rest) is the input's exact bytes.
+// allows it, the page cache for the rest, and all of it for a copy to be
+// read again) is the input's exact bytes.
 func TestAddFileCopiesExactly(t *testing.T) {
 	dir := t.TempDir()
 	w, err := Create(filepath.Join(dir, "bundle"), false)
@@ -119,7 +121,8 @@ func TestAddFileCopiesExactly(t *testing.T) {
 			t.Fatal(err)
 		}
 		p := fmt.Sprintf("artefacts/a%d.bin", i)
-		it, err := w.AddFile(p, RoleArtefact, "application/octet-stream", src)
+		// Every other one as a copy to be read again (the page cache).
+		it, err := w.AddFileWith(context.Background(), p, RoleArtefact, "application/octet-stream", src, CopyOptions{ReadAgain: i%2 == 1})
 		if err != nil {
 			t.Fatalf("%d bytes: %v", size, err)
 		}

@@ -77,13 +77,24 @@ func (w *Writer) AddFile(p, role, mediaType, src string) (Item, error) {
 // AddFileContext is AddFile that stops early when ctx is cancelled (an
 // interrupt during the copy of a large artefact).
 func (w *Writer) AddFileContext(ctx context.Context, p, role, mediaType, src string) (Item, error) {
-	return w.AddFileTee(ctx, p, role, mediaType, src, nil)
+	return w.AddFileWith(ctx, p, role, mediaType, src, CopyOptions{})
 }
 
-// AddFileTee is AddFileContext that also hands every chunk of the one read
-// to tee (when non-nil; see HashCopyTee): an updater artefact's verifier
-// reads the artefact in the same pass as the copy and both hashes.
-func (w *Writer) AddFileTee(ctx context.Context, p, role, mediaType, src string, tee io.Writer) (Item, error) {
+// CopyOptions tune AddFileWith. The zero value is AddFileContext.
+type CopyOptions struct {
+	// Tee, when non-nil, is handed every chunk of the one read (see
+	// HashCopyTee): an updater artefact's verifier reads the artefact in
+	// the same pass as the copy and both hashes.
+	Tee io.Writer
+	// ReadAgain says that the copy will be read after it is written (a
+	// RAUC bundle's verifier, syft's cataloguers): it is then written
+	// through the page cache, where that read finds it, and not with
+	// O_DIRECT (see createArtefact).
+	ReadAgain bool
+}
+
+// AddFileWith is AddFileContext with CopyOptions.
+func (w *Writer) AddFileWith(ctx context.Context, p, role, mediaType, src string, co CopyOptions) (Item, error) {
 	f, err := openRegular(src)
 	if err != nil {
 		return Item{}, err
@@ -94,11 +105,11 @@ func (w *Writer) AddFileTee(ctx context.Context, p, role, mediaType, src string,
 	if err != nil {
 		return Item{}, err
 	}
-	out, dst, err := createArtefact(full)
+	out, dst, err := createArtefact(full, co.ReadAgain)
 	if err != nil {
 		return Item{}, err
 	}
-	d, err := HashCopyTee(dst, in, tee)
+	d, err := HashCopyTee(dst, in, co.Tee)
 	if err == nil {
 		err = out.Sync()
 	}

@@ -76,6 +76,9 @@ type Producers struct {
 	CheckImportedProvenance func(data []byte, name, trustedRoot string) error
 	// CheckVEX refuses a VEX document that does not parse.
 	CheckVEX func(data []byte, name string) error
+	// ReadsArtefact reports whether SBOM reads the artefact at path again
+	// after its copy (syft's cataloguers); nil: it may.
+	ReadsArtefact func(path string) bool
 }
 
 // Options are the inputs of `craudit bundle`.
@@ -169,11 +172,8 @@ func Bundle(ctx context.Context, o Options) (*bundle.Index, error) {
 			return nil, fmt.Errorf("interrupted: %w", err)
 		}
 		name := filepath.Base(src)
-		var tee *streamed
-		if f := streamFormat(src); f != "" {
-			tee = startStream(f, trust)
-		}
-		it, err := w.AddFileTee(ctx, bundle.ArtefactDir+name, bundle.RoleArtefact, mediaType(name), src, teeWriter(tee))
+		co, tee := copyOptions(o, src, trust)
+		it, err := w.AddFileWith(ctx, bundle.ArtefactDir+name, bundle.RoleArtefact, mediaType(name), src, co)
 		if tee != nil {
 			rep, verr := tee.finish(err)
 			if err == nil && copyFormat(w, it) == tee.format {

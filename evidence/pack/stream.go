@@ -33,10 +33,10 @@ type streamed struct {
 	err     error
 }
 
-// streamFormat names the format of the file at src when its verifier can
-// read it as a stream, or "" (no updater artefact, a RAUC bundle, a file
-// that cannot be opened: the copy reports that). It reads 512 bytes.
-func streamFormat(src string) artefact.Format {
+// sniffFormat names the updater format of the file at src, or "" (no
+// updater artefact, or a file that cannot be opened: the copy reports
+// that). It reads 512 bytes.
+func sniffFormat(src string) artefact.Format {
 	f, err := os.Open(src)
 	if err != nil {
 		return ""
@@ -44,13 +44,17 @@ func streamFormat(src string) artefact.Format {
 	defer f.Close()
 	head := make([]byte, 512)
 	n, _ := io.ReadFull(f, head)
-	switch format, err := inspect.Detect(head[:n]); {
-	case err != nil:
+	format, err := inspect.Detect(head[:n])
+	if err != nil {
 		return ""
-	case format == artefact.FormatSWUpdate, format == artefact.FormatMender:
-		return format
 	}
-	return ""
+	return format
+}
+
+// streamable reports whether the verifier of format reads the artefact
+// front to back, so that it can be fed from the copy's read.
+func streamable(format artefact.Format) bool {
+	return format == artefact.FormatSWUpdate || format == artefact.FormatMender
 }
 
 // startStream starts the verifier of format in its own goroutine, reading
@@ -99,17 +103,27 @@ func (s *streamed) finish(copyErr error) (*artefact.Report, error) {
 	return s.rep, s.err
 }
 
-// teeWriter is s as an io.Writer, nil when s is nil (no tee).
-func teeWriter(s *streamed) io.Writer {
-	if s == nil {
-		return nil
+// copyOptions decides how the artefact at src is copied: a SWUpdate or
+// Mender artefact is verified in the copy's read (the returned streamed,
+// nil otherwise); a copy that will be read again (a RAUC bundle's
+// verifier, syft when the SBOM is generated and the producer may read the
+// artefact) goes through the page cache, the others with O_DIRECT.
+func copyOptions(o Options, src string, trust artefact.Options) (bundle.CopyOptions, *streamed) {
+	var co bundle.CopyOptions
+	var tee *streamed
+	format := sniffFormat(src)
+	if streamable(format) {
+		tee = startStream(format, trust)
+		co.Tee = tee
 	}
-	return s
+	sbomReads := o.SBOM == "" && o.Make.SBOM != nil && (o.Make.ReadsArtefact == nil || o.Make.ReadsArtefact(src))
+	co.ReadAgain = format == artefact.FormatRAUCPlain || sbomReads
+	return co, tee
 }
 
 // copyFormat is the format the bundle's copy of it starts as: a streamed
 // inspection counts only when the copy is what the source was sniffed as
 // (the source may have changed between the sniff and the copy).
 func copyFormat(w *bundle.Writer, it bundle.Item) artefact.Format {
-	return streamFormat(filepath.Join(w.StagePath(), filepath.FromSlash(it.Path)))
+	return sniffFormat(filepath.Join(w.StagePath(), filepath.FromSlash(it.Path)))
 }

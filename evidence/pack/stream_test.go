@@ -67,7 +67,7 @@ func TestStreamedInspectionMatchesFile(t *testing.T) {
 			if err := os.WriteFile(in.product, prod, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			if streamFormat(art) == "" {
+			if !streamable(sniffFormat(art)) {
 				t.Fatalf("%s is not sniffed as a streamable updater artefact", name)
 			}
 			o := in.options(filepath.Join(t.TempDir(), "bundle"))

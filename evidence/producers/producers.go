@@ -37,6 +37,8 @@ func Default(tool Tool) pack.Producers {
 		Provenance:              stepProvenance(tool),
 		CheckImportedProvenance: checkImportedProvenance,
 		CheckVEX:                checkVEX,
+		// syft reads every artefact but an opaque image again.
+		ReadsArtefact: func(path string) bool { return !generate.IsOpaque(path) },
 	}
 }
 
