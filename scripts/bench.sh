@@ -2,7 +2,8 @@
 # `make bench`: craudit against the tools a user would otherwise run, each
 # pair in turn on this machine, with ratios of wall and CPU time and the load
 # they were measured under; writes the table into docs/performance.md
-# between its bench markers. About 10 minutes on 2 idle cores.
+# between its bench markers. About 15 minutes on 2 idle cores, 45-60 under
+# a load of 10-30 (BENCH_ONLY=bundle: about 3 minutes idle, 8-10 loaded).
 #
 # Environment:
 #   BENCH_RUNS      runs per command, the median is kept (default 3)
@@ -39,6 +40,7 @@ log() { echo "bench: $*" >&2; }
 # (A B A B ...), so a drift of the machine's speed hits both alike.
 declare -A T C M L W U
 clean() { :; }
+warmup=0 # untimed runs of each command of a pair first (set per section)
 load1() { cut -d' ' -f1 /proc/loadavg; }
 run_once() { # run_once NAME CMD...: one timed run, appended to W[NAME] and U[NAME]
   local name=$1
@@ -81,6 +83,12 @@ measure_pair() {
   cmd_b=("$@")
   L[$a]=$(load1) W[$a]="" U[$a]="" M[$a]=0
   L[$b]=${L[$a]} W[$b]="" U[$b]="" M[$b]=0
+  for ((i = 0; i < warmup; i++)); do # untimed: page cache, binaries, CPU frequency
+    clean
+    "${cmd_a[@]}" >/dev/null 2>&1 || true
+    clean
+    "${cmd_b[@]}" >/dev/null 2>&1 || true
+  done
   for ((i = 0; i < runs; i++)); do
     run_once "$a" "${cmd_a[@]}" || break
     run_once "$b" "${cmd_b[@]}" || break
@@ -113,6 +121,9 @@ solo() { rows+=("| $1 | $(fig "$2"), ${M[$2]:-?} MiB peak | - | - | - | $3 | ${L
 skipped() { rows+=("| $1 | skipped: $2 | | | | $3 | $(load1) |"); }
 
 # --- inputs ----------------------------------------------------------------
+for t in /usr/bin/time openssl python3 awk; do
+  command -v "$t" >/dev/null || { log "$t is not installed: cannot measure"; exit 2; }
+done
 log "building craudit"
 go build -trimpath -o "$work/craudit" ./cmd/craudit
 craudit=$work/craudit
@@ -147,9 +158,12 @@ if want bundle; then
     sync
     clean() { rm -rf "$work/out-bundle" "$work/out-cp"; sync; }
     # The limit: one SHA-512 pass over the same file (the slowest of the
-    # three things a bundle must do with its bytes), run in turn with it.
+    # three things a bundle must do with its bytes), run in turn with it,
+    # after one untimed run of each (the artefact in the page cache).
+    warmup=1
     measure_pair bundle "$craudit" bundle "${bundle_args[@]}" --artefact "$work/firmware.bin" --out "$work/out-bundle" \
       -- sha512 openssl dgst -sha512 "$work/firmware.bin"
+    warmup=0
     measure cp sh -c "cp '$work/firmware.bin' '$work/out-cp' && sync"
     measure naive sh -c "cp '$work/firmware.bin' '$work/out-cp' && sha256sum '$work/firmware.bin' && sha512sum '$work/firmware.bin' && sync"
     # The three tools side by side, each reading the artefact on its own.
