@@ -5,7 +5,6 @@ package attack
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -19,12 +18,7 @@ import (
 // wrapper's semaphore existed while it ran, so the test knows the names to
 // look for and that faketime really wrapped it.
 func TestFaketimeLeavesNoSharedMemory(t *testing.T) {
-	if _, err := exec.LookPath("faketime"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("faketime is not installed (CI=true: a missing component fails)")
-		}
-		t.Skip("faketime is not installed")
-	}
+	needTools(t, "faketime")
 	dir := t.TempDir()
 	script := filepath.Join(dir, "client.sh")
 	if err := os.WriteFile(script, []byte(`#!/bin/sh
