@@ -118,7 +118,8 @@ func (h *harness) exec(ctx context.Context, argv []string, dir string, at time.T
 		what = argv[0]
 	}
 	env := append(os.Environ(), "SOURCE_DATE_EPOCH="+strconv.FormatInt(at.Unix(), 10))
-	if h.faketime != "" && !goProgram(argv[0]) {
+	faked := h.faketime != "" && !goProgram(argv[0])
+	if faked {
 		argv = append([]string{h.faketime, "-f", "@" + at.UTC().Format("2006-01-02 15:04:05")}, argv...)
 		env = append(env, "TZ=UTC")
 	}
@@ -132,6 +133,9 @@ func (h *harness) exec(ctx context.Context, argv []string, dir string, at time.T
 	setGroup(cmd)
 	cmd.WaitDelay = 2 * time.Second
 	err := cmd.Run()
+	if faked && cmd.Process != nil {
+		releaseFaketime(cmd.Process.Pid)
+	}
 	res := plan.Proc{Exit: -1, Output: out.String()}
 	if ctx.Err() != nil {
 		return res, ctx.Err()

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 
 	"github.com/craudit/craudit/checks/attack/plan"
+	"github.com/craudit/craudit/checks/attack/toolattack/toolkit"
 )
 
 // Mender: a v3 artefact of the single-file update module, uncompressed
@@ -39,7 +40,7 @@ var menderFormat = format{tool: Mender, path: menderPath, device: "device type",
 	}}
 
 type menderFix struct {
-	w            *workdir
+	w            *toolkit.Workdir
 	vendor, evil []byte // PEM private keys (SEC1)
 	pub          []byte
 }
@@ -69,7 +70,7 @@ func newMenderFix(e *plan.Env) (fixture, error) {
 	if err != nil {
 		return nil, err
 	}
-	w, err := newWorkdir()
+	w, err := toolkit.NewWorkdir()
 	if err != nil {
 		return nil, err
 	}
@@ -77,16 +78,16 @@ func newMenderFix(e *plan.Env) (fixture, error) {
 }
 
 func (f *menderFix) trust() []byte { return f.pub }
-func (f *menderFix) close()        { f.w.close() }
+func (f *menderFix) close()        { f.w.Close() }
 
 func (f *menderFix) artefact(r release) ([]byte, error) {
-	tag := f.w.path(nextTag("m"))
+	tag := f.w.Path(toolkit.NextTag("m"))
 	dt := menderDeviceType
 	if r.otherDevice {
 		dt = menderOtherType
 	}
 	files := map[string][]byte{"firmware.bin": r.content, "dest_dir": []byte(menderDest), "filename": []byte("firmware.bin")}
-	if err := writeFiles(tag, files); err != nil {
+	if err := toolkit.WriteFiles(tag, files); err != nil {
 		return nil, err
 	}
 	out := filepath.Join(tag, "update.mender")
@@ -94,18 +95,18 @@ func (f *menderFix) artefact(r release) ([]byte, error) {
 		"--software-version", r.version, "--compression", "none", "-o", out,
 		"-f", filepath.Join(tag, "firmware.bin"), "-f", filepath.Join(tag, "dest_dir"), "-f", filepath.Join(tag, "filename")}
 	switch r.signer {
-	case byVendor, byExpired:
-		if err := writeFiles(tag, map[string][]byte{"key.pem": f.vendor}); err != nil {
+	case toolkit.ByVendor, toolkit.ByExpired:
+		if err := toolkit.WriteFiles(tag, map[string][]byte{"key.pem": f.vendor}); err != nil {
 			return nil, err
 		}
 		args = append(args, "-k", filepath.Join(tag, "key.pem"))
-	case byOther:
-		if err := writeFiles(tag, map[string][]byte{"key.pem": f.evil}); err != nil {
+	case toolkit.ByOther:
+		if err := toolkit.WriteFiles(tag, map[string][]byte{"key.pem": f.evil}); err != nil {
 			return nil, err
 		}
 		args = append(args, "-k", filepath.Join(tag, "key.pem"))
 	}
-	if _, err := run(tag, nil, nil, args...); err != nil {
+	if _, err := toolkit.Run(tag, nil, nil, args...); err != nil {
 		return nil, err
 	}
 	return os.ReadFile(out)
@@ -133,14 +134,14 @@ func (menderDriver) Phase(ctx context.Context, r plan.Runner, ph plan.Phase) (pl
 	if ph.Baseline {
 		// /etc/mender as an integrator provisions it (artifact_info names
 		// the factory release); the servers' CA in the system store.
-		if err := writeFiles(f.Trust, map[string][]byte{"mender/mender.conf": menderConf(f), "mender/artifact-verify-key.pem": ph.Plan.InitRoot,
+		if err := toolkit.WriteFiles(f.Trust, map[string][]byte{"mender/mender.conf": menderConf(f), "mender/artifact-verify-key.pem": ph.Plan.InitRoot,
 			"mender/artifact_info": []byte("artifact_name=release-0.9.0\n")}); err != nil {
 			return plan.Proc{}, err
 		}
-		if err := trustStore(ph, filepath.Join(f.Trust, "ssl-certs")); err != nil {
+		if err := toolkit.TrustStore(ph, filepath.Join(f.Trust, "ssl-certs")); err != nil {
 			return plan.Proc{}, err
 		}
-		if err := writeFiles(f.Meta, map[string][]byte{"device_type": []byte("device_type=" + menderDeviceType + "\n")}); err != nil {
+		if err := toolkit.WriteFiles(f.Meta, map[string][]byte{"device_type": []byte("device_type=" + menderDeviceType + "\n")}); err != nil {
 			return plan.Proc{}, err
 		}
 		if err := os.MkdirAll(f.Out, 0o700); err != nil {
@@ -151,7 +152,7 @@ func (menderDriver) Phase(ctx context.Context, r plan.Runner, ph plan.Phase) (pl
 	env := []string{"TMPDIR=" + f.Cwd}
 	mender := func(args ...string) (plan.Proc, error) {
 		argv := append(append([]string(nil), clientOf(ph, Mender)...), "--no-syslog", "--data", f.Meta)
-		return command(ctx, r, wrap(env, binds, append(argv, args...)), f.Cwd, ph.At)
+		return toolkit.Command(ctx, r, toolkit.Wrap(env, binds, append(argv, args...)), f.Cwd, ph.At)
 	}
 	p, err := mender("install", ph.URL+"/"+menderPath)
 	if err != nil || !p.OK() {

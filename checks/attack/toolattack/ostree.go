@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/craudit/craudit/checks/attack/plan"
+	"github.com/craudit/craudit/checks/attack/toolattack/toolkit"
 	"github.com/craudit/craudit/evidence/attackrun"
 )
 
@@ -27,7 +28,7 @@ const (
 
 // ostreeFix is one scenario's vendor repository and keys.
 type ostreeFix struct {
-	w             *workdir
+	w             *toolkit.Workdir
 	gnupg         string
 	vendor, other string // key fingerprints
 	pub           []byte // the vendor's public key (binary OpenPGP)
@@ -37,16 +38,16 @@ type ostreeFix struct {
 }
 
 func newOSTreeFix(ref time.Time) (*ostreeFix, error) {
-	w, err := newWorkdir()
+	w, err := toolkit.NewWorkdir()
 	if err != nil {
 		return nil, err
 	}
-	f := &ostreeFix{w: w, gnupg: w.path("gnupg"), repo: w.path("repo")}
+	f := &ostreeFix{w: w, gnupg: w.Path("gnupg"), repo: w.Path("repo")}
 	// Keys and signatures dated an hour before the reference time: the
 	// device's clock is the reference time, and a key made "in the future"
 	// is no key to gpg.
 	conf := fmt.Sprintf("faked-system-time %d\n", ref.Add(-time.Hour).Unix())
-	if err := writeFiles(f.gnupg, map[string][]byte{"gpg.conf": []byte(conf)}); err != nil {
+	if err := toolkit.WriteFiles(f.gnupg, map[string][]byte{"gpg.conf": []byte(conf)}); err != nil {
 		f.close()
 		return nil, err
 	}
@@ -78,7 +79,7 @@ func newOSTreeFix(ref time.Time) (*ostreeFix, error) {
 		f.close()
 		return nil, err
 	}
-	if _, err := run(w.dir, nil, nil, "ostree", "init", "--repo="+f.repo, "--mode=archive"); err != nil {
+	if _, err := toolkit.Run(w.Dir, nil, nil, "ostree", "init", "--repo="+f.repo, "--mode=archive"); err != nil {
 		f.close()
 		return nil, err
 	}
@@ -86,19 +87,19 @@ func newOSTreeFix(ref time.Time) (*ostreeFix, error) {
 }
 
 func (f *ostreeFix) gpg(args ...string) ([]byte, error) {
-	return run(f.w.dir, nil, nil, append([]string{"gpg", "--homedir", f.gnupg, "--batch", "--pinentry-mode", "loopback"}, args...)...)
+	return toolkit.Run(f.w.Dir, nil, nil, append([]string{"gpg", "--homedir", f.gnupg, "--batch", "--pinentry-mode", "loopback"}, args...)...)
 }
 
 func (f *ostreeFix) close() {
-	run(f.w.dir, nil, nil, "gpgconf", "--homedir", f.gnupg, "--kill", "all")
-	f.w.close()
+	toolkit.Run(f.w.Dir, nil, nil, "gpgconf", "--homedir", f.gnupg, "--kill", "all")
+	f.w.Close()
 }
 
 // commit commits a tree holding content on branch, signed by signer
 // ("" unsigned), and returns the commit checksum.
 func (f *ostreeFix) commit(branch, version string, content []byte, signer, parent string, at time.Time) (string, error) {
-	tree := f.w.path(nextTag("tree"))
-	if err := writeFiles(tree, map[string][]byte{ostreeFile: content}); err != nil {
+	tree := f.w.Path(toolkit.NextTag("tree"))
+	if err := toolkit.WriteFiles(tree, map[string][]byte{ostreeFile: content}); err != nil {
 		return "", err
 	}
 	args := []string{"ostree", "commit", "--repo=" + f.repo, "--fsync=false", "--branch=" + branch, "--tree=dir=" + tree,
@@ -109,7 +110,7 @@ func (f *ostreeFix) commit(branch, version string, content []byte, signer, paren
 	if signer != "" {
 		args = append(args, "--gpg-sign="+signer, "--gpg-homedir="+f.gnupg)
 	}
-	out, err := run(f.w.dir, nil, nil, args...)
+	out, err := toolkit.Run(f.w.Dir, nil, nil, args...)
 	if err != nil {
 		return "", err
 	}
@@ -143,7 +144,7 @@ func (f *ostreeFix) files() (map[string][]byte, error) {
 
 // fileObject is the served path of the content object holding content.
 func (f *ostreeFix) fileObject(commit string) (string, error) {
-	out, err := run(f.w.dir, nil, nil, "ostree", "--repo="+f.repo, "ls", "-C", commit, "/"+ostreeFile)
+	out, err := toolkit.Run(f.w.Dir, nil, nil, "ostree", "--repo="+f.repo, "ls", "-C", commit, "/"+ostreeFile)
 	if err != nil {
 		return "", err
 	}
@@ -327,7 +328,7 @@ func (ostreeDriver) Phase(ctx context.Context, r plan.Runner, ph plan.Phase) (pl
 	client := clientOf(ph, OSTree)
 	env := []string{"TMPDIR=" + f.Cwd, "GNUPGHOME=" + filepath.Join(f.Cwd, "gnupg")}
 	ostree := func(args ...string) (plan.Proc, error) {
-		return command(ctx, r, wrap(env, nil, append(append(append([]string(nil), client...), "--repo="+f.Meta), args...)), f.Cwd, ph.At)
+		return toolkit.Command(ctx, r, toolkit.Wrap(env, nil, append(append(append([]string(nil), client...), "--repo="+f.Meta), args...)), f.Cwd, ph.At)
 	}
 	setup := func(p plan.Proc, err error) error {
 		if err == nil && !p.OK() {
@@ -336,11 +337,11 @@ func (ostreeDriver) Phase(ctx context.Context, r plan.Runner, ph plan.Phase) (pl
 		return err
 	}
 	if ph.Baseline {
-		ca, err := readCA(ph)
+		ca, err := toolkit.ReadCA(ph)
 		if err != nil {
 			return plan.Proc{}, err
 		}
-		if err := writeFiles(f.Trust, map[string][]byte{"vendor.gpg": ph.Plan.InitRoot, "server-ca.pem": ca}); err != nil {
+		if err := toolkit.WriteFiles(f.Trust, map[string][]byte{"vendor.gpg": ph.Plan.InitRoot, "server-ca.pem": ca}); err != nil {
 			return plan.Proc{}, err
 		}
 		if err := os.MkdirAll(filepath.Join(f.Cwd, "gnupg"), 0o700); err != nil {

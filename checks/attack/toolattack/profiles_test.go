@@ -92,8 +92,8 @@ func TestProfiles(t *testing.T) {
 			res, err := attack.Run(ctx, attack.Options{Client: string(tool), Profile: tool,
 				Deadline: 10 * time.Second, SlowInterval: time.Second, EndlessSize: 24 << 20, WorkDir: t.TempDir(),
 				// The tools live at the wall clock, which is the reference
-				// time here; faketime's wrapper leaks a named semaphore per
-				// killed run and then fails when a pid comes round again.
+				// time here: faketime would add a wrapper process per run
+				// and nothing else.
 				NoFaketime: true})
 			if err != nil {
 				t.Fatal(err)
@@ -101,7 +101,9 @@ func TestProfiles(t *testing.T) {
 			if res.Updater == nil || res.Updater.Name != string(tool) || len(res.Updater.SHA256) != 64 {
 				t.Errorf("the updater record must name and hash the tool: %+v", res.Updater)
 			}
-			// SWUpdate 2022.12's -d mode races: now and then (about one run
+			// SWUpdate 2022.12's -d mode races (docs/updaters.md: the
+			// install state stays IDLE until the installer thread runs, and a
+			// downloader that asks before that gives up): now and then (about one run
 			// in a dozen on a loaded machine) its download process exits 1
 			// after a complete download while the installer is still
 			// reading, and the run fails whatever was served (a valid

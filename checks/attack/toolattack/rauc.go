@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/craudit/craudit/checks/attack/plan"
+	"github.com/craudit/craudit/checks/attack/toolattack/toolkit"
 )
 
 // RAUC: a plain bundle (squashfs, detached CMS signature, 8-byte size),
@@ -40,25 +41,25 @@ var raucFormat = format{tool: RAUC, path: raucPath, device: "compatible", certs:
 
 // cmsFix signs with X.509 certificates (RAUC, SWUpdate).
 type cmsFix struct {
-	s    *signers
-	w    *workdir
+	s    *toolkit.Signers
+	w    *toolkit.Workdir
 	make func(f *cmsFix, r release) ([]byte, error)
 }
 
 func newCMSFix(e *plan.Env, make func(f *cmsFix, r release) ([]byte, error)) (fixture, error) {
-	s, err := newSigners(e.Ref, x509.ExtKeyUsageEmailProtection)
+	s, err := toolkit.NewSigners(e.Ref, x509.ExtKeyUsageEmailProtection)
 	if err != nil {
 		return nil, err
 	}
-	w, err := newWorkdir()
+	w, err := toolkit.NewWorkdir()
 	if err != nil {
 		return nil, err
 	}
 	return &cmsFix{s: s, w: w, make: make}, nil
 }
 
-func (f *cmsFix) trust() []byte { return f.s.ca.PEM }
-func (f *cmsFix) close()        { f.w.close() }
+func (f *cmsFix) trust() []byte { return f.s.CA.PEM }
+func (f *cmsFix) close()        { f.w.Close() }
 func (f *cmsFix) artefact(r release) ([]byte, error) {
 	return f.make(f, r)
 }
@@ -66,18 +67,18 @@ func (f *cmsFix) artefact(r release) ([]byte, error) {
 // signerFiles writes the signer's certificate and key for r (vendor when
 // unsigned: the signature is stripped afterwards).
 func (f *cmsFix) signerFiles(tag string, r release) (certFile, keyFile string, err error) {
-	c := f.s.pick(r.signer)
+	c := f.s.Pick(r.signer)
 	if c == nil {
-		c = f.s.vendor
+		c = f.s.Vendor
 	}
-	if certFile, err = f.w.write(tag+"/signer.pem", c.PEM); err != nil {
+	if certFile, err = f.w.Write(tag+"/signer.pem", c.PEM); err != nil {
 		return "", "", err
 	}
-	keyFile, err = f.w.write(tag+"/signer.key", c.KeyPEM)
+	keyFile, err = f.w.Write(tag+"/signer.key", c.KeyPEM)
 	return certFile, keyFile, err
 }
 
-func (f *cmsFix) tag() string { return nextTag("a") }
+func (f *cmsFix) tag() string { return toolkit.NextTag("a") }
 
 // raucBundle makes a plain bundle with `rauc bundle`; its squashfs stores
 // the image uncompressed, so a payload tamper is a same-length swap.
@@ -88,26 +89,26 @@ func raucBundle(f *cmsFix, r release) ([]byte, error) {
 		compat = raucOtherCompatible
 	}
 	manifest := fmt.Sprintf("[update]\ncompatible=%s\nversion=%s\n\n[bundle]\nformat=plain\n\n[image.rootfs]\nfilename=rootfs.img\n", compat, r.version)
-	if _, err := f.w.write(tag+"/content/manifest.raucm", []byte(manifest)); err != nil {
+	if _, err := f.w.Write(tag+"/content/manifest.raucm", []byte(manifest)); err != nil {
 		return nil, err
 	}
-	if _, err := f.w.write(tag+"/content/rootfs.img", r.content); err != nil {
+	if _, err := f.w.Write(tag+"/content/rootfs.img", r.content); err != nil {
 		return nil, err
 	}
 	certFile, keyFile, err := f.signerFiles(tag, r)
 	if err != nil {
 		return nil, err
 	}
-	out := f.w.path(tag + "/bundle.raucb")
-	if _, err := run(f.w.dir, nil, nil, "rauc", "bundle", "--cert="+certFile, "--key="+keyFile,
-		"--mksquashfs-args=-noI -noD -noF -noX", f.w.path(tag+"/content"), out); err != nil {
+	out := f.w.Path(tag + "/bundle.raucb")
+	if _, err := toolkit.Run(f.w.Dir, nil, nil, "rauc", "bundle", "--cert="+certFile, "--key="+keyFile,
+		"--mksquashfs-args=-noI -noD -noF -noX", f.w.Path(tag+"/content"), out); err != nil {
 		return nil, err
 	}
 	b, err := os.ReadFile(out)
 	if err != nil {
 		return nil, err
 	}
-	if r.signer == unsigned {
+	if r.signer == toolkit.Unsigned {
 		return stripRAUCSignature(b)
 	}
 	return b, nil
@@ -166,13 +167,13 @@ func (d raucDriver) Phase(ctx context.Context, r plan.Runner, ph plan.Phase) (pl
 	conf := filepath.Join(f.Trust, "system.conf")
 	certs := filepath.Join(f.Trust, "ssl-certs")
 	if ph.Baseline {
-		if err := writeFiles(f.Trust, map[string][]byte{"system.conf": []byte(raucConf(f)), "keyring.pem": ph.Plan.InitRoot}); err != nil {
+		if err := toolkit.WriteFiles(f.Trust, map[string][]byte{"system.conf": []byte(raucConf(f)), "keyring.pem": ph.Plan.InitRoot}); err != nil {
 			return plan.Proc{}, err
 		}
-		if err := trustStore(ph, certs); err != nil {
+		if err := toolkit.TrustStore(ph, certs); err != nil {
 			return plan.Proc{}, err
 		}
-		if err := writeFiles(f.Out, map[string][]byte{"rootfs.0": factoryImage, "rootfs.1": nil}); err != nil {
+		if err := toolkit.WriteFiles(f.Out, map[string][]byte{"rootfs.0": factoryImage, "rootfs.1": nil}); err != nil {
 			return plan.Proc{}, err
 		}
 		if err := os.MkdirAll(filepath.Join(f.Cwd, "mnt"), 0o700); err != nil {
@@ -188,7 +189,7 @@ func (d raucDriver) Phase(ctx context.Context, r plan.Runner, ph plan.Phase) (pl
 	client := clientOf(ph, RAUC)
 	// The service: libcurl reads the CA directory /etc/ssl/certs only, so
 	// the device's trust store is the scenario's.
-	svc := startService(ctx, r, wrap(env, [][2]string{{certs, "/etc/ssl/certs"}},
+	svc := startService(ctx, r, toolkit.Wrap(env, [][2]string{{certs, "/etc/ssl/certs"}},
 		append(append([]string(nil), client...), "--conf="+conf, "--override-boot-slot=A", "service")), f.Cwd, ph.At)
 	defer svc.stop()
 	if err := svc.waitName(ctx, bus, "de.pengutronix.rauc"); err != nil {
@@ -197,7 +198,7 @@ func (d raucDriver) Phase(ctx context.Context, r plan.Runner, ph plan.Phase) (pl
 		}
 		return plan.Proc{}, err
 	}
-	p, err := r.Command(ctx, wrap(env, nil, append(append([]string(nil), client...), "install", ph.URL+"/"+raucPath)), f.Cwd, ph.At)
+	p, err := r.Command(ctx, toolkit.Wrap(env, nil, append(append([]string(nil), client...), "install", ph.URL+"/"+raucPath)), f.Cwd, ph.At)
 	if err != nil {
 		return p, err
 	}
@@ -275,7 +276,7 @@ func startService(ctx context.Context, r plan.Runner, argv []string, dir string,
 	s := &service{cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(s.done)
-		s.p, s.err = command(sctx, r, argv, dir, at)
+		s.p, s.err = toolkit.Command(sctx, r, argv, dir, at)
 	}()
 	return s
 }

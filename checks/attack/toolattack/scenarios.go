@@ -7,6 +7,7 @@ import (
 	"maps"
 
 	"github.com/craudit/craudit/checks/attack/plan"
+	"github.com/craudit/craudit/checks/attack/toolattack/toolkit"
 	"github.com/craudit/craudit/evidence/attackrun"
 )
 
@@ -59,7 +60,7 @@ const OversizeBytes = 24 << 20
 type release struct {
 	version string
 	content []byte
-	signer  signerKind
+	signer  toolkit.SignerKind
 	// otherDevice: made for another device (compatible, hardware revision,
 	// device type, ref).
 	otherDevice bool
@@ -187,13 +188,13 @@ func (f format) specs() []Spec {
 		{Name: t + "-tampered-payload", Title: "The vendor's signed release with its payload replaced (same length)", Step: 5, Control: ctlIntegrity, Expect: attackrun.Reject,
 			Mirrors: m(ctlIntegrity), Build: f.builder(f.genuine(tamper), "")},
 		{Name: t + "-unsigned", Title: "An unsigned release carrying the attacker's payload", Step: 5, Control: ctlSignature, Expect: attackrun.Reject,
-			Mirrors: m(ctlSignature), Build: f.builder(f.hostile(release{signer: unsigned}), "")},
+			Mirrors: m(ctlSignature), Build: f.builder(f.hostile(release{signer: toolkit.Unsigned}), "")},
 		{Name: t + "-wrong-signer", Title: "A release signed by a key the device does not trust", Step: 5, Control: ctlSignature, Expect: attackrun.Reject,
-			Mirrors: m(ctlSignature), Build: f.builder(f.hostile(release{signer: byOther}), "")},
+			Mirrors: m(ctlSignature), Build: f.builder(f.hostile(release{signer: toolkit.ByOther}), "")},
 	}
 	if f.certs {
 		out = append(out, Spec{Name: t + "-expired-certificate", Title: "A release signed with an expired certificate from the trusted CA", Step: 5, Control: ctlFreshness, Expect: attackrun.Reject,
-			Mirrors: m(ctlFreshness), Build: f.builder(f.hostile(release{signer: byExpired}), "")})
+			Mirrors: m(ctlFreshness), Build: f.builder(f.hostile(release{signer: toolkit.ByExpired}), "")})
 	}
 	return append(out,
 		Spec{Name: t + "-wrong-" + slug(f.device), Title: "A validly signed release for another device (" + f.device + ")", Step: 5, Control: ctlApplicability, Expect: attackrun.Reject,

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/craudit/craudit/checks/attack/plan"
+	"github.com/craudit/craudit/checks/attack/toolattack/toolkit"
 	"github.com/craudit/craudit/evidence/attackrun"
 )
 
@@ -77,26 +78,26 @@ func swuImage(direct bool) func(f *cmsFix, r release) ([]byte, error) {
 	);
 }
 `, r.version, rev, swuDevice, hex.EncodeToString(sum[:]), extra)
-		dir := f.w.path(tag + "/swu")
-		if _, err := f.w.write(tag+"/swu/sw-description", []byte(desc)); err != nil {
+		dir := f.w.Path(tag + "/swu")
+		if _, err := f.w.Write(tag+"/swu/sw-description", []byte(desc)); err != nil {
 			return nil, err
 		}
-		if _, err := f.w.write(tag+"/swu/firmware.bin", r.content); err != nil {
+		if _, err := f.w.Write(tag+"/swu/firmware.bin", r.content); err != nil {
 			return nil, err
 		}
 		names := "sw-description\nfirmware.bin\n"
-		if r.signer != unsigned {
+		if r.signer != toolkit.Unsigned {
 			certFile, keyFile, err := f.signerFiles(tag, r)
 			if err != nil {
 				return nil, err
 			}
-			if _, err := run(dir, nil, nil, "openssl", "cms", "-sign", "-in", "sw-description", "-out", "sw-description.sig",
+			if _, err := toolkit.Run(dir, nil, nil, "openssl", "cms", "-sign", "-in", "sw-description", "-out", "sw-description.sig",
 				"-signer", certFile, "-inkey", keyFile, "-outform", "DER", "-nosmimecap", "-binary"); err != nil {
 				return nil, err
 			}
 			names = "sw-description\nsw-description.sig\nfirmware.bin\n"
 		}
-		return run(dir, []byte(names), nil, "cpio", "-o", "-H", "crc", "--quiet")
+		return toolkit.Run(dir, []byte(names), nil, "cpio", "-o", "-H", "crc", "--quiet")
 	}
 }
 
@@ -112,19 +113,19 @@ func (swuDriver) Phase(ctx context.Context, r plan.Runner, ph plan.Phase) (plan.
 	}
 	f := ph.Folders
 	if ph.Baseline {
-		ca, err := readCA(ph)
+		ca, err := toolkit.ReadCA(ph)
 		if err != nil {
 			return plan.Proc{}, err
 		}
-		if err := writeFiles(f.Trust, map[string][]byte{"swupdate.cfg": []byte(swuConf), "verify-ca.pem": ph.Plan.InitRoot,
+		if err := toolkit.WriteFiles(f.Trust, map[string][]byte{"swupdate.cfg": []byte(swuConf), "verify-ca.pem": ph.Plan.InitRoot,
 			"server-ca.pem": ca}); err != nil {
 			return plan.Proc{}, err
 		}
-		if err := writeFiles(f.Out, map[string][]byte{"slot.img": nil}); err != nil {
+		if err := toolkit.WriteFiles(f.Out, map[string][]byte{"slot.img": nil}); err != nil {
 			return plan.Proc{}, err
 		}
 	}
 	argv := append(append([]string(nil), clientOf(ph, SWUpdate)...), "-f", "/mnt/etc/swupdate.cfg",
 		"-k", "/mnt/etc/verify-ca.pem", "-H", swuBoard+":"+swuRevision, "-d", "-u "+ph.URL+"/"+swuPath)
-	return command(ctx, r, wrap([]string{"TMPDIR=/mnt/work"}, [][2]string{{f.Client, "/mnt"}, {"tmpfs", "/tmp"}}, argv), f.Cwd, ph.At)
+	return toolkit.Command(ctx, r, toolkit.Wrap([]string{"TMPDIR=/mnt/work"}, [][2]string{{f.Client, "/mnt"}, {"tmpfs", "/tmp"}}, argv), f.Cwd, ph.At)
 }

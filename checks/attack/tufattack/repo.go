@@ -23,28 +23,40 @@ import (
 	"github.com/craudit/craudit/evidence/repo"
 )
 
-// tufFix holds one scenario's keys and signed root history; repositories
-// are made from it with go-tuf's metadata API (evidence/repo.TUFRepo).
-type tufFix struct {
-	ref      time.Time
-	keys     map[string][]crypto.Signer // role -> signers in use
-	rootHist [][]byte
+// Fix is one repository's keys and signed root history, kept across the
+// states of a scenario; repositories are made from it with go-tuf's
+// metadata API (evidence/repo.TUFRepo). The Uptane profile keeps one for
+// its Director and one for its Image repository.
+type Fix struct {
+	// Ref is the reference time the metadata's expiries count from.
+	Ref time.Time
+	// Keys are the signers in use, by role; a scenario may change them
+	// before it signs the next state.
+	Keys map[string][]crypto.Signer
+	// RootHist holds every signed root, version 1 first.
+	RootHist [][]byte
 }
 
-var tufExpiry = repo.Expiry{Root: 365 * 24 * time.Hour, Targets: 90 * 24 * time.Hour, Snapshot: 30 * 24 * time.Hour, Timestamp: 7 * 24 * time.Hour}
+// Expiry is the metadata lifetimes of every attack repository.
+var Expiry = repo.Expiry{Root: 365 * 24 * time.Hour, Targets: 90 * 24 * time.Hour, Snapshot: 30 * 24 * time.Hour, Timestamp: 7 * 24 * time.Hour}
 
-func newKey() (crypto.Signer, error) { return ecdsa.GenerateKey(elliptic.P256(), rand.Reader) }
+// NewKey makes a fresh ECDSA P-256 signing key.
+func NewKey() (crypto.Signer, error) { return ecdsa.GenerateKey(elliptic.P256(), rand.Reader) }
 
-// newTUFFix makes fresh role keys and signs root v1; edit may change the
-// root (thresholds, keys, expiry) before it is signed.
-func newTUFFix(ref time.Time, edit func(f *tufFix, r *metadata.Metadata[metadata.RootType]) error) (*tufFix, error) {
-	f := &tufFix{ref: ref, keys: map[string][]crypto.Signer{}}
+// RootEdit changes a root before it is signed (thresholds, keys, expiry);
+// it may add signers to f.Keys.
+type RootEdit = func(f *Fix, r *metadata.Metadata[metadata.RootType]) error
+
+// NewFix makes fresh role keys and signs root v1 valid from ref; edit (may
+// be nil) changes the root before it is signed.
+func NewFix(ref time.Time, edit RootEdit) (*Fix, error) {
+	f := &Fix{Ref: ref, Keys: map[string][]crypto.Signer{}}
 	for _, role := range repo.TopLevelRoles {
-		k, err := newKey()
+		k, err := NewKey()
 		if err != nil {
 			return nil, err
 		}
-		f.keys[role] = []crypto.Signer{k}
+		f.Keys[role] = []crypto.Signer{k}
 	}
 	r, err := f.base()
 	if err != nil {
@@ -55,25 +67,26 @@ func newTUFFix(ref time.Time, edit func(f *tufFix, r *metadata.Metadata[metadata
 			return nil, err
 		}
 	}
-	b, err := signMeta(r.Root, f.keys[metadata.ROOT]...)
+	b, err := signMeta(r.Root, f.Keys[metadata.ROOT]...)
 	if err != nil {
 		return nil, err
 	}
-	f.rootHist = [][]byte{b}
+	f.RootHist = [][]byte{b}
 	return f, nil
 }
 
-func (f *tufFix) base() (*repo.TUFRepo, error) {
+func (f *Fix) base() (*repo.TUFRepo, error) {
 	one := map[string]crypto.Signer{}
-	for role, ks := range f.keys {
+	for role, ks := range f.Keys {
 		one[role] = ks[0]
 	}
-	return repo.NewTUFRepo(f.ref, tufExpiry, one, true)
+	return repo.NewTUFRepo(f.Ref, Expiry, one, true)
 }
 
-// rotate appends root v(n+1) with edit applied, signed by signers.
-func (f *tufFix) rotate(edit func(r *metadata.Metadata[metadata.RootType]) error, signers ...crypto.Signer) ([]byte, error) {
-	last, err := metadata.Root().FromBytes(f.rootHist[len(f.rootHist)-1])
+// Rotate appends root v(n+1) with edit applied, signed by signers, and
+// returns its signed bytes.
+func (f *Fix) Rotate(edit func(r *metadata.Metadata[metadata.RootType]) error, signers ...crypto.Signer) ([]byte, error) {
+	last, err := metadata.Root().FromBytes(f.RootHist[len(f.RootHist)-1])
 	if err != nil {
 		return nil, err
 	}
@@ -85,12 +98,12 @@ func (f *tufFix) rotate(edit func(r *metadata.Metadata[metadata.RootType]) error
 	if err != nil {
 		return nil, err
 	}
-	f.rootHist = append(f.rootHist, b)
+	f.RootHist = append(f.RootHist, b)
 	return b, nil
 }
 
-// setRoleKey replaces role's keys in a root by k (threshold 1).
-func setRoleKey(r *metadata.Metadata[metadata.RootType], role string, k crypto.Signer) error {
+// SetRoleKey replaces role's keys in a root by k (threshold 1).
+func SetRoleKey(r *metadata.Metadata[metadata.RootType], role string, k crypto.Signer) error {
 	for _, id := range slices.Clone(r.Signed.Roles[role].KeyIDs) {
 		if err := r.Signed.RevokeKey(id, role); err != nil {
 			return err
@@ -103,65 +116,97 @@ func setRoleKey(r *metadata.Metadata[metadata.RootType], role string, k crypto.S
 	return r.Signed.AddKey(tk, role)
 }
 
-// repo starts targets/snapshot/timestamp at version v listing content as
-// the target.
-func (f *tufFix) repo(v int64, content []byte) (*repo.TUFRepo, error) {
+// TwoTargetKeys is a RootEdit: the targets role needs two signatures (a
+// second key is added to the root and to f.Keys).
+func TwoTargetKeys(f *Fix, r *metadata.Metadata[metadata.RootType]) error {
+	k2, err := NewKey()
+	if err != nil {
+		return err
+	}
+	tk, err := metadata.KeyFromPublicKey(k2.Public())
+	if err != nil {
+		return err
+	}
+	if err := r.Signed.AddKey(tk, metadata.TARGETS); err != nil {
+		return err
+	}
+	r.Signed.Roles[metadata.TARGETS].Threshold = 2
+	f.Keys[metadata.TARGETS] = append(f.Keys[metadata.TARGETS], k2)
+	return nil
+}
+
+// Repo starts targets/snapshot/timestamp at version v from the latest
+// root, listing content as the target (nil: no target).
+func (f *Fix) Repo(v int64, content []byte) (*repo.TUFRepo, error) {
 	r, err := f.base()
 	if err != nil {
 		return nil, err
 	}
-	root, err := metadata.Root().FromBytes(f.rootHist[len(f.rootHist)-1])
+	root, err := metadata.Root().FromBytes(f.RootHist[len(f.RootHist)-1])
 	if err != nil {
 		return nil, err
 	}
 	r.Root = root
-	r.RootHistory = slices.Clone(f.rootHist)
-	for role, ks := range f.keys {
+	r.RootHistory = slices.Clone(f.RootHist)
+	for role, ks := range f.Keys {
 		r.Keys[role] = slices.Clone(ks)
 	}
 	r.Targets.Signed.Version, r.Snapshot.Signed.Version, r.Timestamp.Signed.Version = v, v, v
+	if content == nil {
+		return r, nil
+	}
 	if err := r.AddTarget(metadata.TARGETS, plan.TargetName, content); err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
-// pub holds hooks that change a repository while it is signed.
-type pub struct {
-	// after changes a role's signed bytes before the next role records them.
-	after map[string]func([]byte) ([]byte, error)
-	// bare leaves lengths and hashes out of the snapshot's and timestamp's
+// Pub says how a repository is signed and laid out when served.
+type Pub struct {
+	// After changes a role's signed bytes before the next role records them.
+	After map[string]func([]byte) ([]byte, error)
+	// Bare leaves lengths and hashes out of the snapshot's and timestamp's
 	// records (versions only), as the specification allows.
-	bare bool
+	Bare bool
+	// Flat serves the metadata at the top (ROLE.json, N.ROLE.json), as an
+	// Uptane repository is read, instead of under metadata/; targets stay
+	// under targets/.
+	Flat bool
 }
 
-// files signs the repository (delegated roles, targets, snapshot,
-// timestamp) and returns it as served: metadata/ and targets/ paths.
-func (f *tufFix) files(r *repo.TUFRepo, p pub) (map[string][]byte, error) {
+// Files signs the repository (delegated roles, targets, snapshot,
+// timestamp) and returns it as served: metadata (under metadata/ unless
+// p.Flat) and targets/ paths, each target under its plain name and its
+// consistent-snapshot names.
+func Files(r *repo.TUFRepo, p Pub) (map[string][]byte, error) {
 	out := map[string][]byte{}
 	hook := func(role string, b []byte) ([]byte, error) {
-		if h := p.after[role]; h != nil {
+		if h := p.After[role]; h != nil {
 			return h(b)
 		}
 		return b, nil
 	}
 	meta := func(v int64, b []byte) *metadata.MetaFiles {
 		mf := metadata.MetaFile(v)
-		if !p.bare {
+		if !p.Bare {
 			mf.Length = int64(len(b))
 			h := sha256.Sum256(b)
 			mf.Hashes = metadata.Hashes{"sha256": h[:]}
 		}
 		return mf
 	}
+	dir := "metadata/"
+	if p.Flat {
+		dir = ""
+	}
 	put := func(role string, v int64, b []byte) {
 		name := url.PathEscape(role) + ".json"
-		out["metadata/"+name] = b
-		out[fmt.Sprintf("metadata/%d.%s", v, name)] = b
+		out[dir+name] = b
+		out[fmt.Sprintf("%s%d.%s", dir, v, name)] = b
 		if raw := role + ".json"; raw != name {
 			// A client that does not escape role names asks for the raw path.
-			out["metadata/"+raw] = b
-			out[fmt.Sprintf("metadata/%d.%s", v, raw)] = b
+			out[dir+raw] = b
+			out[fmt.Sprintf("%s%d.%s", dir, v, raw)] = b
 		}
 	}
 	r.Snapshot.Signed.Meta = map[string]*metadata.MetaFiles{}
@@ -200,13 +245,13 @@ func (f *tufFix) files(r *repo.TUFRepo, p pub) (map[string][]byte, error) {
 	if b, err = hook(metadata.TIMESTAMP, b); err != nil {
 		return nil, err
 	}
-	out["metadata/timestamp.json"] = b
+	out[dir+"timestamp.json"] = b
 	for i, rb := range r.RootHistory {
-		out[fmt.Sprintf("metadata/%d.root.json", i+1)] = rb
+		out[fmt.Sprintf("%s%d.root.json", dir, i+1)] = rb
 	}
-	out["metadata/root.json"] = r.RootHistory[len(r.RootHistory)-1]
+	out[dir+"root.json"] = r.RootHistory[len(r.RootHistory)-1]
 	for p, data := range r.Files {
-		putTarget(out, p, data, listedHashes(r, p))
+		PutTarget(out, p, data, listedHashes(r, p))
 	}
 	return out, nil
 }
@@ -225,12 +270,12 @@ func listedHashes(r *repo.TUFRepo, p string) metadata.Hashes {
 	return nil
 }
 
-// putTarget serves data as target p under its plain name and, as a
+// PutTarget serves data as target p under its plain name and, as a
 // conformant repository with consistent snapshots does, under the
 // consistent-snapshot name <hash>.<name> of every hash given: a client may
 // pick any listed hash (go-tuf's updater takes whichever its map yields
 // first). Default: the data's SHA-256 and SHA-512, what repo.AddTarget lists.
-func putTarget(files map[string][]byte, p string, data []byte, hashes metadata.Hashes) {
+func PutTarget(files map[string][]byte, p string, data []byte, hashes metadata.Hashes) {
 	if hashes == nil {
 		h256, h512 := sha256.Sum256(data), sha512.Sum512(data)
 		hashes = metadata.Hashes{"sha256": h256[:], "sha512": h512[:]}
@@ -300,6 +345,19 @@ func signMeta[T metadata.Roles](m *metadata.Metadata[T], signers ...crypto.Signe
 			return nil, err
 		}
 	}
+	return m.ToBytes(true)
+}
+
+// CorruptTargetsSignature is a Pub.After hook for targets metadata: its
+// first signature gets one byte changed, so it no longer verifies.
+func CorruptTargetsSignature(b []byte) ([]byte, error) {
+	m, err := parseTargets(b)
+	if err != nil {
+		return nil, err
+	}
+	s := append([]byte(nil), m.Signatures[0].Signature...)
+	s[len(s)/2] ^= 0x55
+	m.Signatures[0].Signature = s
 	return m.ToBytes(true)
 }
 

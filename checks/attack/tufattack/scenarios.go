@@ -14,8 +14,6 @@ import (
 	"github.com/craudit/craudit/evidence/repo"
 )
 
-type rootEdit = func(f *tufFix, r *metadata.Metadata[metadata.RootType]) error
-
 // Roles a scenario may attack: the top-level metadata roles, and Target, the
 // target file itself.
 const (
@@ -26,23 +24,23 @@ const (
 	Target    = "target"
 )
 
-func init2(f *tufFix, base, attack *plan.State, baseWant, want []byte) *plan.Plan {
-	return &plan.Plan{Baseline: base, Attack: attack, InitRoot: f.rootHist[0], BaseWant: baseWant, Want: want}
+func init2(f *Fix, base, attack *plan.State, baseWant, want []byte) *plan.Plan {
+	return &plan.Plan{Baseline: base, Attack: attack, InitRoot: f.RootHist[0], BaseWant: baseWant, Want: want}
 }
 
 // start makes the keys and the baseline repository (version 1, file a).
-func start(e *plan.Env, edit rootEdit) (*tufFix, *plan.State, error) {
-	f, err := newTUFFix(e.Ref, edit)
+func start(e *plan.Env, edit RootEdit) (*Fix, *plan.State, error) {
+	f, err := NewFix(e.Ref, edit)
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := signed(e, f, 1, e.A, nil, pub{})
+	st, err := signed(e, f, 1, e.A, nil, Pub{})
 	return f, st, err
 }
 
 // signed signs version v listing content; mut changes the repository first.
-func signed(e *plan.Env, f *tufFix, v int64, content []byte, mut func(r *repo.TUFRepo) error, p pub) (*plan.State, error) {
-	r, err := f.repo(v, content)
+func signed(e *plan.Env, f *Fix, v int64, content []byte, mut func(r *repo.TUFRepo) error, p Pub) (*plan.State, error) {
+	r, err := f.Repo(v, content)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +49,7 @@ func signed(e *plan.Env, f *tufFix, v int64, content []byte, mut func(r *repo.TU
 			return nil, err
 		}
 	}
-	files, err := f.files(r, p)
+	files, err := Files(r, p)
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +62,7 @@ func ValidUpdate(e *plan.Env) (*plan.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	at, err := signed(e, f, 2, e.B, nil, pub{})
+	at, err := signed(e, f, 2, e.B, nil, Pub{})
 	if err != nil {
 		return nil, err
 	}
@@ -78,17 +76,7 @@ func BadSignature(e *plan.Env) (*plan.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	corrupt := func(b []byte) ([]byte, error) {
-		m, err := parseTargets(b)
-		if err != nil {
-			return nil, err
-		}
-		s := append([]byte(nil), m.Signatures[0].Signature...)
-		s[len(s)/2] ^= 0x55
-		m.Signatures[0].Signature = s
-		return m.ToBytes(true)
-	}
-	at, err := signed(e, f, 2, e.X, nil, pub{after: map[string]func([]byte) ([]byte, error){metadata.TARGETS: corrupt}})
+	at, err := signed(e, f, 2, e.X, nil, Pub{After: map[string]func([]byte) ([]byte, error){metadata.TARGETS: CorruptTargetsSignature}})
 	if err != nil {
 		return nil, err
 	}
@@ -101,45 +89,27 @@ func UntrustedKey(e *plan.Env) (*plan.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	rogue, err := newKey()
+	rogue, err := NewKey()
 	if err != nil {
 		return nil, err
 	}
-	f.keys[metadata.TARGETS] = []crypto.Signer{rogue}
-	at, err := signed(e, f, 2, e.X, nil, pub{})
+	f.Keys[metadata.TARGETS] = []crypto.Signer{rogue}
+	at, err := signed(e, f, 2, e.X, nil, Pub{})
 	if err != nil {
 		return nil, err
 	}
 	return init2(f, base, at.Bad(at.Files["metadata/targets.json"], e.X), e.A, nil), nil
 }
 
-// twoTargetKeys makes the targets role need two signatures.
-func twoTargetKeys(f *tufFix, r *metadata.Metadata[metadata.RootType]) error {
-	k2, err := newKey()
-	if err != nil {
-		return err
-	}
-	tk, err := metadata.KeyFromPublicKey(k2.Public())
-	if err != nil {
-		return err
-	}
-	if err := r.Signed.AddKey(tk, metadata.TARGETS); err != nil {
-		return err
-	}
-	r.Signed.Roles[metadata.TARGETS].Threshold = 2
-	f.keys[metadata.TARGETS] = append(f.keys[metadata.TARGETS], k2)
-	return nil
-}
-
 // BelowThreshold signs targets metadata with one key where the root requires
 // two.
 func BelowThreshold(e *plan.Env) (*plan.Plan, error) {
-	f, base, err := start(e, twoTargetKeys)
+	f, base, err := start(e, TwoTargetKeys)
 	if err != nil {
 		return nil, err
 	}
-	f.keys[metadata.TARGETS] = f.keys[metadata.TARGETS][:1]
-	at, err := signed(e, f, 2, e.X, nil, pub{})
+	f.Keys[metadata.TARGETS] = f.Keys[metadata.TARGETS][:1]
+	at, err := signed(e, f, 2, e.X, nil, Pub{})
 	if err != nil {
 		return nil, err
 	}
@@ -152,8 +122,8 @@ var dupKeyID = hex.EncodeToString(func() []byte { h := sha256.Sum256([]byte("cra
 // DuplicateKeys lists one targets key under two key IDs and repeats its
 // signature under both.
 func DuplicateKeys(e *plan.Env) (*plan.Plan, error) {
-	f, base, err := start(e, func(f *tufFix, r *metadata.Metadata[metadata.RootType]) error {
-		if err := twoTargetKeys(f, r); err != nil {
+	f, base, err := start(e, func(f *Fix, r *metadata.Metadata[metadata.RootType]) error {
+		if err := TwoTargetKeys(f, r); err != nil {
 			return err
 		}
 		k1 := r.Signed.Roles[metadata.TARGETS].KeyIDs[0]
@@ -164,7 +134,7 @@ func DuplicateKeys(e *plan.Env) (*plan.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	f.keys[metadata.TARGETS] = f.keys[metadata.TARGETS][:1]
+	f.Keys[metadata.TARGETS] = f.Keys[metadata.TARGETS][:1]
 	dup := func(b []byte) ([]byte, error) {
 		m, err := parseTargets(b)
 		if err != nil {
@@ -176,7 +146,7 @@ func DuplicateKeys(e *plan.Env) (*plan.Plan, error) {
 		m.Signatures = append(m.Signatures, metadata.Signature{KeyID: dupKeyID, Signature: m.Signatures[0].Signature})
 		return m.ToBytes(true)
 	}
-	at, err := signed(e, f, 2, e.X, nil, pub{after: map[string]func([]byte) ([]byte, error){metadata.TARGETS: dup}})
+	at, err := signed(e, f, 2, e.X, nil, Pub{After: map[string]func([]byte) ([]byte, error){metadata.TARGETS: dup}})
 	if err != nil {
 		return nil, err
 	}
@@ -184,12 +154,12 @@ func DuplicateKeys(e *plan.Env) (*plan.Plan, error) {
 }
 
 // v2Base: keys, and a baseline at version 2 (file b), for rollbacks.
-func v2Base(e *plan.Env) (*tufFix, *plan.State, error) {
-	f, err := newTUFFix(e.Ref, nil)
+func v2Base(e *plan.Env) (*Fix, *plan.State, error) {
+	f, err := NewFix(e.Ref, nil)
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := signed(e, f, 2, e.B, nil, pub{})
+	st, err := signed(e, f, 2, e.B, nil, Pub{})
 	return f, st, err
 }
 
@@ -199,7 +169,7 @@ func RollbackTimestamp(e *plan.Env) (*plan.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	at, err := signed(e, f, 1, e.A, nil, pub{})
+	at, err := signed(e, f, 1, e.A, nil, Pub{})
 	if err != nil {
 		return nil, err
 	}
@@ -213,7 +183,7 @@ func RollbackSnapshot(e *plan.Env) (*plan.Plan, error) {
 		return nil, err
 	}
 	// The timestamp key holder (or a replay of its older records) names snapshot v1.
-	at, err := signed(e, f, 1, e.A, func(r *repo.TUFRepo) error { r.Timestamp.Signed.Version = 3; return nil }, pub{})
+	at, err := signed(e, f, 1, e.A, func(r *repo.TUFRepo) error { r.Timestamp.Signed.Version = 3; return nil }, Pub{})
 	if err != nil {
 		return nil, err
 	}
@@ -229,7 +199,7 @@ func RollbackTargets(e *plan.Env) (*plan.Plan, error) {
 	at, err := signed(e, f, 1, e.A, func(r *repo.TUFRepo) error {
 		r.Snapshot.Signed.Version, r.Timestamp.Signed.Version = 3, 3
 		return nil
-	}, pub{})
+	}, Pub{})
 	if err != nil {
 		return nil, err
 	}
@@ -239,25 +209,25 @@ func RollbackTargets(e *plan.Env) (*plan.Plan, error) {
 // FastForward recovers from a fast-forwarded timestamp version by rotating the
 // timestamp key (a valid update).
 func FastForward(e *plan.Env) (*plan.Plan, error) {
-	f, err := newTUFFix(e.Ref, nil)
+	f, err := NewFix(e.Ref, nil)
 	if err != nil {
 		return nil, err
 	}
 	// A compromised timestamp key pushed version 1000; the client took it.
-	base, err := signed(e, f, 2, e.A, func(r *repo.TUFRepo) error { r.Timestamp.Signed.Version = 1000; return nil }, pub{})
+	base, err := signed(e, f, 2, e.A, func(r *repo.TUFRepo) error { r.Timestamp.Signed.Version = 1000; return nil }, Pub{})
 	if err != nil {
 		return nil, err
 	}
 	// Recovery: root v2 replaces the timestamp key; versions start again.
-	kt, err := newKey()
+	kt, err := NewKey()
 	if err != nil {
 		return nil, err
 	}
-	if _, err := f.rotate(func(r *metadata.Metadata[metadata.RootType]) error { return setRoleKey(r, metadata.TIMESTAMP, kt) }, f.keys[metadata.ROOT]...); err != nil {
+	if _, err := f.Rotate(func(r *metadata.Metadata[metadata.RootType]) error { return SetRoleKey(r, metadata.TIMESTAMP, kt) }, f.Keys[metadata.ROOT]...); err != nil {
 		return nil, err
 	}
-	f.keys[metadata.TIMESTAMP] = []crypto.Signer{kt}
-	at, err := signed(e, f, 3, e.B, func(r *repo.TUFRepo) error { r.Timestamp.Signed.Version = 1; return nil }, pub{})
+	f.Keys[metadata.TIMESTAMP] = []crypto.Signer{kt}
+	at, err := signed(e, f, 3, e.B, func(r *repo.TUFRepo) error { r.Timestamp.Signed.Version = 1; return nil }, Pub{})
 	if err != nil {
 		return nil, err
 	}
@@ -273,7 +243,7 @@ func Freeze(role string) plan.Builder {
 		}
 		past := e.Ref.Add(-time.Hour)
 		if role == metadata.ROOT {
-			if _, err := f.rotate(func(r *metadata.Metadata[metadata.RootType]) error { r.Signed.Expires = past; return nil }, f.keys[metadata.ROOT]...); err != nil {
+			if _, err := f.Rotate(func(r *metadata.Metadata[metadata.RootType]) error { r.Signed.Expires = past; return nil }, f.Keys[metadata.ROOT]...); err != nil {
 				return nil, err
 			}
 		}
@@ -289,7 +259,7 @@ func Freeze(role string) plan.Builder {
 				r.Targets.Signed.Expires = past
 			}
 			return nil
-		}, pub{})
+		}, Pub{})
 		if err != nil {
 			return nil, err
 		}
@@ -300,14 +270,14 @@ func Freeze(role string) plan.Builder {
 // FreezeLocalRoot lets the client's trusted root expire before the attack, with
 // no newer root offered.
 func FreezeLocalRoot(e *plan.Env) (*plan.Plan, error) {
-	f, base, err := start(e, func(_ *tufFix, r *metadata.Metadata[metadata.RootType]) error {
+	f, base, err := start(e, func(_ *Fix, r *metadata.Metadata[metadata.RootType]) error {
 		r.Signed.Expires = e.Ref.Add(time.Hour)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	at, err := signed(e, f, 2, e.X, nil, pub{})
+	at, err := signed(e, f, 2, e.X, nil, Pub{})
 	if err != nil {
 		return nil, err
 	}
@@ -325,7 +295,7 @@ func MixSnapshot(byVersion bool) plan.Builder {
 		if err != nil {
 			return nil, err
 		}
-		p := pub{bare: byVersion}
+		p := Pub{Bare: byVersion}
 		at, err := signed(e, f, 2, e.B, nil, p)
 		if err != nil {
 			return nil, err
@@ -341,7 +311,7 @@ func MixSnapshot(byVersion bool) plan.Builder {
 		snap := other.Files["metadata/snapshot.json"]
 		replaceMeta(at.Files, metadata.SNAPSHOT, snap)
 		at.Files["metadata/3.targets.json"] = other.Files["metadata/3.targets.json"]
-		putTarget(at.Files, plan.TargetName, e.X, nil)
+		PutTarget(at.Files, plan.TargetName, e.X, nil)
 		return init2(f, base, at.Bad(snap, other.Files["metadata/3.targets.json"], e.X), e.A, nil), nil
 	}
 }
@@ -354,7 +324,7 @@ func MixTargets(byVersion bool) plan.Builder {
 		if err != nil {
 			return nil, err
 		}
-		p := pub{bare: byVersion}
+		p := Pub{Bare: byVersion}
 		at, err := signed(e, f, 2, e.B, nil, p)
 		if err != nil {
 			return nil, err
@@ -369,7 +339,7 @@ func MixTargets(byVersion bool) plan.Builder {
 		}
 		tg := other.Files["metadata/targets.json"]
 		replaceMeta(at.Files, metadata.TARGETS, tg)
-		putTarget(at.Files, plan.TargetName, e.X, nil)
+		PutTarget(at.Files, plan.TargetName, e.X, nil)
 		return init2(f, base, at.Bad(tg, e.X), e.A, nil), nil
 	}
 }
@@ -382,7 +352,7 @@ func TargetSwap(how string) plan.Builder {
 		if err != nil {
 			return nil, err
 		}
-		at, err := signed(e, f, 2, e.B, nil, pub{})
+		at, err := signed(e, f, 2, e.B, nil, Pub{})
 		if err != nil {
 			return nil, err
 		}
@@ -413,11 +383,11 @@ func UnknownHash(e *plan.Env) (*plan.Plan, error) {
 		tf.Path, tf.Length, tf.Hashes = plan.TargetName, int64(len(e.X)), hashes
 		r.Targets.Signed.Targets[plan.TargetName] = tf
 		return nil
-	}, pub{})
+	}, Pub{})
 	if err != nil {
 		return nil, err
 	}
-	putTarget(at.Files, plan.TargetName, e.X, hashes)
+	PutTarget(at.Files, plan.TargetName, e.X, hashes)
 	return init2(f, base, at.Bad(e.X), e.A, nil), nil
 }
 
@@ -446,7 +416,7 @@ func Endless(role string) plan.Builder {
 		if err != nil {
 			return nil, err
 		}
-		at, err := signed(e, f, 2, e.B, nil, pub{})
+		at, err := signed(e, f, 2, e.B, nil, Pub{})
 		if err != nil {
 			return nil, err
 		}
@@ -468,7 +438,7 @@ func Slow(role string) plan.Builder {
 		if err != nil {
 			return nil, err
 		}
-		at, err := signed(e, f, 2, e.B, nil, pub{})
+		at, err := signed(e, f, 2, e.B, nil, Pub{})
 		if err != nil {
 			return nil, err
 		}
@@ -487,35 +457,35 @@ func Rotation(kind string) plan.Builder {
 		if err != nil {
 			return nil, err
 		}
-		kr, err := newKey()
+		kr, err := NewKey()
 		if err != nil {
 			return nil, err
 		}
-		kt, err := newKey()
+		kt, err := NewKey()
 		if err != nil {
 			return nil, err
 		}
-		old := f.keys[metadata.ROOT][0]
+		old := f.Keys[metadata.ROOT][0]
 		signers := map[string][]crypto.Signer{"good": {old, kr}, "old": {kr}, "new": {old}}[kind]
-		root2, err := f.rotate(func(r *metadata.Metadata[metadata.RootType]) error {
-			if err := setRoleKey(r, metadata.ROOT, kr); err != nil {
+		root2, err := f.Rotate(func(r *metadata.Metadata[metadata.RootType]) error {
+			if err := SetRoleKey(r, metadata.ROOT, kr); err != nil {
 				return err
 			}
-			return setRoleKey(r, metadata.TARGETS, kt)
+			return SetRoleKey(r, metadata.TARGETS, kt)
 		}, signers...)
 		if err != nil {
 			return nil, err
 		}
-		f.keys[metadata.ROOT] = []crypto.Signer{kr}
-		f.keys[metadata.TARGETS] = []crypto.Signer{kt}
+		f.Keys[metadata.ROOT] = []crypto.Signer{kr}
+		f.Keys[metadata.TARGETS] = []crypto.Signer{kt}
 		if kind == "good" {
-			at, err := signed(e, f, 2, e.B, nil, pub{})
+			at, err := signed(e, f, 2, e.B, nil, Pub{})
 			if err != nil {
 				return nil, err
 			}
 			return init2(f, base, at, e.A, e.B), nil
 		}
-		at, err := signed(e, f, 2, e.X, nil, pub{})
+		at, err := signed(e, f, 2, e.X, nil, Pub{})
 		if err != nil {
 			return nil, err
 		}
@@ -530,18 +500,18 @@ func Traversal(e *plan.Env) (*plan.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	kd, err := newKey()
+	kd, err := NewKey()
 	if err != nil {
 		return nil, err
 	}
 	at, err := signed(e, f, 2, e.B, func(r *repo.TUFRepo) error {
 		delete(r.Targets.Signed.Targets, plan.TargetName)
 		const role = "../../escape"
-		if err := r.Delegate(role, kd, []string{plan.TargetName}, false, e.Ref.Add(tufExpiry.Targets)); err != nil {
+		if err := r.Delegate(role, kd, []string{plan.TargetName}, false, e.Ref.Add(Expiry.Targets)); err != nil {
 			return err
 		}
 		return r.AddTarget(role, plan.TargetName, e.B)
-	}, pub{})
+	}, Pub{})
 	if err != nil {
 		return nil, err
 	}
@@ -555,15 +525,15 @@ func Terminating(e *plan.Env) (*plan.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	ka, err := newKey()
+	ka, err := NewKey()
 	if err != nil {
 		return nil, err
 	}
-	kb, err := newKey()
+	kb, err := NewKey()
 	if err != nil {
 		return nil, err
 	}
-	exp := e.Ref.Add(tufExpiry.Targets)
+	exp := e.Ref.Add(Expiry.Targets)
 	at, err := signed(e, f, 2, e.X, func(r *repo.TUFRepo) error {
 		delete(r.Targets.Signed.Targets, plan.TargetName)
 		delete(r.Files, plan.TargetName)
@@ -577,7 +547,7 @@ func Terminating(e *plan.Env) (*plan.Plan, error) {
 			return err
 		}
 		return r.AddTarget("intruder", plan.TargetName, e.X)
-	}, pub{})
+	}, Pub{})
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/theupdateframework/go-tuf/v2/metadata"
 
 	"github.com/craudit/craudit/checks/attack/plan"
+	"github.com/craudit/craudit/checks/attack/tufattack"
 	"github.com/craudit/craudit/evidence/repo"
 )
 
@@ -20,17 +21,15 @@ const (
 // repository's keys and roots.
 type dep struct {
 	e        *plan.Env
-	dir, img *side
+	dir, img *tufattack.Fix
 }
 
-type rootEdit = func(s *side, r *metadata.Metadata[metadata.RootType]) error
-
-func newDep(e *plan.Env, editDir, editImg rootEdit) (*dep, error) {
-	d, err := newSide(e.Ref, editDir)
+func newDep(e *plan.Env, editDir, editImg tufattack.RootEdit) (*dep, error) {
+	d, err := tufattack.NewFix(e.Ref, editDir)
 	if err != nil {
 		return nil, err
 	}
-	i, err := newSide(e.Ref, editImg)
+	i, err := tufattack.NewFix(e.Ref, editImg)
 	if err != nil {
 		return nil, err
 	}
@@ -51,11 +50,11 @@ type spec struct {
 }
 
 func (d *dep) state(sp spec) (*plan.State, error) {
-	dr, err := d.dir.repo(d.e.Ref, sp.v)
+	dr, err := d.dir.Repo(sp.v, nil)
 	if err != nil {
 		return nil, err
 	}
-	ir, err := d.img.repo(d.e.Ref, sp.v)
+	ir, err := d.img.Repo(sp.v, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -116,12 +115,12 @@ func (d *dep) baseline() (*plan.State, error) {
 
 func (d *dep) plan(base, at *plan.State, want []byte) *plan.Plan {
 	return &plan.Plan{Baseline: base, Attack: at, BaseWant: d.e.A, Want: want,
-		InitRoot:  d.dir.rootHist[0],
-		InitRoots: map[string][]byte{Director: d.dir.rootHist[0], Image: d.img.rootHist[0]}}
+		InitRoot:  d.dir.RootHist[0],
+		InitRoots: map[string][]byte{Director: d.dir.RootHist[0], Image: d.img.RootHist[0]}}
 }
 
 // start makes a deployment and its baseline.
-func start(e *plan.Env, editDir, editImg rootEdit) (*dep, *plan.State, error) {
+func start(e *plan.Env, editDir, editImg tufattack.RootEdit) (*dep, *plan.State, error) {
 	d, err := newDep(e, editDir, editImg)
 	if err != nil {
 		return nil, nil, err
@@ -282,14 +281,16 @@ func ImageFastForward(e *plan.Env) (*plan.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	kt, err := newKey()
+	kt, err := tufattack.NewKey()
 	if err != nil {
 		return nil, err
 	}
-	if err := d.img.rotate(func(r *metadata.Metadata[metadata.RootType]) error { return setRoleKey(r, metadata.TIMESTAMP, kt) }, d.img.keys[metadata.ROOT]...); err != nil {
+	if _, err := d.img.Rotate(func(r *metadata.Metadata[metadata.RootType]) error {
+		return tufattack.SetRoleKey(r, metadata.TIMESTAMP, kt)
+	}, d.img.Keys[metadata.ROOT]...); err != nil {
 		return nil, err
 	}
-	d.img.keys[metadata.TIMESTAMP] = []crypto.Signer{kt}
+	d.img.Keys[metadata.TIMESTAMP] = []crypto.Signer{kt}
 	at, err := d.state(spec{v: 3, image: e.B, counter: CounterB, imgMut: func(r *repo.TUFRepo) error { r.Timestamp.Signed.Version = 1; return nil }})
 	if err != nil {
 		return nil, err
@@ -304,24 +305,24 @@ func DirectorRootRotation(e *plan.Env) (*plan.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	kr, err := newKey()
+	kr, err := tufattack.NewKey()
 	if err != nil {
 		return nil, err
 	}
-	kt, err := newKey()
+	kt, err := tufattack.NewKey()
 	if err != nil {
 		return nil, err
 	}
-	oldRoot := d.dir.keys[metadata.ROOT][0]
-	if err := d.dir.rotate(func(r *metadata.Metadata[metadata.RootType]) error {
-		if err := setRoleKey(r, metadata.ROOT, kr); err != nil {
+	oldRoot := d.dir.Keys[metadata.ROOT][0]
+	if _, err := d.dir.Rotate(func(r *metadata.Metadata[metadata.RootType]) error {
+		if err := tufattack.SetRoleKey(r, metadata.ROOT, kr); err != nil {
 			return err
 		}
-		return setRoleKey(r, metadata.TARGETS, kt)
+		return tufattack.SetRoleKey(r, metadata.TARGETS, kt)
 	}, oldRoot, kr); err != nil {
 		return nil, err
 	}
-	d.dir.keys[metadata.ROOT], d.dir.keys[metadata.TARGETS] = []crypto.Signer{kr}, []crypto.Signer{kt}
+	d.dir.Keys[metadata.ROOT], d.dir.Keys[metadata.TARGETS] = []crypto.Signer{kr}, []crypto.Signer{kt}
 	at, err := d.state(spec{v: 3, image: e.B, counter: CounterB})
 	if err != nil {
 		return nil, err
@@ -378,11 +379,11 @@ func ImageHardwareMismatch(e *plan.Env) (*plan.Plan, error) {
 func DirectorDelegations(e *plan.Env) (*plan.Plan, error) {
 	sp := spec{}
 	sp.dirMut = func(r *repo.TUFRepo) error {
-		k, err := newKey()
+		k, err := tufattack.NewKey()
 		if err != nil {
 			return err
 		}
-		if err := r.Delegate("fleet", k, []string{"*"}, false, e.Ref.Add(expiry.Targets)); err != nil {
+		if err := r.Delegate("fleet", k, []string{"*"}, false, e.Ref.Add(tufattack.Expiry.Targets)); err != nil {
 			return err
 		}
 		tf, err := repo.UptaneDirectorTarget(plan.TargetName, e.X, Main.Serial, Main.HardwareID, CounterB)
@@ -413,7 +414,7 @@ func DirectorRepeatedECU(e *plan.Env) (*plan.Plan, error) {
 func DirectorUntrustedKey(e *plan.Env) (*plan.Plan, error) {
 	sp := withX(e)
 	sp.dirMut = func(r *repo.TUFRepo) error {
-		k, err := newKey()
+		k, err := tufattack.NewKey()
 		r.Keys[metadata.TARGETS] = []crypto.Signer{k}
 		return err
 	}
@@ -426,7 +427,7 @@ func DirectorUntrustedKey(e *plan.Env) (*plan.Plan, error) {
 func ImageUntrustedKey(e *plan.Env) (*plan.Plan, error) {
 	sp := withX(e)
 	sp.imgMut = func(r *repo.TUFRepo) error {
-		k, err := newKey()
+		k, err := tufattack.NewKey()
 		r.Keys[metadata.TARGETS] = []crypto.Signer{k}
 		return err
 	}
@@ -439,39 +440,14 @@ func ImageUntrustedKey(e *plan.Env) (*plan.Plan, error) {
 // not verify.
 func DirectorBadSignature(e *plan.Env) (*plan.Plan, error) {
 	sp := withX(e)
-	sp.dirHook = hooks{metadata.TARGETS: func(b []byte) ([]byte, error) {
-		m, err := metadata.Targets().FromBytes(b)
-		if err != nil {
-			return nil, err
-		}
-		s := append([]byte(nil), m.Signatures[0].Signature...)
-		s[len(s)/2] ^= 0x55
-		m.Signatures[0].Signature = s
-		return m.ToBytes(true)
-	}}
+	sp.dirHook = hooks{metadata.TARGETS: tufattack.CorruptTargetsSignature}
 	return attack(sp, dirTargets)(e)
 }
 
 // DirectorBelowThreshold: the Director's root requires two targets
 // signatures; the attack's targets carry one.
 func DirectorBelowThreshold(e *plan.Env) (*plan.Plan, error) {
-	edit := func(s *side, r *metadata.Metadata[metadata.RootType]) error {
-		k, err := newKey()
-		if err != nil {
-			return err
-		}
-		tk, err := metadata.KeyFromPublicKey(k.Public())
-		if err != nil {
-			return err
-		}
-		if err := r.Signed.AddKey(tk, metadata.TARGETS); err != nil {
-			return err
-		}
-		r.Signed.Roles[metadata.TARGETS].Threshold = 2
-		s.keys[metadata.TARGETS] = append(s.keys[metadata.TARGETS], k)
-		return nil
-	}
-	d, err := newDep(e, edit, nil)
+	d, err := newDep(e, tufattack.TwoTargetKeys, nil)
 	if err != nil {
 		return nil, err
 	}
