@@ -1,6 +1,7 @@
 package csaf
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -146,11 +147,14 @@ func parseErr(in *checks.Input, p string) error {
 
 // finish encodes a document and validates it (schema and mandatory tests).
 func finish(d *csafvex.Document) (File, error) {
-	data, err := json.MarshalIndent(d, "", "  ")
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // package URLs keep their & as written
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(d); err != nil {
 		return File{}, err
 	}
-	data = append(data, '\n')
+	data := buf.Bytes()
 	var problems []string
 	violations, err := csafvex.ValidateSchema(data)
 	if err != nil {

@@ -157,6 +157,9 @@ func TestBuildValidDocuments(t *testing.T) {
 		if p := validate(t, f.Data); len(p) > 0 {
 			t.Errorf("%s: %v", f.Name, p)
 		}
+		if bytes.Contains(f.Data, []byte(`\u0026`)) {
+			t.Errorf("%s: package URLs written with \\u0026 for &", f.Name)
+		}
 		if !util.ConformingFileName(f.Name) || f.Name != util.CleanFileName(f.TrackingID) {
 			t.Errorf("file name %q for tracking ID %q", f.Name, f.TrackingID)
 		}
