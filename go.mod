@@ -8,6 +8,7 @@ require (
 	github.com/anchore/stereoscope v0.1.23
 	github.com/anchore/syft v1.44.0
 	github.com/defenseunicorns/go-oscal v0.7.1
+	github.com/gocsaf/csaf/v3 v3.6.0
 	github.com/google/osv-scanner/v2 v2.5.1
 	github.com/in-toto/attestation v1.2.0
 	github.com/in-toto/in-toto-golang v0.11.0
@@ -27,6 +28,11 @@ require (
 	golang.org/x/sys v0.49.0
 	google.golang.org/protobuf v1.36.12
 	modernc.org/sqlite v1.56.0
+)
+
+require (
+	github.com/Intevation/gval v1.3.0 // indirect
+	github.com/Intevation/jsonpath v0.2.1 // indirect
 )
 
 require (

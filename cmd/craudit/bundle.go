@@ -78,7 +78,7 @@ an interrupted run leaves nothing at --out.`,
 	cli.AddPassphraseEnvFlag(c, &passEnv)
 	f.StringVar(&o.KeyCert, "key-cert", "", "the vendor key's certificate by the root key (CERT.sig beside it)")
 	f.StringVar(&o.SBOM, "sbom", "", "an SBOM to import instead of generating one (CycloneDX or SPDX JSON)")
-	f.StringArrayVar(&o.VEX, "vex", nil, "an OpenVEX document (repeatable)")
+	f.StringArrayVar(&o.VEX, "vex", nil, "an OpenVEX or CSAF 2.0 VEX (csaf_vex) document (repeatable)")
 	f.StringVar(&o.KEV, "kev", "", "a known-exploited vulnerabilities catalogue (CISA KEV JSON format); vuln/known-exploitable judges exploitation from it")
 	f.StringArrayVar(&o.Provenance, "provenance", nil, "build provenance: DSSE, .intoto.jsonl or Sigstore bundle (repeatable)")
 	f.StringVar(&o.TrustedRoot, "trusted-root", "", "Sigstore trusted_root.json: imported Sigstore bundles must verify against it offline; kept in the bundle for the checks")

@@ -76,6 +76,7 @@ func TestDemoLayout(t *testing.T) {
 		"bundle/artefacts/thermostat-fw-1.0.1.tar", "bundle/keys/signer.pub",
 		"dossier/index.html", "dossier/results.json", "dossier/SHA256SUMS", "dossier/SHA256SUMS.sig", "dossier/signer.pub",
 		"dossier/evidence/bundle/bundle.json", "dossier/evidence/live/transcript.json",
+		"paperwork/thermo-demo-st100-1_0_1.json", "paperwork/thermo-demo-st100-1_0_1-vex.json",
 	} {
 		if _, err := os.Stat(filepath.Join(d, f)); err != nil {
 			t.Errorf("demo lacks %s", f)
@@ -258,7 +259,8 @@ func readJSON(t *testing.T, p string, v any) {
 
 func TestDemoIsReproducible(t *testing.T) {
 	d, other := sharedDemo(t)
-	for _, f := range []string{"dossier/results.json", "dossier/index.html", "dossier/dossier.md", "bundle/sbom.cdx.json", "release/thermostat-fw-1.0.1.tar"} {
+	for _, f := range []string{"dossier/results.json", "dossier/index.html", "dossier/dossier.md", "bundle/sbom.cdx.json", "release/thermostat-fw-1.0.1.tar",
+		"paperwork/thermo-demo-st100-1_0_1.json", "paperwork/thermo-demo-st100-1_0_1-vex.json"} {
 		a, _ := os.ReadFile(filepath.Join(d, f))
 		b, _ := os.ReadFile(filepath.Join(other, f))
 		if len(a) == 0 || !bytes.Equal(a, b) {

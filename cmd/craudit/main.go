@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/craudit/craudit/cmd/craudit/internal/advisorycmd"
 	"github.com/craudit/craudit/cmd/craudit/internal/artefactcmd"
 	"github.com/craudit/craudit/cmd/craudit/internal/cli"
 	"github.com/craudit/craudit/cmd/craudit/internal/dbcmd"
@@ -69,6 +70,7 @@ Exit codes: 0 passed, 1 noncompliant or verification failure, 2 could not run.`,
 		harness.TUFClientCmd("craudit " + version),
 		inspectcmd.MappingsCmd(),
 		newInitCmd(),
+		advisorycmd.New(version),
 		harness.ManifestClientCmd("craudit " + version),
 		harness.UptaneClientCmd("craudit " + version),
 		inspectcmd.SBOMCmd(),

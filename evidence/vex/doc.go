@@ -1,4 +1,5 @@
-// Package vex applies VEX statements (OpenVEX, parsed with go-vex) to a
+// Package vex applies VEX statements (OpenVEX, parsed with go-vex; CSAF VEX,
+// read by csafvex) to a
 // scan's findings and builds the release's vulnerability table: ID,
 // aliases, severity, component, fixed version, VEX status and
 // justification. Statements are matched to SBOM components by normalised

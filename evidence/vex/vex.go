@@ -13,25 +13,56 @@ import (
 	govex "github.com/openvex/go-vex/pkg/vex"
 
 	"github.com/craudit/craudit/evidence/sbom"
+	"github.com/craudit/craudit/evidence/vex/csafvex"
 	"github.com/craudit/craudit/evidence/vuln"
 )
 
 // MaxDocument bounds one VEX document.
 const MaxDocument = 16 << 20
 
-// Document is one parsed OpenVEX document with the name it is known by
-// (its bundle path, e.g. vex/thermostat.openvex.json).
+// Document is one parsed VEX document (OpenVEX, or CSAF VEX read into
+// OpenVEX statements) with the name it is known by (its bundle path, e.g.
+// vex/thermostat.openvex.json).
 type Document struct {
 	Name string
 	VEX  *govex.VEX
+	// Locations, when set, names where each statement came from in the
+	// document as given (CSAF: its product status entry); otherwise a
+	// statement is named by its index.
+	Locations []string
 }
 
-// Parse reads an OpenVEX (JSON) document with go-vex and checks each
-// statement with go-vex's validation plus craudit's rule that not_affected
-// carries a justification.
+// at is the CSAF location of statement i, "" for OpenVEX.
+func (d *Document) at(i int) string {
+	if i < len(d.Locations) {
+		return d.Locations[i]
+	}
+	return ""
+}
+
+// location names statement i of the document.
+func (d *Document) location(i int) string {
+	if i < len(d.Locations) {
+		return d.Name + "#" + d.Locations[i]
+	}
+	return fmt.Sprintf("%s#statements[%d]", d.Name, i)
+}
+
+// Parse reads an OpenVEX (JSON) document with go-vex, or a CSAF 2.0
+// csaf_vex document with csafvex (schema, mandatory tests, justifications
+// and impact statements kept); statements are checked when applied, with
+// go-vex's validation plus craudit's rule that not_affected carries a
+// justification.
 func Parse(name string, b []byte) (*Document, error) {
 	if len(b) > MaxDocument {
 		return nil, fmt.Errorf("%s: larger than %d bytes", name, MaxDocument)
+	}
+	if csafvex.IsCSAF(b) {
+		s, err := csafvex.Read(b)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		return &Document{Name: name, VEX: s.VEX, Locations: s.Locations}, nil
 	}
 	var probe struct {
 		Context *string `json:"@context"`
@@ -44,7 +75,7 @@ func Parse(name string, b []byte) (*Document, error) {
 		return nil, fmt.Errorf("%s: data after the JSON document", name)
 	}
 	if probe.Context == nil || !strings.Contains(*probe.Context, "openvex") {
-		return nil, fmt.Errorf("%s: not an OpenVEX document (no openvex @context)", name)
+		return nil, fmt.Errorf("%s: neither an OpenVEX document (no openvex @context) nor a CSAF VEX document (no document.csaf_version)", name)
 	}
 	var doc *govex.VEX
 	var err error
@@ -88,6 +119,7 @@ const StatusNone = "none"
 type Unmatched struct {
 	Document      string   `json:"document"`
 	Statement     int      `json:"statement"` // index in the document
+	Location      string   `json:"location,omitempty"`
 	Vulnerability string   `json:"vulnerability"`
 	Products      []string `json:"products"`
 	Reason        string   `json:"reason"`
@@ -97,6 +129,7 @@ type Unmatched struct {
 type Invalid struct {
 	Document      string `json:"document"`
 	Statement     int    `json:"statement"`
+	Location      string `json:"location,omitempty"`
 	Vulnerability string `json:"vulnerability"`
 	Reason        string `json:"reason"`
 }
@@ -106,12 +139,45 @@ type Table struct {
 	Rows      []Row       `json:"rows"`
 	Unmatched []Unmatched `json:"unmatched_statements"`
 	Invalid   []Invalid   `json:"invalid_statements"`
+	// Applied lists every valid statement that names the release or its
+	// components, whether or not the scan found the vulnerability (a fixed
+	// statement usually has no finding): what the CSAF documents publish.
+	Applied []Applied `json:"-"`
+}
+
+// Applied is a valid statement resolved against the release's SBOM.
+type Applied struct {
+	// Location names the document and statement.
+	Location      string
+	Vulnerability string
+	Aliases       []string
+	Status        string
+	Justification string
+	// ImpactStatement and ActionStatement are as the statement gives them.
+	ImpactStatement string
+	ActionStatement string
+	// Components are the SBOM component refs the statement is about; "*"
+	// stands for the release as a whole.
+	Components []string
+	When       time.Time
+}
+
+// AllComponents is the Applied.Components entry for the release as a whole.
+const AllComponents = allComponents
+
+func aliases(s govex.Statement) []string {
+	var out []string
+	for _, a := range s.Vulnerability.Aliases {
+		out = append(out, string(a))
+	}
+	return out
 }
 
 // statement is one statement resolved against the SBOM.
 type statement struct {
 	doc        string
 	index      int
+	loc        string
 	s          govex.Statement
 	when       time.Time
 	components []string // refs of matched SBOM components
@@ -152,10 +218,10 @@ func ApplyDocument(sdoc *sbom.Document, rep *vuln.Report, docs []*Document) (*Ta
 		for i, s := range d.VEX.Statements {
 			vid := string(s.Vulnerability.Name)
 			if err := validate(s); err != nil {
-				t.Invalid = append(t.Invalid, Invalid{Document: d.Name, Statement: i, Vulnerability: vid, Reason: err.Error()})
+				t.Invalid = append(t.Invalid, Invalid{Document: d.Name, Statement: i, Location: d.at(i), Vulnerability: vid, Reason: err.Error()})
 				continue
 			}
-			st := statement{doc: d.Name, index: i, s: s, ids: statementIDs(s)}
+			st := statement{doc: d.Name, index: i, loc: d.location(i), s: s, ids: statementIDs(s)}
 			switch {
 			case s.Timestamp != nil:
 				st.when = *s.Timestamp
@@ -168,10 +234,13 @@ func ApplyDocument(sdoc *sbom.Document, rep *vuln.Report, docs []*Document) (*Ta
 				if len(names) == 0 {
 					reason = "the statement names no product by package URL"
 				}
-				t.Unmatched = append(t.Unmatched, Unmatched{Document: d.Name, Statement: i, Vulnerability: vid, Products: names, Reason: reason})
+				t.Unmatched = append(t.Unmatched, Unmatched{Document: d.Name, Statement: i, Location: d.at(i), Vulnerability: vid, Products: names, Reason: reason})
 				continue
 			}
 			stmts = append(stmts, st)
+			t.Applied = append(t.Applied, Applied{Location: st.loc, Vulnerability: vid, Aliases: aliases(s),
+				Status: string(s.Status), Justification: string(s.Justification), ImpactStatement: s.ImpactStatement,
+				ActionStatement: s.ActionStatement, Components: st.components, When: st.when})
 		}
 	}
 	for _, f := range rep.Findings {
@@ -185,7 +254,7 @@ func ApplyDocument(sdoc *sbom.Document, rep *vuln.Report, docs []*Document) (*Ta
 			row.Justification = string(st.s.Justification)
 			row.ImpactStatement = st.s.ImpactStatement
 			row.ActionStatement = st.s.ActionStatement
-			row.Statement = fmt.Sprintf("%s#statements[%d]", st.doc, st.index)
+			row.Statement = st.loc
 			row.Suppressed = st.s.Status == govex.StatusNotAffected || st.s.Status == govex.StatusFixed
 		}
 		t.Rows = append(t.Rows, row)

@@ -1,6 +1,7 @@
 package vex
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -226,3 +227,38 @@ func FuzzPURL(f *testing.F) {
 }
 
 var _ = json.Marshal
+
+// TestParseCSAFVEX: a CSAF VEX document is read with its justifications,
+// impact statements and product IDs kept; other CSAF profiles and broken
+// documents are refused with the file named.
+func TestParseCSAFVEX(t *testing.T) {
+	dir := shared.Testdata(t, "vex", "csaf")
+	b, err := os.ReadFile(filepath.Join(dir, "sec-vex-2022-0001.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Parse("vex/sec-vex-2022-0001.json", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.VEX.Statements) != 3 || len(d.Locations) != 3 {
+		t.Fatalf("%d statements, %d locations", len(d.VEX.Statements), len(d.Locations))
+	}
+	for _, s := range d.VEX.Statements {
+		if s.Status != "not_affected" || s.Justification != "component_not_present" || s.ImpactStatement == "" ||
+			s.Products[0].Component.ID != "CSAFPID-0001" {
+			t.Errorf("statement %+v", s)
+		}
+	}
+	if got := d.location(1); got != "vex/sec-vex-2022-0001.json#vulnerabilities[1].product_status.known_not_affected[0]" {
+		t.Errorf("location %q", got)
+	}
+	broken := bytes.Replace(b, []byte(`"csaf_vex"`), []byte(`"csaf_security_advisory"`), 1)
+	if _, err := Parse("vex/x.json", broken); err == nil || !strings.HasPrefix(err.Error(), "vex/x.json: ") {
+		t.Errorf("a security advisory as VEX: %v", err)
+	}
+	dup := bytes.Replace(b, []byte(`"csaf_version": "2.0"`), []byte(`"csaf_version": "2.0", "csaf_version": "2.0"`), 1)
+	if _, err := Parse("vex/x.json", dup); err == nil || !strings.Contains(err.Error(), "duplicate key") {
+		t.Errorf("duplicate key: %v", err)
+	}
+}
