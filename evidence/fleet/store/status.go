@@ -13,6 +13,18 @@ import (
 	"github.com/craudit/craudit/evidence/unitsupport"
 )
 
+// The status queries (docs/fleet.md shows their plans).
+const (
+	qUnitsPerRelease = `SELECT version, COUNT(*) FROM unit_state GROUP BY version`
+	qAttempts        = `SELECT campaign, target, outcome, COUNT(*) FROM reports GROUP BY campaign, target, outcome`
+	qSilent          = `SELECT d.unit FROM devices d LEFT JOIN unit_state s ON s.unit = d.unit
+WHERE s.unit IS NULL OR s.device_time < ? ORDER BY d.unit`
+	qUnknownStart = `SELECT unit FROM devices WHERE placed_on_market IS NULL ORDER BY unit`
+	qRejections   = `SELECT reason, COUNT(*) FROM rejections GROUP BY reason`
+	// qPastSupport is completed with the batch conditions.
+	qPastSupport = `SELECT unit FROM devices WHERE placed_on_market IS NOT NULL AND (`
+)
+
 // StatusOptions are what a status snapshot is computed with besides the
 // store.
 type StatusOptions struct {
@@ -58,7 +70,7 @@ func (db *DB) Status(ctx context.Context, o StatusOptions) (*fleet.Status, error
 		rels[v] = r
 		return r
 	}
-	if err := db.each(ctx, `SELECT version, COUNT(*) FROM unit_state GROUP BY version`, nil, func(rs *sql.Rows) error {
+	if err := db.each(ctx, qUnitsPerRelease, nil, func(rs *sql.Rows) error {
 		var v string
 		var n int
 		if err := rs.Scan(&v, &n); err != nil {
@@ -70,7 +82,7 @@ func (db *DB) Status(ctx context.Context, o StatusOptions) (*fleet.Status, error
 		return nil, wrap(err)
 	}
 	camps := map[[2]string]*fleet.CampaignStatus{}
-	if err := db.each(ctx, `SELECT campaign, target, outcome, COUNT(*) FROM reports GROUP BY campaign, target, outcome`, nil, func(rs *sql.Rows) error {
+	if err := db.each(ctx, qAttempts, nil, func(rs *sql.Rows) error {
 		var c, t, out string
 		var n int
 		if err := rs.Scan(&c, &t, &out, &n); err != nil {
@@ -129,11 +141,10 @@ func (db *DB) Status(ctx context.Context, o StatusOptions) (*fleet.Status, error
 		return nil, wrap(err)
 	}
 	cutoff := o.At.AddDate(0, 0, -o.SilentDays).Unix()
-	if err := db.units(ctx, `SELECT d.unit FROM devices d LEFT JOIN unit_state s ON s.unit = d.unit
-WHERE s.unit IS NULL OR s.device_time < ? ORDER BY d.unit`, []any{cutoff}, &st.SilentUnits); err != nil {
+	if err := db.units(ctx, qSilent, []any{cutoff}, &st.SilentUnits); err != nil {
 		return nil, wrap(err)
 	}
-	if err := db.each(ctx, `SELECT reason, COUNT(*) FROM rejections GROUP BY reason`, nil, func(rs *sql.Rows) error {
+	if err := db.each(ctx, qRejections, nil, func(rs *sql.Rows) error {
 		var reason string
 		var n int
 		if err := rs.Scan(&reason, &n); err != nil {
@@ -176,7 +187,7 @@ func add(c *fleet.Counts, outcome string, n int) {
 // product.yaml ends there; any other unit ends at its placed-on-market date
 // + the support years. Units without a placed-on-market date are unknown.
 func (db *DB) support(ctx context.Context, o StatusOptions, st *fleet.Status) error {
-	if err := db.units(ctx, `SELECT unit FROM devices WHERE placed_on_market IS NULL ORDER BY unit`, nil, &st.Support.UnknownStart); err != nil {
+	if err := db.units(ctx, qUnknownStart, nil, &st.Support.UnknownStart); err != nil {
 		return err
 	}
 	sp := o.Support
@@ -235,7 +246,7 @@ func (db *DB) support(ctx context.Context, o StatusOptions, st *fleet.Status) er
 	if len(conds) == 0 {
 		conds = append(conds, `1 = 0`)
 	}
-	q := `SELECT unit FROM devices WHERE placed_on_market IS NOT NULL AND (` + strings.Join(conds, ` OR `) + `) ORDER BY unit`
+	q := qPastSupport + strings.Join(conds, ` OR `) + `) ORDER BY unit`
 	if err := db.units(ctx, q, args, &st.Support.PastSupport); err != nil {
 		return err
 	}
