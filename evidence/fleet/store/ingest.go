@@ -291,7 +291,7 @@ func (db *DB) apply(ctx context.Context, out []checked, last map[string]uint64, 
 		if c.row != nil {
 			u := c.row.r.Unit
 			if prev := last[u]; c.row.r.Counter <= prev {
-				r := reject(ReasonReplay, c.row.source, u, c.row.r.Counter, fmt.Sprintf("counter %d is not above the last accepted %d", c.row.r.Counter, prev))
+				r := reject(ReasonReplay, c.row.source, u, c.row.r.Counter, fmt.Sprintf("counter %d is not above the last accepted %d (a report ingested before is a replay)", c.row.r.Counter, prev))
 				c = r
 			} else {
 				last[u] = c.row.r.Counter
