@@ -40,8 +40,9 @@ type Device struct {
 	PublicKey string `json:"public_key"`
 	// Ed25519 is the decoded key when it is an Ed25519 key (either form).
 	Ed25519 ed25519.PublicKey `json:"-"`
-	// PEM is the key as a PEM SubjectPublicKeyInfo (for Uptane manifests).
-	PEM []byte `json:"-"`
+	// spki is the DER SubjectPublicKeyInfo of an spki: key (nil for
+	// ed25519:, made on demand by PEM).
+	spki []byte
 	// Line is the CSV line or JSON entry index the device comes from.
 	Line int `json:"-"`
 }
@@ -156,11 +157,6 @@ func (d *Device) decodeKey() error {
 			return fmt.Errorf("%d bytes, an Ed25519 key has %d", len(raw), ed25519.PublicKeySize)
 		}
 		d.Ed25519 = ed25519.PublicKey(raw)
-		der, err := x509.MarshalPKIXPublicKey(d.Ed25519)
-		if err != nil {
-			return err
-		}
-		d.PEM = pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
 	case "spki":
 		pub, err := x509.ParsePKIXPublicKey(raw)
 		if err != nil {
@@ -169,11 +165,27 @@ func (d *Device) decodeKey() error {
 		if k, ok := pub.(ed25519.PublicKey); ok {
 			d.Ed25519 = k
 		}
-		d.PEM = pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: raw})
+		d.spki = raw
 	default:
 		return fmt.Errorf("key kind %q, want ed25519 or spki", kind)
 	}
 	return nil
+}
+
+// PEM is the registered key as a PEM SubjectPublicKeyInfo (for Uptane
+// manifests); nil only for a Device not made by a registry.
+func (d *Device) PEM() []byte {
+	der := d.spki
+	if der == nil && d.Ed25519 != nil {
+		var err error
+		if der, err = x509.MarshalPKIXPublicKey(d.Ed25519); err != nil {
+			return nil
+		}
+	}
+	if der == nil {
+		return nil
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
 }
 
 // EncodeEd25519 is the registry's text of an Ed25519 public key.

@@ -46,7 +46,7 @@ func TestParseRegistry(t *testing.T) {
 				t.Fatal(err)
 			}
 			d, ok := reg.Lookup("TH-1")
-			if !ok || d.Batch != "b1" || len(d.Ed25519) != ed25519.PublicKeySize || d.PEM == nil {
+			if !ok || d.Batch != "b1" || len(d.Ed25519) != ed25519.PublicKeySize || d.PEM() == nil {
 				t.Fatalf("TH-1: %+v", d)
 			}
 		})

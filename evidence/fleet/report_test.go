@@ -253,7 +253,7 @@ func FuzzParseRegistry(f *testing.F) {
 			return
 		}
 		for _, d := range reg.Devices() {
-			if d.PEM == nil || d.Unit == "" || d.Hardware == "" {
+			if d.PEM() == nil || d.Unit == "" || d.Hardware == "" {
 				t.Fatalf("device accepted half-decoded: %+v", d)
 			}
 		}

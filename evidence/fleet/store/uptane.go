@@ -120,7 +120,7 @@ func token(s string) string {
 // uptaneKeys is a registered key as the Uptane key objects either dialect
 // may name it by (the key ID differs with the object's form).
 func uptaneKeys(d *fleet.Device) ([]vehicle.NamedKey, error) {
-	ota, err := vehicle.ParseKeyFile(d.PEM)
+	ota, err := vehicle.ParseKeyFile(d.PEM())
 	if err != nil {
 		return nil, err
 	}
@@ -130,12 +130,12 @@ func uptaneKeys(d *fleet.Device) ([]vehicle.NamedKey, error) {
 		h := hex.EncodeToString(d.Ed25519)
 		objs = append(objs, map[string]any{"keytype": "ed25519", "scheme": "ed25519", "keyval": map[string]string{"public": h}},
 			map[string]any{"keytype": "ED25519", "keyval": map[string]string{"public": h}})
-	} else if pub, err := x509.ParsePKIXPublicKey(pemBody(d.PEM)); err == nil {
+	} else if pub, err := x509.ParsePKIXPublicKey(pemBody(d.PEM())); err == nil {
 		switch pub.(type) {
 		case *ecdsa.PublicKey:
-			objs = append(objs, map[string]any{"keytype": "ecdsa-sha2-nistp256", "scheme": "ecdsa-sha2-nistp256", "keyval": map[string]string{"public": string(d.PEM)}})
+			objs = append(objs, map[string]any{"keytype": "ecdsa-sha2-nistp256", "scheme": "ecdsa-sha2-nistp256", "keyval": map[string]string{"public": string(d.PEM())}})
 		case *rsa.PublicKey:
-			objs = append(objs, map[string]any{"keytype": "rsa", "scheme": "rsassa-pss-sha256", "keyval": map[string]string{"public": string(d.PEM)}})
+			objs = append(objs, map[string]any{"keytype": "rsa", "scheme": "rsassa-pss-sha256", "keyval": map[string]string{"public": string(d.PEM())}})
 		}
 	}
 	for _, o := range objs {
