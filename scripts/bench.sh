@@ -10,7 +10,8 @@
 #   BENCH_SIZE_MIB  size of the opaque artefact (default 1024)
 #   BENCH_TMP       work folder parent (default /tmp); needs 2x BENCH_SIZE_MIB free
 #   BENCH_TOOLS     where syft and osv-scanner are installed (default ~/.cache/craudit-bench)
-#   BENCH_ONLY      space-separated subset of: bundle sbom scan verify uptane report large artefact pending
+#   BENCH_ONLY      space-separated subset of: bundle sbom scan verify uptane report large artefact fleet pending
+#   BENCH_FLEET_N   signed device reports (and units) of the fleet row (default 1000000; PostgreSQL 15 needed)
 #   BENCH_BIG_GIB   size of the sparse artefact of the memory row (default 8; 0 skips it);
 #                   needs that much free in BENCH_TMP, for the copy
 #   BENCH_LARGE_N   components of the large SBOM of `sbom check` and `check` (default 100000)
@@ -20,7 +21,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 runs=${BENCH_RUNS:-3}
 size_mib=${BENCH_SIZE_MIB:-1024}
-only=${BENCH_ONLY:-"bundle sbom scan verify uptane report large artefact pending"}
+only=${BENCH_ONLY:-"bundle sbom scan verify uptane report large artefact fleet pending"}
 big_gib=${BENCH_BIG_GIB:-8}
 large_n=${BENCH_LARGE_N:-100000}
 tools=${BENCH_TOOLS:-$HOME/.cache/craudit-bench}
@@ -357,6 +358,23 @@ if want artefact; then
     measure_pair artmender "$craudit" artefact verify "$a/image.mender" --key "$a/mender.pub" -- mendervalidate mender-artifact validate -k "$a/mender.pub" "$a/image.mender"
     row "artefact verify, ${size_mib} MiB Mender artefact (uncompressed payload)" artmender "mender-artifact validate -k" mendervalidate "(informative)"
     rm -rf "$a"
+  fi
+fi
+
+# --- 6b. fleet: signed device reports into PostgreSQL --------------------------
+# One run (the generated reports are cached in the temporary folder): ingest
+# with Ed25519 verification against COPY of the same rows without it, then
+# fleet status over the same units; peak RSS of the Go process.
+if want fleet; then
+  fleet_n=${BENCH_FLEET_N:-1000000}
+  log "go test -bench FleetIngest ($fleet_n reports into PostgreSQL)"
+  L[fleet]=$(load1)
+  if FLEET_BENCH_N=$fleet_n go test ./evidence/fleet/store/ -run '^$' -bench FleetIngest -benchtime 1x -count 1 -timeout 0 >"$work/gobench" 2>&1; then
+    metric() { awk -v m="$1" '/^BenchmarkFleetIngest/ {for (i = 3; i < NF; i++) if ($(i+1) == m) print $i}' "$work/gobench"; }
+    rows+=("| fleet ingest of $fleet_n signed reports (Ed25519) into PostgreSQL | $(metric reports/s) reports/s ($(metric reports/cpu-s) per CPU s), $(metric peak-MiB) MiB peak | COPY of the same rows, no verification | - | $(metric ingest/copy)x the COPY time | >= 10,000 reports/s on 2 cores | ${L[fleet]} |")
+    rows+=("| fleet status over $fleet_n units (PostgreSQL) | $(metric status-s) s | - | - | - | < 2 s | ${L[fleet]} |")
+  else
+    skipped "fleet ingest into PostgreSQL" "$(grep -m1 -E 'SKIP|FAIL|PostgreSQL' "$work/gobench" || tail -n 1 "$work/gobench")" ">= 10,000 reports/s"
   fi
 fi
 
