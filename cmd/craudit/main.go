@@ -10,11 +10,13 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/craudit/craudit/checks"
 	"github.com/craudit/craudit/cmd/craudit/internal/artefactcmd"
 	"github.com/craudit/craudit/cmd/craudit/internal/cli"
 	"github.com/craudit/craudit/cmd/craudit/internal/dbcmd"
 	"github.com/craudit/craudit/cmd/craudit/internal/harness"
 	"github.com/craudit/craudit/cmd/craudit/internal/inspectcmd"
+	"github.com/craudit/craudit/cmd/craudit/internal/paperworkcmd"
 	"github.com/craudit/craudit/cmd/craudit/internal/uptanecmd"
 	"github.com/craudit/craudit/evidence/producers"
 )
@@ -76,6 +78,9 @@ Exit codes: 0 passed, 1 noncompliant or verification failure, 2 could not run.`,
 		dbcmd.New(),
 		uptanecmd.New(),
 		artefactcmd.New(),
+		paperworkcmd.NotifyCmd(checks.Tool{Name: "craudit", Version: version}),
+		paperworkcmd.DeclarationCmd(checks.Tool{Name: "craudit", Version: version}),
+		paperworkcmd.UserInfoCmd(),
 	} {
 		root.AddCommand(c)
 	}

@@ -35,15 +35,13 @@ func paperwork(d *reports.Data) []Section {
 	}
 	s := Section{ID: "paperwork", Title: "CRA paperwork", Blocks: []Block{Paragraph{words(
 		"Documents made from the same evidence and enclosed under paperwork/, each pinned by the dossier's signed SHA256SUMS. Notification drafts were not sent: submission goes through ENISA's single reporting platform (CRA Art. 16).")}}}
-	t := Table{Columns: []Column{{Title: "File", Weight: 4, Mono: true}, {Title: "What", Weight: 3}, {Title: "SHA-256", Weight: 5, Mono: true}}}
+	t := Table{Columns: []Column{{Title: "File", Weight: 7, Mono: true}, {Title: "What", Weight: 3}}}
 	for _, f := range d.Paperwork {
 		sp := Span{Kind: File, Text: f.Path, Href: f.Path, Hash: f.SHA256, Label: "SHA-256"}
-		h := text(hash(f.SHA256))
 		if f.SHA256 == "" {
 			sp.Note = "(cited by path; hash in SHA256SUMS)"
-			h = text(em("in SHA256SUMS"))
 		}
-		t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: text(sp)}, {Text: words(paperworkKind(f.Path))}, {Text: h}}})
+		t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: text(sp)}, {Text: words(paperworkKind(f.Path))}}})
 	}
 	s.Blocks = append(s.Blocks, t)
 	return []Section{s}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -152,10 +153,10 @@ func ReadPaperwork(dir string) ([]PaperworkFile, error) {
 }
 
 // writePaperwork copies the paperwork under paperwork/ and returns the
-// references the dossier's "CRA paperwork" section lists. Signature files
-// are cited by path only: their bytes differ on every signing, and the
-// rendered documents carry no signature bytes (their hashes are in
-// SHA256SUMS).
+// references the dossier's "CRA paperwork" section lists. Signature files,
+// and a SHA256SUMS that lists one, are cited by path only: their bytes
+// differ on every signing, and the rendered documents stay the same across
+// runs (their hashes are in the dossier's SHA256SUMS).
 func (w *writer) writePaperwork(files []PaperworkFile) ([]checks.EvidenceRef, error) {
 	var refs []checks.EvidenceRef
 	for _, f := range files {
@@ -164,7 +165,7 @@ func (w *writer) writePaperwork(files []PaperworkFile) ([]checks.EvidenceRef, er
 			return nil, err
 		}
 		ref := checks.EvidenceRef{Path: rel}
-		if !strings.HasSuffix(f.Path, ".sig") {
+		if !strings.HasSuffix(f.Path, ".sig") && path.Base(f.Path) != SumsFile {
 			ref.SHA256 = w.sums[rel]
 		}
 		refs = append(refs, ref)

@@ -313,7 +313,10 @@ func prefixed(p, s string) string {
 }
 
 func (d *Draft) productLine() string {
-	s := strings.TrimSpace(d.Product.Name + " " + d.Product.Model)
+	s := d.Product.Name
+	if m := d.Product.Model; m != "" && !strings.Contains(s, m) {
+		s = strings.TrimSpace(s + " " + m)
+	}
 	if d.Product.Release != "" {
 		s += ", release " + d.Product.Release
 	}
