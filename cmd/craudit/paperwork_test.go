@@ -93,3 +93,34 @@ func TestPaperworkCommands(t *testing.T) {
 		t.Errorf("user-info of a tampered bundle: exit %d, want 1: %s", code, stderr)
 	}
 }
+
+// TestDemoPaperwork: the demo drafts an early warning for its waived
+// vulnerability, a signed declaration and the user information, encloses
+// them in the dossier, and writes them byte-identically on both runs.
+func TestDemoPaperwork(t *testing.T) {
+	dir, again := sharedDemo(t)
+	for _, f := range []string{"art14-CVE-2024-2511-early-warning.json", "art14-CVE-2024-2511-early-warning.md", "user-information.html",
+		"user-information.md", "declaration/declaration-of-conformity.pdf", "declaration/declaration-of-conformity.md"} {
+		a, err := os.ReadFile(filepath.Join(dir, "paperwork", f))
+		if err != nil {
+			t.Errorf("demo paperwork: %v", err)
+			continue
+		}
+		if b, _ := os.ReadFile(filepath.Join(again, "paperwork", f)); string(a) != string(b) {
+			t.Errorf("paperwork/%s differs between two demo runs", f)
+		}
+		if c, err := os.ReadFile(filepath.Join(dir, "dossier", "paperwork", f)); err != nil || string(c) != string(a) {
+			t.Errorf("dossier/paperwork/%s is not the paperwork's copy: %v", f, err)
+		}
+	}
+	md, _ := os.ReadFile(filepath.Join(dir, "dossier", "dossier.md"))
+	for _, w := range []string{"## CRA paperwork", "Copy of the EU declaration of conformity", "| **2. Address** | Musterstrasse 1"} {
+		if !strings.Contains(string(md), w) {
+			t.Errorf("dossier.md lacks %q", w)
+		}
+	}
+	root := filepath.Join(dir, "keys", "root.pub")
+	if code, _, stderr := craudit(t, "dossier", "verify", filepath.Join(dir, "paperwork", "declaration"), "--trust", root); code != 0 {
+		t.Errorf("dossier verify of the demo declaration: exit %d: %s", code, stderr)
+	}
+}

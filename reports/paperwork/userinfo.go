@@ -39,8 +39,19 @@ func (u *ui) url(v, field string) document.Text {
 	return u.val("", field)
 }
 
+// list is one item per line.
 func (u *ui) list(vs []string, field string) document.Text {
-	return u.val(strings.Join(vs, "; "), field)
+	if len(nonEmpty(vs...)) == 0 {
+		return u.val("", field)
+	}
+	var t document.Text
+	for i, v := range nonEmpty(vs...) {
+		if i > 0 {
+			t = append(t, document.Span{Kind: document.Break})
+		}
+		t = append(t, plain(v))
+	}
+	return t
 }
 
 func kv(rows ...document.Pair) document.KeyValue { return document.KeyValue{Rows: rows} }
@@ -130,8 +141,11 @@ func (u *ui) supportEnd(p *product.Product, at time.Time) []document.Block {
 	for _, b := range sp.Batches {
 		end := b.EndDate(sp.Years)
 		state := "supported"
-		if !at.Before(end) {
+		switch {
+		case !at.Before(end):
 			state = "ended"
+		case at.Before(b.PlacedOnMarket.Time):
+			state = "not yet placed on the market"
 		}
 		t.Rows = append(t.Rows, document.Row{Cells: []document.Cell{{Text: words(b.ID)}, {Text: words(b.PlacedOnMarket.Format(time.DateOnly))},
 			{Text: words(reports.MonthYear(end) + " (" + end.Format(time.DateOnly) + ")")}, {Text: words(state)}}})
