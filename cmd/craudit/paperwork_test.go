@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/craudit/craudit/fixtures/thermostat"
 )
@@ -21,7 +22,9 @@ func TestPaperworkCommands(t *testing.T) {
 		t.Fatalf("bundle: exit %d: %s", code, stderr)
 	}
 	pw := filepath.Join(t.TempDir(), "paperwork")
-	at := []string{"--reference-time", "2026-11-24T12:00:00Z"}
+	// Judged an hour from now: the keys newReleaseInputs makes are valid from now.
+	ref := time.Now().UTC().Add(time.Hour).Truncate(time.Second)
+	at := []string{"--reference-time", ref.Format(time.RFC3339)}
 
 	code, _, stderr := craudit(t, append([]string{"notify", dir, "--trust", in.root, "--vulnerability", "CVE-2024-2511", "--aware-at", "2026-11-20T08:00:00Z",
 		"--kind", "notification", "--out", pw}, at...)...)
@@ -48,7 +51,7 @@ func TestPaperworkCommands(t *testing.T) {
 		t.Fatalf("declaration without an address: exit %d, want 1: %s", code, stderr)
 	}
 	md, err := os.ReadFile(filepath.Join(decl, "declaration-of-conformity.md"))
-	if err != nil || !strings.Contains(string(md), "**MISSING** (product.yaml: manufacturer.address)") || !strings.Contains(string(md), "2026-11-24") {
+	if err != nil || !strings.Contains(string(md), "**MISSING** (product.yaml: manufacturer.address)") || !strings.Contains(string(md), ref.Format(time.DateOnly)) {
 		t.Fatalf("declaration: %v\n%s", err, md)
 	}
 	if code, _, stderr := craudit(t, "dossier", "verify", decl, "--trust", in.root); code != 0 {
