@@ -52,6 +52,9 @@ type Data struct {
 	Support    *Support
 	// Notes are evidence files that exist but could not be read for a section.
 	Notes []string
+	// Paperwork lists the CRA paperwork a dossier encloses (paths relative
+	// to the dossier; signature files without a hash).
+	Paperwork []checks.EvidenceRef
 }
 
 // Collect gathers report data from a checked input.

@@ -17,7 +17,7 @@ const Version = 1
 
 // Checks returns the product information checks.
 func Checks() []checks.Check {
-	return []checks.Check{
+	return append([]checks.Check{
 		checks.Func{I: checks.Info{
 			ID: "product/support-period", Version: Version, Title: "Support period of at least five years per unit or batch",
 			MapsTo: []string{"cra/art-13/8", "cra/art-13/19", "cra/annex-ii/7", "cra/annex-vii/4"}, Basis: checks.BasisCRA,
@@ -54,7 +54,7 @@ func Checks() []checks.Check {
 			Description: "product.yaml says which of ENISA's four delivery models brings updates to the product. The labels are ENISA's (a practice criterion); the CRA asks only that the secure update solution be described (Annex VII (2)(b)), which the description of the chosen model supports.",
 			Remediation: "Set updates.delivery_model in product.yaml to in-band, platform-managed, out-of-band-manual or enterprise-staged.",
 		}, F: deliveryModel},
-	}
+	}, declarationChecks()...)
 }
 
 // productOr returns product.yaml, or the outcome to report without it.

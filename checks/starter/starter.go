@@ -158,6 +158,7 @@ manufacturer:
   address: ""                           # postal address
   email: ""                             # general contact email
   website: ""
+  member_state: ""                      # e.g. "DE": main establishment in the EU; picks the CSIRT of Art. 14 notifications
 
 product:
   id: "example-product"                 # a stable identifier, used in file names
@@ -217,6 +218,28 @@ updates:
   #   sha256: ""
 
 standards: []                           # Annex VII (5): standards or specifications applied
+
+# The EU declaration of conformity (Annex V; craudit declaration renders
+# it). Fields left empty are shown as MISSING in the declaration.
+# declaration:
+#   place: ""                           # place of issue
+#   signatory: {name: "", function: ""}
+#   # notified_body: {name: "", number: "", procedure: "", certificate: ""}  # only where one took part
+#   additional_information: ""
+
+# The Annex II information for users (craudit user-info).
+# user_information:
+#   security_properties: []             # Annex II (4)
+#   risks: []                           # Annex II (5)
+#   technical_support: ""               # Annex II (7)
+#   instructions:                       # Annex II (8)(a)-(f)
+#     secure_use: ""
+#     changes_affect: ""
+#     install_updates: ""               # (c) how to install security updates
+#     decommissioning: ""
+#     turn_off_auto_updates: ""
+#     integration: ""
+#   end_of_support_notice: ""           # Article 13(19)
 `
 
 const policyTemplate = `# policy.yaml: what must hold for craudit check to pass (exit 0).

@@ -64,7 +64,7 @@ Exit 0 when the pipeline ran (whatever the judgement), 2 when it could not.`,
 			fmt.Fprintln(w, "checks: "+res.Report.SummaryLine())
 			fmt.Fprintf(w, "keys: %s (DEMO ONLY)\nbundle: %s\n", res.Layout.Keys, res.Layout.Bundle)
 			fmt.Fprintf(w, "units: %s (%s)\n", res.Units.SummaryLine(), filepath.Join(res.Layout.Units, demo.UnitsReportText))
-			fmt.Fprintf(w, "paperwork: %s (CSAF advisory and CSAF VEX)\n", res.Layout.Paperwork)
+			fmt.Fprintf(w, "paperwork: %s (CSAF advisory and CSAF VEX; Art. 14 early-warning draft for %s, not sent; declaration of conformity; user information)\n", res.Layout.Paperwork, demo.NotifiedVulnerability)
 			fmt.Fprintln(cmd.OutOrStdout(), filepath.Join(res.Layout.Dossier, "index.html"))
 			return nil
 		},

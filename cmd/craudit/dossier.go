@@ -21,7 +21,7 @@ import (
 
 func newDossierCmd() *cobra.Command {
 	var j judgeFlags
-	var out, signingKey, keyCert, passEnv string
+	var out, signingKey, keyCert, passEnv, paperworkDir string
 	var force bool
 	c := &cobra.Command{
 		Use:   "dossier BUNDLE --out DIR --trust ROOT.pub --signing-key KEY",
@@ -35,6 +35,7 @@ files that failed verification left out). A bundle file changing after verificat
 nothing written. 'dossier verify --trust' judges the enclosed evidence again.`,
 		Example: `  craudit dossier bundle --out dossier --trust keys/root.pub --signing-key keys/vendor.key \
       --key-cert keys/vendor.cert.json
+  craudit dossier bundle --out dossier --trust keys/root.pub --signing-key keys/vendor.key --paperwork paperwork
   craudit dossier verify dossier --trust keys/root.pub`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -48,12 +49,18 @@ nothing written. 'dossier verify --trust' judges the enclosed evidence again.`,
 			defer signer.Close()
 			// Enclosed signed, a --repo transcript is judged again as it is now.
 			j.seal = func(in *checks.Input) error { return verifiercheck.Seal(in, signer, keyCert) }
+			var pw []dossier.PaperworkFile
+			if paperworkDir != "" {
+				if pw, err = dossier.ReadPaperwork(paperworkDir); err != nil {
+					return couldNotRun(fmt.Errorf("--paperwork: %w", err))
+				}
+			}
 			jd, err := j.judge(cmd, args[0])
 			if err != nil {
 				return couldNotRun(err)
 			}
 			err = dossier.Write(dossier.Options{Context: cmd.Context(), Out: out, Force: force, Input: jd.in, Report: jd.rep, Signer: signer,
-				SignerCert: keyCert, Renderers: formats.Dossier(), Policy: jd.policy})
+				SignerCert: keyCert, Renderers: formats.Dossier(), Policy: jd.policy, Paperwork: pw})
 			if errors.Is(err, bundle.ErrChanged) {
 				return failed(err) // the bundle changed after it was verified: a judgement, nothing written
 			}
@@ -70,6 +77,7 @@ nothing written. 'dossier verify --trust' judges the enclosed evidence again.`,
 	cli.AddPassphraseEnvFlag(c, &passEnv)
 	c.Flags().StringVar(&keyCert, "key-cert", "", "the signing key's certificate by the root key (CERT.sig beside it)")
 	c.Flags().BoolVar(&force, "force", false, "replace an existing dossier")
+	c.Flags().StringVar(&paperworkDir, "paperwork", "", "enclose this folder's CRA paperwork (advisories, notification drafts, declaration, user information) under paperwork/, pinned by SHA256SUMS")
 	c.AddCommand(newDossierVerifyCmd())
 	return c
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/craudit/craudit/checks"
 	"github.com/craudit/craudit/cmd/craudit/internal/advisorycmd"
 	"github.com/craudit/craudit/cmd/craudit/internal/artefactcmd"
 	"github.com/craudit/craudit/cmd/craudit/internal/cli"
@@ -17,6 +18,7 @@ import (
 	"github.com/craudit/craudit/cmd/craudit/internal/fleetcmd"
 	"github.com/craudit/craudit/cmd/craudit/internal/harness"
 	"github.com/craudit/craudit/cmd/craudit/internal/inspectcmd"
+	"github.com/craudit/craudit/cmd/craudit/internal/paperworkcmd"
 	"github.com/craudit/craudit/cmd/craudit/internal/uptanecmd"
 	"github.com/craudit/craudit/evidence/producers"
 )
@@ -80,6 +82,9 @@ Exit codes: 0 passed, 1 noncompliant or verification failure, 2 could not run.`,
 		uptanecmd.New(),
 		fleetcmd.New(),
 		artefactcmd.New(),
+		paperworkcmd.NotifyCmd(checks.Tool{Name: "craudit", Version: version}),
+		paperworkcmd.DeclarationCmd(checks.Tool{Name: "craudit", Version: version}),
+		paperworkcmd.UserInfoCmd(),
 	} {
 		root.AddCommand(c)
 	}

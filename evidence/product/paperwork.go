@@ -4,21 +4,28 @@ package product
 // simplified form of Annex VI) needs beyond the rest of product.yaml. A
 // field left empty is shown as missing in the declaration, never invented.
 type ConformityDeclaration struct {
-	// Place and Signatory sign the declaration (Annex V point 8).
+	// Place and Signatory sign the declaration for and on behalf of the
+	// manufacturer (Annex V point 8); the date of issue is the reference
+	// time of the command that renders it.
 	Place     string `yaml:"place" json:"place,omitempty"`
 	Signatory struct {
 		Name     string `yaml:"name" json:"name,omitempty"`
 		Function string `yaml:"function" json:"function,omitempty"`
 	} `yaml:"signatory" json:"signatory"`
-	// NotifiedBody is set where a notified body took part (Annex V point 6).
+	// NotifiedBody is set where a notified body took part (Annex V point 7:
+	// name, number, the procedure it carried out, the certificate issued).
 	NotifiedBody *struct {
 		Name        string `yaml:"name" json:"name,omitempty"`
 		Number      string `yaml:"number" json:"number,omitempty"`
 		Procedure   string `yaml:"procedure" json:"procedure,omitempty"`
 		Certificate string `yaml:"certificate" json:"certificate,omitempty"`
 	} `yaml:"notified_body" json:"notified_body,omitempty"`
-	// AdditionalInformation is Annex V point 7.
+	// AdditionalInformation is the "additional information" of Annex V
+	// point 8.
 	AdditionalInformation string `yaml:"additional_information" json:"additional_information,omitempty"`
+	// OtherLegislation names further Union harmonisation legislation the
+	// product conforms to (Annex V point 5); the CRA itself is always named.
+	OtherLegislation []string `yaml:"other_legislation" json:"other_legislation,omitempty"`
 }
 
 // UserInformation is the Annex II information and instructions for users

@@ -225,10 +225,7 @@ func attackRun(d *reports.Data, a *reports.AttackResults) []Block {
 }
 
 func conformity(d *reports.Data) Section {
-	if p := d.Product; p != nil && p.DoCURL != "" {
-		return annex(7, []Block{Paragraph{text(plain("The EU declaration of conformity is published at "), link(p.DoCURL, p.DoCURL), plain("."))}})
-	}
-	return annex(7, []Block{Gap{"No link to the EU declaration of conformity in the evidence."}})
+	return annex(7, conformityBlocks(d))
 }
 
 // maxComponents bounds the SBOM table of paged layouts; the SBOM file

@@ -89,8 +89,12 @@ func VerifyWith(dir string, o VerifyOptions) (*Verification, error) {
 	v.sums = checkSums(v, dir, sums)
 	findExtra(v, dir, v.sums)
 	authenticate(v, dir, signer, trust)
-	if o.Rejudge != nil && v.Authenticated {
+	if _, judged := v.sums[ResultsFile]; o.Rejudge != nil && v.Authenticated && (judged || v.sums[BundleDir+"bundle.json"] != "") {
 		rejudge(v, dir, o)
+	} else if o.Rejudge != nil && v.Authenticated {
+		// A signed folder that holds no judgement (a declaration of
+		// conformity): hashes, signature and signer are all there is.
+		v.Judgement = "a signed folder without results.json or a bundle: nothing to judge again"
 	}
 	sort.Strings(v.Problems)
 	return v, nil

@@ -46,6 +46,9 @@ type Options struct {
 	// Context, when set and cancelled (an interrupt), stops Write before the
 	// new dossier replaces anything: the previous one stays.
 	Context context.Context
+	// Paperwork, when set, is enclosed under paperwork/ and listed in the
+	// "CRA paperwork" section (ReadPaperwork reads a folder of it).
+	Paperwork []PaperworkFile
 }
 
 // Write renders and signs a dossier; nothing appears at Out unless it is complete.
@@ -84,6 +87,9 @@ func Write(o Options) error {
 		return err
 	}
 	d := Data(o.Input, o.Report)
+	if d.Paperwork, err = w.writePaperwork(o.Paperwork); err != nil {
+		return err
+	}
 	for _, r := range o.Renderers {
 		var buf bytes.Buffer
 		if err := r.Render(&buf, d); err != nil {

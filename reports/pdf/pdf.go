@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/craudit/craudit/reports"
 	"github.com/craudit/craudit/reports/charts"
@@ -19,16 +20,33 @@ func (Renderer) File() string { return "dossier.pdf" }
 // Render lays the dossier's document out and writes the PDF.
 func (Renderer) Render(w io.Writer, data *reports.Data) error {
 	r := data.Report
-	doc := document.Build(data)
+	b, err := Layout(document.Build(data), Info{Date: r.ReferenceTime, Author: r.Subject.Manufacturer, Tool: r.Tool.Name, Version: r.Tool.Version})
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// Info is a PDF's metadata: its date (creation and modification, for
+// reproducible output), author and the producing tool.
+type Info struct {
+	Date                  time.Time
+	Author, Tool, Version string
+}
+
+// Layout writes a document as a PDF. A document of more than one section
+// gets a table of contents after its first section.
+func Layout(doc *document.Document, info Info) ([]byte, error) {
 	d := newDoc(doc.Title)
-	at := r.ReferenceTime.UTC()
+	at := info.Date.UTC()
 	d.SetCreationDate(at)
 	d.SetModificationDate(at)
 	d.SetCatalogSort(true)
 	d.SetTitle(d.title, true)
-	d.SetAuthor(clean(r.Subject.Manufacturer), true)
-	d.SetCreator(clean(r.Tool.Name+" "+r.Tool.Version), true)
-	d.SetProducer(clean(r.Tool.Name), true)
+	d.SetAuthor(clean(info.Author), true)
+	d.SetCreator(clean(info.Tool+" "+info.Version), true)
+	d.SetProducer(clean(info.Tool), true)
 
 	d.AddPage()
 	d.front(doc)
@@ -45,14 +63,13 @@ func (Renderer) Render(w io.Writer, data *reports.Data) error {
 		d.writeTOC(doc.Contents, tocPage)
 	}
 	if err := d.Error(); err != nil {
-		return err
+		return nil, err
 	}
 	var buf bytes.Buffer
 	if err := d.Output(&buf); err != nil {
-		return err
+		return nil, err
 	}
-	_, err := w.Write(buf.Bytes())
-	return err
+	return buf.Bytes(), nil
 }
 
 // front writes the title and the lines under it.

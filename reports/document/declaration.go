@@ -1,0 +1,223 @@
+package document
+
+// The EU declaration of conformity (CRA Art. 28, Annex V; the simplified
+// form of Annex VI), built from product.yaml and release.yaml of a verified
+// bundle. A field product.yaml lacks is shown as MISSING, never invented.
+// The same blocks are the dossier's copy under Annex VII point 7.
+
+import (
+	"strings"
+	"time"
+
+	"github.com/craudit/craudit/evidence/product"
+	"github.com/craudit/craudit/reports"
+)
+
+// MissingMark is what the declaration shows for a field product.yaml lacks.
+const MissingMark = "MISSING"
+
+// DeclarationInput is what a declaration is rendered from.
+type DeclarationInput struct {
+	Product *product.Product
+	Release *product.Release
+	// Issued is the date of issue (the reference time of the command).
+	Issued time.Time
+	// Simplified asks for the Annex VI form.
+	Simplified bool
+}
+
+// decl collects the declaration's rows and the fields it lacks.
+type decl struct {
+	missing []string
+}
+
+// val is v, or MISSING naming the product.yaml field.
+func (dc *decl) val(v, field string) Text {
+	if strings.TrimSpace(v) != "" {
+		return words(v)
+	}
+	dc.missing = append(dc.missing, field)
+	src := "(product.yaml: " + field + ")"
+	if strings.HasPrefix(field, "release.yaml") {
+		src = "(" + field + ")"
+	}
+	return text(strong(MissingMark), plain(" "), em(src))
+}
+
+// Declaration builds the declaration document and lists the product.yaml
+// fields it shows as MISSING.
+func Declaration(in DeclarationInput) (*Document, []string) {
+	p := in.Product
+	dc := &decl{}
+	title := "EU declaration of conformity"
+	if in.Simplified {
+		title = "Simplified EU declaration of conformity"
+	}
+	name := ""
+	if p != nil {
+		name = nameModel(p)
+	}
+	doc := &Document{Title: title + ": " + or(name, "(product name missing)"), Contents: "Contents"}
+	basis := "Regulation (EU) 2024/2847 (Cyber Resilience Act), Article 28 and Annex V."
+	if in.Simplified {
+		basis = "Regulation (EU) 2024/2847 (Cyber Resilience Act), Article 28(4) and Annex VI."
+	}
+	doc.Meta = []Text{words(basis),
+		words("Rendered by craudit from product.yaml and release.yaml of the verified bundle. A field product.yaml lacks is shown as " + MissingMark + "; nothing is filled in on the manufacturer's behalf.")}
+	var blocks []Block
+	if in.Simplified {
+		blocks = dc.simplified(p)
+	} else {
+		blocks = dc.full(p, in.Release, in.Issued)
+	}
+	doc.Sections = []Section{{ID: "declaration", Title: title, Blocks: blocks}}
+	return doc, dc.missing
+}
+
+// DeclarationBlocks is the full declaration's content, for the dossier's
+// copy (Annex VII point 7).
+func DeclarationBlocks(p *product.Product, rel *product.Release, issued time.Time) []Block {
+	dc := &decl{}
+	return dc.full(p, rel, issued)
+}
+
+func (dc *decl) simplified(p *product.Product) []Block {
+	if p == nil {
+		p = &product.Product{}
+	}
+	kind := p.Product.Type
+	if m := strings.TrimSpace(p.Product.Model); m != "" {
+		kind = strings.TrimSpace(m + " (" + p.Product.Type + ")")
+		kind = strings.TrimSuffix(kind, " ()")
+	}
+	t := text(plain("Hereby, "))
+	t = append(t, dc.val(p.Manufacturer.Name, "manufacturer.name")...)
+	t = append(t, plain(" declares that the product with digital elements of type "))
+	t = append(t, dc.val(kind, "product.type or product.model")...)
+	t = append(t, plain(" conforms to Regulation (EU) 2024/2847. The full text of the EU declaration of conformity is at: "))
+	if u := strings.TrimSpace(p.DoCURL); u != "" {
+		t = append(t, link(u, u))
+	} else {
+		t = append(t, dc.val("", "declaration_of_conformity_url")...)
+	}
+	return []Block{Paragraph{append(t, plain("."))}}
+}
+
+func (dc *decl) full(p *product.Product, rel *product.Release, issued time.Time) []Block {
+	if p == nil {
+		p = &product.Product{}
+	}
+	version := ""
+	if rel != nil {
+		version = rel.Version
+	}
+	d := p.Declaration
+	if d == nil {
+		d = &product.ConformityDeclaration{}
+	}
+	kind := strings.TrimSpace(strings.Join(nonEmpty(p.Product.Type, p.Product.Model), ", model "))
+	ident := append([]string{}, p.Product.Identifiers...)
+	if p.Product.ID != "" {
+		ident = append(ident, "product ID "+p.Product.ID)
+	}
+	rows := []Pair{
+		{"1. Product name", dc.val(p.Product.Name, "product.name")},
+		{"1. Type", dc.val(kind, "product.type or product.model")},
+		{"1. Identification", dc.val(strings.Join(ident, "; "), "product.identifiers")},
+		{"1. Software version", dc.val(version, "release.yaml: version")},
+		{"2. Manufacturer", dc.val(p.Manufacturer.Name, "manufacturer.name")},
+		{"2. Address", dc.val(p.Manufacturer.Address, "manufacturer.address")},
+		{"3. Responsibility", words("This declaration of conformity is issued under the sole responsibility of the manufacturer named above.")},
+	}
+	obj := text()
+	obj = append(obj, dc.val(nameModel(p), "product.name")...)
+	if version != "" {
+		obj = append(obj, plain(", software version "+version))
+	}
+	if len(p.Product.HardwareIDs) > 0 {
+		obj = append(obj, plain(", for hardware "+strings.Join(p.Product.HardwareIDs, ", ")))
+	}
+	if ip := strings.TrimSpace(p.Product.IntendedPurpose); ip != "" {
+		obj = append(obj, plain(". Intended purpose: "+strings.TrimRight(ip, ".")))
+	}
+	rows = append(rows, Pair{"4. Object of the declaration", append(obj, plain("."))})
+	conform := "The object of the declaration described above is in conformity with Regulation (EU) 2024/2847"
+	if len(d.OtherLegislation) > 0 {
+		conform += " and with " + strings.Join(d.OtherLegislation, "; ")
+	}
+	rows = append(rows, Pair{"5. Conformity", words(conform + ".")})
+	var std []Text
+	for _, s := range p.Standards {
+		line := s.ID
+		if s.Title != "" {
+			line += " — " + s.Title
+		}
+		var notes []string
+		if s.Kind != "" {
+			notes = append(notes, strings.ReplaceAll(s.Kind, "-", " "))
+		}
+		switch s.Application {
+		case product.ApplicationFull:
+			notes = append(notes, "applied in full")
+		case product.ApplicationPartial:
+			notes = append(notes, "applied in part: "+or(strings.Join(s.Parts, ", "), "parts not stated"))
+		default:
+			notes = append(notes, "full or partial application not stated")
+		}
+		std = append(std, words(line+" ("+strings.Join(notes, "; ")+")"))
+	}
+	rows = append(rows, Pair{"6. Standards, specifications, certifications", orText(lines(std), em("none listed in product.yaml"))})
+	if nb := d.NotifiedBody; nb != nil {
+		rows = append(rows,
+			Pair{"7. Notified body", dc.val(strings.TrimSpace(nb.Name), "declaration.notified_body.name")},
+			Pair{"7. Number", dc.val(nb.Number, "declaration.notified_body.number")},
+			Pair{"7. Procedure performed", dc.val(nb.Procedure, "declaration.notified_body.procedure")},
+			Pair{"7. Certificate", dc.val(nb.Certificate, "declaration.notified_body.certificate")})
+	} else {
+		rows = append(rows, Pair{"7. Notified body", words("not applicable: product.yaml names no notified body")})
+	}
+	rows = append(rows,
+		Pair{"8. Additional information", words(or(strings.TrimSpace(d.AdditionalInformation), "none"))},
+		Pair{"8. Signed for and on behalf of", dc.val(p.Manufacturer.Name, "manufacturer.name")},
+		Pair{"8. Place of issue", dc.val(d.Place, "declaration.place")},
+		Pair{"8. Date of issue", words(issued.UTC().Format(time.DateOnly))},
+		Pair{"8. Name", dc.val(d.Signatory.Name, "declaration.signatory.name")},
+		Pair{"8. Function", dc.val(d.Signatory.Function, "declaration.signatory.function")},
+		Pair{"8. Signature", words("to be signed by the person named above, by hand or electronically; craudit's signature over SHA256SUMS vouches for these files, not for the signatory")},
+	)
+	return []Block{KeyValue{Name: "declaration", Rows: rows}}
+}
+
+// conformityBlocks is the body of Annex VII point 7: a copy of the
+// declaration when product.yaml has a declaration section, the published
+// declaration's address otherwise, each labelled as what it is.
+func conformityBlocks(d *reports.Data) []Block {
+	p := d.Product
+	if p == nil {
+		return []Block{Gap{"No link to the EU declaration of conformity in the evidence."}}
+	}
+	var blocks []Block
+	if p.Declaration != nil {
+		blocks = append(blocks, Paragraph{words("Copy of the EU declaration of conformity, rendered from product.yaml and release.yaml of the verified bundle (the same evidence as `craudit declaration`); a field product.yaml lacks is shown as " + MissingMark + ".")})
+		blocks = append(blocks, DeclarationBlocks(p, d.Release, d.Report.ReferenceTime)...)
+	}
+	switch {
+	case p.DoCURL != "" && p.Declaration != nil:
+		blocks = append(blocks, Paragraph{text(plain("The manufacturer also publishes the declaration at "), link(p.DoCURL, p.DoCURL), plain("."))})
+	case p.DoCURL != "":
+		// No declaration section: the published declaration's address only.
+		blocks = append(blocks, Paragraph{text(plain("The EU declaration of conformity is published at "), link(p.DoCURL, p.DoCURL), plain("."))})
+	case p.Declaration == nil:
+		blocks = append(blocks, Gap{"No link to the EU declaration of conformity in the evidence."})
+	}
+	return blocks
+}
+
+// nameModel is the product's name, with its model unless the name has it.
+func nameModel(p *product.Product) string {
+	n, m := strings.TrimSpace(p.Product.Name), strings.TrimSpace(p.Product.Model)
+	if m == "" || strings.Contains(n, m) {
+		return n
+	}
+	return strings.TrimSpace(n + " " + m)
+}
