@@ -52,6 +52,7 @@ func Build(d *reports.Data) *Document {
 	first := general(d)
 	first.NewPage = true
 	doc.Sections = []Section{summary(d), claims(d), first, design(d), risk(d), support(d), standards(d), tests(d), conformity(d), sbom(d)}
+	doc.Sections = append(doc.Sections, fleetSections(d)...)
 	doc.Sections = append(doc.Sections, appendix(d)...)
 	return doc
 }
