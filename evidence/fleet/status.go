@@ -40,6 +40,11 @@ type Status struct {
 	// Silent lists units with no accepted report for more than SilentDays.
 	SilentDays  int      `json:"silent_days"`
 	SilentUnits []string `json:"silent_units"`
+	// OpenVulnerabilityUnits counts units whose current release has open
+	// (not VEX-covered) vulnerabilities; UnjudgedUnits those whose release
+	// no given bundle judged (unknown, never "none open").
+	OpenVulnerabilityUnits int `json:"open_vulnerability_units"`
+	UnjudgedUnits          int `json:"unjudged_units"`
 	// Rejected counts reports refused at ingest, by reason.
 	Rejected Rejections `json:"rejected"`
 }
@@ -78,6 +83,11 @@ type SupportStatus struct {
 	InSupport    int      `json:"in_support"`
 	PastSupport  []string `json:"past_support"`
 	UnknownStart []string `json:"unknown_start"`
+	// Basis says how support ends were computed (product.yaml's period);
+	// Problem says why they were not (then InSupport is 0 and PastSupport
+	// empty: not judged, never "in support").
+	Basis   string `json:"basis,omitempty"`
+	Problem string `json:"problem,omitempty"`
 }
 
 // Rejections counts refused reports by reason.
@@ -86,4 +96,12 @@ type Rejections struct {
 	Replay        int `json:"replay"`
 	UnknownDevice int `json:"unknown_device"`
 	Malformed     int `json:"malformed"`
+	// HardwareMismatch: the report names another hardware ID than the
+	// registry has for the unit.
+	HardwareMismatch int `json:"hardware_mismatch"`
+}
+
+// Total is the number of refused reports.
+func (r Rejections) Total() int {
+	return r.BadSignature + r.Replay + r.UnknownDevice + r.Malformed + r.HardwareMismatch
 }

@@ -1,0 +1,285 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/craudit/craudit/evidence/fleet"
+	"github.com/craudit/craudit/evidence/product"
+	"github.com/craudit/craudit/evidence/unitsupport"
+)
+
+// StatusOptions are what a status snapshot is computed with besides the
+// store.
+type StatusOptions struct {
+	// At is the reference time: support ends and silence are judged at it.
+	At time.Time
+	// SilentDays: a unit with no accepted report whose device time is
+	// within this many days before At is silent (never-reporting units
+	// too). 0 means 30.
+	SilentDays int
+	// Product and Support come from product.yaml (Support nil: support
+	// ends are not judged and the snapshot says so).
+	Product string
+	Support *product.SupportPeriod
+	// Releases are the verified bundles given: a release's open
+	// vulnerabilities are known only when its bundle is among them.
+	Releases []unitsupport.Release
+}
+
+// DefaultSilentDays is the silence threshold when none is given.
+const DefaultSilentDays = 30
+
+// Status computes the fleet status snapshot. Every list is sorted.
+func (db *DB) Status(ctx context.Context, o StatusOptions) (*fleet.Status, error) {
+	if o.SilentDays <= 0 {
+		o.SilentDays = DefaultSilentDays
+	}
+	st := &fleet.Status{Schema: fleet.StatusSchema, ReferenceTime: o.At.UTC(), Product: o.Product, Store: db.Kind,
+		Releases: []fleet.ReleaseStatus{}, SilentDays: o.SilentDays, SilentUnits: []string{},
+		Support: fleet.SupportStatus{PastSupport: []string{}, UnknownStart: []string{}}}
+	wrap := func(err error) error { return fmt.Errorf("fleet status: %w", err) }
+	if err := db.SQL.QueryRowContext(ctx, `SELECT COUNT(*) FROM devices`).Scan(&st.Units); err != nil {
+		return nil, wrap(err)
+	}
+	if err := db.SQL.QueryRowContext(ctx, `SELECT COUNT(*) FROM unit_state`).Scan(&st.Reporting); err != nil {
+		return nil, wrap(err)
+	}
+	rels := map[string]*fleet.ReleaseStatus{}
+	rel := func(v string) *fleet.ReleaseStatus {
+		if r, ok := rels[v]; ok {
+			return r
+		}
+		r := &fleet.ReleaseStatus{Version: v}
+		rels[v] = r
+		return r
+	}
+	if err := db.each(ctx, `SELECT version, COUNT(*) FROM unit_state GROUP BY version`, nil, func(rs *sql.Rows) error {
+		var v string
+		var n int
+		if err := rs.Scan(&v, &n); err != nil {
+			return err
+		}
+		rel(v).Units = n
+		return nil
+	}); err != nil {
+		return nil, wrap(err)
+	}
+	camps := map[[2]string]*fleet.CampaignStatus{}
+	if err := db.each(ctx, `SELECT campaign, target, outcome, COUNT(*) FROM reports GROUP BY campaign, target, outcome`, nil, func(rs *sql.Rows) error {
+		var c, t, out string
+		var n int
+		if err := rs.Scan(&c, &t, &out, &n); err != nil {
+			return err
+		}
+		add(&rel(t).Attempts, out, n)
+		if c != "" {
+			k := [2]string{c, t}
+			if camps[k] == nil {
+				camps[k] = &fleet.CampaignStatus{ID: c, Release: t}
+			}
+			add(&camps[k].Attempts, out, n)
+		}
+		return nil
+	}); err != nil {
+		return nil, wrap(err)
+	}
+	byVersion := map[string]*unitsupport.Release{}
+	for i := range o.Releases {
+		if o.Product == "" || o.Releases[i].Product == o.Product {
+			byVersion[o.Releases[i].Version] = &o.Releases[i]
+		}
+	}
+	for _, r := range rels {
+		if b, ok := byVersion[r.Version]; ok && b.VulnsKnown {
+			r.Judged = true
+			r.OpenVulnerabilities = []string{}
+			seen := map[string]bool{}
+			for _, v := range b.Open {
+				if !seen[v.ID] {
+					seen[v.ID] = true
+					r.OpenVulnerabilities = append(r.OpenVulnerabilities, v.ID)
+				}
+			}
+			sort.Strings(r.OpenVulnerabilities)
+			if len(r.OpenVulnerabilities) > 0 {
+				st.OpenVulnerabilityUnits += r.Units
+			}
+		} else {
+			st.UnjudgedUnits += r.Units
+		}
+		st.Releases = append(st.Releases, *r)
+	}
+	sort.Slice(st.Releases, func(i, j int) bool { return st.Releases[i].Version < st.Releases[j].Version })
+	for _, c := range camps {
+		st.Campaigns = append(st.Campaigns, *c)
+	}
+	sort.Slice(st.Campaigns, func(i, j int) bool {
+		a, b := st.Campaigns[i], st.Campaigns[j]
+		if a.ID != b.ID {
+			return a.ID < b.ID
+		}
+		return a.Release < b.Release
+	})
+	if err := db.support(ctx, o, st); err != nil {
+		return nil, wrap(err)
+	}
+	cutoff := o.At.AddDate(0, 0, -o.SilentDays).Unix()
+	if err := db.units(ctx, `SELECT d.unit FROM devices d LEFT JOIN unit_state s ON s.unit = d.unit
+WHERE s.unit IS NULL OR s.device_time < ? ORDER BY d.unit`, []any{cutoff}, &st.SilentUnits); err != nil {
+		return nil, wrap(err)
+	}
+	if err := db.each(ctx, `SELECT reason, COUNT(*) FROM rejections GROUP BY reason`, nil, func(rs *sql.Rows) error {
+		var reason string
+		var n int
+		if err := rs.Scan(&reason, &n); err != nil {
+			return err
+		}
+		switch reason {
+		case ReasonBadSignature:
+			st.Rejected.BadSignature += n
+		case ReasonReplay:
+			st.Rejected.Replay += n
+		case ReasonUnknownDevice:
+			st.Rejected.UnknownDevice += n
+		case ReasonHardwareMismatch:
+			st.Rejected.HardwareMismatch += n
+		default:
+			st.Rejected.Malformed += n
+		}
+		return nil
+	}); err != nil {
+		return nil, wrap(err)
+	}
+	return st, nil
+}
+
+func add(c *fleet.Counts, outcome string, n int) {
+	c.Attempts += n
+	switch outcome {
+	case fleet.OutcomeSuccess:
+		c.Success += n
+	case fleet.OutcomeFailure:
+		c.Failure += n
+	case fleet.OutcomeRollback:
+		c.Rollback += n
+	case fleet.OutcomeRefusedAttack:
+		c.RefusedAttack += n
+	}
+}
+
+// support splits the units by support period: a batch with an end date in
+// product.yaml ends there; any other unit ends at its placed-on-market date
+// + the support years. Units without a placed-on-market date are unknown.
+func (db *DB) support(ctx context.Context, o StatusOptions, st *fleet.Status) error {
+	if err := db.units(ctx, `SELECT unit FROM devices WHERE placed_on_market IS NULL ORDER BY unit`, nil, &st.Support.UnknownStart); err != nil {
+		return err
+	}
+	sp := o.Support
+	if sp == nil {
+		st.Support.Problem = "no product.yaml given (--bundle or --product): support ends not judged"
+		return nil
+	}
+	var ended, running []any
+	for _, b := range sp.Batches {
+		if b.End == nil {
+			continue
+		}
+		if o.At.Before(b.End.Time) {
+			running = append(running, b.ID)
+		} else {
+			ended = append(ended, b.ID)
+		}
+	}
+	if sp.Years <= 0 && len(ended)+len(running) == 0 {
+		st.Support.Problem = "product.yaml gives no support years and no batch end dates: support ends not judged"
+		return nil
+	}
+	st.Support.Basis = fmt.Sprintf("placed on the market + %d years (product.yaml)", sp.Years)
+	if len(ended)+len(running) > 0 {
+		st.Support.Basis += fmt.Sprintf("; %d batches with their own end date", len(ended)+len(running))
+	}
+	// A unit is past its end when its batch has ended, or when its batch
+	// has no end date and placed_on_market + years <= At, that is
+	// placed_on_market <= At - years (dates compare as YYYY-MM-DD text).
+	in := func(ids []any) string {
+		if len(ids) == 0 {
+			return "(NULL)"
+		}
+		s := "(?"
+		for range ids[1:] {
+			s += ", ?"
+		}
+		return s + ")"
+	}
+	withEnd := append(append([]any{}, ended...), running...)
+	var conds []string
+	var args []any
+	if len(ended) > 0 {
+		conds = append(conds, `batch IN `+in(ended))
+		args = append(args, ended...)
+	}
+	if sp.Years > 0 {
+		c := `placed_on_market <= ?`
+		if len(withEnd) > 0 {
+			c = `(batch NOT IN ` + in(withEnd) + ` AND ` + c + `)`
+			args = append(args, withEnd...)
+		}
+		conds = append(conds, c)
+		args = append(args, o.At.AddDate(-sp.Years, 0, 0).Format(time.DateOnly))
+	}
+	if len(conds) == 0 {
+		conds = append(conds, `1 = 0`)
+	}
+	q := `SELECT unit FROM devices WHERE placed_on_market IS NOT NULL AND (` + strings.Join(conds, ` OR `) + `) ORDER BY unit`
+	if err := db.units(ctx, q, args, &st.Support.PastSupport); err != nil {
+		return err
+	}
+	// Units of a batch without an end date when the product gives no
+	// years stay unjudged: neither in nor past support.
+	var judged int
+	cq := `SELECT COUNT(*) FROM devices WHERE placed_on_market IS NOT NULL`
+	var cargs []any
+	if sp.Years <= 0 {
+		cq += ` AND batch IN ` + in(withEnd)
+		cargs = withEnd
+	}
+	if err := db.SQL.QueryRowContext(ctx, db.q(cq), cargs...).Scan(&judged); err != nil {
+		return err
+	}
+	st.Support.InSupport = judged - len(st.Support.PastSupport)
+	return nil
+}
+
+func (db *DB) each(ctx context.Context, q string, args []any, f func(*sql.Rows) error) error {
+	rs, err := db.SQL.QueryContext(ctx, db.q(q), args...)
+	if err != nil {
+		return err
+	}
+	defer rs.Close()
+	for rs.Next() {
+		if err := f(rs); err != nil {
+			return err
+		}
+	}
+	return rs.Err()
+}
+
+func (db *DB) units(ctx context.Context, q string, args []any, dst *[]string) error {
+	err := db.each(ctx, q, args, func(rs *sql.Rows) error {
+		var u string
+		if err := rs.Scan(&u); err != nil {
+			return err
+		}
+		*dst = append(*dst, u)
+		return nil
+	})
+	if err == nil && !sort.StringsAreSorted(*dst) {
+		sort.Strings(*dst) // a PostgreSQL collation other than C
+	}
+	return err
+}
