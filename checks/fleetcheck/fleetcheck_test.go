@@ -31,6 +31,8 @@ func status() *fleet.Status {
 		SilentDays:  30,
 		SilentUnits: []string{"T-0009", "T-0010"},
 		Rejected:    fleet.Rejections{BadSignature: 1, Replay: 1},
+		// 1.0.1 is judged with an open vulnerability.
+		OpenVulnerabilityUnits: 2,
 	}
 }
 
@@ -42,7 +44,7 @@ func clean() *fleet.Status {
 	s.Releases[0].Attempts = fleet.Counts{Attempts: 10, Success: 10}
 	s.Campaigns[0].Attempts = s.Releases[0].Attempts
 	s.Support = fleet.SupportStatus{InSupport: 10}
-	s.SilentUnits, s.Rejected = nil, fleet.Rejections{}
+	s.SilentUnits, s.Rejected, s.OpenVulnerabilityUnits = nil, fleet.Rejections{}, 0
 	return s
 }
 
@@ -201,7 +203,7 @@ func TestPolicy(t *testing.T) {
 	}
 	p.Fleet.MaxSilentPercent = 10 // 2 of 10 is 20%: over
 	s = status()
-	s.Releases[1].Judged = false
+	s.Releases[1].Judged, s.UnjudgedUnits = false, 6
 	res = judge(t, s, nil, p)
 	if r := res["fleet/silent-units"]; r.Status != checks.Fail {
 		t.Errorf("20%% silent over a 10%% allowance: %s %q", r.Status, r.Message)
@@ -238,5 +240,20 @@ func TestWaiver(t *testing.T) {
 	r := judge(t, status(), nil, p)["fleet/integrity-failures"]
 	if r.Status != checks.Waived || !strings.Contains(r.Message, "3 waived by policy") {
 		t.Errorf("waived: %s %q", r.Status, r.Message)
+	}
+}
+
+// Units whose support end the snapshot could not judge are missing, with
+// the snapshot's reason; never counted in support.
+func TestSupportNotJudged(t *testing.T) {
+	s := clean()
+	s.Support = fleet.SupportStatus{UnknownStart: []string{"T-0010"}, Problem: "no product.yaml given (--bundle or --product): support ends not judged"}
+	r := judge(t, s, nil, nil)["fleet/support-period"]
+	f := finding(r, "not-judged")
+	if r.Status != checks.Missing || f == nil || f.Status != checks.Missing || !strings.Contains(f.Message, "9 units with a placed-on-market record are not evaluated: no product.yaml given") {
+		t.Errorf("support not judged: %s %q, finding %+v", r.Status, r.Message, f)
+	}
+	if !strings.Contains(r.Message, "9 whose end was not judged") {
+		t.Errorf("message %q", r.Message)
 	}
 }

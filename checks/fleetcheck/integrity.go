@@ -12,7 +12,7 @@ var infoIntegrity = checks.Info{
 	MapsTo: []string{"enisa/step/7", "enisa/rec/integrity-failure-reporting", "cra/annex-i/part-i/2/f"},
 	Basis:  checks.BasisPractice,
 	Description: "From the pinned fleet status snapshot: device reports refused at ingest (a bad signature, a replay " +
-		"whose counter did not increase, an unknown device, a malformed report) and update attempts that devices " +
+		"whose counter did not increase, an unknown device, a malformed report, a hardware ID other than the registry's) and update attempts that devices " +
 		"refused as attacks. Each kind is a finding (fleet/integrity-failures#rejected/<kind>, " +
 		"fleet/integrity-failures#refused-attack/<release>). Under the default policy (fleet.integrity_failures: fail) " +
 		"any of them fails until it is investigated and accepted by a waiver; with fleet.integrity_failures: report they " +
@@ -48,6 +48,7 @@ func runIntegrity(_ context.Context, in *checks.Input) checks.Outcome {
 	add("rejected/replay", rj.Replay, "reports refused at ingest because their counter did not increase (replayed)")
 	add("rejected/unknown-device", rj.UnknownDevice, "reports refused at ingest because no registered unit has that ID and key")
 	add("rejected/malformed", rj.Malformed, "reports refused at ingest because they do not decode")
+	add("rejected/hardware-mismatch", rj.HardwareMismatch, "reports refused at ingest because they name another hardware ID than the registry has for the unit")
 	refused := 0
 	for _, r := range s.Releases {
 		if n := r.Attempts.RefusedAttack; n > 0 {
@@ -56,8 +57,8 @@ func runIntegrity(_ context.Context, in *checks.Input) checks.Outcome {
 		}
 	}
 	recount := func(fs []checks.Finding) string {
-		return fmt.Sprintf("%d reports refused at ingest (%d bad signature, %d replay, %d unknown device, %d malformed); %d attempts refused as attacks by devices; %d failing%s",
-			rj.Total(), rj.BadSignature, rj.Replay, rj.UnknownDevice, rj.Malformed, refused, count(fs, checks.Fail), waivedNote(fs))
+		return fmt.Sprintf("%d reports refused at ingest (%d bad signature, %d replay, %d unknown device, %d malformed, %d hardware mismatch); %d attempts refused as attacks by devices; %d failing%s",
+			rj.Total(), rj.BadSignature, rj.Replay, rj.UnknownDevice, rj.Malformed, rj.HardwareMismatch, refused, count(fs, checks.Fail), waivedNote(fs))
 	}
 	return outcome(fs, ev, recount)
 }

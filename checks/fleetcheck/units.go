@@ -14,10 +14,11 @@ var infoSupport = checks.Info{
 	Basis:  checks.BasisCRA,
 	Description: "Article 13(8): the support period of a unit starts when it is placed on the market. The pinned fleet " +
 		"status snapshot splits the registered units into in support, past the end of their support period " +
-		"(placed-on-market date plus product.yaml's period), and without a placed-on-market record. Each unit past " +
+		"(placed-on-market date plus product.yaml's period, or a batch's own end date), without a placed-on-market record, " +
+		"and units whose end was not judged (product.yaml gave no rule for them). Each unit past " +
 		"support is a finding (fleet/support-period#unit/<ID>) that fails under the default policy " +
 		"(fleet.past_support: fail) and is shown as a pass with fleet.past_support: report; a unit without a known start " +
-		"is not evaluated (missing), never guessed. The declared period itself is judged by product/support-period.",
+		"and a unit whose end was not judged are not evaluated (missing), never guessed. The declared period itself is judged by product/support-period.",
 	Remediation: "Record when every unit was placed on the market (`craudit fleet ingest --placed-on-market`); for units past " +
 		"their support period, extend support or confirm their users were told the end date (Article 13(19)) and set " +
 		"fleet.past_support: report or waive each unit.",
@@ -45,9 +46,27 @@ func runSupport(_ context.Context, in *checks.Input) checks.Outcome {
 		fs = append(fs, checks.Finding{ID: checks.FindingID(infoSupport.ID, "unit/"+u), Subject: "unit/" + u, Status: checks.Missing,
 			Message: "no placed-on-market record: its support period is not evaluated"})
 	}
+	// Units neither in, past nor without a start: their end was not judged
+	// (no support rule in the snapshot's product.yaml for them).
+	unjudged := s.Units - s.Support.InSupport - len(s.Support.PastSupport) - len(s.Support.UnknownStart)
+	if unjudged > 0 {
+		why := "their support end was not computed"
+		if s.Support.Problem != "" {
+			why = s.Support.Problem
+		}
+		fs = append(fs, checks.Finding{ID: checks.FindingID(infoSupport.ID, "not-judged"), Subject: "not-judged", Status: checks.Missing,
+			Message: fmt.Sprintf("%d units with a placed-on-market record are not evaluated: %s", unjudged, why)})
+	}
 	recount := func(fs []checks.Finding) string {
-		return fmt.Sprintf("%d registered units: %d in support, %d past the end of support, %d without a placed-on-market record (not evaluated)%s",
-			s.Units, s.Support.InSupport, len(s.Support.PastSupport), len(s.Support.UnknownStart), waivedNote(fs))
+		msg := fmt.Sprintf("%d registered units: %d in support, %d past the end of support, %d without a placed-on-market record (not evaluated)",
+			s.Units, s.Support.InSupport, len(s.Support.PastSupport), len(s.Support.UnknownStart))
+		if unjudged > 0 {
+			msg += fmt.Sprintf(", %d whose end was not judged", unjudged)
+		}
+		if s.Support.Basis != "" {
+			msg += "; ends computed as " + s.Support.Basis
+		}
+		return msg + waivedNote(fs)
 	}
 	return outcome(fs, ev, recount)
 }
@@ -113,7 +132,6 @@ func runOpen(_ context.Context, in *checks.Input) checks.Outcome {
 		return checks.Outcome{Status: checks.Missing, Evidence: ev, Message: "no unit reports, so no release in the field is known"}
 	}
 	var fs []checks.Finding
-	exposed := 0
 	for _, r := range s.Releases {
 		if r.Units == 0 {
 			continue
@@ -125,7 +143,6 @@ func runOpen(_ context.Context, in *checks.Input) checks.Outcome {
 		case !r.Judged:
 			f.Status, f.Message = checks.Missing, runs+" it; no bundle of this release was given to `craudit fleet status`, so its vulnerabilities are not evaluated"
 		case len(r.OpenVulnerabilities) > 0:
-			exposed += r.Units
 			f.Status, f.Message = checks.Fail, fmt.Sprintf("%s it with %s open: %s", runs, plural(len(r.OpenVulnerabilities), "vulnerability", "vulnerabilities"), strings.Join(r.OpenVulnerabilities, ", "))
 		default:
 			f.Status, f.Message = checks.Pass, runs+" it; no open vulnerability"
@@ -134,7 +151,7 @@ func runOpen(_ context.Context, in *checks.Input) checks.Outcome {
 	}
 	recount := func(fs []checks.Finding) string {
 		return fmt.Sprintf("%s in the field: %d failing, %d not evaluated; %d of %d reporting units run a release with open vulnerabilities%s",
-			plural(len(fs), "release", "releases"), count(fs, checks.Fail), count(fs, checks.Missing), exposed, s.Reporting, waivedNote(fs))
+			plural(len(fs), "release", "releases"), count(fs, checks.Fail), count(fs, checks.Missing), s.OpenVulnerabilityUnits, s.Reporting, waivedNote(fs))
 	}
 	return outcome(fs, ev, recount)
 }

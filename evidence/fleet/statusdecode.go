@@ -29,10 +29,14 @@ func statusErr(format string, a ...any) error { return &StatusError{fmt.Sprintf(
 //   - 0 <= reporting <= units; the release units add up to reporting (each
 //     reporting unit runs the release of its latest accepted report);
 //   - per release and campaign, the outcome counts add up to attempts;
-//   - in_support + len(past_support) + len(unknown_start) = units, the two
-//     lists disjoint; len(silent_units) <= units; silent_days >= 1;
+//   - in_support + len(past_support) + len(unknown_start) <= units (the
+//     rest are units whose support end was not judged), the two lists
+//     disjoint; with a support problem, none in or past support;
+//   - open_vulnerability_units and unjudged_units agree with the releases;
+//   - len(silent_units) <= units; silent_days >= 1;
 //   - a release not judged (no bundle given) lists no open vulnerability;
-//   - every list sorted, without repeats or empty entries.
+//   - every list sorted (campaigns by ID, then release), without repeats
+//     or empty entries.
 func ParseStatus(b []byte) (*Status, error) {
 	if len(b) > MaxStatusSize {
 		return nil, statusErr("%d bytes, over the %d-byte bound", len(b), MaxStatusSize)
@@ -99,11 +103,14 @@ func (s *Status) check() error {
 		if err := checkID(where+".id", c.ID); err != nil {
 			return err
 		}
-		if i > 0 && s.Campaigns[i-1].ID >= c.ID {
-			return statusErr("%s: %q after %q: campaigns must be sorted by ID, each once", where, c.ID, s.Campaigns[i-1].ID)
-		}
 		if err := checkID(where+".release", c.Release); err != nil {
 			return err
+		}
+		if i > 0 {
+			p := s.Campaigns[i-1]
+			if p.ID > c.ID || p.ID == c.ID && p.Release >= c.Release {
+				return statusErr("%s: %s/%s after %s/%s: campaigns must be sorted by ID and release, each pair once", where, c.ID, c.Release, p.ID, p.Release)
+			}
 		}
 		if err := c.Attempts.check(where); err != nil {
 			return err
@@ -119,8 +126,11 @@ func (s *Status) check() error {
 	if u := firstCommon(sp.PastSupport, sp.UnknownStart); u != "" {
 		return statusErr("support: unit %q is both past support and without a start", u)
 	}
-	if sp.InSupport < 0 || sp.InSupport+len(sp.PastSupport)+len(sp.UnknownStart) != s.Units {
-		return statusErr("support: %d in support, %d past, %d unknown do not add up to %d units", sp.InSupport, len(sp.PastSupport), len(sp.UnknownStart), s.Units)
+	if sp.InSupport < 0 || sp.InSupport+len(sp.PastSupport)+len(sp.UnknownStart) > s.Units {
+		return statusErr("support: %d in support, %d past, %d unknown are more than the %d units", sp.InSupport, len(sp.PastSupport), len(sp.UnknownStart), s.Units)
+	}
+	if sp.Problem != "" && (sp.InSupport != 0 || len(sp.PastSupport) != 0) {
+		return statusErr("support: ends not judged (%s), yet units are counted in or past support", sp.Problem)
 	}
 	if s.SilentDays < 1 {
 		return statusErr("silent_days %d: want at least 1", s.SilentDays)
@@ -131,8 +141,20 @@ func (s *Status) check() error {
 	if len(s.SilentUnits) > s.Units {
 		return statusErr("%d silent units of %d", len(s.SilentUnits), s.Units)
 	}
+	open, unjudged := 0, 0
+	for _, r := range s.Releases {
+		switch {
+		case !r.Judged:
+			unjudged += r.Units
+		case len(r.OpenVulnerabilities) > 0:
+			open += r.Units
+		}
+	}
+	if s.OpenVulnerabilityUnits != open || s.UnjudgedUnits != unjudged {
+		return statusErr("open_vulnerability_units %d and unjudged_units %d, but the releases say %d and %d", s.OpenVulnerabilityUnits, s.UnjudgedUnits, open, unjudged)
+	}
 	rj := s.Rejected
-	if rj.BadSignature < 0 || rj.Replay < 0 || rj.UnknownDevice < 0 || rj.Malformed < 0 {
+	if rj.BadSignature < 0 || rj.Replay < 0 || rj.UnknownDevice < 0 || rj.Malformed < 0 || rj.HardwareMismatch < 0 {
 		return statusErr("rejected: negative count")
 	}
 	return nil
@@ -196,6 +218,3 @@ func Rate(part, whole int) float64 {
 	}
 	return 100 * float64(part) / float64(whole)
 }
-
-// Total is the number of refused reports.
-func (r Rejections) Total() int { return r.BadSignature + r.Replay + r.UnknownDevice + r.Malformed }

@@ -54,6 +54,7 @@ func fleetSections(d *reports.Data) []Section {
 			{Cells: []Cell{{Text: words("replay (counter not increasing)")}, {Text: words(fmt.Sprint(rj.Replay))}}},
 			{Cells: []Cell{{Text: words("unknown device")}, {Text: words(fmt.Sprint(rj.UnknownDevice))}}},
 			{Cells: []Cell{{Text: words("malformed")}, {Text: words(fmt.Sprint(rj.Malformed))}}},
+			{Cells: []Cell{{Text: words("hardware ID other than the registry's")}, {Text: words(fmt.Sprint(rj.HardwareMismatch))}}},
 			{Cells: []Cell{{Text: text(strong("total"))}, {Text: text(strong(fmt.Sprint(rj.Total())))}}},
 		}})
 	sec.Subs = []Section{unitLists(s)}
@@ -74,10 +75,28 @@ func fleetFacts(s *fleet.Status) KeyValue {
 		fact("Reporting units", fmt.Sprintf("%d (%s of the registered)", s.Reporting, pct(s.Reporting, s.Units))),
 		fact("Releases in the field", fmt.Sprint(len(s.Releases))),
 		fact("Update attempts", fmt.Sprintf("%d: %s", all.Attempts, outcomeBrief(all))),
-		fact("Support period", fmt.Sprintf("%d in support, %d past its end, %d without a placed-on-market record", s.Support.InSupport, len(s.Support.PastSupport), len(s.Support.UnknownStart))),
+		fact("Support period", supportBrief(s)),
+		fact("Open vulnerabilities", fmt.Sprintf("%d units run a release with open vulnerabilities; %d run a release no bundle judged", s.OpenVulnerabilityUnits, s.UnjudgedUnits)),
 		fact("Silent units", fmt.Sprintf("%d without an accepted report for more than %d days", len(s.SilentUnits), s.SilentDays)),
-		fact("Reports refused at ingest", fmt.Sprintf("%d (%d bad signature, %d replay, %d unknown device, %d malformed)", s.Rejected.Total(), s.Rejected.BadSignature, s.Rejected.Replay, s.Rejected.UnknownDevice, s.Rejected.Malformed)),
+		fact("Reports refused at ingest", fmt.Sprintf("%d (%d bad signature, %d replay, %d unknown device, %d malformed, %d hardware mismatch)",
+			s.Rejected.Total(), s.Rejected.BadSignature, s.Rejected.Replay, s.Rejected.UnknownDevice, s.Rejected.Malformed, s.Rejected.HardwareMismatch)),
 	)
+}
+
+// supportBrief splits the units by support period, with how the ends were
+// computed or why they were not.
+func supportBrief(s *fleet.Status) string {
+	sp := s.Support
+	out := fmt.Sprintf("%d in support, %d past its end, %d without a placed-on-market record", sp.InSupport, len(sp.PastSupport), len(sp.UnknownStart))
+	if n := s.Units - sp.InSupport - len(sp.PastSupport) - len(sp.UnknownStart); n > 0 {
+		out += fmt.Sprintf(", %d not judged", n)
+	}
+	if sp.Problem != "" {
+		out += " (" + sp.Problem + ")"
+	} else if sp.Basis != "" {
+		out += "; ends: " + sp.Basis
+	}
+	return out
 }
 
 // pct is part/whole as a percentage with one decimal.

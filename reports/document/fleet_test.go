@@ -36,10 +36,11 @@ func fleetSnapshot(t testing.TB) []byte {
 			{ID: "rollout-1.0.1", Release: "1.0.1", Attempts: fleet.Counts{Attempts: 4, Success: 1, Failure: 2, Rollback: 1}},
 			{ID: "rollout-1.1.0", Release: "1.1.0", Attempts: fleet.Counts{Attempts: 8, Success: 7, RefusedAttack: 1}},
 		},
-		Support:     fleet.SupportStatus{InSupport: 10, PastSupport: []string{"TH-0001"}, UnknownStart: []string{"TH-0012"}},
-		SilentDays:  14,
-		SilentUnits: []string{"TH-0011", "TH-0012"},
-		Rejected:    fleet.Rejections{BadSignature: 1, Replay: 2},
+		Support:                fleet.SupportStatus{InSupport: 10, PastSupport: []string{"TH-0001"}, UnknownStart: []string{"TH-0012"}},
+		SilentDays:             14,
+		SilentUnits:            []string{"TH-0011", "TH-0012"},
+		Rejected:               fleet.Rejections{BadSignature: 1, Replay: 2},
+		OpenVulnerabilityUnits: 3, UnjudgedUnits: 7,
 	}
 	b, err := json.Marshal(s)
 	if err != nil {
@@ -119,6 +120,8 @@ func TestFleetSection(t *testing.T) {
 		"total | 3",
 		"Reporting units: 10 (83.3% of the registered)",
 		"Support period: 10 in support, 1 past its end, 1 without a placed-on-market record",
+		"Open vulnerabilities: 3 units run a release with open vulnerabilities; 7 run a release no bundle judged",
+		"hardware ID other than the registry's | 0",
 		"Units past the end of their support period (1): TH-0001",
 		"Units without a placed-on-market record (support not evaluated) (1): TH-0012",
 		"Units silent for more than 14 days (2): TH-0011, TH-0012",
