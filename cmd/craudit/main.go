@@ -13,6 +13,7 @@ import (
 	"github.com/craudit/craudit/cmd/craudit/internal/artefactcmd"
 	"github.com/craudit/craudit/cmd/craudit/internal/cli"
 	"github.com/craudit/craudit/cmd/craudit/internal/dbcmd"
+	"github.com/craudit/craudit/cmd/craudit/internal/fleetcmd"
 	"github.com/craudit/craudit/cmd/craudit/internal/harness"
 	"github.com/craudit/craudit/cmd/craudit/internal/inspectcmd"
 	"github.com/craudit/craudit/cmd/craudit/internal/uptanecmd"
@@ -75,6 +76,7 @@ Exit codes: 0 passed, 1 noncompliant or verification failure, 2 could not run.`,
 		inspectcmd.ProvenanceCmd(),
 		dbcmd.New(),
 		uptanecmd.New(),
+		fleetcmd.New(),
 		artefactcmd.New(),
 	} {
 		root.AddCommand(c)

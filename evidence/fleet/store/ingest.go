@@ -574,3 +574,10 @@ func readFile(p string, f *os.File, yield func(Input) bool) bool {
 		}
 	}
 }
+
+// SummaryLine says what an ingest did, in one line.
+func (r *IngestResult) SummaryLine() string {
+	j := r.Rejected
+	return fmt.Sprintf("%d reports: %d accepted, %d rejected (bad signature %d, replay %d, unknown device %d, hardware mismatch %d, malformed %d)",
+		r.Accepted+j.Total(), r.Accepted, j.Total(), j.BadSignature, j.Replay, j.UnknownDevice, j.HardwareMismatch, j.Malformed)
+}

@@ -18,6 +18,7 @@ func ManifestClientCmd(tool string) *cobra.Command {
 	var o verifier.Options
 	var out, refTime string
 	var verbose bool
+	var rep reportFlags
 	cmd := &cobra.Command{
 		Use:   "manifest-client --trust ROOT.pub --ca CA.pem --state DIR --repo URL --installed-version V --out DIR update",
 		Short: "Reference updater for the ENISA manifest profile (attack-scenario protocol)",
@@ -27,9 +28,14 @@ the root key, freshness, applicability and anti-rollback (--installed-version an
 the counter kept in --state), download and check every artefact, then install them
 all at once into OUT/slot and raise the stored counter. Nothing is installed when
 any step fails. Time: --reference-time, else SOURCE_DATE_EPOCH, else the wall clock.
+With --device-key, --report-dir and --unit it writes one signed device status
+report after the attempt (success, failure, or refused-attack naming the control
+that refused; counter kept in STATE/report-counter), for craudit fleet ingest.
 Exit 0 installed, 1 any failure.`,
 		Example: `  craudit manifest-client --trust root.pub --ca ca.pem --state ./state --repo https://127.0.0.1:8443 \
-      --installed-version 1.0.0 --out ./device update`,
+      --installed-version 1.0.0 --out ./device update
+  craudit manifest-client --trust root.pub --ca ca.pem --state ./state --repo https://127.0.0.1:8443 \
+      --installed-version 1.0.0 --out ./device --device-key device.key --unit TH-0001 --report-dir ./reports update`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if args[0] != "update" {
@@ -40,9 +46,15 @@ Exit 0 installed, 1 any failure.`,
 				return cli.Exit(cli.ExitFailed, err)
 			}
 			o.Tool = tool
+			if err := rep.check(&o); err != nil {
+				return cli.Exit(cli.ExitFailed, err)
+			}
 			t, err := clients.ManifestUpdate(cmd.Context(), o, out)
 			if verbose && t != nil {
 				fmt.Fprint(cmd.ErrOrStderr(), t.Text())
+			}
+			if werr := rep.write(cmd.ErrOrStderr(), o, t, err); werr != nil {
+				return cli.Exit(cli.ExitFailed, werr)
 			}
 			if err != nil {
 				return cli.Exit(cli.ExitFailed, err)
@@ -65,5 +77,9 @@ Exit 0 installed, 1 any failure.`,
 	f.DurationVar(&o.Timeout, "timeout", 0, "overall deadline for all downloads (default 2m)")
 	f.StringArrayVar(&o.Resolve, "resolve", nil, "HOST:PORT:ADDR[:PORT2]: dial ADDR for HOST:PORT (given by the harness under a declared name)")
 	f.BoolVarP(&verbose, "verbose", "v", false, "print the transcript to stderr")
+	f.StringVar(&rep.key, "device-key", "", "device's Ed25519 key (PEM PKCS#8): write a signed device status report after the attempt (needs --report-dir and --unit)")
+	f.StringVar(&rep.dir, "report-dir", "", "folder the signed device report goes to (UNIT-COUNTER.report)")
+	f.StringVar(&rep.unit, "unit", "", "the device's unit ID, as the device registry names it")
+	f.StringVar(&rep.campaign, "campaign", "", "update campaign ID to put in the report")
 	return cmd
 }
