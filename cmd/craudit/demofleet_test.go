@@ -93,7 +93,9 @@ func TestDemoFleet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var res struct{ Results []struct{ Check, Status, Message string } }
+	var res struct {
+		Results []struct{ Check, Status, Message string }
+	}
 	if err := json.Unmarshal(b, &res); err != nil {
 		t.Fatal(err)
 	}
