@@ -10,6 +10,7 @@ import (
 	"github.com/craudit/craudit/evidence/artefact/updaterconf"
 	"github.com/craudit/craudit/evidence/attackrun"
 	"github.com/craudit/craudit/evidence/bundle"
+	"github.com/craudit/craudit/evidence/fleet"
 	"github.com/craudit/craudit/evidence/kev"
 	"github.com/craudit/craudit/evidence/manifest"
 	"github.com/craudit/craudit/evidence/sbom"
@@ -82,6 +83,7 @@ type memo struct {
 	transcripts once[*LiveFile[transcript.Run]]
 	attacks     once[*LiveFile[attackrun.Run]]
 	kev         once[*kev.Catalogue]
+	fleet       once[*fleet.Status]
 	inspections once[[]Decoded[*artefact.Report]]
 	configs     once[[]Decoded[*updaterconf.Config]]
 }
@@ -178,6 +180,13 @@ func (in *Input) Vulns() (*vuln.Report, error) {
 // KEV returns the bundle's known-exploited catalogue (kev.json).
 func (in *Input) KEV() (*kev.Catalogue, error) {
 	return in.memo.kev.get(func() (*kev.Catalogue, error) { return decodeEvidence(in, bundle.KEVFile, kev.Parse) })
+}
+
+// FleetStatus returns the bundle's fleet status snapshot (fleet-status.json).
+func (in *Input) FleetStatus() (*fleet.Status, error) {
+	return in.memo.fleet.get(func() (*fleet.Status, error) {
+		return decodeEvidence(in, bundle.FleetStatusFile, fleet.ParseStatus)
+	})
 }
 
 // VEXPaths lists the bundle's VEX documents in index order.

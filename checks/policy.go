@@ -23,6 +23,8 @@ type Policy struct {
 	// files, say), which no public advisory database covers, and where the
 	// manufacturer publishes advisories for them.
 	OwnComponents []OwnComponents `yaml:"own_components" json:"own_components,omitempty"`
+	// Fleet says how the fleet/ checks judge a pinned fleet status snapshot.
+	Fleet FleetPolicy `yaml:"fleet" json:"fleet,omitzero"`
 }
 
 // OwnComponents is one group of the manufacturer's own components. It only
@@ -93,6 +95,9 @@ func (p *Policy) Validate() error {
 		if len(o.Match) == 0 || slices.Contains(o.Match, "") || !strings.HasPrefix(o.Advisories, "https://") || strings.TrimSpace(o.Justification) == "" {
 			return fmt.Errorf("own_components[%d]: match (non-empty prefixes), advisories (an https:// URL) and justification are all required", i)
 		}
+	}
+	if err := p.Fleet.validate(); err != nil {
+		return fmt.Errorf("fleet: %w", err)
 	}
 	for i, w := range p.Waivers {
 		if w.ID == "" || strings.TrimSpace(w.Justification) == "" || strings.TrimSpace(w.Approver) == "" || w.Expires.IsZero() {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/craudit/craudit/checks"
 	"github.com/craudit/craudit/evidence/bundle"
+	"github.com/craudit/craudit/evidence/fleet"
 	"github.com/craudit/craudit/evidence/manifest"
 	"github.com/craudit/craudit/evidence/product"
 	"github.com/craudit/craudit/mappings"
@@ -50,6 +51,8 @@ type Data struct {
 	Claims     []Claim
 	Risk       []RiskRow
 	Support    *Support
+	// Fleet is the pinned fleet status snapshot (fleet-status.json).
+	Fleet *fleet.Status
 	// Notes are evidence files that exist but could not be read for a section.
 	Notes []string
 	// Paperwork lists the CRA paperwork a dossier encloses (paths relative
@@ -79,6 +82,7 @@ func Collect(in *checks.Input, r *checks.Report) *Data {
 	d.Claims = buildClaims(d)
 	d.Risk = buildRisk(d)
 	d.Support = buildSupport(in.Product, r.ReferenceTime)
+	d.collectFleet(in)
 	return d
 }
 

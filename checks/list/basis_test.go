@@ -34,6 +34,13 @@ var properties = map[string][]string{
 	// Annex I Part I (2)(c): automatic security updates with opt-out,
 	// notification and postponement.
 	"automatic security updates": {"declare/automatic-updates"},
+	// ENISA step 7: the device records and reports update outcomes; the
+	// fleet snapshot shows it did, beside the declarations that it does.
+	"update outcomes recorded":    {"declare/update-logging", "fleet/status-recorded", "fleet/silent-units"},
+	"integrity failures reported": {"declare/failure-reporting", "fleet/integrity-failures"},
+	// Article 13(8): support per unit from its placing on the market.
+	"support period":            {"product/support-period", "fleet/support-period"},
+	"fleet runs fixed releases": {"fleet/open-vulnerabilities"},
 }
 
 // basisOf is the label each property must carry.
@@ -51,6 +58,10 @@ var basisOf = map[string]checks.Basis{
 	"severity gate":                          checks.BasisPractice,
 	"delivery model labels":                  checks.BasisPractice,
 	"automatic security updates":             checks.BasisCRA,
+	"update outcomes recorded":               checks.BasisPractice,
+	"integrity failures reported":            checks.BasisPractice,
+	"support period":                         checks.BasisCRA,
+	"fleet runs fixed releases":              checks.BasisPractice,
 }
 
 func TestSamePropertySameBasis(t *testing.T) {

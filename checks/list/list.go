@@ -8,6 +8,7 @@ import (
 	"github.com/craudit/craudit/checks/artefactcheck"
 	"github.com/craudit/craudit/checks/attackcheck"
 	"github.com/craudit/craudit/checks/declare"
+	"github.com/craudit/craudit/checks/fleetcheck"
 	"github.com/craudit/craudit/checks/manifestcheck"
 	"github.com/craudit/craudit/checks/productcheck"
 	"github.com/craudit/craudit/checks/provcheck"
@@ -27,6 +28,7 @@ func All() []checks.Check {
 		attackcheck.Checks(),
 		provcheck.Checks(),
 		artefactcheck.Checks(),
+		fleetcheck.Checks(),
 	} {
 		all = append(all, area...)
 	}

@@ -270,6 +270,16 @@ own_components: []
 #     advisories: https://vendor.example/security/advisories
 #     justification: "our own daemon; advisories under our CVD policy"
 
+# How the fleet/ checks judge a fleet status snapshot (bundle --fleet-status;
+# docs/fleet-checks.md). Defaults: every refused report or refused attack
+# fails, every unit past its support period fails, no unit may be silent,
+# and the snapshot may be at most 30 days old.
+# fleet:
+#   integrity_failures: fail   # or report: shown, passing
+#   past_support: fail         # or report
+#   max_silent_percent: 0      # share of registered units allowed silent
+#   max_status_age: 30d
+
 # Accepted gaps, each with a reason, an approver and an end date. An expired
 # waiver no longer applies. id is a check ID or a finding ID; a vulnerability
 # finding may also be named by an alias (a CVE) in place of its OSV ID.

@@ -80,6 +80,7 @@ an interrupted run leaves nothing at --out.`,
 	f.StringVar(&o.SBOM, "sbom", "", "an SBOM to import instead of generating one (CycloneDX or SPDX JSON)")
 	f.StringArrayVar(&o.VEX, "vex", nil, "an OpenVEX or CSAF 2.0 VEX (csaf_vex) document (repeatable)")
 	f.StringVar(&o.KEV, "kev", "", "a known-exploited vulnerabilities catalogue (CISA KEV JSON format); vuln/known-exploitable judges exploitation from it")
+	f.StringVar(&o.FleetStatus, "fleet-status", "", "a fleet status snapshot (craudit fleet status --format json); the fleet/ checks judge it and the dossier shows it")
 	f.StringArrayVar(&o.Provenance, "provenance", nil, "build provenance: DSSE, .intoto.jsonl or Sigstore bundle (repeatable)")
 	f.StringVar(&o.TrustedRoot, "trusted-root", "", "Sigstore trusted_root.json: imported Sigstore bundles must verify against it offline; kept in the bundle for the checks")
 	f.StringVar(&o.OSVDB, "osv-db", "", "offline OSV database directory (osv-scalibr/<Ecosystem>/all.zip)")

@@ -14,6 +14,7 @@ import (
 
 	"github.com/craudit/craudit/evidence/atomicfs"
 	"github.com/craudit/craudit/evidence/bundle"
+	"github.com/craudit/craudit/evidence/fleet"
 	"github.com/craudit/craudit/evidence/kev"
 	"github.com/craudit/craudit/evidence/keys"
 	"github.com/craudit/craudit/evidence/manifest"
@@ -90,7 +91,10 @@ type Options struct {
 	SBOM                      string
 	VEX                       []string
 	// KEV is a known-exploited catalogue in CISA's KEV JSON format.
-	KEV           string
+	KEV string
+	// FleetStatus is a fleet status snapshot (`craudit fleet status
+	// --format json`), pinned as fleet-status.json.
+	FleetStatus   string
 	Provenance    []string
 	TrustedRoot   string
 	OSVDB         string
@@ -234,6 +238,11 @@ func Bundle(ctx context.Context, o Options) (*bundle.Index, error) {
 	}
 	if o.KEV != "" {
 		if err := addKEV(w, o.KEV); err != nil {
+			return nil, err
+		}
+	}
+	if o.FleetStatus != "" {
+		if err := addFleetStatus(w, o.FleetStatus); err != nil {
 			return nil, err
 		}
 	}
@@ -483,6 +492,22 @@ func addKEV(w *bundle.Writer, src string) error {
 		return inputErr(src, err)
 	}
 	if _, err := w.AddBytes(bundle.KEVFile, bundle.RoleKEV, "application/json", data); err != nil {
+		return inputErr(src, err)
+	}
+	return nil
+}
+
+// addFleetStatus pins a fleet status snapshot after checking it decodes:
+// the bytes checked are the bytes kept.
+func addFleetStatus(w *bundle.Writer, src string) error {
+	data, err := atomicfs.ReadFile(src, fleet.MaxStatusSize)
+	if err != nil {
+		return inputErr(src, err)
+	}
+	if _, err := fleet.ParseStatus(data); err != nil {
+		return inputErr(src, err)
+	}
+	if _, err := w.AddBytes(bundle.FleetStatusFile, bundle.RoleFleetStatus, "application/json", data); err != nil {
 		return inputErr(src, err)
 	}
 	return nil

@@ -53,6 +53,7 @@ func Build(d *reports.Data) *Document {
 	first.NewPage = true
 	doc.Sections = []Section{summary(d), claims(d), first, design(d), risk(d), support(d), standards(d), tests(d), conformity(d), sbom(d)}
 	doc.Sections = append(doc.Sections, paperwork(d)...)
+	doc.Sections = append(doc.Sections, fleetSections(d)...)
 	doc.Sections = append(doc.Sections, appendix(d)...)
 	return doc
 }

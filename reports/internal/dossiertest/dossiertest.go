@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/craudit/craudit/checks"
+	"github.com/craudit/craudit/checks/fleetcheck"
 	"github.com/craudit/craudit/checks/manifestcheck"
 	"github.com/craudit/craudit/evidence/bundle"
 	"github.com/craudit/craudit/fixtures/minibundle"
@@ -19,6 +20,9 @@ type Options struct {
 	Components, Vulns int
 	// Bare leaves out everything but the minibundle's own files.
 	Bare bool
+	// Fleet, when set, is pinned as fleet-status.json and judged by the
+	// fleet/ checks.
+	Fleet []byte
 }
 
 // Result is a judged bundle.
@@ -53,6 +57,9 @@ func Judge(tb testing.TB, o Options) *Result {
 			{Path: bundle.TranscriptFile, Role: bundle.RoleTranscript, Body: []byte(Transcript)},
 		}
 	}
+	if o.Fleet != nil {
+		mo.Items = append(mo.Items, minibundle.Item{Path: bundle.FleetStatusFile, Role: bundle.RoleFleetStatus, Body: o.Fleet})
+	}
 	mb, err := minibundle.Write(tb.TempDir(), mo)
 	if err != nil {
 		tb.Fatal(err)
@@ -68,6 +75,9 @@ func Judge(tb testing.TB, o Options) *Result {
 		in.Live[bundle.AttackFile] = []byte(Attacks) // gathered at dossier time, outside the bundle
 	}
 	list := append(manifestcheck.Checks(), Fixed(o.Bare, o.Vulns)...)
+	if o.Fleet != nil {
+		list = append(list, fleetcheck.Checks()...)
+	}
 	rep := checks.Run(context.Background(), list, in, checks.RunOptions{Tool: checks.Tool{Name: "craudit", Version: "test"},
 		TimeSource: "--reference-time", Catalogues: []checks.CatalogueRef{{ID: "cra", Edition: "2024/2847"}, {ID: "enisa-secure-updates", Edition: "draft v0.1 (May 2026)"}}})
 	return &Result{Bundle: mb, Input: in, Report: rep}
