@@ -63,6 +63,11 @@ type Vuln struct {
 	Aliases                                     []string
 	// VEX is the effective VEX status ("" when no statement covers it).
 	VEX, Justification string
+	// Impact and Action are the deciding VEX statement's impact_statement
+	// and action_statement: the manufacturer's reasoning, shown as written.
+	Impact, Action string
+	// Statement names the VEX document and statement that decided VEX.
+	Statement string
 }
 
 func (d *Data) note(format string, a ...any) { d.Notes = append(d.Notes, fmt.Sprintf(format, a...)) }
@@ -153,7 +158,8 @@ func (d *Data) collectVulns(in *checks.Input) {
 				status = ""
 			}
 			t.Rows = append(t.Rows, Vuln{ID: r.ID, Aliases: r.Aliases, Package: r.Component.Name, Version: r.Component.Version,
-				PURL: r.Component.PURL, Severity: r.Severity, Fixed: r.FixedVersion, VEX: status, Justification: r.Justification})
+				PURL: r.Component.PURL, Severity: r.Severity, Fixed: r.FixedVersion, VEX: status, Justification: r.Justification,
+				Impact: r.ImpactStatement, Action: r.ActionStatement, Statement: r.Statement})
 		}
 	}
 	sort.SliceStable(t.Rows, func(i, j int) bool {

@@ -233,17 +233,6 @@ func TestLayoutsSayTheSame(t *testing.T) {
 	}
 }
 
-func TestShortHash(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"", ""}, {"abc", "abc"}, {"0123456789abcdef", "0123456789abcdef"},
-		{"0123456789abcdef0", "0123456789abcdef…"},
-	} {
-		if got := document.ShortHash(tc.in); got != tc.want {
-			t.Errorf("ShortHash(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
 // TestSelfTestApartFromProductEvidence: runs of craudit's own reference
 // clients are shown in a section of their own, labelled, and never under the
 // product's attack results or in the product's facts.
