@@ -98,7 +98,7 @@ func summarizeSBOM(doc *sbom.Document) *SBOMSummary {
 	for i := range doc.Components {
 		c := &doc.Components[i]
 		comp := Component{Name: c.Name, Version: c.Version, Type: c.Type, PURL: c.PURL, Supplier: c.Supplier,
-			Licences: strings.Join(append(slices.Clone(c.Licences), c.LicenceNames...), ", "), SHA512: c.Hashes["SHA-512"] != ""}
+			Licences: strings.Join(uniq(append(slices.Clone(c.Licences), c.LicenceNames...)), ", "), SHA512: c.Hashes["SHA-512"] != ""}
 		s.Components = append(s.Components, comp)
 		types[comp.Type]++
 		if comp.Licences != "" {
@@ -203,3 +203,16 @@ func dbFacts(r *vuln.Report) []NameCount {
 
 // SeverityRank orders severities for display; unknown sorts with high (as the gate treats it).
 func SeverityRank(s string) int { return checks.SeverityRank(s) }
+
+// uniq drops repeated strings, keeping the first of each.
+func uniq(ss []string) []string {
+	seen := map[string]bool{}
+	out := ss[:0]
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -93,13 +93,6 @@ func summary(d *reports.Data) Section {
 		t.Rows = append(t.Rows, row)
 	}
 	sec.Blocks = append(sec.Blocks, t)
-	if len(d.Notes) > 0 {
-		l := List{Alert: true}
-		for _, n := range d.Notes {
-			l.Items = append(l.Items, text(strong("Evidence that could not be read:"), plain(" "+n)))
-		}
-		sec.Blocks = append(sec.Blocks, l)
-	}
 	return sec
 }
 

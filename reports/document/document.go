@@ -34,6 +34,10 @@ type Block interface{ block() }
 // Paragraph is running text.
 type Paragraph struct{ Text Text }
 
+// Dense is running reference text that paged layouts may set in the small
+// type of tables.
+type Dense struct{ Text Text }
+
 // Gap says that the evidence holds nothing for a point; layouts set it
 // apart so a reader sees what is missing.
 type Gap struct{ Text string }
@@ -133,6 +137,7 @@ func (Chart) block()     {}
 func (Columns) block()   {}
 func (Verdict) block()   {}
 func (Pre) block()       {}
+func (Dense) block()     {}
 
 // Text is inline text: a run of spans.
 type Text []Span

@@ -91,6 +91,13 @@ func front(d *reports.Data) Section {
 		}
 		sec.Blocks = append(sec.Blocks, l)
 	}
+	if len(d.Notes) > 0 {
+		l := List{Alert: true}
+		for _, n := range d.Notes {
+			l.Items = append(l.Items, text(strong("Evidence that could not be read:"), plain(" "+n)))
+		}
+		sec.Blocks = append(sec.Blocks, l)
+	}
 	basis := Table{Name: "basis", Columns: []Column{{Title: "Basis of the opinion", Weight: 5}, {Title: "Checks", Weight: 1, Num: true}}}
 	for _, x := range []struct {
 		what string

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/craudit/craudit/checks"
 	"github.com/craudit/craudit/evidence/bundle"
 	"github.com/craudit/craudit/reports"
 	"github.com/craudit/craudit/reports/charts"
@@ -105,9 +106,15 @@ func updateSolution(d *reports.Data) Section {
 	}
 	keys := Section{Title: "Keys and their roles"}
 	if len(d.Keys) > 0 {
-		t := Table{Columns: []Column{{Title: "Key", Weight: 2}, {Title: "Role and facts", Weight: 4}, {Title: "Files", Weight: 4, Mono: true}}}
+		t := Table{Columns: []Column{{Title: "Key", Weight: 2}, {Title: "Role and facts", Weight: 8}, {Title: "Files", Weight: 1.5}}}
 		for _, k := range d.Keys {
-			t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: words(k.Role)}, {Text: words(k.Detail)}, {Text: files(d, k.Files)}}})
+			var fs []Text
+			for _, f := range k.Files {
+				s := file(d, f)
+				s.Brief = true
+				fs = append(fs, text(s))
+			}
+			t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: words(k.Role)}, {Text: words(k.Detail)}, {Text: joined(fs, " ")}}})
 		}
 		keys.Blocks = []Block{t}
 	} else {
@@ -229,13 +236,21 @@ func production(d *reports.Data) Section {
 		sec.Blocks = []Block{Gap{"No declarations (answers.yaml) in the evidence about production and monitoring."}}
 		return sec
 	}
-	t := Table{Columns: []Column{{Title: "Control", Weight: 2.2}, {Title: "Declared", Weight: 1.3}, {Title: "Statement", Weight: 4},
-		{Title: "Owner", Weight: 1.5}, {Title: "Evidence", Weight: 4, Mono: true}}}
+	declared := map[string]bool{}
+	for _, r := range d.Report.Results {
+		if r.Status == checks.Declared {
+			declared[r.Check] = true
+		}
+	}
+	t := Table{Columns: []Column{{Title: "Control", Weight: 2.4}, {Title: "Declared", Weight: 1.3}, {Title: "Statement", Weight: 6},
+		{Title: "Owner", Weight: 1.6}, {Title: "Evidence", Weight: 1.3}}}
 	for _, dc := range a.Declarations {
 		var ev []Text
 		for _, e := range dc.Evidence {
 			if f, ok := d.File(bundle.EvidenceDir + path.Clean(e)); ok {
-				ev = append(ev, text(file(d, f)))
+				s := file(d, f)
+				s.Brief = true
+				ev = append(ev, text(s))
 			} else {
 				ev = append(ev, text(code(e), plain(" "), em("(not in the bundle)")))
 			}
@@ -244,8 +259,12 @@ func production(d *reports.Data) Section {
 		if dc.Justification != "" {
 			st = append(st, br(), em(dc.Justification))
 		}
-		t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: text(code(dc.Control))}, {Text: words(dc.Status)}, {Text: st}, {Text: words(dc.Owner)},
-			{Text: orText(lines(ev), em("none"))}}})
+		id := ""
+		if declared[dc.Control] {
+			id = dc.Control // the test reports leave declared results to this table
+		}
+		t.Rows = append(t.Rows, Row{ID: id, Cells: []Cell{{Text: text(code(dc.Control))}, {Text: words(dc.Status)}, {Text: st}, {Text: words(dc.Owner)},
+			{Text: orText(joined(ev, " "), em("none"))}}})
 	}
 	sec.Blocks = []Block{t}
 	return sec

@@ -130,10 +130,23 @@ func tests(d *reports.Data) Section {
 			g.Step, or(g.Name, "not tied to a step"), s.Pass, s.Fail, s.Declared, s.Missing, others(s))}
 		t := Table{Columns: []Column{{Title: "Status", Weight: 1.2}, {Title: "Check", Weight: 3.8}, {Title: "Result", Weight: 8},
 			{Title: "Evidence", Weight: 1.5}}}
+		var declared []Text
 		for _, r := range g.Results {
+			// A declared result is the manufacturer's statement: point
+			// 2(c) shows it in full, and holds its anchor.
+			if r.Status == checks.Declared {
+				declared = append(declared, text(codeLink("#"+r.Check, r.Check)))
+				continue
+			}
 			t.Rows = append(t.Rows, resultRow(d, r))
 		}
-		step.Blocks = []Block{t}
+		if len(t.Rows) > 0 {
+			step.Blocks = append(step.Blocks, t)
+		}
+		if len(declared) > 0 {
+			p := text(plain("Declared by the manufacturer (statements, owners and evidence in "), link("#declarations", "point 2(c)"), plain("): "))
+			step.Blocks = append(step.Blocks, Paragraph{append(append(p, joined(declared, ", ")...), plain("."))})
+		}
 		results.Subs = append(results.Subs, step)
 	}
 	if len(d.Steps) == 0 {
@@ -190,7 +203,7 @@ func mapsTo(d *reports.Data) Section {
 		sec.Blocks = []Block{Paragraph{words("No check is mapped to a catalogue entry.")}}
 		return sec
 	}
-	sec.Blocks = []Block{Paragraph{joined(ts, "; ")}}
+	sec.Blocks = []Block{Dense{joined(ts, "; ")}}
 	return sec
 }
 
@@ -275,8 +288,8 @@ func attackRun(d *reports.Data, a *reports.AttackResults) []Block {
 		// craudit's own clients: the scenario, the expectation and the
 		// verdict; what each client printed is in the cited file.
 		p = append(p, plain(" The clients' output for each scenario is in the cited file."))
-		tb := Table{Columns: []Column{{Title: "Scenario", Weight: 3}, {Title: "Step", Weight: 0.6}, {Title: "Expected", Weight: 1.3}, {Title: "Verdict", Weight: 1.6},
-			{Title: "Scenario", Weight: 3}, {Title: "Step", Weight: 0.6}, {Title: "Expected", Weight: 1.3}, {Title: "Verdict", Weight: 1.6}}}
+		tb := Table{Columns: []Column{{Title: "Scenario", Weight: 4.2}, {Title: "Step", Weight: 0.6}, {Title: "Expected", Weight: 1.1}, {Title: "Verdict", Weight: 1.5},
+			{Title: "Scenario", Weight: 4.2}, {Title: "Step", Weight: 0.6}, {Title: "Expected", Weight: 1.1}, {Title: "Verdict", Weight: 1.5}}}
 		half := (len(a.Scenarios) + 1) / 2
 		for i := 0; i < half; i++ {
 			row := Row{}
@@ -293,8 +306,8 @@ func attackRun(d *reports.Data, a *reports.AttackResults) []Block {
 		}
 		return []Block{Paragraph{p}, tb}
 	}
-	tb := Table{Columns: []Column{{Title: "Scenario", Weight: 2.5}, {Title: "Step", Weight: 0.6}, {Title: "Control", Weight: 1.6},
-		{Title: "Expected", Weight: 1.3}, {Title: "Verdict", Weight: 1.4}, {Title: "Exit", Weight: 0.6}, {Title: "Detail", Weight: 6}}}
+	tb := Table{Columns: []Column{{Title: "Scenario", Weight: 3.4}, {Title: "Step", Weight: 0.5}, {Title: "Control", Weight: 1.3},
+		{Title: "Expected", Weight: 1.1}, {Title: "Verdict", Weight: 1}, {Title: "Exit", Weight: 0.5}, {Title: "Detail", Weight: 6}}}
 	for _, s := range a.Scenarios {
 		tb.Rows = append(tb.Rows, Row{Cells: []Cell{{Text: text(code(s.ID))}, {Text: words(fmt.Sprint(s.Step))}, {Text: words(s.Control)},
 			{Text: words(s.Expect)}, {Text: words(s.Verdict)}, {Text: words(fmt.Sprint(s.ExitCode))}, {Text: words(s.Detail)}}})
@@ -316,8 +329,8 @@ func sbom(d *reports.Data) Section {
 	}
 	p := Paragraph{text(plain("The SBOM is enclosed: "), file(d, s.File), plain("."))}
 	t := Table{Name: "sbom", Fold: fmt.Sprintf("%d components", len(s.Components)),
-		Columns: []Column{{Title: "Name", Weight: 3}, {Title: "Version", Weight: 1.8}, {Title: "Type", Weight: 1}, {Title: "Licences", Weight: 2.6},
-			{Title: "purl", Weight: 7, Mono: true}}}
+		Columns: []Column{{Title: "Name", Weight: 3.4}, {Title: "Version", Weight: 1.9}, {Title: "Type", Weight: 0.9}, {Title: "Licences", Weight: 2.8},
+			{Title: "purl", Weight: 7.4, Mono: true}}}
 	for _, c := range s.Components {
 		var purl Text
 		if c.PURL != "" {
@@ -352,20 +365,18 @@ func evidenceIndex(d *reports.Data) Section {
 		"Every evidence file, numbered; the rest of this document cites a file by its number. Each is pinned by the signed bundle index ("),
 		code("bundle.json"), plain(") or, for live evidence, by the dossier's signed "), code("SHA256SUMS"),
 		plain(". A file whose bytes differ from run to run (signatures, signed envelopes, live evidence) is cited by path; its hash is in those two files."))}}}
-	t := Table{Name: "evidence", Columns: []Column{{Title: "Ref", Weight: 0.7}, {Title: "File and SHA-256", Weight: 8, Mono: true}, {Title: "Role", Weight: 1.8},
-		{Title: "Bytes", Weight: 1.1, Num: true}}}
+	t := Table{Name: "evidence", Columns: []Column{{Title: "Ref", Weight: 0.6}, {Title: "File", Weight: 5, Mono: true}, {Title: "SHA-256", Weight: 6.6, Mono: true},
+		{Title: "Role", Weight: 1.8}, {Title: "Bytes", Weight: 1.1, Num: true}}}
 	for _, e := range d.EvidenceIndex() {
-		f := text(Span{Kind: File, Text: e.Path, Href: d.Href(e.FileRef)}, br())
-		size := ""
+		f := text(Span{Kind: File, Text: e.Path, Href: d.Href(e.FileRef)})
+		h, size := text(small("pinned by bundle.json and SHA256SUMS")), ""
 		switch {
 		case e.SHA256 != "":
-			f, size = append(f, hash(e.SHA256)), fmt.Sprint(e.Size)
+			h, size = text(hash(e.SHA256)), fmt.Sprint(e.Size)
 		case e.Live:
-			f = append(f, small("pinned by SHA256SUMS"))
-		default:
-			f = append(f, small("pinned by bundle.json and SHA256SUMS"))
+			h = text(small("pinned by SHA256SUMS"))
 		}
-		t.Rows = append(t.Rows, Row{ID: RefAnchor(e.Ref), Cells: []Cell{{Text: words(e.Ref)}, {Text: f}, {Text: words(e.Role)}, {Text: words(size)}}})
+		t.Rows = append(t.Rows, Row{ID: RefAnchor(e.Ref), Cells: []Cell{{Text: words(e.Ref)}, {Text: f}, {Text: h}, {Text: words(e.Role)}, {Text: words(size)}}})
 	}
 	sec.Blocks = append(sec.Blocks, t)
 	return sec

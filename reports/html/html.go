@@ -121,6 +121,8 @@ func (p *page) block(b document.Block) {
 		p.s("</div>\n")
 		p.block(x.Right)
 		p.s("</div>\n")
+	case document.Dense:
+		p.f("<p class=\"dense\">%s</p>\n", inline(x.Text))
 	case document.Pre:
 		p.f("<pre class=\"quote\">%s</pre>\n", esc(strings.Join(x.Lines, "\n")))
 	case document.Verdict:

@@ -87,6 +87,8 @@ func block(b *strings.Builder, bl document.Block) {
 	case document.Columns:
 		block(b, x.Left)
 		block(b, x.Right)
+	case document.Dense:
+		b.WriteString(inline(x.Text) + "\n\n")
 	case document.Pre:
 		// A fence longer than any run of backticks in the text, so the
 		// quoted file cannot end the block.

@@ -16,17 +16,17 @@ import (
 )
 
 const (
-	margin  = 13.0
+	margin  = 11.0
 	pageW   = 210.0
 	pageH   = 297.0
 	width   = pageW - 2*margin
 	bottom  = pageH - 15.0
-	lineH   = 3.7
-	bodyPt  = 8.5
-	cellPt  = 6.7
-	monoPt  = 6.3
-	smallPt = 6.2
-	cellLH  = 2.8
+	lineH   = 3.4
+	bodyPt  = 8.0
+	cellPt  = 6.5
+	monoPt  = 6.1
+	smallPt = 6.0
+	cellLH  = 2.7
 )
 
 // doc wraps fpdf with the few layout operations the dossier needs.

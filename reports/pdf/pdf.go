@@ -119,6 +119,8 @@ func (d *doc) block(b document.Block) {
 	switch x := b.(type) {
 	case document.Paragraph:
 		d.flow(runs(x.Text, "", bodyPt), lineH, black)
+	case document.Dense:
+		d.flow(runs(x.Text, "", cellPt), cellLH, black)
 	case document.Gap:
 		d.flow([]run{{s: clean(x.Text), pt: bodyPt}}, lineH, amber)
 	case document.List:
@@ -140,7 +142,11 @@ func (d *doc) block(b document.Block) {
 	case document.Chart:
 		d.chart(x.Chart, 0.6)
 	case document.Columns:
-		d.block(x.Left)
+		// Side by side does not fit a page of tables: a chart beside facts
+		// is left out here, as every chart's numbers are in a table too.
+		if _, chart := x.Left.(document.Chart); !chart {
+			d.block(x.Left)
+		}
 		d.block(x.Right)
 	case document.Pre:
 		var rs []run

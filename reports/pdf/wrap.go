@@ -23,6 +23,9 @@ type piece struct {
 // separator, a dot, a hyphen or an underscore, never inside a word.
 const seps = "/.-_"
 
+// minShrink is how far an unbreakable token may shrink to fit its line.
+const minShrink = 0.6
+
 // wrap lays runs out in lines at most w wide. Lines break at spaces; a
 // token wider than the line breaks after the last separator that fits and,
 // when none does, is set whole on its own line. measure gives the width of
@@ -83,8 +86,13 @@ func wrap(runs []run, w float64, measure func(run) float64) [][]piece {
 							flush()
 							head, rest = breakToken(r, tok, w, measure)
 						}
-						if head == "" { // no separator fits: the token stays whole
+						if head == "" { // no separator fits: the token stays whole,
+							// set smaller when that makes it fit (a hash in a narrow column)
 							head, rest = tok, ""
+							probe.s = strings.TrimRight(tok, " ")
+							if full := measure(probe); full > w && full*minShrink <= w {
+								r.pt = float64(int(r.pt*w/full*10)) / 10
+							}
 						}
 					}
 					add(r, head)
