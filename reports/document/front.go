@@ -141,7 +141,7 @@ func exceptions(d *reports.Data) Section {
 					fix = append(fix, br(), em("Fix:"), plain(" "+x.Remediation))
 				}
 			}
-			t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: st}, {Text: text(codeLink("#"+x.Check, x.Check))}, {Text: words(x.Message)}, {Text: fix}}})
+			t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: st}, {Text: text(codeLink("#"+x.Check, x.Check))}, {Text: citeHashes(d, x.Message)}, {Text: fix}}})
 		}
 	}
 	if len(t.Rows) == 0 {

@@ -160,7 +160,7 @@ func resultRow(d *reports.Data, r checks.Result) Row {
 	if !r.Required {
 		st = append(st, br(), small("(advisory)"))
 	}
-	msg := words(r.Message)
+	msg := citeHashes(d, r.Message)
 	if r.Remediation != "" {
 		msg = append(msg, br(), em("Fix:"), plain(" "+r.Remediation))
 	}
@@ -175,7 +175,7 @@ func resultRow(d *reports.Data, r checks.Result) Row {
 			if x.Severity != "" {
 				item = append(item, plain(" ("+x.Severity+")"))
 			}
-			f.Items = append(f.Items, append(item, plain(": "+x.Message)))
+			f.Items = append(f.Items, append(append(item, plain(": ")), citeHashes(d, x.Message)...))
 		}
 		cell.More = f
 	}
@@ -226,7 +226,7 @@ func transcripts(d *reports.Data) Section {
 			{Title: "Detail", Weight: 6}}}
 		for _, s := range t.Steps {
 			tb.Rows = append(tb.Rows, Row{Cells: []Cell{{Text: text(code(s.ID))}, {Text: words(s.Control)}, {Text: words(fmt.Sprint(s.ENISAStep))},
-				{Text: words(s.Verdict)}, {Text: words(s.Detail)}}})
+				{Text: words(s.Verdict)}, {Text: citeHashes(d, s.Detail)}}})
 		}
 		sec.Blocks = append(sec.Blocks, Paragraph{p}, tb)
 		if len(t.Targets) > 0 {
@@ -310,7 +310,7 @@ func attackRun(d *reports.Data, a *reports.AttackResults) []Block {
 		{Title: "Expected", Weight: 1.1}, {Title: "Verdict", Weight: 1}, {Title: "Exit", Weight: 0.5}, {Title: "Detail", Weight: 6}}}
 	for _, s := range a.Scenarios {
 		tb.Rows = append(tb.Rows, Row{Cells: []Cell{{Text: text(code(s.ID))}, {Text: words(fmt.Sprint(s.Step))}, {Text: words(s.Control)},
-			{Text: words(s.Expect)}, {Text: words(s.Verdict)}, {Text: words(fmt.Sprint(s.ExitCode))}, {Text: words(s.Detail)}}})
+			{Text: words(s.Expect)}, {Text: words(s.Verdict)}, {Text: words(fmt.Sprint(s.ExitCode))}, {Text: citeHashes(d, s.Detail)}}})
 	}
 	return []Block{Paragraph{p}, tb}
 }
