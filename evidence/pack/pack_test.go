@@ -397,7 +397,9 @@ func TestBundleRefuses(t *testing.T) {
 			func(in *inputs, _ *Options) string { return in.prov }, "DSSE"},
 		{"trusted root missing", func(_ *testing.T, in *inputs, _ *Options) { os.Remove(in.trustedRoot) },
 			func(in *inputs, _ *Options) string { return in.trustedRoot }, ""},
-		{"architecture description missing", func(t *testing.T, in *inputs, _ *Options) { put(t, in.dir, "product.yaml", thermostat.DemoProductYAML()) },
+		{"architecture description missing", func(t *testing.T, in *inputs, _ *Options) {
+			put(t, in.dir, "product.yaml", thermostat.DemoProductYAML())
+		},
 			func(in *inputs, _ *Options) string { return in.product }, "architecture_description " + thermostat.ArchitectureFile},
 		{"architecture description outside the folder", func(t *testing.T, in *inputs, _ *Options) {
 			put(t, in.dir, "product.yaml", append(thermostat.ProductYAML(), "architecture_description: ../outside.md\n"...))
