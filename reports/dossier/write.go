@@ -84,6 +84,7 @@ func Write(o Options) error {
 		return err
 	}
 	d := Data(o.Input, o.Report)
+	d.DossierSigner = o.Signer.Public().ID()
 	for _, r := range o.Renderers {
 		var buf bytes.Buffer
 		if err := r.Render(&buf, d); err != nil {
