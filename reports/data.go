@@ -58,6 +58,15 @@ type Data struct {
 	// Paperwork lists the CRA paperwork a dossier encloses (paths relative
 	// to the dossier; signature files without a hash).
 	Paperwork []checks.EvidenceRef
+	// Architecture is the manufacturer's architecture description (Annex
+	// VII point 2(a)) when the bundle pins one; ArchitectureText its text
+	// when it is UTF-8 text of at most MaxArchitectureText bytes.
+	Architecture     *FileRef
+	ArchitectureText string
+	// BundleSigner is the ID (SHA-256 of the SPKI) of the key that signed
+	// the bundle index, when authenticated; DossierSigner the key that signs
+	// the dossier's SHA256SUMS ("" for a report rendered on its own).
+	BundleSigner, DossierSigner string
 }
 
 // Collect gathers report data from a checked input.
@@ -83,6 +92,10 @@ func Collect(in *checks.Input, r *checks.Report) *Data {
 	d.Risk = buildRisk(d)
 	d.Support = buildSupport(in.Product, r.ReferenceTime)
 	d.collectFleet(in)
+	d.collectArchitecture(in)
+	if in.Bundle != nil && in.Bundle.Signer != nil {
+		d.BundleSigner = in.Bundle.Signer.ID()
+	}
 	return d
 }
 

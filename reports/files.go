@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"fmt"
 	"path"
 	"strings"
 
@@ -95,3 +96,47 @@ func (d *Data) filesMatching(patterns ...string) []FileRef {
 	}
 	return out
 }
+
+// IndexEntry is one file of the evidence index: the one place a report
+// prints a file's hash. Everything else cites the file by Ref ("E7").
+type IndexEntry struct {
+	Ref string
+	FileRef
+}
+
+// EvidenceIndex numbers the evidence files: the bundle's items in the
+// signed index's order, then the live evidence in path order. The numbering
+// depends on the evidence only, so the same bundle gives the same references.
+func (d *Data) EvidenceIndex() []IndexEntry {
+	out := make([]IndexEntry, 0, len(d.Items)+len(d.Live))
+	for _, it := range d.Items {
+		out = append(out, IndexEntry{Ref: fmt.Sprintf("E%d", len(out)+1), FileRef: itemRef(it)})
+	}
+	for _, l := range d.Live {
+		out = append(out, IndexEntry{Ref: fmt.Sprintf("E%d", len(out)+1), FileRef: FileRef{Path: l.Path, Role: "live evidence", Live: true}})
+	}
+	return out
+}
+
+// RefOf returns the evidence-index reference of a bundle item or live
+// evidence path, or of a check's evidence path (which a dossier prefixes
+// with "bundle/"); "" when the file is not in the index.
+func (d *Data) RefOf(p string) string {
+	n := 0
+	for _, it := range d.Items {
+		n++
+		if it.Path == p || d.ItemPrefix != "" && d.ItemPrefix+it.Path == p {
+			return fmt.Sprintf("E%d", n)
+		}
+	}
+	for _, l := range d.Live {
+		n++
+		if l.Path == p {
+			return fmt.Sprintf("E%d", n)
+		}
+	}
+	return ""
+}
+
+// WithRole lists the bundle items with a role, in path order.
+func (d *Data) WithRole(role string) []FileRef { return d.itemsWithRole(role) }

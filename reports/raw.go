@@ -63,6 +63,11 @@ type Vuln struct {
 	Aliases                                     []string
 	// VEX is the effective VEX status ("" when no statement covers it).
 	VEX, Justification string
+	// Impact and Action are the deciding VEX statement's impact_statement
+	// and action_statement: the manufacturer's reasoning, shown as written.
+	Impact, Action string
+	// Statement names the VEX document and statement that decided VEX.
+	Statement string
 }
 
 func (d *Data) note(format string, a ...any) { d.Notes = append(d.Notes, fmt.Sprintf(format, a...)) }
@@ -93,7 +98,7 @@ func summarizeSBOM(doc *sbom.Document) *SBOMSummary {
 	for i := range doc.Components {
 		c := &doc.Components[i]
 		comp := Component{Name: c.Name, Version: c.Version, Type: c.Type, PURL: c.PURL, Supplier: c.Supplier,
-			Licences: strings.Join(append(slices.Clone(c.Licences), c.LicenceNames...), ", "), SHA512: c.Hashes["SHA-512"] != ""}
+			Licences: strings.Join(uniq(append(slices.Clone(c.Licences), c.LicenceNames...)), ", "), SHA512: c.Hashes["SHA-512"] != ""}
 		s.Components = append(s.Components, comp)
 		types[comp.Type]++
 		if comp.Licences != "" {
@@ -153,7 +158,8 @@ func (d *Data) collectVulns(in *checks.Input) {
 				status = ""
 			}
 			t.Rows = append(t.Rows, Vuln{ID: r.ID, Aliases: r.Aliases, Package: r.Component.Name, Version: r.Component.Version,
-				PURL: r.Component.PURL, Severity: r.Severity, Fixed: r.FixedVersion, VEX: status, Justification: r.Justification})
+				PURL: r.Component.PURL, Severity: r.Severity, Fixed: r.FixedVersion, VEX: status, Justification: r.Justification,
+				Impact: r.ImpactStatement, Action: r.ActionStatement, Statement: r.Statement})
 		}
 	}
 	sort.SliceStable(t.Rows, func(i, j int) bool {
@@ -197,3 +203,16 @@ func dbFacts(r *vuln.Report) []NameCount {
 
 // SeverityRank orders severities for display; unknown sorts with high (as the gate treats it).
 func SeverityRank(s string) int { return checks.SeverityRank(s) }
+
+// uniq drops repeated strings, keeping the first of each.
+func uniq(ss []string) []string {
+	seen := map[string]bool{}
+	out := ss[:0]
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}

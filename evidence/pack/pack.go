@@ -217,6 +217,9 @@ func Bundle(ctx context.Context, o Options) (*bundle.Index, error) {
 			return nil, err
 		}
 	}
+	if err := addArchitecture(w, o.Product, prod.ArchitectureDescription); err != nil {
+		return nil, err
+	}
 	if ans != nil {
 		base := filepath.Dir(o.Answers)
 		for _, e := range ans.EvidenceFiles() {
@@ -479,6 +482,24 @@ func mediaType(name string) string {
 		return "application/pdf"
 	}
 	return "application/octet-stream"
+}
+
+// addArchitecture pins the architecture description product.yaml names
+// (Annex VII point 2(a)) as the bundle's "architecture" item. The name must
+// stay inside product.yaml's folder; a missing file is bad input.
+func addArchitecture(w *bundle.Writer, productPath, name string) error {
+	if name == "" {
+		return nil
+	}
+	clean := path.Clean(filepath.ToSlash(name))
+	if path.IsAbs(clean) || filepath.IsAbs(name) || clean == ".." || strings.HasPrefix(clean, "../") {
+		return inputErr(productPath, fmt.Errorf("architecture_description %q: must be a file inside product.yaml's folder", name))
+	}
+	src := filepath.Join(filepath.Dir(productPath), filepath.FromSlash(clean))
+	if _, err := w.AddFile(bundle.ArchitectureFile, bundle.RoleArchitecture, mediaType(clean), src); err != nil {
+		return inputErr(productPath, fmt.Errorf("architecture_description %s: %w", name, err))
+	}
+	return nil
 }
 
 // addKEV pins a known-exploited catalogue into the bundle after checking it

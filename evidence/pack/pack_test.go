@@ -263,6 +263,21 @@ func TestBundleVariants(t *testing.T) {
 					t.Errorf("without --osv-db vulns.json must say why there was no scan: %s", v)
 				}
 			}},
+		{"architecture description", func(in *inputs, o *Options) {
+			put(t, in.dir, "product.yaml", thermostat.DemoProductYAML())
+			put(t, in.dir, thermostat.ArchitectureFile, thermostat.ArchitectureMD())
+		}, []string{bundle.ArchitectureFile}, nil,
+			func(t *testing.T, in *inputs, b *bundle.Bundle) {
+				got, _ := b.Read(bundle.ArchitectureFile)
+				if !bytes.Equal(got, thermostat.ArchitectureMD()) || !b.Has(bundle.ArchitectureFile) {
+					t.Errorf("the architecture description is not pinned as given: %q", got)
+				}
+				for _, it := range b.Index.Items {
+					if it.Path == bundle.ArchitectureFile && it.Role != bundle.RoleArchitecture {
+						t.Errorf("role %q, want %q", it.Role, bundle.RoleArchitecture)
+					}
+				}
+			}},
 		{"no scan and no NotScanned producer", func(in *inputs, o *Options) { o.OSVDB, o.Make.NotScanned = "", nil },
 			nil, []string{bundle.VulnsFile}, nil},
 		{"imported SBOM", func(in *inputs, o *Options) { o.SBOM = in.sbom },
@@ -382,6 +397,13 @@ func TestBundleRefuses(t *testing.T) {
 			func(in *inputs, _ *Options) string { return in.prov }, "DSSE"},
 		{"trusted root missing", func(_ *testing.T, in *inputs, _ *Options) { os.Remove(in.trustedRoot) },
 			func(in *inputs, _ *Options) string { return in.trustedRoot }, ""},
+		{"architecture description missing", func(t *testing.T, in *inputs, _ *Options) {
+			put(t, in.dir, "product.yaml", thermostat.DemoProductYAML())
+		},
+			func(in *inputs, _ *Options) string { return in.product }, "architecture_description " + thermostat.ArchitectureFile},
+		{"architecture description outside the folder", func(t *testing.T, in *inputs, _ *Options) {
+			put(t, in.dir, "product.yaml", append(thermostat.ProductYAML(), "architecture_description: ../outside.md\n"...))
+		}, func(in *inputs, _ *Options) string { return in.product }, "inside product.yaml's folder"},
 		{"transcript missing", func(_ *testing.T, in *inputs, _ *Options) { os.Remove(in.transcript) },
 			func(in *inputs, _ *Options) string { return in.transcript }, ""},
 		{"step provenance fails", func(_ *testing.T, _ *inputs, o *Options) {

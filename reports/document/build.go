@@ -49,9 +49,7 @@ func Build(d *reports.Data) *Document {
 		Meta:     meta(r),
 		Contents: "Contents",
 	}
-	first := general(d)
-	first.NewPage = true
-	doc.Sections = []Section{summary(d), claims(d), first, design(d), risk(d), support(d), standards(d), tests(d), conformity(d), sbom(d)}
+	doc.Sections = []Section{front(d), summary(d), claims(d), general(d), design(d), risk(d), support(d), standards(d), tests(d), conformity(d), sbom(d)}
 	doc.Sections = append(doc.Sections, paperwork(d)...)
 	doc.Sections = append(doc.Sections, fleetSections(d)...)
 	doc.Sections = append(doc.Sections, appendix(d)...)
@@ -72,27 +70,17 @@ func meta(r *checks.Report) []Text {
 		by = " by " + r.Subject.Manufacturer
 	}
 	return []Text{
-		text(plain("Product "), code(r.Subject.Product), plain(fmt.Sprintf("%s. Judged at %s (%s) by %s %s. Catalogues: %s.", by,
-			r.ReferenceTime.UTC().Format(time.RFC3339), r.TimeSource, r.Tool.Name, r.Tool.Version, or(strings.Join(catalogues(r, "%s %s"), ", "), "none recorded")))),
-		words("Rendered from the evidence only, offline; where the evidence holds nothing for a point, this document says so."),
+		text(plain("Product "), code(r.Subject.Product), plain(fmt.Sprintf("%s. Judged at %s (%s) by %s %s. Rendered from the evidence only, offline; where the evidence holds nothing for a point, this document says so.", by,
+			r.ReferenceTime.UTC().Format(time.RFC3339), r.TimeSource, r.Tool.Name, r.Tool.Version))),
 	}
 }
 
 func summary(d *reports.Data) Section {
 	r := d.Report
 	s := r.Summary
-	sec := Section{ID: "summary", Title: "Executive summary"}
-	sec.Blocks = append(sec.Blocks, Verdict{Outcome: r.Outcome, Label: "Outcome:", Value: strings.ToUpper(r.Outcome),
-		Note: fmt.Sprintf("(exit code %d).", r.ExitCode()),
-		Detail: fmt.Sprintf("%d checks pass, %d fail, %d lack evidence, %d rest on declarations, %d are not applicable, %d are waived and %d could not be judged.",
-			s.Pass, s.Fail, s.Missing, s.Declared, s.NotApplicable, s.Waived, s.Error)})
-	if len(r.Problems) > 0 {
-		l := List{Alert: true}
-		for _, p := range r.Problems {
-			l.Items = append(l.Items, text(strong("Bundle verification failed:"), plain(" "), code(p.Path), plain(": "+p.Reason)))
-		}
-		sec.Blocks = append(sec.Blocks, l)
-	}
+	sec := Section{ID: "glance", Title: "Results at a glance"}
+	sec.Blocks = append(sec.Blocks, Paragraph{words(fmt.Sprintf("%d checks pass, %d fail, %d lack evidence, %d rest on declarations, %d are not applicable, %d are waived and %d could not be judged.",
+		s.Pass, s.Fail, s.Missing, s.Declared, s.NotApplicable, s.Waived, s.Error))})
 	sec.Blocks = append(sec.Blocks, Columns{Left: Chart{charts.Steps(d.Steps)}, Right: facts(d)})
 	cols := []Column{{Title: "ENISA step", Weight: 3}}
 	for _, st := range charts.Statuses {
@@ -107,13 +95,6 @@ func summary(d *reports.Data) Section {
 		t.Rows = append(t.Rows, row)
 	}
 	sec.Blocks = append(sec.Blocks, t)
-	if len(d.Notes) > 0 {
-		l := List{Alert: true}
-		for _, n := range d.Notes {
-			l.Items = append(l.Items, text(strong("Evidence that could not be read:"), plain(" "+n)))
-		}
-		sec.Blocks = append(sec.Blocks, l)
-	}
 	return sec
 }
 
@@ -232,16 +213,22 @@ func checkList(cs []reports.ClaimCheck) []Text {
 func claims(d *reports.Data) Section {
 	sec := Section{ID: "claims", Title: ClaimsTitle}
 	sec.Blocks = append(sec.Blocks, Paragraph{text(
-		plain("The claims of the ENISA secure-update advisory's worked example, each with its status from the checks that bear on it and the exact evidence files. Hashes are SHA-256; files cited by path only are pinned by the signed "),
-		code("bundle.json"), plain(" and the dossier's signed "), code("SHA256SUMS"), plain("."))})
-	t := Table{Name: "claims", Columns: []Column{{Title: "Claim", Weight: 4}, {Title: "Status", Weight: 1.4}, {Title: "Checks", Weight: 3},
-		{Title: "Evidence in this dossier", Weight: 6, Mono: true}}}
+		plain("The claims of the ENISA secure-update advisory's worked example, each with its status from the checks that bear on it and the exact evidence files, cited by their reference in the "),
+		link("#evidence", "evidence index"), plain(", which holds each file's hash."))})
+	t := Table{Name: "claims", Columns: []Column{{Title: "Claim", Weight: 4}, {Title: "Status", Weight: 1.2}, {Title: "Checks", Weight: 6.5},
+		{Title: "Evidence", Weight: 2.2}}}
 	for _, c := range d.Claims {
+		var ev []Text
+		for _, f := range c.Files {
+			s := file(d, f)
+			s.Brief = true
+			ev = append(ev, text(s))
+		}
 		t.Rows = append(t.Rows, Row{ID: "claim-" + c.ID, Cells: []Cell{
 			{Text: text(plain(c.Claim), br(), small("Advisory's evidence: "+c.Expected))},
 			{Text: text(status(c.Status))},
-			{Text: orText(lines(checkList(c.Checks)), em("no check judged this claim"))},
-			{Text: orText(files(d, c.Files), em(notIn))},
+			{Text: orText(joined(checkList(c.Checks), "; "), em("no check judged this claim"))},
+			{Text: orText(joined(ev, " "), em(notIn))},
 		}})
 	}
 	sec.Blocks = append(sec.Blocks, t)

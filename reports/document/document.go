@@ -34,6 +34,10 @@ type Block interface{ block() }
 // Paragraph is running text.
 type Paragraph struct{ Text Text }
 
+// Dense is running reference text that paged layouts may set in the small
+// type of tables.
+type Dense struct{ Text Text }
+
 // Gap says that the evidence holds nothing for a point; layouts set it
 // apart so a reader sees what is missing.
 type Gap struct{ Text string }
@@ -75,12 +79,14 @@ type Table struct {
 
 // Column is a table column. Weight is its share of the width in layouts
 // that set widths; Mono asks for a fixed-width font (paths, hashes, purls);
-// Num aligns numbers.
+// Num aligns numbers; Below lets paged layouts print the column as a
+// full-width line under the row's other cells, headed by its title.
 type Column struct {
 	Title  string
 	Weight float64
 	Mono   bool
 	Num    bool
+	Below  bool
 }
 
 // Row is one table row; ID is its anchor ("" for none).
@@ -103,6 +109,9 @@ type Fold struct {
 	PagedMax  int
 	PagedMore string
 }
+
+// Pre is a text quoted as written, line by line (a manufacturer's file).
+type Pre struct{ Lines []string }
 
 // Chart is a picture drawn by reports/charts.
 type Chart struct{ Chart charts.Chart }
@@ -127,6 +136,8 @@ func (Table) block()     {}
 func (Chart) block()     {}
 func (Columns) block()   {}
 func (Verdict) block()   {}
+func (Pre) block()       {}
+func (Dense) block()     {}
 
 // Text is inline text: a run of spans.
 type Text []Span
@@ -144,7 +155,7 @@ const (
 	Status      // a check status, shown as a badge; Status holds it
 	Link        // Text linking to Href (an anchor "#id" or a URL); Code sets the text as code
 	Hash        // a hash value
-	File        // an evidence file: Text is its path, Href its link, Hash its SHA-256
+	File        // an evidence file: Text is its path, Href its link, Ref its evidence-index reference
 )
 
 // Span is one piece of inline text.
@@ -157,13 +168,14 @@ type Span struct {
 	Code bool
 	// Status of a Status span.
 	Status checks.Status
-	// Hash is a File's SHA-256 ("" when the file is cited by path only).
-	Hash string
-	// Label names the hash of a File ("SHA-256"); Note replaces the hash of
-	// a file cited by path only.
-	Label, Note string
-	// Brief marks a File mentioned in passing: layouts may shorten its hash
-	// (to Short) and leave out the label.
+	// Ref is a File's evidence-index reference ("E7"): layouts print it as
+	// a link to RefAnchor(Ref), the index row that holds the file's hash.
+	// A file outside the index has no Ref and carries its SHA-256 in Hash.
+	Ref, Hash string
+	// Brief marks a File mentioned in passing: layouts may print its
+	// reference alone.
 	Brief bool
-	Short string
 }
+
+// RefAnchor is the anchor of an evidence-index row.
+func RefAnchor(ref string) string { return "ev-" + ref }

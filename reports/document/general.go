@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/craudit/craudit/checks"
 	"github.com/craudit/craudit/evidence/bundle"
 	"github.com/craudit/craudit/reports"
 	"github.com/craudit/craudit/reports/charts"
@@ -41,7 +42,13 @@ func general(d *reports.Data) Section {
 	if mf := d.Manifest; mf != nil {
 		l := kv(fact("Release", mf.Version+", rollback counter "+counter(mf.RollbackCounter)))
 		for _, x := range mf.Artefacts {
-			l.Rows = append(l.Rows, Pair{"Artefact", text(code(x.Name), plain(fmt.Sprintf(", %d bytes, SHA-256 ", x.Size)), code(x.SHA256))})
+			// The artefact's hash is printed once, in the evidence index;
+			// one the bundle does not carry keeps its hash here.
+			if f, ok := d.File(bundle.ArtefactDir + x.Name); ok {
+				l.Rows = append(l.Rows, Pair{"Artefact", text(code(x.Name), plain(fmt.Sprintf(", %d bytes: ", x.Size)), file(d, f))})
+				continue
+			}
+			l.Rows = append(l.Rows, Pair{"Artefact", text(code(x.Name), plain(fmt.Sprintf(", %d bytes, not in the bundle, SHA-256 ", x.Size)), hash(x.SHA256))})
 		}
 		if d.SBOM != nil && d.SBOM.Subject != "" {
 			l.Rows = append(l.Rows, fact("SBOM subject", d.SBOM.Subject))
@@ -66,11 +73,31 @@ func general(d *reports.Data) Section {
 var noManifest = Gap{"The signed manifest is not in the evidence."}
 
 func design(d *reports.Data) Section {
-	return annex(2, nil, updateSolution(d), vulnHandling(d), production(d))
+	return annex(2, nil, architecture(d), vulnHandling(d), production(d))
 }
 
+// architecture is point 2(a): the manufacturer's description of the system
+// architecture, quoted from the file the bundle pins, or said missing.
+func architecture(d *reports.Data) Section {
+	sec := Section{ID: "architecture", Title: "(a) Design and development: the system architecture"}
+	a := d.Architecture
+	if a == nil {
+		sec.Blocks = []Block{Gap{"Missing: the bundle holds no architecture description (product.yaml names none in architecture_description), so the description of the system architecture this point asks for is not in the evidence."}}
+		return sec
+	}
+	p := text(plain("The manufacturer's architecture description: "), file(d, *a))
+	if d.ArchitectureText == "" {
+		sec.Blocks = []Block{Paragraph{append(p, plain(". It is not short UTF-8 text, so it is cited, not quoted."))}}
+		return sec
+	}
+	sec.Blocks = []Block{Paragraph{append(p, plain(", quoted as written:"))}, Pre{Lines: strings.Split(strings.TrimRight(d.ArchitectureText, "\n"), "\n")}}
+	return sec
+}
+
+// updateSolution is part of point 2(b): the technical solutions chosen for
+// the secure distribution of updates.
 func updateSolution(d *reports.Data) Section {
-	sec := Section{Title: "(a) The secure update solution"}
+	sec := Section{Title: "Secure distribution of updates"}
 	if p := d.Product; p != nil {
 		u := p.Updates
 		sec.Blocks = []Block{kv(fact("Delivery model", or(u.DeliveryModel, notIn)), fact("Profile", or(u.Profile, notIn)),
@@ -79,9 +106,15 @@ func updateSolution(d *reports.Data) Section {
 	}
 	keys := Section{Title: "Keys and their roles"}
 	if len(d.Keys) > 0 {
-		t := Table{Columns: []Column{{Title: "Key", Weight: 2}, {Title: "Role and facts", Weight: 4}, {Title: "Files", Weight: 4, Mono: true}}}
+		t := Table{Columns: []Column{{Title: "Key", Weight: 2}, {Title: "Role and facts", Weight: 8}, {Title: "Files", Weight: 1.5}}}
 		for _, k := range d.Keys {
-			t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: words(k.Role)}, {Text: words(k.Detail)}, {Text: files(d, k.Files)}}})
+			var fs []Text
+			for _, f := range k.Files {
+				s := file(d, f)
+				s.Brief = true
+				fs = append(fs, text(s))
+			}
+			t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: words(k.Role)}, {Text: words(k.Detail)}, {Text: joined(fs, " ")}}})
 		}
 		keys.Blocks = []Block{t}
 	} else {
@@ -145,7 +178,7 @@ func vulnHandling(d *reports.Data) Section {
 	} else {
 		sb.Blocks = []Block{noSBOM}
 	}
-	sec.Subs = []Section{sb, vulns(d)}
+	sec.Subs = []Section{sb, vulns(d), updateSolution(d)}
 	return sec
 }
 
@@ -178,8 +211,8 @@ func vulns(d *reports.Data) Section {
 		sec.Blocks = append(sec.Blocks, Paragraph{words("The scan matched no vulnerability.")})
 		return sec
 	}
-	t := Table{Name: "vulns", Columns: []Column{{Title: "Vulnerability", Weight: 3}, {Title: "Component", Weight: 3}, {Title: "Severity", Weight: 1.4},
-		{Title: "VEX status", Weight: 2}, {Title: "Justification", Weight: 3}}}
+	t := Table{Name: "vulns", Columns: []Column{{Title: "Vulnerability", Weight: 3}, {Title: "Component", Weight: 2.6}, {Title: "Severity", Weight: 1.3},
+		{Title: "VEX status", Weight: 1.7}, {Title: "The manufacturer's reasoning (VEX)", Weight: 6}}}
 	for _, x := range v.Rows {
 		id := text(code(x.ID))
 		if len(x.Aliases) > 0 {
@@ -190,26 +223,34 @@ func vulns(d *reports.Data) Section {
 			comp = append(comp, br(), small("fixed in "+x.Fixed))
 		}
 		t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: id}, {Text: comp}, {Text: words(or(x.Severity, "unknown"))},
-			{Text: words(charts.VEXLabel(x.VEX))}, {Text: words(x.Justification)}}})
+			{Text: words(charts.VEXLabel(x.VEX))}, {Text: reasoning(x)}}})
 	}
 	sec.Blocks = append(sec.Blocks, Chart{charts.Vulns(v.Rows)}, t)
 	return sec
 }
 
 func production(d *reports.Data) Section {
-	sec := Section{Title: "(c) Production and monitoring processes"}
+	sec := Section{ID: "declarations", Title: "(c) Production and monitoring processes"}
 	a := d.Answers
 	if a == nil || len(a.Declarations) == 0 {
 		sec.Blocks = []Block{Gap{"No declarations (answers.yaml) in the evidence about production and monitoring."}}
 		return sec
 	}
-	t := Table{Columns: []Column{{Title: "Control", Weight: 2.2}, {Title: "Declared", Weight: 1.3}, {Title: "Statement", Weight: 4},
-		{Title: "Owner", Weight: 1.5}, {Title: "Evidence", Weight: 4, Mono: true}}}
+	declared := map[string]bool{}
+	for _, r := range d.Report.Results {
+		if r.Status == checks.Declared {
+			declared[r.Check] = true
+		}
+	}
+	t := Table{Columns: []Column{{Title: "Control", Weight: 2.4}, {Title: "Declared", Weight: 1.3}, {Title: "Statement", Weight: 6},
+		{Title: "Owner", Weight: 1.6}, {Title: "Evidence", Weight: 1.3}}}
 	for _, dc := range a.Declarations {
 		var ev []Text
 		for _, e := range dc.Evidence {
 			if f, ok := d.File(bundle.EvidenceDir + path.Clean(e)); ok {
-				ev = append(ev, text(file(d, f)))
+				s := file(d, f)
+				s.Brief = true
+				ev = append(ev, text(s))
 			} else {
 				ev = append(ev, text(code(e), plain(" "), em("(not in the bundle)")))
 			}
@@ -218,9 +259,31 @@ func production(d *reports.Data) Section {
 		if dc.Justification != "" {
 			st = append(st, br(), em(dc.Justification))
 		}
-		t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: text(code(dc.Control))}, {Text: words(dc.Status)}, {Text: st}, {Text: words(dc.Owner)},
-			{Text: orText(lines(ev), em("none"))}}})
+		id := ""
+		if declared[dc.Control] {
+			id = dc.Control // the test reports leave declared results to this table
+		}
+		t.Rows = append(t.Rows, Row{ID: id, Cells: []Cell{{Text: text(code(dc.Control))}, {Text: words(dc.Status)}, {Text: st}, {Text: words(dc.Owner)},
+			{Text: orText(joined(ev, " "), em("none"))}}})
 	}
 	sec.Blocks = []Block{t}
 	return sec
+}
+
+// reasoning is a VEX statement's justification, impact and action
+// statements as written, and which statement decided.
+func reasoning(x reports.Vuln) Text {
+	var ts []Text
+	for _, p := range []struct{ k, v string }{{"Justification:", x.Justification}, {"Impact:", x.Impact}, {"Action:", x.Action}} {
+		if p.v != "" {
+			ts = append(ts, text(em(p.k), plain(" "+p.v)))
+		}
+	}
+	if x.Statement != "" {
+		ts = append(ts, text(small("Statement "+x.Statement)))
+	}
+	if x.VEX == "" {
+		return text(em("no VEX statement covers it"))
+	}
+	return orText(lines(ts), em("the statement gives no reasoning"))
 }

@@ -37,11 +37,11 @@ func paperwork(d *reports.Data) []Section {
 		"Documents made from the same evidence and enclosed under paperwork/, each pinned by the dossier's signed SHA256SUMS. Notification drafts were not sent: submission goes through ENISA's single reporting platform (CRA Art. 16).")}}}
 	t := Table{Columns: []Column{{Title: "File", Weight: 7, Mono: true}, {Title: "What", Weight: 3}}}
 	for _, f := range d.Paperwork {
-		sp := Span{Kind: File, Text: f.Path, Href: f.Path, Hash: f.SHA256, Label: "SHA-256"}
+		cell := text(Span{Kind: File, Text: f.Path, Href: f.Path, Hash: f.SHA256})
 		if f.SHA256 == "" {
-			sp.Note = "(cited by path; hash in SHA256SUMS)"
+			cell = text(Span{Kind: File, Text: f.Path, Href: f.Path}, plain(" (cited by path; hash in SHA256SUMS)"))
 		}
-		t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: text(sp)}, {Text: words(paperworkKind(f.Path))}}})
+		t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: cell}, {Text: words(paperworkKind(f.Path))}}})
 	}
 	s.Blocks = append(s.Blocks, t)
 	return []Section{s}

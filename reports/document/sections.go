@@ -11,6 +11,7 @@ import (
 
 	"github.com/craudit/craudit/checks"
 	"github.com/craudit/craudit/evidence/attackrun"
+	"github.com/craudit/craudit/evidence/product"
 	"github.com/craudit/craudit/reports"
 	"github.com/craudit/craudit/reports/charts"
 )
@@ -25,10 +26,11 @@ func risk(d *reports.Data) Section {
 		}
 		ck := checkList(r.Checks)
 		for _, dc := range r.Declarations {
-			ck = append(ck, text(small("Declared ("+dc.Status+"): "+dc.Statement)))
+			// The statement itself is in point 2(c); here the control is named.
+			ck = append(ck, text(small("declared ("+dc.Status+"): "), codeLink("#declarations", dc.Control)))
 		}
 		t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: text(code(r.ID), br(), plain(r.Title))}, {Text: st},
-			{Text: orText(lines(ck), em("nothing in the evidence"))}}})
+			{Text: orText(joined(ck, "; "), em("nothing in the evidence"))}}})
 	}
 	return annex(3, []Block{p, t})
 }
@@ -59,29 +61,66 @@ func support(d *reports.Data) Section {
 	return annex(4, []Block{p, Chart{charts.Support(s)}, t})
 }
 
+// standardKinds are point 5's four groups, in the Annex's order; a
+// specification whose kind product.yaml does not state goes with "other"
+// and says so.
+var standardKinds = []struct{ kind, title string }{
+	{product.StandardHarmonised, "Harmonised standards"},
+	{product.StandardCommonSpec, "Common specifications"},
+	{product.StandardCertification, "European cybersecurity certification schemes"},
+	{product.StandardOther, "Other technical specifications"},
+}
+
 func standards(d *reports.Data) Section {
-	var blocks []Block
-	if p := d.Product; p != nil && len(p.Standards) > 0 {
-		l := List{}
-		for _, s := range p.Standards {
-			l.Items = append(l.Items, words(s.ID))
+	var list []product.Standard
+	if p := d.Product; p != nil {
+		list = p.Standards
+	}
+	var subs []Section
+	for _, k := range standardKinds {
+		sec := Section{Title: k.title}
+		t := Table{Name: "standards", Columns: []Column{{Title: "Specification", Weight: 3}, {Title: "Title", Weight: 5}, {Title: "Applied", Weight: 4}}}
+		for _, s := range list {
+			kind := s.Kind
+			if kind == "" {
+				kind = product.StandardOther
+			}
+			if kind != k.kind {
+				continue
+			}
+			id := text(code(s.ID))
+			if s.Kind == "" {
+				id = append(id, br(), small("kind not stated"))
+			}
+			app := text(em("not stated whether in full or in part"))
+			switch s.Application {
+			case product.ApplicationFull:
+				app = words("in full")
+			case product.ApplicationPartial:
+				app = words("in part: " + or(strings.Join(s.Parts, ", "), "the parts applied are not stated"))
+			}
+			t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: id}, {Text: words(or(s.Title, "not given"))}, {Text: app}}})
 		}
-		blocks = append(blocks, l)
-	} else {
-		blocks = append(blocks, Gap{"No standards listed in product.yaml."})
+		if len(t.Rows) == 0 {
+			sec.Blocks = []Block{Paragraph{text(em("None listed in product.yaml."))}}
+		} else {
+			sec.Blocks = []Block{t}
+		}
+		subs = append(subs, sec)
+	}
+	var blocks []Block
+	if len(list) == 0 {
+		blocks = append(blocks, Gap{"No standards, common specifications or certification schemes are listed in product.yaml."})
 	}
 	var cats []Text
 	for _, c := range d.Report.Catalogues {
-		cats = append(cats, text(code(c.ID), plain(" edition "+c.Edition)))
+		cats = append(cats, text(code(c.ID)))
 	}
-	p := text(plain("Requirements catalogues the checks are mapped against: "))
+	p := text(plain("Requirement catalogues the checks are mapped against (editions in the "), link("#scope", "assurance report"), plain("): "))
 	p = append(p, orText(joined(cats, ", "), plain("none recorded"))...)
-	blocks = append(blocks, Paragraph{append(p, plain("."))})
-	return annex(5, blocks)
+	blocks = append(blocks, Paragraph{append(p, plain(". A catalogue is craudit's reading aid, not a specification the manufacturer applied."))})
+	return annex(5, blocks, subs...)
 }
-
-// maxFindings bounds the findings a paged layout prints under one check.
-const maxFindings = 10
 
 func tests(d *reports.Data) Section {
 	results := Section{Title: "Check results by ENISA step"}
@@ -89,18 +128,31 @@ func tests(d *reports.Data) Section {
 		s := g.Summary
 		step := Section{ID: fmt.Sprintf("step-%d", g.Step), Title: fmt.Sprintf("Step %d — %s: %d pass, %d fail, %d declared, %d missing%s",
 			g.Step, or(g.Name, "not tied to a step"), s.Pass, s.Fail, s.Declared, s.Missing, others(s))}
-		t := Table{Columns: []Column{{Title: "Status", Weight: 1.4}, {Title: "Check", Weight: 3}, {Title: "Result", Weight: 5},
-			{Title: "Maps to", Weight: 2.5}, {Title: "Evidence", Weight: 3.5, Mono: true}}}
+		t := Table{Columns: []Column{{Title: "Status", Weight: 1.2}, {Title: "Check", Weight: 3.8}, {Title: "Result", Weight: 8},
+			{Title: "Evidence", Weight: 1.5}}}
+		var declared []Text
 		for _, r := range g.Results {
+			// A declared result is the manufacturer's statement: point
+			// 2(c) shows it in full, and holds its anchor.
+			if r.Status == checks.Declared {
+				declared = append(declared, text(codeLink("#"+r.Check, r.Check)))
+				continue
+			}
 			t.Rows = append(t.Rows, resultRow(d, r))
 		}
-		step.Blocks = []Block{t}
+		if len(t.Rows) > 0 {
+			step.Blocks = append(step.Blocks, t)
+		}
+		if len(declared) > 0 {
+			p := text(plain("Declared by the manufacturer (statements, owners and evidence in "), link("#declarations", "point 2(c)"), plain("): "))
+			step.Blocks = append(step.Blocks, Paragraph{append(append(p, joined(declared, ", ")...), plain("."))})
+		}
 		results.Subs = append(results.Subs, step)
 	}
 	if len(d.Steps) == 0 {
 		results.Blocks = []Block{Gap{"No check results."}}
 	}
-	return annex(6, nil, append([]Section{results, transcripts(d)}, attacks(d)...)...)
+	return annex(6, nil, append([]Section{results, mapsTo(d), transcripts(d)}, attacks(d)...)...)
 }
 
 func resultRow(d *reports.Data, r checks.Result) Row {
@@ -108,7 +160,7 @@ func resultRow(d *reports.Data, r checks.Result) Row {
 	if !r.Required {
 		st = append(st, br(), small("(advisory)"))
 	}
-	msg := words(r.Message)
+	msg := citeHashes(d, r.Message)
 	if r.Remediation != "" {
 		msg = append(msg, br(), em("Fix:"), plain(" "+r.Remediation))
 	}
@@ -117,16 +169,13 @@ func resultRow(d *reports.Data, r checks.Result) Row {
 	}
 	cell := Cell{Text: msg}
 	if n := len(r.Findings); n > 0 {
-		f := &Fold{Summary: fmt.Sprintf("%d finding(s)", n), PagedMax: maxFindings}
-		if n > maxFindings {
-			f.PagedMore = fmt.Sprintf("… %d more findings in results.json", n-maxFindings)
-		}
+		f := &Fold{Summary: fmt.Sprintf("%d finding(s)", n)}
 		for _, x := range r.Findings {
 			item := text(status(x.Status), plain(" "), code(x.Subject))
 			if x.Severity != "" {
 				item = append(item, plain(" ("+x.Severity+")"))
 			}
-			f.Items = append(f.Items, append(item, plain(": "+x.Message)))
+			f.Items = append(f.Items, append(append(item, plain(": ")), citeHashes(d, x.Message)...))
 		}
 		cell.More = f
 	}
@@ -134,8 +183,28 @@ func resultRow(d *reports.Data, r checks.Result) Row {
 	for _, e := range r.Evidence {
 		ev = append(ev, text(ref(d, e)))
 	}
-	return Row{ID: r.Check, Cells: []Cell{{Text: st}, {Text: text(code(r.Check), plain(fmt.Sprintf(" v%d", r.Version)), br(), plain(r.Title))}, cell,
-		{Text: words(strings.Join(r.MapsTo, ", "))}, {Text: lines(ev)}}}
+	return Row{ID: r.Check, Cells: []Cell{{Text: st}, {Text: text(code(r.Check), plain(fmt.Sprintf(" v%d", r.Version)), br(), small(r.Title))}, cell,
+		{Text: joined(ev, " ")}}}
+}
+
+// mapsTo lists the catalogue entries each check is mapped to, in the test
+// reports' order, as one running text.
+func mapsTo(d *reports.Data) Section {
+	var ts []Text
+	for _, g := range d.Steps {
+		for _, r := range g.Results {
+			if len(r.MapsTo) > 0 {
+				ts = append(ts, text(codeLink("#"+r.Check, r.Check), plain(": "+strings.Join(r.MapsTo, ", "))))
+			}
+		}
+	}
+	sec := Section{ID: "maps-to", Title: "What each check is mapped to"}
+	if len(ts) == 0 {
+		sec.Blocks = []Block{Paragraph{words("No check is mapped to a catalogue entry.")}}
+		return sec
+	}
+	sec.Blocks = []Block{Dense{joined(ts, "; ")}}
+	return sec
 }
 
 func transcripts(d *reports.Data) Section {
@@ -157,13 +226,13 @@ func transcripts(d *reports.Data) Section {
 			{Title: "Detail", Weight: 6}}}
 		for _, s := range t.Steps {
 			tb.Rows = append(tb.Rows, Row{Cells: []Cell{{Text: text(code(s.ID))}, {Text: words(s.Control)}, {Text: words(fmt.Sprint(s.ENISAStep))},
-				{Text: words(s.Verdict)}, {Text: words(s.Detail)}}})
+				{Text: words(s.Verdict)}, {Text: citeHashes(d, s.Detail)}}})
 		}
 		sec.Blocks = append(sec.Blocks, Paragraph{p}, tb)
 		if len(t.Targets) > 0 {
 			l := List{}
 			for _, x := range t.Targets {
-				l.Items = append(l.Items, words(x))
+				l.Items = append(l.Items, citeHashes(d, x))
 			}
 			sec.Blocks = append(sec.Blocks, l)
 		}
@@ -215,11 +284,33 @@ func attackRun(d *reports.Data, a *reports.AttackResults) []Block {
 		p = append(p, plain("; updater under test "), code(a.Updater))
 	}
 	p = append(p, plain("."))
-	tb := Table{Columns: []Column{{Title: "Scenario", Weight: 2.5}, {Title: "ENISA step", Weight: 0.8}, {Title: "Control", Weight: 1.6},
-		{Title: "Expected", Weight: 1.4}, {Title: "Verdict", Weight: 1.6}, {Title: "Exit", Weight: 0.8}, {Title: "Detail", Weight: 5}}}
+	if a.SelfTest {
+		// craudit's own clients: the scenario, the expectation and the
+		// verdict; what each client printed is in the cited file.
+		p = append(p, plain(" The clients' output for each scenario is in the cited file."))
+		tb := Table{Columns: []Column{{Title: "Scenario", Weight: 4.2}, {Title: "Step", Weight: 0.6}, {Title: "Expected", Weight: 1.1}, {Title: "Verdict", Weight: 1.5},
+			{Title: "Scenario", Weight: 4.2}, {Title: "Step", Weight: 0.6}, {Title: "Expected", Weight: 1.1}, {Title: "Verdict", Weight: 1.5}}}
+		half := (len(a.Scenarios) + 1) / 2
+		for i := 0; i < half; i++ {
+			row := Row{}
+			for _, j := range []int{i, i + half} {
+				if j >= len(a.Scenarios) {
+					row.Cells = append(row.Cells, Cell{}, Cell{}, Cell{}, Cell{})
+					continue
+				}
+				s := a.Scenarios[j]
+				row.Cells = append(row.Cells, Cell{Text: text(code(s.ID))}, Cell{Text: words(fmt.Sprint(s.Step))}, Cell{Text: words(s.Expect)},
+					Cell{Text: words(fmt.Sprintf("%s (exit %d)", s.Verdict, s.ExitCode))})
+			}
+			tb.Rows = append(tb.Rows, row)
+		}
+		return []Block{Paragraph{p}, tb}
+	}
+	tb := Table{Columns: []Column{{Title: "Scenario", Weight: 3.4}, {Title: "Step", Weight: 0.5}, {Title: "Control", Weight: 1.3},
+		{Title: "Expected", Weight: 1.1}, {Title: "Verdict", Weight: 1}, {Title: "Exit", Weight: 0.5}, {Title: "Detail", Weight: 6}}}
 	for _, s := range a.Scenarios {
 		tb.Rows = append(tb.Rows, Row{Cells: []Cell{{Text: text(code(s.ID))}, {Text: words(fmt.Sprint(s.Step))}, {Text: words(s.Control)},
-			{Text: words(s.Expect)}, {Text: words(s.Verdict)}, {Text: words(fmt.Sprint(s.ExitCode))}, {Text: words(s.Detail)}}})
+			{Text: words(s.Expect)}, {Text: words(s.Verdict)}, {Text: words(fmt.Sprint(s.ExitCode))}, {Text: citeHashes(d, s.Detail)}}})
 	}
 	return []Block{Paragraph{p}, tb}
 }
@@ -228,22 +319,15 @@ func conformity(d *reports.Data) Section {
 	return annex(7, conformityBlocks(d))
 }
 
-// maxComponents bounds the SBOM table of paged layouts; the SBOM file
-// itself is enclosed and index.html lists every component.
-const maxComponents = 500
-
 func sbom(d *reports.Data) Section {
 	s := d.SBOM
 	if s == nil {
 		return annex(8, []Block{noSBOM})
 	}
 	p := Paragraph{text(plain("The SBOM is enclosed: "), file(d, s.File), plain("."))}
-	t := Table{Name: "sbom", Fold: fmt.Sprintf("%d components", len(s.Components)), PagedMax: maxComponents,
-		Columns: []Column{{Title: "Name", Weight: 2.5}, {Title: "Version", Weight: 1.6}, {Title: "Type", Weight: 1.2}, {Title: "Licences", Weight: 2},
-			{Title: "purl", Weight: 5, Mono: true}}}
-	if n := len(s.Components); n > maxComponents {
-		t.PagedMore = fmt.Sprintf("The first %d of %d components are listed; the enclosed SBOM and index.html list all of them.", maxComponents, n)
-	}
+	t := Table{Name: "sbom", Fold: fmt.Sprintf("%d components", len(s.Components)),
+		Columns: []Column{{Title: "Name", Weight: 3.4}, {Title: "Version", Weight: 1.9}, {Title: "Type", Weight: 0.9}, {Title: "Licences", Weight: 2.8},
+			{Title: "purl", Weight: 7.4, Mono: true}}}
 	for _, c := range s.Components {
 		var purl Text
 		if c.PURL != "" {
@@ -268,32 +352,55 @@ func appendix(d *reports.Data) []Section {
 		}
 		w.Blocks = []Block{t}
 	}
-	ev := Section{ID: "evidence", Title: "Evidence files", Blocks: []Block{Paragraph{words(
-		"Every file below is hash-pinned by the signed bundle index or, for live evidence, by the dossier's signed SHA256SUMS.")}}}
-	t := Table{Columns: []Column{{Title: "File", Weight: 4, Mono: true}, {Title: "Role", Weight: 2}, {Title: "Size", Weight: 1.2, Num: true},
-		{Title: "SHA-256", Weight: 5, Mono: true}}}
-	pinned := text(em("in SHA256SUMS"))
-	for _, it := range d.Items {
-		f, _ := d.File(it.Path)
-		row := Row{Cells: []Cell{{Text: text(Span{Kind: File, Text: it.Path, Href: d.Href(f)})}, {Text: words(it.Role)}, {}, {Text: pinned}}}
-		if f.SHA256 != "" {
-			row.Cells[2], row.Cells[3] = Cell{Text: words(fmt.Sprint(it.Size))}, Cell{Text: text(hash(f.SHA256))}
+	return []Section{w, evidenceIndex(d)}
+}
+
+// evidenceIndex is the one place the dossier prints the hashes of its
+// evidence; every other mention cites a file by its reference here.
+func evidenceIndex(d *reports.Data) Section {
+	sec := Section{ID: "evidence", Title: "Evidence index", Blocks: []Block{Paragraph{text(plain(
+		"Every evidence file, numbered; the rest of this document cites a file by its number. Each is pinned by the signed bundle index ("),
+		code("bundle.json"), plain(") or, for live evidence, by the dossier's signed "), code("SHA256SUMS"),
+		plain(". A file whose bytes differ from run to run (signatures, signed envelopes, live evidence) is cited by path; its hash is in those two files."))}}}
+	t := Table{Name: "evidence", Columns: []Column{{Title: "Ref", Weight: 0.6}, {Title: "File", Weight: 5, Mono: true}, {Title: "SHA-256", Weight: 6.6, Mono: true},
+		{Title: "Role", Weight: 1.8}, {Title: "Bytes", Weight: 1.1, Num: true}}}
+	for _, e := range d.EvidenceIndex() {
+		f := text(Span{Kind: File, Text: e.Path, Href: d.Href(e.FileRef)})
+		h, size := text(small("pinned by bundle.json and SHA256SUMS")), ""
+		switch {
+		case e.SHA256 != "":
+			h, size = text(hash(e.SHA256)), fmt.Sprint(e.Size)
+		case e.Live:
+			h = text(small("pinned by SHA256SUMS"))
 		}
-		t.Rows = append(t.Rows, row)
+		t.Rows = append(t.Rows, Row{ID: RefAnchor(e.Ref), Cells: []Cell{{Text: words(e.Ref)}, {Text: f}, {Text: h}, {Text: words(e.Role)}, {Text: words(size)}}})
 	}
-	for _, l := range d.Live {
-		f, _ := d.File(l.Path)
-		t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: text(Span{Kind: File, Text: l.Path, Href: d.Href(f)})}, {Text: words("live evidence")}, {}, {Text: pinned}}})
+	sec.Blocks = append(sec.Blocks, t)
+	return sec
+}
+
+// citeHashes replaces each evidence-index file's SHA-256 in s with a
+// citation of the file, so the hash stays printed once.
+func citeHashes(d *reports.Data, s string) Text {
+	out := Text{}
+	for s != "" {
+		at, which := -1, reports.IndexEntry{}
+		for _, e := range d.EvidenceIndex() {
+			if e.SHA256 == "" {
+				continue
+			}
+			if i := strings.Index(s, e.SHA256); i >= 0 && (at < 0 || i < at) {
+				at, which = i, e
+			}
+		}
+		if at < 0 {
+			break
+		}
+		out = append(out, plain(s[:at]), file(d, which.FileRef))
+		s = s[at+len(which.SHA256):]
 	}
-	ev.Blocks = append(ev.Blocks, t)
-	about := Section{ID: "about", Title: "Catalogues, tool and reference time"}
-	var cats []Text
-	for _, c := range r.Catalogues {
-		cats = append(cats, text(code(c.ID), plain(" edition "+c.Edition)))
+	if s != "" {
+		out = append(out, plain(s))
 	}
-	p := text(plain("Catalogues: "))
-	p = append(p, orText(joined(cats, "; "), plain("none recorded"))...)
-	p = append(p, plain(fmt.Sprintf(". Produced by %s %s. Reference time %s (%s).", r.Tool.Name, r.Tool.Version, r.ReferenceTime.UTC().Format(time.RFC3339), r.TimeSource)))
-	about.Blocks = []Block{Paragraph{p}}
-	return []Section{w, ev, about}
+	return out
 }

@@ -50,15 +50,6 @@ func counter(c *uint64) string {
 	return fmt.Sprint(*c)
 }
 
-// ShortHash is the first 16 hex digits of a hash and an ellipsis, for
-// places where the full value is one hover or one table away.
-func ShortHash(s string) string {
-	if len(s) > 16 {
-		return s[:16] + "…"
-	}
-	return s
-}
-
 // others prints the counts a step heading adds to pass/fail/declared/missing
 // when they are not zero, e.g. ", 1 waived".
 func others(s checks.Summary) string {
@@ -133,18 +124,10 @@ func orText(t Text, alt Span) Text {
 	return t
 }
 
-// file cites an evidence file with its SHA-256, or says where the hash of
-// a file cited by path only is pinned.
+// file cites an evidence file by its evidence-index reference and path;
+// its hash is printed once, in the index.
 func file(d *reports.Data, f reports.FileRef) Span {
-	s := Span{Kind: File, Text: f.Path, Href: d.Href(f), Hash: f.SHA256, Label: "SHA-256"}
-	if f.SHA256 == "" {
-		where := "bundle.json and SHA256SUMS"
-		if f.Live {
-			where = "SHA256SUMS"
-		}
-		s.Note = "(cited by path; hash in " + where + ")"
-	}
-	return s
+	return Span{Kind: File, Text: f.Path, Href: d.Href(f), Ref: d.RefOf(f.Path)}
 }
 
 // files cites several files, one per line.
@@ -156,10 +139,14 @@ func files(d *reports.Data, fs []reports.FileRef) Text {
 	return lines(ts)
 }
 
-// ref cites a check's evidence in passing: its path under the evidence
-// root and its hash, which layouts may shorten.
+// ref cites a check's evidence in passing: by its index reference, or, for
+// a file outside the index, by path and hash.
 func ref(d *reports.Data, e checks.EvidenceRef) Span {
-	return Span{Kind: File, Text: e.Path, Href: d.EvidencePrefix + e.Path, Hash: e.SHA256, Brief: true, Short: ShortHash(e.SHA256)}
+	s := Span{Kind: File, Text: e.Path, Href: d.EvidencePrefix + e.Path, Ref: d.RefOf(e.Path), Brief: true}
+	if s.Ref == "" {
+		s.Hash = e.SHA256
+	}
+	return s
 }
 
 // Plain returns the text without styling, breaks as newlines: for tests

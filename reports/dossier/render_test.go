@@ -116,10 +116,13 @@ func TestRenders(t *testing.T) {
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("chromium: %v\n%s", err, b)
 	}
-	if err := exec.Command("pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "3", filepath.Join(out, "dossier.pdf"), filepath.Join(dir, "page")).Run(); err != nil {
-		t.Fatalf("pdftoppm: %v", err)
+	// One page at a time, so the names do not depend on the page count.
+	for _, n := range []string{"1", "3"} {
+		if err := exec.Command("pdftoppm", "-r", "50", "-png", "-singlefile", "-f", n, "-l", n, filepath.Join(out, "dossier.pdf"), filepath.Join(dir, "page-"+n)).Run(); err != nil {
+			t.Fatalf("pdftoppm: %v", err)
+		}
 	}
-	for _, p := range []string{shot, filepath.Join(dir, "page-01.png"), filepath.Join(dir, "page-03.png")} {
+	for _, p := range []string{shot, filepath.Join(dir, "page-1.png"), filepath.Join(dir, "page-3.png")} {
 		st, err := os.Stat(p)
 		if err != nil {
 			t.Fatalf("no image %s", filepath.Base(p))

@@ -90,6 +90,7 @@ func Write(o Options) error {
 	if d.Paperwork, err = w.writePaperwork(o.Paperwork); err != nil {
 		return err
 	}
+	d.DossierSigner = o.Signer.Public().ID()
 	for _, r := range o.Renderers {
 		var buf bytes.Buffer
 		if err := r.Render(&buf, d); err != nil {

@@ -121,6 +121,10 @@ func (p *page) block(b document.Block) {
 		p.s("</div>\n")
 		p.block(x.Right)
 		p.s("</div>\n")
+	case document.Dense:
+		p.f("<p class=\"dense\">%s</p>\n", inline(x.Text))
+	case document.Pre:
+		p.f("<pre class=\"quote\">%s</pre>\n", esc(strings.Join(x.Lines, "\n")))
 	case document.Verdict:
 		p.f("<p class=\"outcome\">%s <strong class=\"outcome-%s\">%s</strong>\n%s\n%s</p>\n", esc(x.Label), esc(x.Outcome), esc(x.Value), esc(x.Note), esc(x.Detail))
 	}
@@ -191,15 +195,12 @@ func inline(t document.Text) string {
 			}
 			fmt.Fprintf(&b, "<a href=\"%s\">%s</a>", href(s.Href), text)
 		case document.File:
+			if s.Ref != "" {
+				fmt.Fprintf(&b, "<a class=\"ref\" href=\"#%s\">%s</a> ", esc(document.RefAnchor(s.Ref)), esc(s.Ref))
+			}
 			fmt.Fprintf(&b, "<a href=\"%s\"><code>%s</code></a>", href(s.Href), esc(s.Text))
-			switch {
-			case s.Brief && s.Hash != "":
-				fmt.Fprintf(&b, " <span class=\"mono\" title=\"%s\">%s</span>", esc(s.Hash), esc(s.Short))
-			case s.Brief:
-			case s.Hash != "":
-				fmt.Fprintf(&b, " <span class=\"mono\" title=\"%s\">%s</span>", esc(s.Label), esc(s.Hash))
-			case s.Note != "":
-				b.WriteString(" <small>" + esc(s.Note) + "</small>")
+			if s.Hash != "" {
+				fmt.Fprintf(&b, " <span class=\"mono\">SHA-256 %s</span>", esc(s.Hash))
 			}
 		default:
 			b.WriteString(esc(s.Text))

@@ -54,10 +54,10 @@ func TestContent(t *testing.T) {
 	d := dossiertest.Judge(t, dossiertest.Options{}).Data()
 	page := string(render(t, d))
 	for _, want := range append(sectionTitles(),
-		"Executive summary", document.ClaimsTitle, "CVE-2023-42363", "not_affected", "vulnerable_code_not_in_execute_path",
+		"Assurance report", document.ClaimsTitle, "CVE-2023-42363", "not_affected", "vulnerable_code_not_in_execute_path",
 		"B2026-03", "March 2031", `href="evidence/bundle/sbom.cdx.json"`, `href="evidence/live/attack-results.json"`,
 		"127.0.0.1:PORT", "<svg", "Not in the evidence: the bundle carries no photographs", "declare/atomic-install",
-		"A/B", "VULNERABLE", "edition 2024/2847") {
+		"A/B", "VULNERABLE", "2024/2847", "Evidence index") {
 		if !strings.Contains(page, want) && !strings.Contains(page, htmlEscape(want)) {
 			t.Errorf("index.html lacks %q", want)
 		}
@@ -65,6 +65,16 @@ func TestContent(t *testing.T) {
 	for _, bad := range []string{"41234", "39999", "duration", "/tmp/go-build", "http://", "https://cdn", "<script", "@import", "src=\"http"} {
 		if strings.Contains(page, bad) {
 			t.Errorf("index.html contains %q (a port, a duration, a temporary path or an external fetch)", bad)
+		}
+	}
+	// Each evidence hash is printed once, in the evidence index, whose row
+	// the references link to.
+	for _, e := range d.EvidenceIndex() {
+		if e.SHA256 != "" && strings.Count(page, e.SHA256) != 1 {
+			t.Errorf("%s: SHA-256 printed %d times, want once", e.Path, strings.Count(page, e.SHA256))
+		}
+		if !strings.Contains(page, `id="`+document.RefAnchor(e.Ref)+`"`) {
+			t.Errorf("no index row for %s", e.Ref)
 		}
 	}
 }

@@ -87,6 +87,23 @@ func block(b *strings.Builder, bl document.Block) {
 	case document.Columns:
 		block(b, x.Left)
 		block(b, x.Right)
+	case document.Dense:
+		b.WriteString(inline(x.Text) + "\n\n")
+	case document.Pre:
+		// A fence longer than any run of backticks in the text, so the
+		// quoted file cannot end the block.
+		body := strings.Join(x.Lines, "\n")
+		n, run := 3, 0
+		for _, r := range body {
+			if r == '`' {
+				run++
+				n = max(n, run+1)
+			} else {
+				run = 0
+			}
+		}
+		fence := strings.Repeat("`", n)
+		b.WriteString(fence + "text\n" + body + "\n" + fence + "\n\n")
 	case document.Verdict:
 		b.WriteString("**" + x.Label + " " + x.Value + "** " + x.Note + " " + x.Detail + "\n\n")
 	case document.Chart:
@@ -138,15 +155,12 @@ func inline(t document.Text) string {
 				b.WriteString("[" + text + "](" + s.Href + ")")
 			}
 		case document.File:
+			if s.Ref != "" {
+				b.WriteString(s.Ref + " ")
+			}
 			b.WriteString("[`" + s.Text + "`](" + s.Href + ")")
-			switch {
-			case s.Brief && s.Hash != "":
-				b.WriteString(" `" + s.Hash + "`")
-			case s.Brief:
-			case s.Hash != "":
-				b.WriteString(" " + s.Label + " `" + s.Hash + "`")
-			case s.Note != "":
-				b.WriteString(" " + s.Note)
+			if s.Hash != "" {
+				b.WriteString(" SHA-256 `" + s.Hash + "`")
 			}
 		default:
 			b.WriteString(s.Text)

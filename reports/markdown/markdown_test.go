@@ -50,8 +50,14 @@ func TestGolden(t *testing.T) {
 }
 
 func TestContent(t *testing.T) {
-	doc := render(t, dossiertest.Judge(t, dossiertest.Options{}).Data())
-	want := []string{"## Executive summary", "## " + document.ClaimsTitle, "CVE-2023-42363", "vulnerable_code_not_in_execute_path",
+	data := dossiertest.Judge(t, dossiertest.Options{}).Data()
+	doc := render(t, data)
+	for _, e := range data.EvidenceIndex() {
+		if e.SHA256 != "" && strings.Count(doc, e.SHA256) != 1 {
+			t.Errorf("%s: SHA-256 printed %d times, want once", e.Path, strings.Count(doc, e.SHA256))
+		}
+	}
+	want := []string{"## Assurance report", "## " + document.ClaimsTitle, "CVE-2023-42363", "vulnerable_code_not_in_execute_path",
 		"September 2031", "(evidence/bundle/sbom.cdx.json)", "(evidence/live/attack-results.json)", "127.0.0.1:PORT"}
 	for _, s := range document.AnnexVII() {
 		want = append(want, "## "+s.Title)

@@ -16,14 +16,17 @@ import (
 )
 
 const (
-	margin  = 15.0
+	margin  = 11.0
 	pageW   = 210.0
 	pageH   = 297.0
 	width   = pageW - 2*margin
-	bottom  = pageH - 18.0
-	lineH   = 4.2
-	bodyPt  = 9.0
-	smallPt = 7.5
+	bottom  = pageH - 15.0
+	lineH   = 3.4
+	bodyPt  = 8.0
+	cellPt  = 6.5
+	monoPt  = 6.1
+	smallPt = 6.0
+	cellLH  = 2.7
 )
 
 // doc wraps fpdf with the few layout operations the dossier needs.
@@ -31,6 +34,9 @@ type doc struct {
 	*fpdf.Fpdf
 	title string
 	toc   []tocEntry
+	// anchors are the document's link targets ("#id"), each an fpdf link
+	// set where the section or row is laid out.
+	anchors map[string]int
 }
 
 type tocEntry struct {
@@ -42,7 +48,7 @@ type tocEntry struct {
 
 func newDoc(title string) *doc {
 	f := fpdf.New("P", "mm", "A4", "")
-	d := &doc{Fpdf: f, title: clean(title)}
+	d := &doc{Fpdf: f, title: clean(title), anchors: map[string]int{}}
 	// fpdf edits the font bytes it is given while subsetting: hand it
 	// copies, or the next document would start from changed bytes.
 	f.AddUTF8FontFromBytes("go", "", bytes.Clone(goregular.TTF))
@@ -52,11 +58,11 @@ func newDoc(title string) *doc {
 	f.SetAutoPageBreak(true, pageH-bottom)
 	f.AliasNbPages("{nb}")
 	f.SetFooterFunc(func() {
-		f.SetY(pageH - 12)
+		f.SetY(pageH - 10)
 		d.font("", smallPt)
 		f.SetTextColor(110, 110, 110)
-		f.CellFormat(width/2, 5, d.title, "", 0, "L", false, 0, "")
-		f.CellFormat(width/2, 5, fmt.Sprintf("Page %d of {nb}", f.PageNo()), "", 0, "R", false, 0, "")
+		f.CellFormat(width/2, 4, d.title, "", 0, "L", false, 0, "")
+		f.CellFormat(width/2, 4, fmt.Sprintf("Page %d of {nb}", f.PageNo()), "", 0, "R", false, 0, "")
 		f.SetTextColor(0, 0, 0)
 	})
 	return d
@@ -92,27 +98,74 @@ func clean(s string) string {
 	}, s)
 }
 
+// anchor returns the link of an in-document target, or 0 when the
+// document has no such target.
+func (d *doc) anchor(href string) int {
+	if !strings.HasPrefix(href, "#") {
+		return 0
+	}
+	return d.anchors[href[1:]]
+}
+
+// mark sets the target of anchor id at the current position.
+func (d *doc) mark(id string) {
+	if l, ok := d.anchors[id]; ok && id != "" {
+		d.SetLink(l, d.GetY(), d.PageNo())
+	}
+}
+
+// measure is the width of a run in its font.
+func (d *doc) measure(r run) float64 {
+	d.font(r.style, r.pt)
+	return d.GetStringWidth(r.s)
+}
+
+// drawLine writes one wrapped line at baseline y, with its links.
+func (d *doc) drawLine(ps []piece, x, y, lh float64) {
+	for _, p := range ps {
+		d.font(p.style, p.pt)
+		switch {
+		case p.grey:
+			d.SetTextColor(100, 100, 100)
+		case p.href != "":
+			d.SetTextColor(20, 70, 160)
+		}
+		d.Text(x, y, p.s)
+		d.SetTextColor(0, 0, 0)
+		if p.href != "" {
+			if l := d.anchor(p.href); l != 0 {
+				d.Link(x, y-lh+0.8, p.w, lh, l)
+			} else if !strings.HasPrefix(p.href, "#") {
+				d.LinkString(x, y-lh+0.8, p.w, lh, p.href)
+			}
+		}
+		x += p.w
+	}
+}
+
 // heading writes a section heading, a bookmark and a table-of-contents entry.
-func (d *doc) heading(level int, title string) {
+func (d *doc) heading(level int, title, id string) {
 	title = clean(title)
-	sizes := map[int]float64{0: 15, 1: 12, 2: 10}
-	d.need(22)
+	sizes := map[int]float64{0: 13, 1: 10.5, 2: 9, 3: 8.5}
+	pt := sizes[min(level, 3)]
+	d.need(16)
 	if level == 0 {
-		d.Ln(3)
-	} else {
 		d.Ln(2)
+	} else {
+		d.Ln(1)
 	}
 	link := d.AddLink()
 	d.SetLink(link, d.GetY(), d.PageNo())
+	d.mark(id)
 	d.Bookmark(title, level, d.GetY())
-	d.font("B", sizes[level])
-	d.MultiCell(width, sizes[level]*0.5, title, "", "L", false)
+	d.font("B", pt)
+	d.MultiCell(width, pt*0.45, title, "", "L", false)
 	if level == 0 {
 		d.SetDrawColor(200, 200, 200)
-		d.Line(margin, d.GetY()+1, margin+width, d.GetY()+1)
+		d.Line(margin, d.GetY()+0.6, margin+width, d.GetY()+0.6)
 		d.SetDrawColor(0, 0, 0)
 	}
-	d.Ln(2)
+	d.Ln(1.5)
 	if level <= 1 {
 		alias := fmt.Sprintf("{toc%03d}", len(d.toc))
 		d.toc = append(d.toc, tocEntry{title: title, level: level, link: link, alias: alias})
@@ -121,56 +174,37 @@ func (d *doc) heading(level int, title string) {
 	d.font("", bodyPt)
 }
 
-// para writes wrapped body text.
-func (d *doc) para(s string) {
-	s = clean(s)
-	d.font("", bodyPt)
-	d.MultiCell(width, lineH, s, "", "L", false)
-	d.Ln(1.5)
-}
-
-// gap writes a statement that the evidence holds nothing for a point.
-func (d *doc) gap(s string) {
-	s = clean(s)
-	d.font("", bodyPt)
-	d.SetTextColor(138, 75, 0)
-	d.MultiCell(width, lineH, s, "", "L", false)
+// flow writes wrapped runs across the text width.
+func (d *doc) flow(runs []run, lh float64, colour [3]int) {
+	for _, l := range wrap(runs, width, d.measure) {
+		d.need(lh)
+		y := d.GetY()
+		d.SetTextColor(colour[0], colour[1], colour[2])
+		d.drawLine(l, margin, y+lh-0.9, lh)
+		d.SetXY(margin, y+lh)
+	}
 	d.SetTextColor(0, 0, 0)
-	d.Ln(1.5)
+	d.Ln(1.2)
 }
 
-// cell is one table cell; Colour (#rrggbb) marks a status.
+// cell is one table cell; Colour (#rrggbb) marks a status or a label.
 type cell struct {
-	T      string
+	runs   []run
 	Colour string
-	Mono   bool
+	Fill   bool
 }
 
-// maxCellLines bounds one cell so that a row always fits on a page.
-const maxCellLines = 40
-
-func (d *doc) lines(c cell, w float64) []string {
-	if c.Mono {
-		d.font("mono", smallPt)
-	} else {
-		d.font("", smallPt+0.5)
-	}
-	var out []string
-	for _, p := range strings.Split(clean(c.T), "\n") {
-		if p == "" {
-			out = append(out, "")
-			continue
-		}
-		out = append(out, d.SplitText(p, w-2.4)...)
-	}
-	if len(out) > maxCellLines {
-		out = append(out[:maxCellLines-1], "… (shortened; see index.html)")
-	}
-	return out
+// trow is one table row: its cells, an optional full-width line under
+// them and its anchor.
+type trow struct {
+	cells []cell
+	below []run
+	id    string
 }
 
-// table writes rows under a header that is repeated on every page.
-func (d *doc) table(header []string, widths []float64, rows [][]cell) {
+// table writes rows under a header that is repeated on every page. A row
+// taller than a page continues on the next: nothing is cut.
+func (d *doc) table(header []string, widths []float64, rows []trow, num []bool) {
 	scale := 0.0
 	for _, w := range widths {
 		scale += w
@@ -179,81 +213,117 @@ func (d *doc) table(header []string, widths []float64, rows [][]cell) {
 	for i, w := range widths {
 		ws[i] = w * width / scale
 	}
-	const lh = 3.6
+	hh := cellLH + 1.2
 	drawHeader := func() {
 		if strings.Join(header, "") == "" {
 			return // a key-value table has no header row
 		}
-		d.font("B", smallPt+0.5)
+		d.font("B", cellPt)
 		d.SetFillColor(238, 238, 238)
-		x := margin
-		y := d.GetY()
+		x, y := margin, d.GetY()
 		for i, h := range header {
 			d.SetXY(x, y)
-			d.CellFormat(ws[i], lh+1.6, h, "1", 0, "L", true, 0, "")
+			align := "L"
+			if num != nil && num[i] {
+				align = "R"
+			}
+			d.CellFormat(ws[i], hh, clean(h), "1", 0, align, true, 0, "")
 			x += ws[i]
 		}
-		d.SetXY(margin, y+lh+1.6)
+		d.SetXY(margin, y+hh)
 	}
-	d.need(3 * lh)
+	d.need(hh + 2*cellLH)
 	drawHeader()
 	for _, row := range rows {
-		split := make([][]string, len(row))
+		split := make([][][]piece, len(row.cells))
 		n := 1
-		for i, c := range row {
-			split[i] = d.lines(c, ws[i])
-			if len(split[i]) > n {
-				n = len(split[i])
-			}
+		for i, c := range row.cells {
+			split[i] = wrap(c.runs, ws[i]-2*cellPad, d.measure)
+			n = max(n, len(split[i]))
 		}
-		h := float64(n)*lh + 1.2
-		if d.GetY()+h > bottom {
+		var below [][]piece
+		if len(row.below) > 0 {
+			below = wrap(row.below, width-2*cellPad, d.measure)
+		}
+		total := float64(n+len(below))*cellLH + 1.6
+		if d.GetY()+total > bottom && total < bottom-margin-hh {
 			d.AddPage()
 			drawHeader()
 		}
+		d.mark(row.id)
+		d.rowCells(row.cells, split, ws, num, drawHeader)
+		if below != nil {
+			d.rowCells([]cell{{}}, [][][]piece{below}, []float64{width}, nil, drawHeader)
+		}
+	}
+	d.Ln(2)
+	d.font("", bodyPt)
+}
+
+const cellPad = 1.3
+
+// rowCells draws one row of wrapped cells, continuing on the next page
+// when it does not fit.
+func (d *doc) rowCells(cells []cell, split [][][]piece, ws []float64, num []bool, drawHeader func()) {
+	n := 1
+	for _, s := range split {
+		n = max(n, len(s))
+	}
+	for from := 0; from < n; {
+		room := int((bottom - d.GetY() - 0.8) / cellLH)
+		if room < 1 || (room < n-from && room < 3) {
+			d.AddPage()
+			drawHeader()
+			continue
+		}
+		to := min(n, from+room)
+		h := float64(to-from)*cellLH + 0.8
 		x, y := margin, d.GetY()
-		for i, c := range row {
-			d.SetDrawColor(200, 200, 200)
-			d.Rect(x, y, ws[i], h, "D")
-			if c.Colour != "" {
+		for i, c := range cells {
+			d.SetDrawColor(205, 205, 205)
+			if c.Fill {
 				r, g, b := charts.RGB(c.Colour)
 				d.SetFillColor(r, g, b)
-				d.Rect(x+0.4, y+0.4, 1.4, h-0.8, "F")
-			}
-			if c.Mono {
-				d.font("mono", smallPt)
+				d.Rect(x, y, ws[i], h, "FD")
 			} else {
-				d.font("", smallPt+0.5)
+				d.Rect(x, y, ws[i], h, "D")
+				if c.Colour != "" {
+					r, g, b := charts.RGB(c.Colour)
+					d.SetFillColor(r, g, b)
+					d.Rect(x+0.3, y+0.3, 1.0, h-0.6, "F")
+				}
 			}
-			for j, l := range split[i] {
-				d.Text(x+2.2, y+lh*float64(j+1)-0.4, l)
+			for j := from; j < to && j < len(split[i]); j++ {
+				lx := x + cellPad
+				if num != nil && i < len(num) && num[i] {
+					lx = x + ws[i] - cellPad - lineWidth(split[i][j])
+				}
+				d.drawLine(split[i][j], lx, y+cellLH*float64(j-from+1)-0.5, cellLH)
 			}
 			x += ws[i]
 		}
 		d.SetDrawColor(0, 0, 0)
 		d.SetXY(margin, y+h)
+		from = to
 	}
-	d.Ln(3)
-	d.font("", bodyPt)
 }
 
-// kv writes a two-column table of labels and values.
-func (d *doc) kv(pairs ...string) {
-	var rows [][]cell
-	for i := 0; i+1 < len(pairs); i += 2 {
-		rows = append(rows, []cell{{T: pairs[i], Colour: "#eeeeee"}, {T: pairs[i+1]}})
+func lineWidth(ps []piece) float64 {
+	w := 0.0
+	for _, p := range ps {
+		w += p.w
 	}
-	d.table([]string{"", ""}, []float64{1, 3}, rows)
+	return w
 }
 
-// chart draws a chart at the full text width.
-func (d *doc) chart(c charts.Chart) {
+// chart draws a chart at a share of the text width.
+func (d *doc) chart(c charts.Chart, share float64) {
 	if c.Width == 0 {
 		return
 	}
-	s := width / c.Width
+	s := width * share / c.Width
 	h := c.Height * s
-	d.need(h + 4)
+	d.need(h + 3)
 	x0, y0 := margin, d.GetY()
 	for _, sh := range c.Shapes {
 		r, g, b := charts.RGB(sh.Colour)
@@ -285,28 +355,29 @@ func (d *doc) chart(c charts.Chart) {
 	d.SetTextColor(0, 0, 0)
 	d.SetDrawColor(0, 0, 0)
 	d.SetLineWidth(0.2)
-	d.SetXY(margin, y0+h+3)
+	d.SetXY(margin, y0+h+2)
 	d.font("", bodyPt)
 }
 
-// writeTOC fills the contents page reserved at page tocPage.
-func (d *doc) writeTOC(title string, tocPage int) {
+// writeTOC fills the contents reserved at page tocPage, from tocY down.
+func (d *doc) writeTOC(title string, tocPage int, tocY float64) {
 	last := d.PageNo()
 	defer d.SetPage(last) // fpdf counts pages up to the current one at output
 	d.SetPage(tocPage)
-	d.SetXY(margin, margin)
-	d.font("B", 15)
-	d.CellFormat(width, 8, clean(title), "", 1, "L", false, 0, "")
-	d.Ln(2)
+	d.SetXY(margin, tocY)
+	d.font("B", 13)
+	d.CellFormat(width, 6, clean(title), "", 1, "L", false, 0, "")
 	for _, e := range d.toc {
 		indent := 0.0
-		d.font("B", bodyPt)
+		d.font("B", cellPt+0.5)
 		if e.level > 0 {
-			indent = 6
-			d.font("", bodyPt-0.5)
+			indent = 5
+			d.font("", cellPt)
 		}
 		d.SetX(margin + indent)
-		d.CellFormat(width-indent-12, 5, e.title, "", 0, "L", false, e.link, "")
-		d.CellFormat(12, 5, e.alias, "", 1, "L", false, e.link, "")
+		d.SetTextColor(20, 70, 160)
+		d.CellFormat(width-indent-12, 3.6, e.title, "", 0, "L", false, e.link, "")
+		d.CellFormat(12, 3.6, e.alias, "", 1, "R", false, e.link, "")
+		d.SetTextColor(0, 0, 0)
 	}
 }

@@ -47,20 +47,22 @@ func Layout(doc *document.Document, info Info) ([]byte, error) {
 	d.SetAuthor(clean(info.Author), true)
 	d.SetCreator(clean(info.Tool+" "+info.Version), true)
 	d.SetProducer(clean(info.Tool), true)
+	d.collectAnchors(doc.Sections)
 
 	d.AddPage()
 	d.front(doc)
-	tocPage := 0
+	tocPage, tocY := 0, 0.0
 	for i, s := range doc.Sections {
-		if i == 1 { // the contents follow the summary, filled in at the end
+		if i == 1 { // the contents follow the assurance report, filled in at the end
+			h := 10 + 3.6*float64(tocEntries(doc.Sections))
 			d.AddPage()
-			tocPage = d.PageNo()
-			d.AddPage()
+			tocPage, tocY = d.PageNo(), d.GetY()
+			d.SetY(tocY + h)
 		}
 		d.section(s, 0)
 	}
 	if tocPage > 0 {
-		d.writeTOC(doc.Contents, tocPage)
+		d.writeTOC(doc.Contents, tocPage, tocY)
 	}
 	if err := d.Error(); err != nil {
 		return nil, err
@@ -72,26 +74,49 @@ func Layout(doc *document.Document, info Info) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// tocEntries counts the headings of levels 0 and 1.
+func tocEntries(ss []document.Section) int {
+	n := 0
+	for _, s := range ss {
+		n += 1 + len(s.Subs)
+	}
+	return n
+}
+
+// collectAnchors makes a link for every section and row the document
+// names, so references to them become internal links.
+func (d *doc) collectAnchors(ss []document.Section) {
+	for _, s := range ss {
+		if s.ID != "" {
+			d.anchors[s.ID] = d.AddLink()
+		}
+		for _, b := range s.Blocks {
+			if t, ok := b.(document.Table); ok {
+				for _, r := range t.Rows {
+					if r.ID != "" {
+						d.anchors[r.ID] = d.AddLink()
+					}
+				}
+			}
+		}
+		d.collectAnchors(s.Subs)
+	}
+}
+
 // front writes the title and the lines under it.
 func (d *doc) front(doc *document.Document) {
-	d.font("B", 17)
-	d.MultiCell(width, 7.5, d.title, "", "L", false)
-	d.font("", smallPt+0.5)
-	d.SetTextColor(90, 90, 90)
-	var meta []string
+	d.font("B", 15)
+	d.MultiCell(width, 6.5, d.title, "", "L", false)
 	for _, t := range doc.Meta {
-		meta = append(meta, plain(t))
+		d.flow(runs(t, "", smallPt+0.5), 3.2, [3]int{90, 90, 90})
 	}
-	d.MultiCell(width, 3.8, clean(strings.Join(meta, " ")), "", "L", false)
-	d.SetTextColor(0, 0, 0)
-	d.Ln(2)
 }
 
 func (d *doc) section(s document.Section, level int) {
 	if s.NewPage {
 		d.AddPage()
 	}
-	d.heading(level, s.Title)
+	d.heading(level, s.Title, s.ID)
 	for _, b := range s.Blocks {
 		d.block(b)
 	}
@@ -102,106 +127,167 @@ func (d *doc) section(s document.Section, level int) {
 
 var outcomeColour = map[string]string{"passed": "#2e7d32", "failed": "#c62828"}
 
+var (
+	black = [3]int{0, 0, 0}
+	amber = [3]int{138, 75, 0}
+)
+
 func (d *doc) block(b document.Block) {
 	switch x := b.(type) {
 	case document.Paragraph:
-		d.para(plain(x.Text))
+		d.flow(runs(x.Text, "", bodyPt), lineH, black)
+	case document.Dense:
+		d.flow(runs(x.Text, "", cellPt), cellLH, black)
 	case document.Gap:
-		d.gap(x.Text)
+		d.flow([]run{{s: clean(x.Text), pt: bodyPt}}, lineH, amber)
 	case document.List:
 		for _, it := range x.Items {
+			c := black
 			if x.Alert {
-				d.gap(plain(it))
-			} else {
-				d.para("• " + plain(it))
+				c = amber
 			}
+			d.flow(append([]run{{s: "• ", pt: bodyPt}}, runs(it, "", bodyPt)...), lineH, c)
 		}
 	case document.KeyValue:
-		var pairs []string
+		var rows []trow
 		for _, p := range x.Rows {
-			pairs = append(pairs, p.Key, plain(p.Value))
+			rows = append(rows, trow{cells: []cell{{runs: []run{{s: clean(p.Key), style: "B", pt: cellPt}}, Colour: "#f2f2f2", Fill: true}, {runs: runs(p.Value, "", cellPt)}}})
 		}
-		d.kv(pairs...)
+		d.table([]string{"", ""}, []float64{1, 4}, rows, nil)
 	case document.Table:
 		d.docTable(x)
 	case document.Chart:
-		d.chart(x.Chart)
+		d.chart(x.Chart, 0.6)
 	case document.Columns:
-		d.block(x.Left)
+		// Side by side does not fit a page of tables: a chart beside facts
+		// is left out here, as every chart's numbers are in a table too.
+		if _, chart := x.Left.(document.Chart); !chart {
+			d.block(x.Left)
+		}
 		d.block(x.Right)
+	case document.Pre:
+		var rs []run
+		for _, l := range x.Lines {
+			rs = append(rs, run{s: clean(l) + "\n", style: "mono", pt: monoPt})
+		}
+		d.flow(rs, cellLH, black)
 	case document.Verdict:
 		r, g, b := charts.RGB(outcomeColour[x.Outcome])
-		d.font("B", 12)
-		d.SetTextColor(r, g, b)
-		d.CellFormat(width, 6, clean(x.Label+" "+x.Value+" "+x.Note), "", 1, "L", false, 0, "")
-		d.SetTextColor(0, 0, 0)
-		d.para(x.Detail)
+		d.flow([]run{{s: clean(x.Label + " " + x.Value + " " + x.Note), style: "B", pt: 11}}, 5, [3]int{r, g, b})
+		d.flow([]run{{s: clean(x.Detail), pt: bodyPt}}, lineH, black)
 	}
 }
 
 // docTable lays a document table out: widths from the column weights, a
-// status colour bar on cells that open with a status, folded lists and long
-// tables cut at their paged limits.
+// status colour bar on cells that open with a status; columns marked Below
+// and folded lists go in full on a full-width line under the row.
 func (d *doc) docTable(t document.Table) {
 	var header []string
 	var widths []float64
+	var num []bool
 	for _, c := range t.Columns {
-		header, widths = append(header, c.Title), append(widths, c.Weight)
+		if c.Below {
+			continue
+		}
+		header, widths, num = append(header, c.Title), append(widths, c.Weight), append(num, c.Num)
 	}
-	rows := t.Rows
-	if t.PagedMax > 0 && len(rows) > t.PagedMax {
-		rows = rows[:t.PagedMax]
-	}
-	var out [][]cell
-	for _, r := range rows {
-		var cs []cell
+	var out []trow
+	for _, r := range t.Rows {
+		row := trow{id: r.ID}
 		for i, c := range r.Cells {
-			x := cell{T: plain(c.Text), Mono: i < len(t.Columns) && t.Columns[i].Mono}
-			if len(c.Text) > 0 && c.Text[0].Kind == document.Status {
-				x.Colour = charts.StatusColour[c.Text[0].Status]
+			style := ""
+			if i < len(t.Columns) && t.Columns[i].Mono {
+				style = "mono"
+			}
+			if i < len(t.Columns) && t.Columns[i].Below {
+				if len(c.Text) > 0 {
+					if len(row.below) > 0 {
+						row.below = append(row.below, run{s: "\n", pt: smallPt})
+					}
+					row.below = append(row.below, run{s: clean(t.Columns[i].Title) + ": ", style: "B", pt: smallPt})
+					row.below = append(row.below, runs(c.Text, style, smallPt)...)
+				}
+			} else {
+				x := cell{runs: runs(c.Text, style, cellPt)}
+				if len(c.Text) > 0 && c.Text[0].Kind == document.Status {
+					x.Colour = charts.StatusColour[c.Text[0].Status]
+				}
+				row.cells = append(row.cells, x)
 			}
 			if f := c.More; f != nil {
-				for j, it := range f.Items {
-					if f.PagedMax > 0 && j == f.PagedMax {
-						x.T += "\n" + f.PagedMore
-						break
+				if len(row.below) > 0 {
+					row.below = append(row.below, run{s: "\n", pt: smallPt})
+				}
+				row.below = append(row.below, run{s: clean(f.Summary) + ": ", style: "B", pt: smallPt})
+				for k, it := range f.Items {
+					if k > 0 {
+						row.below = append(row.below, run{s: " · ", pt: smallPt})
 					}
-					x.T += "\n" + plain(it)
+					row.below = append(row.below, runs(it, "", smallPt)...)
 				}
 			}
-			cs = append(cs, x)
 		}
-		out = append(out, cs)
+		out = append(out, row)
 	}
-	d.table(header, widths, out)
-	if len(rows) < len(t.Rows) && t.PagedMore != "" {
-		d.para(t.PagedMore)
-	}
+	d.table(header, widths, out, num)
 }
 
-// plain writes spans as PDF text: line breaks as newlines, an evidence
-// file as its link target with its hash (shortened when cited in passing)
-// or the note on where its hash is pinned.
-func plain(t document.Text) string {
-	var b strings.Builder
+// runs turns spans into runs: code, hashes and paths in the fixed-width
+// font, an evidence file as its index reference (a link to the index row)
+// and, unless cited in passing, its path.
+func runs(t document.Text, style string, pt float64) []run {
+	mono := func(s string) run { return run{s: clean(s), style: "mono", pt: pt - 0.4} }
+	var out []run
 	for _, s := range t {
 		switch s.Kind {
 		case document.Break:
-			b.WriteString("\n")
+			out = append(out, run{s: "\n", pt: pt})
+		case document.Code, document.Hash:
+			out = append(out, mono(s.Text))
+		case document.Strong:
+			out = append(out, run{s: clean(s.Text), style: "B", pt: pt})
+		case document.Small:
+			out = append(out, run{s: clean(s.Text), pt: pt - 0.7, grey: true})
+		case document.Status:
+			out = append(out, run{s: clean(s.Text), style: "B", pt: pt})
+		case document.Link:
+			r := run{s: clean(s.Text), style: style, pt: pt, href: s.Href}
+			if s.Code {
+				r = mono(s.Text)
+				r.href = s.Href
+			}
+			out = append(out, r)
 		case document.File:
-			b.WriteString(s.Href)
-			switch {
-			case s.Brief && s.Short != "":
-				b.WriteString(" " + s.Short)
-			case s.Brief:
-			case s.Hash != "":
-				b.WriteString("\n" + s.Label + " " + s.Hash)
-			case s.Note != "":
-				b.WriteString("\n" + s.Note)
+			if s.Ref != "" {
+				out = append(out, run{s: s.Ref, style: "B", pt: pt, href: "#" + document.RefAnchor(s.Ref)})
+				if !s.Brief {
+					out = append(out, run{s: " ", pt: pt}, mono(s.Text))
+				} else {
+					out = append(out, run{s: " ", pt: pt})
+				}
+				continue
+			}
+			r := mono(s.Text)
+			r.href = s.Href
+			out = append(out, r)
+			if s.Hash != "" {
+				out = append(out, run{s: " SHA-256 ", pt: pt}, mono(s.Hash))
 			}
 		default:
-			b.WriteString(s.Text)
+			out = append(out, run{s: clean(s.Text), style: style, pt: pt})
+			if style == "mono" {
+				out[len(out)-1].pt = pt - 0.4
+			}
 		}
+	}
+	return out
+}
+
+// plain is a text's words, for the tests.
+func plain(t document.Text) string {
+	var b strings.Builder
+	for _, r := range runs(t, "", cellPt) {
+		b.WriteString(r.s)
 	}
 	return b.String()
 }

@@ -55,6 +55,7 @@ func Judge(tb testing.TB, o Options) *Result {
 			{Path: bundle.AnswersFile, Role: bundle.RoleAnswers, Body: []byte(Answers)},
 			{Path: bundle.EvidenceDir + "ab-switch-test.txt", Role: bundle.RoleDeclEvidence, Body: []byte(ABSwitchTest)},
 			{Path: bundle.TranscriptFile, Role: bundle.RoleTranscript, Body: []byte(Transcript)},
+			{Path: bundle.ArchitectureFile, Role: bundle.RoleArchitecture, Body: thermostat.ArchitectureMD()},
 		}
 	}
 	if o.Fleet != nil {
