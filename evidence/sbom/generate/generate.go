@@ -75,6 +75,11 @@ type Options struct {
 	// TR-03183-2 CycloneDX mapping (section 8.2) puts the deployable form's
 	// hash; its hashes keep it too.
 	DistributionURL string
+	// Notice, when set, is called once for every artefact or file inside
+	// one whose contents the SBOM could not catalogue (a raw image in no
+	// format syft reads, a nested npm, PyPI or Go archive), with one line
+	// naming it and why; the component's craudit:note says the same.
+	Notice func(string)
 	// Prepared, when set, is the licence scanner Prepare started building;
 	// without it Generate builds one itself (once for all artefacts).
 	Prepared *Prepared
@@ -202,7 +207,12 @@ func (b *builder) addArtefact(ctx context.Context, a Input, head []byte, members
 	var s *sbom.SBOM
 	var files []treeFile
 	var links []treeLink
-	if !st.IsDir() && opaque(a.Name, head) && !syftForOpaque {
+	isOpaque := !st.IsDir() && opaque(a.Name, head)
+	if isOpaque {
+		props = append(props, cdx.Property{Name: PropNote, Value: opaqueNote})
+		b.notice(a.Name, "", opaqueNote)
+	}
+	if isOpaque && !syftForOpaque {
 		// Nothing for syft to find (see opaque): the artefact is its own
 		// only component, described by its digests and first bytes.
 		s = &sbom.SBOM{Artifacts: sbom.Artifacts{Packages: pkg.NewCollection()}}
@@ -232,6 +242,22 @@ func (b *builder) addArtefact(ctx context.Context, a Input, head []byte, members
 	b.comps = append(b.comps, comps...)
 	b.deps[ref] = deps
 	return nil
+}
+
+// opaqueNote is the note of an artefact described without syft.
+const opaqueNote = "contents: a raw image in no format craudit reads (no archive, executable or structured file syft catalogues); whatever it holds is not catalogued"
+
+// notice reports a component whose contents are not catalogued: an
+// artefact (member "") or a file inside one.
+func (b *builder) notice(art, member, note string) {
+	if b.o.Notice == nil {
+		return
+	}
+	subject := strings.TrimPrefix(art, "artefact:")
+	if member != "" {
+		subject += ": " + member
+	}
+	b.o.Notice("not catalogued: " + subject + ": " + strings.TrimPrefix(note, "contents: "))
 }
 
 // vendorFields marks a component as the manufacturer's own.
@@ -536,6 +562,7 @@ func (b *builder) describe(artRef string, s *sbom.SBOM, files []treeFile, links 
 		}
 		if f.kind.archive {
 			notCatalogued(&c)
+			b.notice(artRef, f.path, nestedNote)
 		}
 		comps = append(comps, c)
 		direct = append(direct, ref)
