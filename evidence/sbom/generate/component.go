@@ -11,7 +11,6 @@ import (
 	cdx "github.com/CycloneDX/cyclonedx-go"
 	"github.com/anchore/syft/syft/cpe"
 	"github.com/anchore/syft/syft/pkg"
-	csbom "github.com/craudit/craudit/evidence/sbom"
 )
 
 // Property names of the BSI TR-03183-2 CycloneDX taxonomy, and craudit's own.
@@ -296,45 +295,4 @@ func authors(p pkg.Package) *[]cdx.OrganizationalContact {
 		return &[]cdx.OrganizationalContact{{Name: a.Name, Email: a.Address}}
 	}
 	return &[]cdx.OrganizationalContact{{Name: who}}
-}
-
-// taggedFields describes a file no package installed that states its own
-// licence in SPDX file tags: a third party's file, so it gets the licence
-// it states (declared, and concluded from it as for packages) and the
-// copyright holders it names with an e-mail as its authors; never the
-// manufacturer as creator or supplier.
-func taggedFields(c *cdx.Component, t csbom.FileTags) {
-	var notes []string
-	expr := t.Licence
-	if andOnly(expr) {
-		var ls cdx.Licenses
-		ids := strings.Split(expr, " AND ")
-		slices.Sort(ids)
-		ids = slices.Compact(ids)
-		for _, ack := range []cdx.LicenseAcknowledgement{ackDeclared, ackConcluded} {
-			for _, id := range ids {
-				ls = append(ls, cdx.LicenseChoice{License: &cdx.License{ID: id, Acknowledgement: ack}})
-			}
-		}
-		c.Licenses = &ls
-		notes = append(notes, "licence: stated by the file's own SPDX-License-Identifier tag, not the manufacturer's; the concluded licence is that statement, craudit did no licence analysis of its own")
-	} else {
-		c.Licenses = &cdx.Licenses{{Expression: expr, Acknowledgement: &ackConcluded}}
-		notes = append(notes, "licence: stated by the file's own SPDX-License-Identifier tag, not the manufacturer's; the concluded licence is that statement (craudit did no licence analysis of its own), and CycloneDX allows one expression per list, so the declared one, the same, is not repeated")
-	}
-	var authors []cdx.OrganizationalContact
-	for _, h := range t.Holders() {
-		authors = append(authors, cdx.OrganizationalContact{Name: h.Name, Email: h.Address})
-	}
-	if len(authors) > 0 {
-		c.Authors = &authors
-	} else {
-		notes = append(notes, "creator: the file carries its own licence, so it is not the manufacturer's, and its SPDX-FileCopyrightText names no holder with an e-mail address")
-	}
-	if c.Properties == nil {
-		c.Properties = &[]cdx.Property{}
-	}
-	for _, n := range notes {
-		*c.Properties = append(*c.Properties, cdx.Property{Name: PropNote, Value: n})
-	}
 }

@@ -28,7 +28,7 @@ import (
 	"github.com/anchore/syft/syft/pkg"
 	"github.com/anchore/syft/syft/sbom"
 	"github.com/anchore/syft/syft/source"
-	csbom "github.com/craudit/craudit/evidence/sbom"
+	"github.com/craudit/craudit/evidence/sbom/filetags"
 	"github.com/craudit/craudit/evidence/sbom/generate/archhead"
 )
 
@@ -75,10 +75,8 @@ type Options struct {
 	// TR-03183-2 CycloneDX mapping (section 8.2) puts the deployable form's
 	// hash; its hashes keep it too.
 	DistributionURL string
-	// Notice, when set, is called once for every artefact or file inside
-	// one whose contents the SBOM could not catalogue (a raw image in no
-	// format syft reads, a nested npm, PyPI or Go archive), with one line
-	// naming it and why; the component's craudit:note says the same.
+	// Notice, when set, gets one line per artefact or file in one whose contents
+	// are not catalogued (raw image; nested npm, PyPI, Go archive): its craudit:note.
 	Notice func(string)
 	// Prepared, when set, is the licence scanner Prepare started building;
 	// without it Generate builds one itself (once for all artefacts).
@@ -296,7 +294,7 @@ type treeFile struct {
 	kind    kind
 	// tags is the licence metadata the file states about itself (SPDX
 	// file tags in its first bytes); empty for most files.
-	tags csbom.FileTags
+	tags filetags.Tags
 }
 
 // catalogue runs syft over one artefact and, for archives and folders, lists
@@ -414,7 +412,7 @@ func readTreeFile(res file.Resolver, loc file.Location, md file.Metadata) (treeF
 	}
 	defer rc.Close()
 	h256, h512 := sha256.New(), sha512.New()
-	head := &headWriter{max: max(sniffLen, csbom.FileTagsLen)}
+	head := &headWriter{max: max(sniffLen, filetags.MaxLen)}
 	if _, err := io.Copy(io.MultiWriter(h256, h512, head), rc); err != nil {
 		return treeFile{}, err
 	}
@@ -423,7 +421,7 @@ func readTreeFile(res file.Resolver, loc file.Location, md file.Metadata) (treeF
 		path: p, mode: md.Mode(),
 		sha256: hex.EncodeToString(h256.Sum(nil)), sha512: hex.EncodeToString(h512.Sum(nil)),
 		kind: classify(p, md.Mode(), head.buf.Bytes()[:min(head.buf.Len(), sniffLen)]),
-		tags: csbom.ReadFileTags(head.buf.Bytes()),
+		tags: filetags.Read(head.buf.Bytes()),
 	}, nil
 }
 
@@ -444,13 +442,6 @@ func (h *headWriter) Write(p []byte) (int, error) {
 func distribution(u, sha512 string) cdx.ExternalReference {
 	return cdx.ExternalReference{Type: cdx.ERTypeDistribution, URL: u,
 		Hashes: &[]cdx.Hash{{Algorithm: cdx.HashAlgoSHA512, Value: sha512}}}
-}
-
-// memberURL names a member of an archive downloaded from artURL: the
-// member's path inside the archive as the URL's fragment
-// ("https://host/fw.tar#/bin/busybox").
-func memberURL(artURL, member string) string {
-	return artURL + "#" + (&url.URL{Fragment: member}).EscapedFragment()
 }
 
 func hashes(s256, s512 string) *[]cdx.Hash {
@@ -556,7 +547,7 @@ func (b *builder) describe(artRef string, s *sbom.SBOM, files []treeFile, links 
 		ref := artRef + "#file:" + f.path
 		c := b.fileComponent(f, ref)
 		if own {
-			taggedFields(&c, f.tags)
+			f.tags.Describe(&c, PropNote)
 		} else {
 			b.vendorFields(&c)
 		}
@@ -615,9 +606,10 @@ func (b *builder) fileComponent(f treeFile, ref string) cdx.Component {
 	}
 	if b.artURL != "" && f.sha512 != "" {
 		// The file's deployable form is the member of the artefact at its
-		// path: the artefact's URL with the path as fragment, and the
-		// member's own SHA-512 (TR-03183-2 section 8.2's place for it).
-		c.ExternalReferences = &[]cdx.ExternalReference{distribution(memberURL(b.artURL, f.path), f.sha512)}
+		// path: the artefact's URL with the path as fragment (".../fw.tar#/bin/sh"),
+		// and the member's own SHA-512 (TR-03183-2 section 8.2's place for it).
+		u := b.artURL + "#" + (&url.URL{Fragment: f.path}).EscapedFragment()
+		c.ExternalReferences = &[]cdx.ExternalReference{distribution(u, f.sha512)}
 	}
 	if !f.modTime.IsZero() && f.modTime.Unix() > 0 {
 		// BSI: without a version, the file's modification time stands in.

@@ -1,21 +1,24 @@
-package sbom
+package filetags
 
 import (
 	"bytes"
 	"net/mail"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
+
+	cdx "github.com/CycloneDX/cyclonedx-go"
 )
 
-// FileTagsLen is how much of a file's start FileTags reads: SPDX file tags
+// MaxLen is how much of a file's start Tags reads: SPDX file tags
 // (the REUSE convention) sit in the header comment.
-const FileTagsLen = 4096
+const MaxLen = 4096
 
-// FileTags is the licence metadata a file states about itself in SPDX
+// Tags is the licence metadata a file states about itself in SPDX
 // tags: "SPDX-License-Identifier: MIT" and
 // "SPDX-FileCopyrightText: 2024 Jane Doe <jane@example.org>".
-type FileTags struct {
+type Tags struct {
 	// Licence is the SPDX-License-Identifier expression; when the file has
 	// several, they are joined with AND (each applies to the file).
 	Licence string
@@ -24,12 +27,12 @@ type FileTags struct {
 }
 
 // Empty reports whether the file stated no licence.
-func (t FileTags) Empty() bool { return t.Licence == "" }
+func (t Tags) Empty() bool { return t.Licence == "" }
 
 // Holders returns the copyright holders that come with an e-mail address
 // ("2024 Jane Doe <jane@example.org>" -> Jane Doe, jane@example.org),
 // in file order, without repeats.
-func (t FileTags) Holders() []mail.Address {
+func (t Tags) Holders() []mail.Address {
 	var out []mail.Address
 	seen := map[string]bool{}
 	for _, c := range t.Copyright {
@@ -54,15 +57,15 @@ var (
 	licenceValue  = regexp.MustCompile(`^[A-Za-z0-9.+:() -]+$`)
 )
 
-// ReadFileTags reads the SPDX tags in the first FileTagsLen bytes of a
+// Read reads the SPDX tags in the first MaxLen bytes of a
 // file. It reads text only: a file that is not valid UTF-8 there (a
 // binary) states nothing. A tag's value ends at the line's end or at a
 // comment closer ("*/", "-->"); a licence value with characters no SPDX
 // expression has is ignored.
-func ReadFileTags(head []byte) FileTags {
-	var t FileTags
-	head = head[:min(len(head), FileTagsLen)]
-	if i := bytes.LastIndexByte(head, '\n'); len(head) == FileTagsLen && i >= 0 {
+func Read(head []byte) Tags {
+	var t Tags
+	head = head[:min(len(head), MaxLen)]
+	if i := bytes.LastIndexByte(head, '\n'); len(head) == MaxLen && i >= 0 {
 		head = head[:i] // a cut line is not read
 	}
 	if bytes.IndexByte(head, 0) >= 0 || !utf8.Valid(head) {
@@ -104,4 +107,45 @@ func tagValue(line, tag string) (string, bool) {
 	}
 	v = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(v), "\r"))
 	return v, v != ""
+}
+
+// Describe makes c, a file component no package owns, a third party's as
+// its tags state: their licence (declared, and concluded from that
+// statement when it is identifiers joined by AND; otherwise given once,
+// concluded, as CycloneDX allows one expression per list), the copyright
+// holders with an e-mail as authors, and notes saying so. It sets no
+// manufacturer or supplier.
+func (t Tags) Describe(c *cdx.Component, noteProperty string) {
+	declared, concluded := cdx.LicenseAcknowledgementDeclared, cdx.LicenseAcknowledgementConcluded
+	note := "licence: stated by the file's own SPDX-License-Identifier tag, not the manufacturer's; the concluded licence is that statement, craudit did no licence analysis of its own"
+	if ids := strings.Split(t.Licence, " AND "); !strings.ContainsAny(t.Licence, "()") && !slices.ContainsFunc(ids, func(s string) bool { return s == "" || strings.Contains(s, " ") }) {
+		slices.Sort(ids)
+		ids = slices.Compact(ids)
+		var ls cdx.Licenses
+		for _, ack := range []cdx.LicenseAcknowledgement{declared, concluded} {
+			for _, id := range ids {
+				ls = append(ls, cdx.LicenseChoice{License: &cdx.License{ID: id, Acknowledgement: ack}})
+			}
+		}
+		c.Licenses = &ls
+	} else {
+		c.Licenses = &cdx.Licenses{{Expression: t.Licence, Acknowledgement: &concluded}}
+		note += "; CycloneDX allows one expression per list, so the declared one, the same, is not repeated"
+	}
+	notes := []string{note}
+	var authors []cdx.OrganizationalContact
+	for _, h := range t.Holders() {
+		authors = append(authors, cdx.OrganizationalContact{Name: h.Name, Email: h.Address})
+	}
+	if len(authors) > 0 {
+		c.Authors = &authors
+	} else {
+		notes = append(notes, "creator: the file carries its own licence, so it is not the manufacturer's, and its SPDX-FileCopyrightText names no holder with an e-mail address")
+	}
+	if c.Properties == nil {
+		c.Properties = &[]cdx.Property{}
+	}
+	for _, n := range notes {
+		*c.Properties = append(*c.Properties, cdx.Property{Name: noteProperty, Value: n})
+	}
 }

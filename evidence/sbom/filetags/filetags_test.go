@@ -1,4 +1,4 @@
-package sbom
+package filetags
 
 import (
 	"bytes"
@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-func TestReadFileTags(t *testing.T) {
+func TestRead(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		head    string
@@ -31,7 +31,7 @@ func TestReadFileTags(t *testing.T) {
 		{"binary", "\x7fELF\x00\x00SPDX-License-Identifier: MIT\n", "", nil},
 		{"invalid UTF-8", "\xff\xfe SPDX-License-Identifier: MIT\n", "", nil},
 	} {
-		got := ReadFileTags([]byte(tc.head))
+		got := Read([]byte(tc.head))
 		if got.Licence != tc.licence || !reflect.DeepEqual(got.Holders(), tc.holders) {
 			t.Errorf("%s: licence %q holders %v, want %q %v", tc.name, got.Licence, got.Holders(), tc.licence, tc.holders)
 		}
@@ -41,25 +41,25 @@ func TestReadFileTags(t *testing.T) {
 	}
 }
 
-// TestReadFileTagsBound: only the first FileTagsLen bytes count, and a line
+// TestReadFileTagsBound: only the first MaxLen bytes count, and a line
 // cut at the bound is not read.
-func TestReadFileTagsBound(t *testing.T) {
-	pad := strings.Repeat("x", FileTagsLen-40) + "\n"
+func TestReadBound(t *testing.T) {
+	pad := strings.Repeat("x", MaxLen-40) + "\n"
 	late := pad + strings.Repeat("y", 60) + "\n# SPDX-License-Identifier: MIT\n"
-	if got := ReadFileTags([]byte(late)); !got.Empty() {
+	if got := Read([]byte(late)); !got.Empty() {
 		t.Errorf("a tag after the bound was read: %q", got.Licence)
 	}
 	cut := pad + "# SPDX-License-Identifier: GPL-2.0-only OR MIT OR Apache-2.0 AND Zlib\n"
-	if got := ReadFileTags([]byte(cut)[:FileTagsLen]); !got.Empty() {
+	if got := Read([]byte(cut)[:MaxLen]); !got.Empty() {
 		t.Errorf("a cut line was read: %q", got.Licence)
 	}
 }
 
-func FuzzReadFileTags(f *testing.F) {
+func FuzzRead(f *testing.F) {
 	f.Add([]byte("/* SPDX-FileCopyrightText: 2024 A <a@b.example> */\n// SPDX-License-Identifier: MIT OR Apache-2.0\n"))
 	f.Add([]byte("# SPDX-License-Identifier: (MIT)\n# SPDX-License-Identifier: Zlib\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		tags := ReadFileTags(b)
+		tags := Read(b)
 		if strings.ContainsAny(tags.Licence, "\n\r") {
 			t.Fatalf("licence spans lines: %q", tags.Licence)
 		}
