@@ -16,7 +16,10 @@ type Policy struct {
 	// FailOn is the lowest vulnerability severity that fails the gate.
 	FailOn string `yaml:"fail_on" json:"fail_on"`
 	// MaxOSVDBAge bounds how old the vulnerability database may be, e.g. "30d".
-	MaxOSVDBAge     string   `yaml:"max_osv_db_age" json:"max_osv_db_age,omitempty"`
+	MaxOSVDBAge string `yaml:"max_osv_db_age" json:"max_osv_db_age,omitempty"`
+	// MaxKEVAge bounds how old the known-exploited catalogue may be (its
+	// dateReleased at the reference time), e.g. "7d"; empty: no bound.
+	MaxKEVAge       string   `yaml:"max_kev_age" json:"max_kev_age,omitempty"`
 	AllowedBuilders []string `yaml:"allowed_builders" json:"allowed_builders,omitempty"`
 	Waivers         []Waiver `yaml:"waivers" json:"waivers,omitempty"`
 	// OwnComponents names the manufacturer's own components (its firmware
@@ -91,6 +94,11 @@ func (p *Policy) Validate() error {
 			return fmt.Errorf("max_osv_db_age: %w", err)
 		}
 	}
+	if p.MaxKEVAge != "" {
+		if _, err := product.ParseDuration(p.MaxKEVAge); err != nil {
+			return fmt.Errorf("max_kev_age: %w", err)
+		}
+	}
 	for i, o := range p.OwnComponents {
 		if len(o.Match) == 0 || slices.Contains(o.Match, "") || !strings.HasPrefix(o.Advisories, "https://") || strings.TrimSpace(o.Justification) == "" {
 			return fmt.Errorf("own_components[%d]: match (non-empty prefixes), advisories (an https:// URL) and justification are all required", i)
@@ -118,6 +126,13 @@ func (p *Policy) FailsOn(s string) bool {
 // MaxDBAge returns the configured database age limit, zero when unset.
 func (p *Policy) MaxDBAge() time.Duration {
 	d, _ := product.ParseDuration(p.MaxOSVDBAge)
+	return d
+}
+
+// KEVMaxAge returns the configured known-exploited catalogue age limit,
+// zero when unset.
+func (p *Policy) KEVMaxAge() time.Duration {
+	d, _ := product.ParseDuration(p.MaxKEVAge)
 	return d
 }
 

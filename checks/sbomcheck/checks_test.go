@@ -244,3 +244,63 @@ func TestKnownExploited(t *testing.T) {
 		})
 	}
 }
+
+// TestKEVMaxAge: with max_kev_age set, a catalogue released too long before
+// the reference time fails the check even when nothing in it matches, and
+// one without a release date has an unknown age and fails.
+func TestKEVMaxAge(t *testing.T) {
+	in := makeBundle(t, map[string][]byte{bundle.KEVFile: testKEV("CVE-2021-44228")}, true)
+	in.RefTime = time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC) // 31 days after the release
+	for _, tc := range []struct {
+		max  string
+		want checks.Status
+		msg  string
+	}{
+		{"", checks.Pass, "0 known exploited"},
+		{"60d", checks.Pass, "0 known exploited"},
+		{"7d", checks.Fail, "31 days before the reference time; the policy's max_kev_age allows 7 days"},
+	} {
+		in.Policy.MaxKEVAge = tc.max
+		if err := in.Policy.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		r := run(t, in)["vuln/known-exploitable"]
+		if r.Status != tc.want || !strings.Contains(r.Message, tc.msg) {
+			t.Errorf("max_kev_age %q: %s %q, want %s containing %q", tc.max, r.Status, r.Message, tc.want, tc.msg)
+		}
+		f := finding(r, "known-exploited catalogue")
+		if (tc.max == "") != (f == nil) {
+			t.Errorf("max_kev_age %q: catalogue-age finding %v", tc.max, f)
+		}
+		if f != nil && f.ID != "vuln/known-exploitable#catalogue-age" {
+			t.Errorf("finding ID %s", f.ID)
+		}
+	}
+	in.Policy.MaxKEVAge = "soon"
+	if err := in.Policy.Validate(); err == nil {
+		t.Error("max_kev_age \"soon\" accepted")
+	}
+}
+
+func TestKEVAgeUnknown(t *testing.T) {
+	ref := time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name     string
+		released time.Time
+		max      time.Duration
+		judged   bool
+		want     checks.Status
+	}{
+		{"no limit", time.Time{}, 0, false, ""},
+		{"no release date", time.Time{}, 24 * time.Hour, true, checks.Fail},
+		{"fresh", ref.Add(-12 * time.Hour), 24 * time.Hour, true, checks.Pass},
+		{"exactly the limit", ref.Add(-24 * time.Hour), 24 * time.Hour, true, checks.Pass},
+		{"stale", ref.Add(-25 * time.Hour), 24 * time.Hour, true, checks.Fail},
+		{"released after the reference time", ref.Add(time.Hour), 24 * time.Hour, true, checks.Pass},
+	} {
+		f, ok := kevAge(tc.released, ref, tc.max)
+		if ok != tc.judged || f.Status != tc.want {
+			t.Errorf("%s: judged %v status %q, want %v %q (%s)", tc.name, ok, f.Status, tc.judged, tc.want, f.Message)
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/craudit/craudit/checks"
 	"github.com/craudit/craudit/evidence/product"
 	"github.com/craudit/craudit/fixtures/osvdb"
+	"github.com/craudit/craudit/fixtures/thermostat"
 )
 
 // debianSBOM lists four Debian packages.
@@ -119,11 +120,12 @@ func TestOwnComponentsNeverCoverAnEcosystem(t *testing.T) {
 	if r := run(t, in)["vuln/scan-present"]; r.Status != checks.Fail {
 		t.Errorf("own_components covered Debian packages: %s %s", r.Status, r.Message)
 	}
-	// The demo release without own_components: its two vendor files fail.
+	// The demo release without own_components: its two vendor files and
+	// the third party's script (no ecosystem) fail.
 	in = makeBundle(t, nil, true)
 	in.Policy.OwnComponents = nil
 	r := run(t, in)["vuln/scan-present"]
-	if r.Status != checks.Fail || !strings.Contains(r.Message, "2 not scanned: /opt/thermostat/bin/thermostatd") {
+	if r.Status != checks.Fail || !strings.Contains(r.Message, "3 not scanned: /opt/thermostat/bin/thermostatd") || !strings.Contains(r.Message, thermostat.GaugeScriptPath) {
 		t.Errorf("vendor files without policy: %s %s", r.Status, r.Message)
 	}
 }

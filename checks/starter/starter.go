@@ -256,6 +256,10 @@ fail_on: high
 # How old the offline vulnerability database may be.
 max_osv_db_age: 30d
 
+# How old the known-exploited catalogue (bundle --kev) may be at the reference
+# time, by its dateReleased; an older one fails vuln/known-exploitable.
+max_kev_age: 30d
+
 # Builder IDs accepted in provenance; empty: the builder check is
 # not_applicable and says no allow-list is configured.
 allowed_builders: []

@@ -54,9 +54,14 @@ an interrupted run leaves nothing at --out.`,
 				return couldNotRun(err)
 			}
 			o.Tool = bundle.Tool{Name: "craudit", Version: version}
-			o.Make = producers.Default(producerTool)
+			// What the SBOM could not catalogue is printed once the bundle
+			// is made (a failed run prints only its one error line).
+			var notices []string
+			tool := producerTool
+			tool.Notice = func(s string) { notices = append(notices, "sbom: "+s) }
+			o.Make = producers.Default(tool)
 			if o.SBOM == "" {
-				o.Make = producers.Prepared(cmd.Context(), producerTool)
+				o.Make = producers.Prepared(cmd.Context(), tool)
 			}
 			if o.Make, err = producers.WithTrustedRoot(o.Make, o.TrustedRoot); err != nil {
 				return couldNotRun(err)
@@ -64,6 +69,9 @@ an interrupted run leaves nothing at --out.`,
 			idx, err := pack.Bundle(cmd.Context(), o)
 			if err != nil {
 				return couldNotRun(err)
+			}
+			for _, n := range notices {
+				fmt.Fprintln(cmd.ErrOrStderr(), n)
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "bundle %s: %d files, release %s, signed by key %s\n", o.Out, len(idx.Items)+2, idx.Release.Version, k.Public().ID()[:16])
 			return nil

@@ -23,6 +23,9 @@ import (
 // bundling step's provenance.
 type Tool struct {
 	Name, Version string
+	// Notice, when set, receives one line for every artefact or file in
+	// one that the generated SBOM could not catalogue (generate.Options).
+	Notice func(string)
 }
 
 // Default returns the producers craudit bundles with.
@@ -131,6 +134,7 @@ func makeSBOM(ctx context.Context, tool Tool, prep *generate.Prepared, arts []pa
 		VendorLicence:   p.Product.Licence,
 		DistributionURL: distributionURL(p),
 		Prepared:        prep,
+		Notice:          tool.Notice,
 	})
 }
 

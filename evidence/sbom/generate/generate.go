@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/craudit/craudit/evidence/sbom/generate/archhead"
 	"io"
 	"io/fs"
 	"net/url"
@@ -29,6 +28,8 @@ import (
 	"github.com/anchore/syft/syft/pkg"
 	"github.com/anchore/syft/syft/sbom"
 	"github.com/anchore/syft/syft/source"
+	"github.com/craudit/craudit/evidence/sbom/filetags"
+	"github.com/craudit/craudit/evidence/sbom/generate/archhead"
 )
 
 // Input is one release artefact.
@@ -74,6 +75,9 @@ type Options struct {
 	// TR-03183-2 CycloneDX mapping (section 8.2) puts the deployable form's
 	// hash; its hashes keep it too.
 	DistributionURL string
+	// Notice, when set, gets one line per artefact or file in one whose contents
+	// are not catalogued (raw image; nested npm, PyPI, Go archive): its craudit:note.
+	Notice func(string)
 	// Prepared, when set, is the licence scanner Prepare started building;
 	// without it Generate builds one itself (once for all artefacts).
 	Prepared *Prepared
@@ -155,6 +159,9 @@ type builder struct {
 	complete, unknown []string
 	seed              []string
 	osNames           map[string]string // artefact ref -> "alpine 3.19.1"
+	// artURL is the distribution URL of the artefact being described
+	// (Options.DistributionURL plus its name), empty when unknown.
+	artURL string
 }
 
 func newBuilder(o Options) *builder {
@@ -170,6 +177,7 @@ func (b *builder) addArtefact(ctx context.Context, a Input, head []byte, members
 		return err
 	}
 	b.seed = append(b.seed, a.Name, a.SHA256)
+	b.artURL = ""
 	ref := "artefact:" + a.Name
 	top := cdx.Component{BOMRef: ref, Type: cdx.ComponentTypeFile, Name: path.Base(a.Name)}
 	if b.o.ProductVersion != "" {
@@ -183,10 +191,8 @@ func (b *builder) addArtefact(ctx context.Context, a Input, head []byte, members
 		props = append(props, kind.props()...)
 		top.Hashes = hashes(a.SHA256, a.SHA512)
 		if b.o.DistributionURL != "" && a.SHA512 != "" {
-			top.ExternalReferences = &[]cdx.ExternalReference{{
-				Type: cdx.ERTypeDistribution, URL: b.o.DistributionURL + url.PathEscape(path.Base(a.Name)),
-				Hashes: &[]cdx.Hash{{Algorithm: cdx.HashAlgoSHA512, Value: a.SHA512}},
-			}}
+			b.artURL = b.o.DistributionURL + url.PathEscape(path.Base(a.Name))
+			top.ExternalReferences = &[]cdx.ExternalReference{distribution(b.artURL, a.SHA512)}
 		}
 		if kind.archive {
 			top.Type = cdx.ComponentTypeFirmware
@@ -199,7 +205,12 @@ func (b *builder) addArtefact(ctx context.Context, a Input, head []byte, members
 	var s *sbom.SBOM
 	var files []treeFile
 	var links []treeLink
-	if !st.IsDir() && opaque(a.Name, head) && !syftForOpaque {
+	isOpaque := !st.IsDir() && opaque(a.Name, head)
+	if isOpaque {
+		props = append(props, cdx.Property{Name: PropNote, Value: opaqueNote})
+		b.notice(a.Name, "", opaqueNote)
+	}
+	if isOpaque && !syftForOpaque {
 		// Nothing for syft to find (see opaque): the artefact is its own
 		// only component, described by its digests and first bytes.
 		s = &sbom.SBOM{Artifacts: sbom.Artifacts{Packages: pkg.NewCollection()}}
@@ -229,6 +240,22 @@ func (b *builder) addArtefact(ctx context.Context, a Input, head []byte, members
 	b.comps = append(b.comps, comps...)
 	b.deps[ref] = deps
 	return nil
+}
+
+// opaqueNote is the note of an artefact described without syft.
+const opaqueNote = "contents: a raw image in no format craudit reads (no archive, executable or structured file syft catalogues); whatever it holds is not catalogued"
+
+// notice reports a component whose contents are not catalogued: an
+// artefact (member "") or a file inside one.
+func (b *builder) notice(art, member, note string) {
+	if b.o.Notice == nil {
+		return
+	}
+	subject := strings.TrimPrefix(art, "artefact:")
+	if member != "" {
+		subject += ": " + member
+	}
+	b.o.Notice("not catalogued: " + subject + ": " + strings.TrimPrefix(note, "contents: "))
 }
 
 // vendorFields marks a component as the manufacturer's own.
@@ -265,6 +292,9 @@ type treeFile struct {
 	sha256  string
 	sha512  string
 	kind    kind
+	// tags is the licence metadata the file states about itself (SPDX
+	// file tags in its first bytes); empty for most files.
+	tags filetags.Tags
 }
 
 // catalogue runs syft over one artefact and, for archives and folders, lists
@@ -382,7 +412,7 @@ func readTreeFile(res file.Resolver, loc file.Location, md file.Metadata) (treeF
 	}
 	defer rc.Close()
 	h256, h512 := sha256.New(), sha512.New()
-	head := &headWriter{max: sniffLen}
+	head := &headWriter{max: max(sniffLen, filetags.MaxLen)}
 	if _, err := io.Copy(io.MultiWriter(h256, h512, head), rc); err != nil {
 		return treeFile{}, err
 	}
@@ -390,7 +420,8 @@ func readTreeFile(res file.Resolver, loc file.Location, md file.Metadata) (treeF
 	return treeFile{
 		path: p, mode: md.Mode(),
 		sha256: hex.EncodeToString(h256.Sum(nil)), sha512: hex.EncodeToString(h512.Sum(nil)),
-		kind: classify(p, md.Mode(), head.buf.Bytes()),
+		kind: classify(p, md.Mode(), head.buf.Bytes()[:min(head.buf.Len(), sniffLen)]),
+		tags: filetags.Read(head.buf.Bytes()),
 	}, nil
 }
 
@@ -404,6 +435,13 @@ func (h *headWriter) Write(p []byte) (int, error) {
 		h.buf.Write(p[:min(n, len(p))])
 	}
 	return len(p), nil
+}
+
+// distribution is an externalReferences entry of type distribution: where
+// the deployable form is obtained and its SHA-512.
+func distribution(u, sha512 string) cdx.ExternalReference {
+	return cdx.ExternalReference{Type: cdx.ERTypeDistribution, URL: u,
+		Hashes: &[]cdx.Hash{{Algorithm: cdx.HashAlgoSHA512, Value: sha512}}}
 }
 
 func hashes(s256, s512 string) *[]cdx.Hash {
@@ -500,14 +538,22 @@ func (b *builder) describe(artRef string, s *sbom.SBOM, files []treeFile, links 
 		b.osNames[artRef] = strings.TrimSpace(d.ID + " " + d.VersionID)
 	}
 	for _, f := range loose {
-		if !f.kind.executable && !f.kind.archive && !f.kind.structured {
+		// A file that states its own licence is a third party's, and a
+		// component whatever its kind, so the SBOM says whose it is.
+		own := !f.tags.Empty()
+		if !own && !f.kind.executable && !f.kind.archive && !f.kind.structured {
 			continue
 		}
 		ref := artRef + "#file:" + f.path
 		c := b.fileComponent(f, ref)
-		b.vendorFields(&c)
+		if own {
+			f.tags.Describe(&c, PropNote)
+		} else {
+			b.vendorFields(&c)
+		}
 		if f.kind.archive {
 			notCatalogued(&c)
+			b.notice(artRef, f.path, nestedNote)
 		}
 		comps = append(comps, c)
 		direct = append(direct, ref)
@@ -557,6 +603,13 @@ func (b *builder) fileComponent(f treeFile, ref string) cdx.Component {
 	c := cdx.Component{
 		BOMRef: ref, Type: cdx.ComponentTypeFile, Name: f.path,
 		Hashes: hashes(f.sha256, f.sha512),
+	}
+	if b.artURL != "" && f.sha512 != "" {
+		// The file's deployable form is the member of the artefact at its
+		// path: the artefact's URL with the path as fragment (".../fw.tar#/bin/sh"),
+		// and the member's own SHA-512 (TR-03183-2 section 8.2's place for it).
+		u := b.artURL + "#" + (&url.URL{Fragment: f.path}).EscapedFragment()
+		c.ExternalReferences = &[]cdx.ExternalReference{distribution(u, f.sha512)}
 	}
 	if !f.modTime.IsZero() && f.modTime.Unix() > 0 {
 		// BSI: without a version, the file's modification time stands in.

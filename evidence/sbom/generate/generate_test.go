@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	cdx "github.com/CycloneDX/cyclonedx-go"
+
 	"github.com/craudit/craudit/evidence/sbom"
 	"github.com/craudit/craudit/fixtures/thermostat"
 )
@@ -87,6 +89,26 @@ func TestGenerateThermostat(t *testing.T) {
 	// checked on the golden file by checks/sbomreq.
 	if _, err := sbom.Decode(out); err != nil {
 		t.Fatal(err)
+	}
+	// The third party's script in the image is not the manufacturer's: it
+	// has its own licence and author, and neither manufacturer nor supplier.
+	var bom cdx.BOM
+	if err := json.Unmarshal(out, &bom); err != nil {
+		t.Fatal(err)
+	}
+	gauge := 0
+	for _, c := range everyComponent(&bom) {
+		if c.Name != thermostat.GaugeScriptPath {
+			continue
+		}
+		gauge++
+		if c.Manufacturer != nil || c.Supplier != nil || c.Licenses == nil || licenceText(*c.Licenses) != "MIT/declared MIT/concluded" ||
+			c.Authors == nil || (*c.Authors)[0].Email != "maintainers@mini-gauge.example.org" {
+			t.Errorf("third-party file %s: manufacturer %v supplier %v licences %v authors %v", c.Name, c.Manufacturer, c.Supplier, c.Licenses, c.Authors)
+		}
+	}
+	if gauge != 1 {
+		t.Errorf("the image's third-party file is %d components, want 1", gauge)
 	}
 	// Deterministic: a second run gives the same bytes.
 	if again := thermostatSBOM(t); string(again) != s {

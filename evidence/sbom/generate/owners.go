@@ -56,9 +56,10 @@ func linkProperty(l treeLink) cdx.Property {
 // tarball, a Python wheel or sdist, a Go module zip), so whatever packages
 // it holds are absent from the SBOM, and the SBOM says so.
 func notCatalogued(c *cdx.Component) {
-	note := "contents: an archive inside the artefact; the packages it holds (npm, PyPI, Go module or other) are not catalogued, since nested archives are not opened"
 	if c.Properties == nil {
 		c.Properties = &[]cdx.Property{}
 	}
-	*c.Properties = append(*c.Properties, cdx.Property{Name: PropNote, Value: note})
+	*c.Properties = append(*c.Properties, cdx.Property{Name: PropNote, Value: nestedNote})
 }
+
+const nestedNote = "contents: an archive inside the artefact; the packages it holds (npm, PyPI, Go module or other) are not catalogued, since nested archives are not opened"

@@ -321,6 +321,90 @@ func TestDistributionReference(t *testing.T) {
 	if !strings.Contains(string(out), `"alg": "SHA-512"`) || top.Hashes == nil || len(*top.Hashes) != 2 {
 		t.Errorf("hashes %+v", top.Hashes)
 	}
+	// A file inside the artefact: its deployable form is the member of the
+	// artefact, named by the artefact's URL and its path as fragment, with
+	// the file's own SHA-512 (also kept in hashes).
+	var appd *cdx.Component
+	for _, c := range everyComponent(&bom) {
+		if c.Name == "/opt/app/bin/appd" {
+			appd = &c
+		}
+	}
+	if appd == nil || appd.ExternalReferences == nil || len(*appd.ExternalReferences) != 1 || appd.Hashes == nil {
+		t.Fatalf("file component %+v", appd)
+	}
+	fr, fileSHA512 := (*appd.ExternalReferences)[0], (*appd.Hashes)[1].Value
+	if fr.Type != cdx.ERTypeDistribution || fr.URL != "https://updates.example/st100/artefacts/fw%201.tar#/opt/app/bin/appd" ||
+		fr.Hashes == nil || (*fr.Hashes)[0].Value != fileSHA512 || fileSHA512 == in.SHA512 {
+		t.Errorf("file distribution reference %+v (file SHA-512 %s)", fr, fileSHA512)
+	}
+	// Without a download URL no reference is made up.
+	bom2, _ := generateBOM(t, "fw.tar", data, demoOptions())
+	for _, c := range everyComponent(bom2) {
+		if c.ExternalReferences != nil {
+			t.Errorf("%s: reference %+v without a distribution URL", c.Name, *c.ExternalReferences)
+		}
+	}
+}
+
+// TestTaggedFilesNotTheVendors: a file no package installed that states
+// its own licence in SPDX file tags is a component with that licence and
+// the copyright holder as author, never the manufacturer's, whatever its
+// kind; an untagged text file stays out, the vendor's daemon stays the
+// vendor's.
+func TestTaggedFilesNotTheVendors(t *testing.T) {
+	o := demoOptions()
+	bom, _ := generateBOM(t, "fw.tar", tarOf(t, []tarEntry{
+		{name: "opt/app/www/gauge.js", mode: 0o644,
+			data: "/*!\n * SPDX-FileCopyrightText: 2024 Gauge Authors <authors@gauge.example.org>\n * SPDX-License-Identifier: MIT\n */\nexport const x = 1;\n"},
+		{name: "opt/app/lib/dual.sh", mode: 0o755, data: "#!/bin/sh\n# SPDX-License-Identifier: GPL-2.0-only OR MIT\n# SPDX-FileCopyrightText: 2020 Some Project\n"},
+		{name: "opt/app/README", mode: 0o644, data: "plain text, no tags\n"},
+		{name: "opt/app/bin/appd", data: "\x7fELF the vendor's daemon", mode: 0o755},
+	}), o)
+	seen := map[string]cdx.Component{}
+	for _, c := range everyComponent(bom) {
+		seen[c.Name] = c
+	}
+	for _, tc := range []struct {
+		name, licences, author, note string
+	}{
+		{"/opt/app/www/gauge.js", "MIT/declared MIT/concluded", "authors@gauge.example.org", "SPDX-License-Identifier"},
+		{"/opt/app/lib/dual.sh", "GPL-2.0-only OR MIT/concluded", "", "names no holder with an e-mail"},
+	} {
+		c, ok := seen[tc.name]
+		if !ok {
+			t.Errorf("%s is not a component", tc.name)
+			continue
+		}
+		if c.Manufacturer != nil || c.Supplier != nil {
+			t.Errorf("%s: manufacturer %+v supplier %+v", tc.name, c.Manufacturer, c.Supplier)
+		}
+		if c.Licenses == nil || licenceText(*c.Licenses) != tc.licences {
+			t.Errorf("%s: licences %v, want %s", tc.name, c.Licenses, tc.licences)
+		}
+		author := ""
+		if c.Authors != nil {
+			author = (*c.Authors)[0].Email
+		}
+		if author != tc.author {
+			t.Errorf("%s: author %q, want %q", tc.name, author, tc.author)
+		}
+		if n := strings.Join(props(c, PropNote), " "); !strings.Contains(n, tc.note) {
+			t.Errorf("%s: notes %q lack %q", tc.name, n, tc.note)
+		}
+	}
+	if _, ok := seen["/opt/app/README"]; ok {
+		t.Error("an untagged text file became a component")
+	}
+	if d := seen["/opt/app/bin/appd"]; d.Manufacturer == nil || !strings.Contains(licenceText(*d.Licenses), o.VendorLicence) {
+		t.Errorf("the vendor's own daemon lost its manufacturer and licence: %+v", d)
+	}
+	// The artefact's licence is the AND of its parts': the third party's
+	// licences are in it.
+	top := (*bom.Components)[0]
+	if got := licenceText(*top.Licenses); !strings.Contains(got, "MIT") || !strings.Contains(got, "(GPL-2.0-only OR MIT)") {
+		t.Errorf("artefact licence %s", got)
+	}
 }
 
 // TestRealRootfsSymlinks: the base layer of a real Alpine 3.20 image (in
