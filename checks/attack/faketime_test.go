@@ -23,7 +23,7 @@ func TestFaketimeLeavesNoSharedMemory(t *testing.T) {
 	script := filepath.Join(dir, "client.sh")
 	if err := os.WriteFile(script, []byte(`#!/bin/sh
 if [ -e /dev/shm/sem.faketime_sem_$PPID ]; then echo "$PPID present" >> "$PIDS"; else echo "$PPID absent" >> "$PIDS"; fi
-if [ "$MODE" = hang ]; then sleep 30; fi
+if [ "$MODE" = hang ]; then sleep 120; fi
 exit 1
 `), 0o755); err != nil {
 		t.Fatal(err)
@@ -33,7 +33,9 @@ exit 1
 			pids := filepath.Join(t.TempDir(), "pids")
 			o := testOptions("sh "+QuoteWord(script), ProfileManifest)
 			o.NoFaketime = false
-			o.Deadline = 2 * time.Second
+			// Long enough for the client to start on a loaded machine;
+			// the hanging one is killed at it.
+			o.Deadline = 20 * time.Second
 			o.Scenarios = []string{"manifest-valid-update"}
 			o.Env = []string{"MODE=" + mode, "PIDS=" + pids}
 			if _, err := Run(context.Background(), o); err != nil {
