@@ -31,6 +31,8 @@ dbus-daemon                      dbus
 xz                               xz-utils
 zstd                             zstd
 pg_ctlcluster                    postgresql
+faketime                         faketime
+setpriv                          util-linux
 '
 
 missing=() # packages, deduplicated
