@@ -140,6 +140,23 @@ func exceptions(d *reports.Data) Section {
 				if x.Remediation != "" {
 					fix = append(fix, br(), em("Fix:"), plain(" "+x.Remediation))
 				}
+			} else if x.Status == checks.Waived {
+				// Waived finding by finding: name each waiver that applied.
+				var ws Text
+				for _, f := range x.Findings {
+					if w := f.Waiver; w != nil {
+						if len(ws) > 0 {
+							ws = append(ws, br())
+						}
+						ws = append(ws, em("Waived"), plain(fmt.Sprintf(" %s by %s until %s: %s", f.Subject, w.Approver, w.Expires.Format(time.DateOnly), w.Justification)))
+					}
+				}
+				if len(ws) > 0 {
+					fix = ws
+					if x.Remediation != "" {
+						fix = append(fix, br(), em("Fix:"), plain(" "+x.Remediation))
+					}
+				}
 			}
 			t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: st}, {Text: text(codeLink("#"+x.Check, x.Check))}, {Text: citeHashes(d, x.Message)}, {Text: fix}}})
 		}

@@ -3,18 +3,15 @@ package fleetcmd
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/craudit/craudit/checks"
 	"github.com/craudit/craudit/cmd/craudit/internal/cli"
+	"github.com/craudit/craudit/cmd/craudit/internal/releases"
 	"github.com/craudit/craudit/evidence/atomicfs"
-	"github.com/craudit/craudit/evidence/bundle"
 	"github.com/craudit/craudit/evidence/fleet"
 	"github.com/craudit/craudit/evidence/fleet/store"
-	"github.com/craudit/craudit/evidence/keys"
 	"github.com/craudit/craudit/evidence/product"
 	"github.com/craudit/craudit/evidence/unitsupport"
 )
@@ -209,8 +206,12 @@ func runStatus(cmd *cobra.Command, f statusFlags) error {
 		}
 		o.Product, o.Support = p.Product.ID, &p.SupportPeriod
 	}
-	if o.Releases, err = openReleases(cmd.ErrOrStderr(), f.bundles, f.trust, at, &o); err != nil {
+	var first *product.Product
+	if o.Releases, first, err = releases.Open(cmd.ErrOrStderr(), f.bundles, f.trust, at); err != nil {
 		return err
+	}
+	if o.Support == nil && first != nil {
+		o.Product, o.Support = first.Product.ID, &first.SupportPeriod
 	}
 	ctx := cmd.Context()
 	db, err := store.Open(ctx, f.dbURL)
@@ -249,35 +250,3 @@ type bytesWriter struct{ b []byte }
 
 func (w *bytesWriter) Write(p []byte) (int, error) { w.b = append(w.b, p...); return len(p), nil }
 
-// openReleases verifies the bundles and describes each as a release; the
-// first bundle's product.yaml gives the product and support period when
-// --product did not.
-func openReleases(stderr io.Writer, dirs []string, trust string, at time.Time, o *store.StatusOptions) ([]unitsupport.Release, error) {
-	if len(dirs) == 0 {
-		return nil, nil
-	}
-	root, err := keys.LoadPublic(trust)
-	if err != nil {
-		return nil, couldNotRun(err)
-	}
-	var out []unitsupport.Release
-	for _, dir := range dirs {
-		b, err := bundle.Open(dir, bundle.VerifyOptions{Root: root, At: at})
-		if err != nil {
-			return nil, couldNotRun(err)
-		}
-		if !b.OK() {
-			for _, p := range b.Problems {
-				fmt.Fprintln(stderr, "FAIL "+dir+": "+p.String())
-			}
-			return nil, cli.Exit(cli.ExitFailed, fmt.Errorf("bundle %s failed verification (%d problems)", dir, len(b.Problems)))
-		}
-		in := checks.Load(b, root, at, nil)
-		table, terr := in.VulnTable()
-		out = append(out, unitsupport.FromBundle(b, in.Product, table, terr))
-		if o.Support == nil && in.Product != nil {
-			o.Product, o.Support = in.Product.Product.ID, &in.Product.SupportPeriod
-		}
-	}
-	return out, nil
-}

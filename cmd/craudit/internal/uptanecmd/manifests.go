@@ -4,15 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/craudit/craudit/checks"
 	"github.com/craudit/craudit/cmd/craudit/internal/cli"
+	"github.com/craudit/craudit/cmd/craudit/internal/releases"
 	"github.com/craudit/craudit/evidence/atomicfs"
-	"github.com/craudit/craudit/evidence/bundle"
-	"github.com/craudit/craudit/evidence/keys"
 	"github.com/craudit/craudit/evidence/unitsupport"
 	"github.com/craudit/craudit/evidence/uptane/vehicle"
 )
@@ -132,7 +129,7 @@ func runManifests(stdout, stderr io.Writer, f manifestsFlags, files []string) er
 		}
 		manifests = append(manifests, m)
 	}
-	releases, err := openReleases(stderr, f.bundles, f.trust, at)
+	releases, _, err := releases.Open(stderr, f.bundles, f.trust, at)
 	if err != nil {
 		return err
 	}
@@ -166,31 +163,3 @@ func runManifests(stdout, stderr io.Writer, f manifestsFlags, files []string) er
 	return nil
 }
 
-// openReleases verifies every bundle with the root key and describes it as
-// a release. A bundle that fails verification is exit 1, naming its problems.
-func openReleases(stderr io.Writer, dirs []string, trust string, at time.Time) ([]unitsupport.Release, error) {
-	if len(dirs) == 0 {
-		return nil, nil
-	}
-	root, err := keys.LoadPublic(trust)
-	if err != nil {
-		return nil, couldNotRun(err)
-	}
-	var out []unitsupport.Release
-	for _, dir := range dirs {
-		b, err := bundle.Open(dir, bundle.VerifyOptions{Root: root, At: at})
-		if err != nil {
-			return nil, couldNotRun(err)
-		}
-		if !b.OK() {
-			for _, p := range b.Problems {
-				fmt.Fprintln(stderr, "FAIL "+dir+": "+p.String())
-			}
-			return nil, cli.Exit(cli.ExitFailed, fmt.Errorf("bundle %s failed verification (%d problems)", dir, len(b.Problems)))
-		}
-		in := checks.Load(b, root, at, nil)
-		table, terr := in.VulnTable()
-		out = append(out, unitsupport.FromBundle(b, in.Product, table, terr))
-	}
-	return out, nil
-}
