@@ -19,6 +19,7 @@ import (
 	"github.com/craudit/craudit/cmd/craudit/internal/harness"
 	"github.com/craudit/craudit/cmd/craudit/internal/inspectcmd"
 	"github.com/craudit/craudit/cmd/craudit/internal/paperworkcmd"
+	"github.com/craudit/craudit/cmd/craudit/internal/servecmd"
 	"github.com/craudit/craudit/cmd/craudit/internal/uptanecmd"
 	"github.com/craudit/craudit/evidence/producers"
 )
@@ -68,7 +69,7 @@ Exit codes: 0 passed, 1 noncompliant or verification failure, 2 could not run.`,
 		newDocsCmd(),
 		newAttackCmd(),
 		newVerifyCmd(),
-		newServeCmd(),
+		servecmd.New(),
 		newRepoCmd(),
 		harness.TUFClientCmd("craudit " + version),
 		inspectcmd.MappingsCmd(),

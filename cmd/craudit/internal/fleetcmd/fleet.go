@@ -249,4 +249,3 @@ func runStatus(cmd *cobra.Command, f statusFlags) error {
 type bytesWriter struct{ b []byte }
 
 func (w *bytesWriter) Write(p []byte) (int, error) { w.b = append(w.b, p...); return len(p), nil }
-

@@ -162,4 +162,3 @@ func runManifests(stdout, stderr io.Writer, f manifestsFlags, files []string) er
 	}
 	return nil
 }
-

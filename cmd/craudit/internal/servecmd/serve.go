@@ -1,4 +1,4 @@
-package main
+package servecmd
 
 import (
 	"encoding/json"
@@ -9,10 +9,12 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/craudit/craudit/cmd/craudit/internal/cli"
 	"github.com/craudit/craudit/evidence/repo"
 )
 
-func newServeCmd() *cobra.Command {
+// New is `craudit serve`.
+func New() *cobra.Command {
 	var addr, tlsDir string
 	cmd := &cobra.Command{
 		Use:   "serve DIR",
@@ -26,7 +28,7 @@ func newServeCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := repo.Serve(args[0], addr, tlsDir)
 			if err != nil {
-				return couldNotRun(err)
+				return cli.Exit(cli.ExitCouldNotRun, err)
 			}
 			defer s.Close()
 			// Listen for the stop signal before announcing the URL, so a
