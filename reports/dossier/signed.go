@@ -89,6 +89,7 @@ func (w *writer) sign(signer *keys.PrivateKey, cert, certSig []byte) error {
 	if err != nil {
 		return err
 	}
+	// Written last and outside w: SHA256SUMS does not list itself or its signature.
 	for name, data := range map[string][]byte{SumsFile: sums, SumsSigFile: sig} {
 		if err := os.WriteFile(filepath.Join(w.root, name), data, 0o644); err != nil {
 			return err

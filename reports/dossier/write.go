@@ -100,27 +100,8 @@ func Write(o Options) error {
 			return err
 		}
 	}
-	if err := w.write(SignerPub, o.Signer.Public().MarshalPEM()); err != nil {
+	if err := w.sign(o.Signer, cert, certSig); err != nil {
 		return err
-	}
-	if cert != nil {
-		if err := w.write(SignerCert, cert); err != nil {
-			return err
-		}
-		if err := w.write(SignerCert+".sig", certSig); err != nil {
-			return err
-		}
-	}
-	sums := w.sumsFile()
-	sig, err := o.Signer.Sign(sums)
-	if err != nil {
-		return err
-	}
-	// Written last and outside w: SHA256SUMS does not list itself or its signature.
-	for name, data := range map[string][]byte{SumsFile: sums, SumsSigFile: sig} {
-		if err := os.WriteFile(filepath.Join(w.root, name), data, 0o644); err != nil {
-			return err
-		}
 	}
 	if o.Context != nil && o.Context.Err() != nil {
 		return fmt.Errorf("interrupted: %w", o.Context.Err())
