@@ -11,6 +11,18 @@ import (
 	"github.com/craudit/craudit/fixtures/shared"
 )
 
+// minimalVEX is testdata/minimal.json, a small valid csaf_vex document: one
+// product in a branch, a component of it by relationship, one vulnerability
+// with all four statuses' rules exercised (known_not_affected with flag and
+// impact, known_affected with a remediation).
+var minimalVEX = func() string {
+	b, err := os.ReadFile(filepath.Join("testdata", "minimal.json"))
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}()
+
 // TestReadOASISExamples reads the OASIS CSAF VEX examples: every product
 // status becomes a statement, justifications, impact and action statements kept.
 func TestReadOASISExamples(t *testing.T) {
