@@ -34,14 +34,14 @@ type decl struct {
 // val is v, or MISSING naming the product.yaml field.
 func (dc *decl) val(v, field string) Text {
 	if strings.TrimSpace(v) != "" {
-		return words(v)
+		return Words(v)
 	}
 	dc.missing = append(dc.missing, field)
 	src := "(product.yaml: " + field + ")"
 	if strings.HasPrefix(field, "release.yaml") {
 		src = "(" + field + ")"
 	}
-	return text(strong(MissingMark), plain(" "), em(src))
+	return TextOf(StrongSpan(MissingMark), PlainSpan(" "), EmSpan(src))
 }
 
 // Declaration builds the declaration document and lists the product.yaml
@@ -57,13 +57,13 @@ func Declaration(in DeclarationInput) (*Document, []string) {
 	if p != nil {
 		name = nameModel(p)
 	}
-	doc := &Document{Title: title + ": " + or(name, "(product name missing)"), Contents: "Contents"}
+	doc := &Document{Title: title + ": " + Or(name, "(product name missing)"), Contents: "Contents"}
 	basis := "Regulation (EU) 2024/2847 (Cyber Resilience Act), Article 28 and Annex V."
 	if in.Simplified {
 		basis = "Regulation (EU) 2024/2847 (Cyber Resilience Act), Article 28(4) and Annex VI."
 	}
-	doc.Meta = []Text{words(basis),
-		words("Rendered by craudit from product.yaml and release.yaml of the verified bundle. A field product.yaml lacks is shown as " + MissingMark + "; nothing is filled in on the manufacturer's behalf.")}
+	doc.Meta = []Text{Words(basis),
+		Words("Rendered by craudit from product.yaml and release.yaml of the verified bundle. A field product.yaml lacks is shown as " + MissingMark + "; nothing is filled in on the manufacturer's behalf.")}
 	var blocks []Block
 	if in.Simplified {
 		blocks = dc.simplified(p)
@@ -90,17 +90,17 @@ func (dc *decl) simplified(p *product.Product) []Block {
 		kind = strings.TrimSpace(m + " (" + p.Product.Type + ")")
 		kind = strings.TrimSuffix(kind, " ()")
 	}
-	t := text(plain("Hereby, "))
+	t := TextOf(PlainSpan("Hereby, "))
 	t = append(t, dc.val(p.Manufacturer.Name, "manufacturer.name")...)
-	t = append(t, plain(" declares that the product with digital elements of type "))
+	t = append(t, PlainSpan(" declares that the product with digital elements of type "))
 	t = append(t, dc.val(kind, "product.type or product.model")...)
-	t = append(t, plain(" conforms to Regulation (EU) 2024/2847. The full text of the EU declaration of conformity is at: "))
+	t = append(t, PlainSpan(" conforms to Regulation (EU) 2024/2847. The full text of the EU declaration of conformity is at: "))
 	if u := strings.TrimSpace(p.DoCURL); u != "" {
-		t = append(t, link(u, u))
+		t = append(t, LinkSpan(u, u))
 	} else {
 		t = append(t, dc.val("", "declaration_of_conformity_url")...)
 	}
-	return []Block{Paragraph{append(t, plain("."))}}
+	return []Block{Paragraph{append(t, PlainSpan("."))}}
 }
 
 func (dc *decl) full(p *product.Product, rel *product.Release, issued time.Time) []Block {
@@ -115,7 +115,7 @@ func (dc *decl) full(p *product.Product, rel *product.Release, issued time.Time)
 	if d == nil {
 		d = &product.ConformityDeclaration{}
 	}
-	kind := strings.TrimSpace(strings.Join(nonEmpty(p.Product.Type, p.Product.Model), ", model "))
+	kind := strings.TrimSpace(strings.Join(NonEmpty(p.Product.Type, p.Product.Model), ", model "))
 	ident := append([]string{}, p.Product.Identifiers...)
 	if p.Product.ID != "" {
 		ident = append(ident, "product ID "+p.Product.ID)
@@ -127,25 +127,25 @@ func (dc *decl) full(p *product.Product, rel *product.Release, issued time.Time)
 		{"1. Software version", dc.val(version, "release.yaml: version")},
 		{"2. Manufacturer", dc.val(p.Manufacturer.Name, "manufacturer.name")},
 		{"2. Address", dc.val(p.Manufacturer.Address, "manufacturer.address")},
-		{"3. Responsibility", words("This declaration of conformity is issued under the sole responsibility of the manufacturer named above.")},
+		{"3. Responsibility", Words("This declaration of conformity is issued under the sole responsibility of the manufacturer named above.")},
 	}
-	obj := text()
+	obj := TextOf()
 	obj = append(obj, dc.val(nameModel(p), "product.name")...)
 	if version != "" {
-		obj = append(obj, plain(", software version "+version))
+		obj = append(obj, PlainSpan(", software version "+version))
 	}
 	if len(p.Product.HardwareIDs) > 0 {
-		obj = append(obj, plain(", for hardware "+strings.Join(p.Product.HardwareIDs, ", ")))
+		obj = append(obj, PlainSpan(", for hardware "+strings.Join(p.Product.HardwareIDs, ", ")))
 	}
 	if ip := strings.TrimSpace(p.Product.IntendedPurpose); ip != "" {
-		obj = append(obj, plain(". Intended purpose: "+strings.TrimRight(ip, ".")))
+		obj = append(obj, PlainSpan(". Intended purpose: "+strings.TrimRight(ip, ".")))
 	}
-	rows = append(rows, Pair{"4. Object of the declaration", append(obj, plain("."))})
+	rows = append(rows, Pair{"4. Object of the declaration", append(obj, PlainSpan("."))})
 	conform := "The object of the declaration described above is in conformity with Regulation (EU) 2024/2847"
 	if len(d.OtherLegislation) > 0 {
 		conform += " and with " + strings.Join(d.OtherLegislation, "; ")
 	}
-	rows = append(rows, Pair{"5. Conformity", words(conform + ".")})
+	rows = append(rows, Pair{"5. Conformity", Words(conform + ".")})
 	var std []Text
 	for _, s := range p.Standards {
 		line := s.ID
@@ -160,13 +160,13 @@ func (dc *decl) full(p *product.Product, rel *product.Release, issued time.Time)
 		case product.ApplicationFull:
 			notes = append(notes, "applied in full")
 		case product.ApplicationPartial:
-			notes = append(notes, "applied in part: "+or(strings.Join(s.Parts, ", "), "parts not stated"))
+			notes = append(notes, "applied in part: "+Or(strings.Join(s.Parts, ", "), "parts not stated"))
 		default:
 			notes = append(notes, "full or partial application not stated")
 		}
-		std = append(std, words(line+" ("+strings.Join(notes, "; ")+")"))
+		std = append(std, Words(line+" ("+strings.Join(notes, "; ")+")"))
 	}
-	rows = append(rows, Pair{"6. Standards, specifications, certifications", orText(lines(std), em("none listed in product.yaml"))})
+	rows = append(rows, Pair{"6. Standards, specifications, certifications", OrText(Lines(std), EmSpan("none listed in product.yaml"))})
 	if nb := d.NotifiedBody; nb != nil {
 		rows = append(rows,
 			Pair{"7. Notified body", dc.val(strings.TrimSpace(nb.Name), "declaration.notified_body.name")},
@@ -174,39 +174,39 @@ func (dc *decl) full(p *product.Product, rel *product.Release, issued time.Time)
 			Pair{"7. Procedure performed", dc.val(nb.Procedure, "declaration.notified_body.procedure")},
 			Pair{"7. Certificate", dc.val(nb.Certificate, "declaration.notified_body.certificate")})
 	} else {
-		rows = append(rows, Pair{"7. Notified body", words("not applicable: product.yaml names no notified body")})
+		rows = append(rows, Pair{"7. Notified body", Words("not applicable: product.yaml names no notified body")})
 	}
 	rows = append(rows,
-		Pair{"8. Additional information", words(or(strings.TrimSpace(d.AdditionalInformation), "none"))},
+		Pair{"8. Additional information", Words(Or(strings.TrimSpace(d.AdditionalInformation), "none"))},
 		Pair{"8. Signed for and on behalf of", dc.val(p.Manufacturer.Name, "manufacturer.name")},
 		Pair{"8. Place of issue", dc.val(d.Place, "declaration.place")},
-		Pair{"8. Date of issue", words(issued.UTC().Format(time.DateOnly))},
+		Pair{"8. Date of issue", Words(issued.UTC().Format(time.DateOnly))},
 		Pair{"8. Name", dc.val(d.Signatory.Name, "declaration.signatory.name")},
 		Pair{"8. Function", dc.val(d.Signatory.Function, "declaration.signatory.function")},
-		Pair{"8. Signature", words("to be signed by the person named above, by hand or electronically; craudit's signature over SHA256SUMS vouches for these files, not for the signatory")},
+		Pair{"8. Signature", Words("to be signed by the person named above, by hand or electronically; craudit's signature over SHA256SUMS vouches for these files, not for the signatory")},
 	)
 	return []Block{KeyValue{Name: "declaration", Rows: rows}}
 }
 
-// conformityBlocks is the body of Annex VII point 7: a copy of the
+// Blocks is the body of Annex VII point 7: a copy of the
 // declaration when product.yaml has a declaration section, the published
 // declaration's address otherwise, each labelled as what it is.
-func conformityBlocks(d *reports.Data) []Block {
+func Blocks(d *reports.Data) []Block {
 	p := d.Product
 	if p == nil {
 		return []Block{Gap{"No link to the EU declaration of conformity in the evidence."}}
 	}
 	var blocks []Block
 	if p.Declaration != nil {
-		blocks = append(blocks, Paragraph{words("Copy of the EU declaration of conformity, rendered from product.yaml and release.yaml of the verified bundle (the same evidence as `craudit declaration`); a field product.yaml lacks is shown as " + MissingMark + ".")})
+		blocks = append(blocks, Paragraph{Words("Copy of the EU declaration of conformity, rendered from product.yaml and release.yaml of the verified bundle (the same evidence as `craudit declaration`); a field product.yaml lacks is shown as " + MissingMark + ".")})
 		blocks = append(blocks, DeclarationBlocks(p, d.Release, d.Report.ReferenceTime)...)
 	}
 	switch {
 	case p.DoCURL != "" && p.Declaration != nil:
-		blocks = append(blocks, Paragraph{text(plain("The manufacturer also publishes the declaration at "), link(p.DoCURL, p.DoCURL), plain("."))})
+		blocks = append(blocks, Paragraph{TextOf(PlainSpan("The manufacturer also publishes the declaration at "), LinkSpan(p.DoCURL, p.DoCURL), PlainSpan("."))})
 	case p.DoCURL != "":
 		// No declaration section: the published declaration's address only.
-		blocks = append(blocks, Paragraph{text(plain("The EU declaration of conformity is published at "), link(p.DoCURL, p.DoCURL), plain("."))})
+		blocks = append(blocks, Paragraph{TextOf(PlainSpan("The EU declaration of conformity is published at "), LinkSpan(p.DoCURL, p.DoCURL), PlainSpan("."))})
 	case p.Declaration == nil:
 		blocks = append(blocks, Gap{"No link to the EU declaration of conformity in the evidence."})
 	}

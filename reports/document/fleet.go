@@ -23,22 +23,22 @@ func fleetSections(d *reports.Data) []Section {
 		return nil
 	}
 	sec := Section{ID: "fleet", Title: FleetTitle, NewPage: true}
-	intro := text(plain("From the fleet status snapshot pinned in the bundle, "))
+	intro := TextOf(PlainSpan("From the fleet status snapshot pinned in the bundle, "))
 	if f, ok := d.File(bundle.FleetStatusFile); ok {
-		intro = append(intro, file(d, f))
+		intro = append(intro, FileSpan(d, f))
 	} else {
-		intro = append(intro, code(bundle.FleetStatusFile))
+		intro = append(intro, CodeSpan(bundle.FleetStatusFile))
 	}
-	intro = append(intro, plain(fmt.Sprintf(", computed for %s from the %s store, product ", s.ReferenceTime.UTC().Format(time.RFC3339), s.Store)),
-		code(s.Product), plain(": signed device reports, each verified against the unit's registered key at ingest. The checks that judged it: "))
+	intro = append(intro, PlainSpan(fmt.Sprintf(", computed for %s from the %s store, product ", s.ReferenceTime.UTC().Format(time.RFC3339), s.Store)),
+		CodeSpan(s.Product), PlainSpan(": signed device reports, each verified against the unit's registered key at ingest. The checks that judged it: "))
 	var cs []Text
 	for _, r := range d.Report.Results {
 		if strings.HasPrefix(r.Check, "fleet/") {
-			cs = append(cs, text(codeLink("#"+r.Check, r.Check), plain(" "), status(r.Status)))
+			cs = append(cs, TextOf(CodeLinkSpan("#"+r.Check, r.Check), PlainSpan(" "), StatusSpan(r.Status)))
 		}
 	}
-	intro = append(intro, orText(joined(cs, ", "), em("none"))...)
-	intro = append(intro, plain("."))
+	intro = append(intro, OrText(Joined(cs, ", "), EmSpan("none"))...)
+	intro = append(intro, PlainSpan("."))
 	sec.Blocks = append(sec.Blocks, Paragraph{intro}, fleetFacts(s),
 		Columns{Left: Chart{charts.FleetOutcomes(s)}, Right: Chart{charts.FleetSupport(s)}},
 		releaseTable(s))
@@ -50,12 +50,12 @@ func fleetSections(d *reports.Data) []Section {
 	rj := s.Rejected
 	sec.Blocks = append(sec.Blocks, Table{Name: "fleet-rejected", Columns: []Column{{Title: "Reports refused at ingest", Weight: 4}, {Title: "Count", Weight: 1, Num: true}},
 		Rows: []Row{
-			{Cells: []Cell{{Text: words("bad signature (did not verify against the unit's registered key)")}, {Text: words(fmt.Sprint(rj.BadSignature))}}},
-			{Cells: []Cell{{Text: words("replay (counter not increasing)")}, {Text: words(fmt.Sprint(rj.Replay))}}},
-			{Cells: []Cell{{Text: words("unknown device")}, {Text: words(fmt.Sprint(rj.UnknownDevice))}}},
-			{Cells: []Cell{{Text: words("malformed")}, {Text: words(fmt.Sprint(rj.Malformed))}}},
-			{Cells: []Cell{{Text: words("hardware ID other than the registry's")}, {Text: words(fmt.Sprint(rj.HardwareMismatch))}}},
-			{Cells: []Cell{{Text: text(strong("total"))}, {Text: text(strong(fmt.Sprint(rj.Total())))}}},
+			{Cells: []Cell{{Text: Words("bad signature (did not verify against the unit's registered key)")}, {Text: Words(fmt.Sprint(rj.BadSignature))}}},
+			{Cells: []Cell{{Text: Words("replay (counter not increasing)")}, {Text: Words(fmt.Sprint(rj.Replay))}}},
+			{Cells: []Cell{{Text: Words("unknown device")}, {Text: Words(fmt.Sprint(rj.UnknownDevice))}}},
+			{Cells: []Cell{{Text: Words("malformed")}, {Text: Words(fmt.Sprint(rj.Malformed))}}},
+			{Cells: []Cell{{Text: Words("hardware ID other than the registry's")}, {Text: Words(fmt.Sprint(rj.HardwareMismatch))}}},
+			{Cells: []Cell{{Text: TextOf(StrongSpan("total"))}, {Text: TextOf(StrongSpan(fmt.Sprint(rj.Total())))}}},
 		}})
 	sec.Subs = []Section{unitLists(s)}
 	return []Section{sec}
@@ -70,15 +70,15 @@ func fleetFacts(s *fleet.Status) KeyValue {
 		all.Rollback += r.Attempts.Rollback
 		all.RefusedAttack += r.Attempts.RefusedAttack
 	}
-	return kv(
-		fact("Registered units", fmt.Sprint(s.Units)),
-		fact("Reporting units", fmt.Sprintf("%d (%s of the registered)", s.Reporting, pct(s.Reporting, s.Units))),
-		fact("Releases in the field", fmt.Sprint(len(s.Releases))),
-		fact("Update attempts", fmt.Sprintf("%d: %s", all.Attempts, outcomeBrief(all))),
-		fact("Support period", supportBrief(s)),
-		fact("Open vulnerabilities", fmt.Sprintf("%d units run a release with open vulnerabilities; %d run a release no bundle judged", s.OpenVulnerabilityUnits, s.UnjudgedUnits)),
-		fact("Silent units", fmt.Sprintf("%d without an accepted report for more than %d days", len(s.SilentUnits), s.SilentDays)),
-		fact("Reports refused at ingest", fmt.Sprintf("%d (%d bad signature, %d replay, %d unknown device, %d malformed, %d hardware mismatch)",
+	return KV(
+		Fact("Registered units", fmt.Sprint(s.Units)),
+		Fact("Reporting units", fmt.Sprintf("%d (%s of the registered)", s.Reporting, pct(s.Reporting, s.Units))),
+		Fact("Releases in the field", fmt.Sprint(len(s.Releases))),
+		Fact("Update attempts", fmt.Sprintf("%d: %s", all.Attempts, outcomeBrief(all))),
+		Fact("Support period", supportBrief(s)),
+		Fact("Open vulnerabilities", fmt.Sprintf("%d units run a release with open vulnerabilities; %d run a release no bundle judged", s.OpenVulnerabilityUnits, s.UnjudgedUnits)),
+		Fact("Silent units", fmt.Sprintf("%d without an accepted report for more than %d days", len(s.SilentUnits), s.SilentDays)),
+		Fact("Reports refused at ingest", fmt.Sprintf("%d (%d bad signature, %d replay, %d unknown device, %d malformed, %d hardware mismatch)",
 			s.Rejected.Total(), s.Rejected.BadSignature, s.Rejected.Replay, s.Rejected.UnknownDevice, s.Rejected.Malformed, s.Rejected.HardwareMismatch)),
 	)
 }
@@ -122,10 +122,10 @@ func outcomeColumns() []Column {
 }
 
 func outcomeCells(c fleet.Counts) []Cell {
-	cells := []Cell{{Text: words(fmt.Sprint(c.Attempts))}}
+	cells := []Cell{{Text: Words(fmt.Sprint(c.Attempts))}}
 	for _, o := range charts.Outcomes {
 		k := charts.OutcomeCount(c, o)
-		cells = append(cells, Cell{Text: words(fmt.Sprintf("%d (%s)", k, pct(k, c.Attempts)))})
+		cells = append(cells, Cell{Text: Words(fmt.Sprintf("%d (%s)", k, pct(k, c.Attempts)))})
 	}
 	return cells
 }
@@ -135,18 +135,18 @@ func releaseTable(s *fleet.Status) Table {
 	cols = append(cols, Column{Title: "Open vulnerabilities", Weight: 3})
 	t := Table{Name: "fleet-releases", Columns: cols}
 	for _, r := range s.Releases {
-		open := words("not judged: no bundle of this release was given")
+		open := Words("not judged: no bundle of this release was given")
 		switch {
 		case r.Judged && len(r.OpenVulnerabilities) == 0:
-			open = words("none")
+			open = Words("none")
 		case r.Judged:
 			var ids []Text
 			for _, id := range r.OpenVulnerabilities {
-				ids = append(ids, text(code(id)))
+				ids = append(ids, TextOf(CodeSpan(id)))
 			}
-			open = joined(ids, ", ")
+			open = Joined(ids, ", ")
 		}
-		cells := append([]Cell{{Text: words(r.Version)}, {Text: words(fmt.Sprint(r.Units))}}, outcomeCells(r.Attempts)...)
+		cells := append([]Cell{{Text: Words(r.Version)}, {Text: Words(fmt.Sprint(r.Units))}}, outcomeCells(r.Attempts)...)
 		t.Rows = append(t.Rows, Row{Cells: append(cells, Cell{Text: open})})
 	}
 	return t
@@ -156,7 +156,7 @@ func campaignTable(s *fleet.Status) Table {
 	cols := append([]Column{{Title: "Campaign", Weight: 2, Mono: true}, {Title: "Release", Weight: 1.5, Mono: true}}, outcomeColumns()...)
 	t := Table{Name: "fleet-campaigns", Columns: cols}
 	for _, c := range s.Campaigns {
-		t.Rows = append(t.Rows, Row{Cells: append([]Cell{{Text: words(c.ID)}, {Text: words(c.Release)}}, outcomeCells(c.Attempts)...)})
+		t.Rows = append(t.Rows, Row{Cells: append([]Cell{{Text: Words(c.ID)}, {Text: Words(c.Release)}}, outcomeCells(c.Attempts)...)})
 	}
 	return t
 }
@@ -173,15 +173,15 @@ func unitLists(s *fleet.Status) Section {
 		{"Units without a placed-on-market record (support not evaluated)", s.Support.UnknownStart},
 		{fmt.Sprintf("Units silent for more than %d days", s.SilentDays), s.SilentUnits},
 	} {
-		p := text(strong(fmt.Sprintf("%s (%d):", l.what, len(l.units))), plain(" "))
+		p := TextOf(StrongSpan(fmt.Sprintf("%s (%d):", l.what, len(l.units))), PlainSpan(" "))
 		if len(l.units) == 0 {
-			p = append(p, em("none"))
+			p = append(p, EmSpan("none"))
 		}
 		for i, u := range l.units {
 			if i > 0 {
-				p = append(p, plain(", "))
+				p = append(p, PlainSpan(", "))
 			}
-			p = append(p, code(u))
+			p = append(p, CodeSpan(u))
 		}
 		sec.Blocks = append(sec.Blocks, Paragraph{p})
 	}

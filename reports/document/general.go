@@ -15,43 +15,38 @@ import (
 	"github.com/craudit/craudit/reports/charts"
 )
 
-func kv(pairs ...Pair) KeyValue { return KeyValue{Rows: pairs} }
-
-// fact is a labelled plain value.
-func fact(k, v string) Pair { return Pair{Key: k, Value: words(v)} }
-
 func general(d *reports.Data) Section {
 	var a, b, c, u Section
 	a.Title = "(a) Intended purpose"
 	if p := d.Product; p != nil {
-		prod := text(plain(p.Product.Name+" (model "+or(p.Product.Model, "not given")+", id "), code(p.Product.ID), plain(")"))
+		prod := TextOf(PlainSpan(p.Product.Name+" (model "+Or(p.Product.Model, "not given")+", id "), CodeSpan(p.Product.ID), PlainSpan(")"))
 		if p.Product.Type != "" {
-			prod = append(prod, plain(", "+p.Product.Type))
+			prod = append(prod, PlainSpan(", "+p.Product.Type))
 		}
 		m := p.Manufacturer
-		a.Blocks = []Block{kv(fact("Manufacturer", strings.Join(nonEmpty(m.Name, m.Address, m.Email, m.Website), ", ")),
+		a.Blocks = []Block{KV(Fact("Manufacturer", strings.Join(NonEmpty(m.Name, m.Address, m.Email, m.Website), ", ")),
 			Pair{"Product", prod},
-			fact("Identifiers", or(strings.Join(p.Product.Identifiers, ", "), notIn)),
-			fact("Intended purpose", or(p.Product.IntendedPurpose, notIn)),
-			fact("Essential functions", or(strings.Join(p.Product.EssentialFunctions, ", "), notIn)),
-			fact("Hardware", or(strings.Join(p.Product.HardwareIDs, ", "), notIn)))}
+			Fact("Identifiers", Or(strings.Join(p.Product.Identifiers, ", "), NotIn)),
+			Fact("Intended purpose", Or(p.Product.IntendedPurpose, NotIn)),
+			Fact("Essential functions", Or(strings.Join(p.Product.EssentialFunctions, ", "), NotIn)),
+			Fact("Hardware", Or(strings.Join(p.Product.HardwareIDs, ", "), NotIn)))}
 	} else {
 		a.Blocks = []Block{Gap{"product.yaml is not in the evidence: the product and its manufacturer cannot be described."}}
 	}
 	b.Title = "(b) Software versions"
 	if mf := d.Manifest; mf != nil {
-		l := kv(fact("Release", mf.Version+", rollback counter "+counter(mf.RollbackCounter)))
+		l := KV(Fact("Release", mf.Version+", rollback counter "+Counter(mf.RollbackCounter)))
 		for _, x := range mf.Artefacts {
 			// The artefact's hash is printed once, in the evidence index;
 			// one the bundle does not carry keeps its hash here.
 			if f, ok := d.File(bundle.ArtefactDir + x.Name); ok {
-				l.Rows = append(l.Rows, Pair{"Artefact", text(code(x.Name), plain(fmt.Sprintf(", %d bytes: ", x.Size)), file(d, f))})
+				l.Rows = append(l.Rows, Pair{"Artefact", TextOf(CodeSpan(x.Name), PlainSpan(fmt.Sprintf(", %d bytes: ", x.Size)), FileSpan(d, f))})
 				continue
 			}
-			l.Rows = append(l.Rows, Pair{"Artefact", text(code(x.Name), plain(fmt.Sprintf(", %d bytes, not in the bundle, SHA-256 ", x.Size)), hash(x.SHA256))})
+			l.Rows = append(l.Rows, Pair{"Artefact", TextOf(CodeSpan(x.Name), PlainSpan(fmt.Sprintf(", %d bytes, not in the bundle, SHA-256 ", x.Size)), HashSpan(x.SHA256))})
 		}
 		if d.SBOM != nil && d.SBOM.Subject != "" {
-			l.Rows = append(l.Rows, fact("SBOM subject", d.SBOM.Subject))
+			l.Rows = append(l.Rows, Fact("SBOM subject", d.SBOM.Subject))
 		}
 		b.Blocks = []Block{l}
 	} else {
@@ -61,19 +56,19 @@ func general(d *reports.Data) Section {
 	c.Blocks = []Block{Gap{"Not in the evidence: the bundle carries no photographs or illustrations of the hardware."}}
 	u.Title = "(d) User information (Annex II)"
 	if p := d.Product; p != nil {
-		u.Blocks = []Block{kv(fact("Security instructions for users", or(p.UserInstructionsURL, notIn)), fact("Vulnerability contact", or(p.SecurityContact, notIn)),
-			fact("CVD policy", or(p.CVDPolicyURL, notIn)), fact("EU declaration of conformity", or(p.DoCURL, notIn)),
-			fact("SBOM for users", or(p.SBOMURL, "not made available (optional)")))}
+		u.Blocks = []Block{KV(Fact("Security instructions for users", Or(p.UserInstructionsURL, NotIn)), Fact("Vulnerability contact", Or(p.SecurityContact, NotIn)),
+			Fact("CVD policy", Or(p.CVDPolicyURL, NotIn)), Fact("EU declaration of conformity", Or(p.DoCURL, NotIn)),
+			Fact("SBOM for users", Or(p.SBOMURL, "not made available (optional)")))}
 	} else {
 		u.Blocks = []Block{Gap{"Not in the evidence."}}
 	}
-	return annex(1, nil, a, b, c, u)
+	return Annex(1, nil, a, b, c, u)
 }
 
 var noManifest = Gap{"The signed manifest is not in the evidence."}
 
 func design(d *reports.Data) Section {
-	return annex(2, nil, architecture(d), vulnHandling(d), production(d))
+	return Annex(2, nil, architecture(d), vulnHandling(d), production(d))
 }
 
 // architecture is point 2(a): the manufacturer's description of the system
@@ -85,12 +80,12 @@ func architecture(d *reports.Data) Section {
 		sec.Blocks = []Block{Gap{"Missing: the bundle holds no architecture description (product.yaml names none in architecture_description), so the description of the system architecture this point asks for is not in the evidence."}}
 		return sec
 	}
-	p := text(plain("The manufacturer's architecture description: "), file(d, *a))
+	p := TextOf(PlainSpan("The manufacturer's architecture description: "), FileSpan(d, *a))
 	if d.ArchitectureText == "" {
-		sec.Blocks = []Block{Paragraph{append(p, plain(". It is not short UTF-8 text, so it is cited, not quoted."))}}
+		sec.Blocks = []Block{Paragraph{append(p, PlainSpan(". It is not short UTF-8 text, so it is cited, not quoted."))}}
 		return sec
 	}
-	sec.Blocks = []Block{Paragraph{append(p, plain(", quoted as written:"))}, Pre{Lines: strings.Split(strings.TrimRight(d.ArchitectureText, "\n"), "\n")}}
+	sec.Blocks = []Block{Paragraph{append(p, PlainSpan(", quoted as written:"))}, Pre{Lines: strings.Split(strings.TrimRight(d.ArchitectureText, "\n"), "\n")}}
 	return sec
 }
 
@@ -100,9 +95,9 @@ func updateSolution(d *reports.Data) Section {
 	sec := Section{Title: "Secure distribution of updates"}
 	if p := d.Product; p != nil {
 		u := p.Updates
-		sec.Blocks = []Block{kv(fact("Delivery model", or(u.DeliveryModel, notIn)), fact("Profile", or(u.Profile, notIn)),
-			fact("Automatic security updates", yesNo(u.AutomaticSecurityUpdates)), fact("User can postpone", yesNo(u.UserCanPostpone)),
-			fact("Update repository", or(u.RepositoryURL, notIn)))}
+		sec.Blocks = []Block{KV(Fact("Delivery model", Or(u.DeliveryModel, NotIn)), Fact("Profile", Or(u.Profile, NotIn)),
+			Fact("Automatic security updates", YesNo(u.AutomaticSecurityUpdates)), Fact("User can postpone", YesNo(u.UserCanPostpone)),
+			Fact("Update repository", Or(u.RepositoryURL, NotIn)))}
 	}
 	keys := Section{Title: "Keys and their roles"}
 	if len(d.Keys) > 0 {
@@ -110,11 +105,11 @@ func updateSolution(d *reports.Data) Section {
 		for _, k := range d.Keys {
 			var fs []Text
 			for _, f := range k.Files {
-				s := file(d, f)
+				s := FileSpan(d, f)
 				s.Brief = true
-				fs = append(fs, text(s))
+				fs = append(fs, TextOf(s))
 			}
-			t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: words(k.Role)}, {Text: words(k.Detail)}, {Text: joined(fs, " ")}}})
+			t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: Words(k.Role)}, {Text: Words(k.Detail)}, {Text: Joined(fs, " ")}}})
 		}
 		keys.Blocks = []Block{t}
 	} else {
@@ -122,16 +117,16 @@ func updateSolution(d *reports.Data) Section {
 	}
 	man := Section{Title: "Signed manifest fields"}
 	if m := d.Manifest; m != nil {
-		applies := text(code(m.Product))
+		applies := TextOf(CodeSpan(m.Product))
 		if m.Model != "" {
-			applies = append(applies, plain(", model "+m.Model))
+			applies = append(applies, PlainSpan(", model "+m.Model))
 		}
-		applies = append(applies, plain(", hardware "+strings.Join(m.HardwareIDs, ", ")))
-		man.Blocks = []Block{kv(Pair{"Applies to", applies},
-			fact("Version and anti-rollback", m.Version+", rollback counter "+counter(m.RollbackCounter)),
-			fact("Freshness", "issued "+m.Timestamp.UTC().Format(time.RFC3339)+", expires "+m.Expires.UTC().Format(time.RFC3339)),
-			fact("Update type", updateType(m.UpdateType, m.Severity)), fact("Advisory", or(m.AdvisoryURL, "none")),
-			fact("Integrity", fmt.Sprintf("%d artefact(s), each with size, SHA-256 and SHA-512", len(m.Artefacts))))}
+		applies = append(applies, PlainSpan(", hardware "+strings.Join(m.HardwareIDs, ", ")))
+		man.Blocks = []Block{KV(Pair{"Applies to", applies},
+			Fact("Version and anti-rollback", m.Version+", rollback counter "+Counter(m.RollbackCounter)),
+			Fact("Freshness", "issued "+m.Timestamp.UTC().Format(time.RFC3339)+", expires "+m.Expires.UTC().Format(time.RFC3339)),
+			Fact("Update type", UpdateType(m.UpdateType, m.Severity)), Fact("Advisory", Or(m.AdvisoryURL, "none")),
+			Fact("Integrity", fmt.Sprintf("%d artefact(s), each with size, SHA-256 and SHA-512", len(m.Artefacts))))}
 	} else {
 		man.Blocks = []Block{noManifest}
 	}
@@ -139,7 +134,7 @@ func updateSolution(d *reports.Data) Section {
 	if len(d.Provenance) > 0 {
 		l := List{}
 		for _, f := range d.Provenance {
-			l.Items = append(l.Items, text(file(d, f)))
+			l.Items = append(l.Items, TextOf(FileSpan(d, f)))
 		}
 		prov.Blocks = []Block{l}
 	} else {
@@ -152,8 +147,8 @@ func updateSolution(d *reports.Data) Section {
 func vulnHandling(d *reports.Data) Section {
 	sec := Section{Title: "(b) Vulnerability handling"}
 	if p := d.Product; p != nil {
-		sec.Blocks = []Block{Paragraph{words(fmt.Sprintf("Vulnerability reports: %s. Coordinated vulnerability disclosure policy: %s.",
-			or(p.SecurityContact, "contact "+notIn), or(p.CVDPolicyURL, notIn)))}}
+		sec.Blocks = []Block{Paragraph{Words(fmt.Sprintf("Vulnerability reports: %s. Coordinated vulnerability disclosure policy: %s.",
+			Or(p.SecurityContact, "contact "+NotIn), Or(p.CVDPolicyURL, NotIn)))}}
 	}
 	sb := Section{Title: "SBOM summary"}
 	if s := d.SBOM; s != nil {
@@ -168,21 +163,19 @@ func vulnHandling(d *reports.Data) Section {
 		if len(s.Tools) > 0 {
 			format += ", by " + strings.Join(s.Tools, ", ")
 		}
-		l := kv(Pair{"File", text(file(d, s.File))}, fact("Format", format),
-			fact("Components", fmt.Sprintf("%d (%s)", len(s.Components), strings.Join(types, ", "))),
-			fact("Coverage", fmt.Sprintf("%d with a licence, %d with a purl, %d with a SHA-512 hash; %d dependency entries", s.WithLicence, s.WithPURL, s.WithSHA512, s.Dependencies)))
+		l := KV(Pair{"File", TextOf(FileSpan(d, s.File))}, Fact("Format", format),
+			Fact("Components", fmt.Sprintf("%d (%s)", len(s.Components), strings.Join(types, ", "))),
+			Fact("Coverage", fmt.Sprintf("%d with a licence, %d with a purl, %d with a SHA-512 hash; %d dependency entries", s.WithLicence, s.WithPURL, s.WithSHA512, s.Dependencies)))
 		for _, f := range s.Imported {
-			l.Rows = append(l.Rows, Pair{"Imported SBOM", text(file(d, f))})
+			l.Rows = append(l.Rows, Pair{"Imported SBOM", TextOf(FileSpan(d, f))})
 		}
 		sb.Blocks = []Block{l}
 	} else {
-		sb.Blocks = []Block{noSBOM}
+		sb.Blocks = []Block{NoSBOM}
 	}
 	sec.Subs = []Section{sb, vulns(d), updateSolution(d)}
 	return sec
 }
-
-var noSBOM = Gap{"No SBOM in the evidence."}
 
 func vulns(d *reports.Data) Section {
 	sec := Section{Title: "Vulnerabilities and VEX status"}
@@ -195,35 +188,35 @@ func vulns(d *reports.Data) Section {
 	for _, x := range v.Database {
 		db = append(db, x.Name)
 	}
-	p := text(plain("Scan results: "), file(d, v.File))
+	p := TextOf(PlainSpan("Scan results: "), FileSpan(d, v.File))
 	if len(db) > 0 {
-		p = append(p, plain(". Database: "+strings.Join(db, "; ")))
+		p = append(p, PlainSpan(". Database: "+strings.Join(db, "; ")))
 	}
 	var vex []Text
 	for _, f := range v.VEX {
-		vex = append(vex, text(file(d, f)))
+		vex = append(vex, TextOf(FileSpan(d, f)))
 	}
-	p = append(p, plain(". VEX documents: "))
-	p = append(p, orText(joined(vex, ", "), plain("none"))...)
-	p = append(p, plain("."))
+	p = append(p, PlainSpan(". VEX documents: "))
+	p = append(p, OrText(Joined(vex, ", "), PlainSpan("none"))...)
+	p = append(p, PlainSpan("."))
 	sec.Blocks = []Block{Paragraph{p}}
 	if len(v.Rows) == 0 {
-		sec.Blocks = append(sec.Blocks, Paragraph{words("The scan matched no vulnerability.")})
+		sec.Blocks = append(sec.Blocks, Paragraph{Words("The scan matched no vulnerability.")})
 		return sec
 	}
 	t := Table{Name: "vulns", Columns: []Column{{Title: "Vulnerability", Weight: 3}, {Title: "Component", Weight: 2.6}, {Title: "Severity", Weight: 1.3},
 		{Title: "VEX status", Weight: 1.7}, {Title: "The manufacturer's reasoning (VEX)", Weight: 6}}}
 	for _, x := range v.Rows {
-		id := text(code(x.ID))
+		id := TextOf(CodeSpan(x.ID))
 		if len(x.Aliases) > 0 {
-			id = append(id, br(), small(strings.Join(x.Aliases, ", ")))
+			id = append(id, BreakSpan(), SmallSpan(strings.Join(x.Aliases, ", ")))
 		}
-		comp := words(strings.TrimSpace(x.Package + " " + x.Version))
+		comp := Words(strings.TrimSpace(x.Package + " " + x.Version))
 		if x.Fixed != "" {
-			comp = append(comp, br(), small("fixed in "+x.Fixed))
+			comp = append(comp, BreakSpan(), SmallSpan("fixed in "+x.Fixed))
 		}
-		t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: id}, {Text: comp}, {Text: words(or(x.Severity, "unknown"))},
-			{Text: words(charts.VEXLabel(x.VEX))}, {Text: reasoning(x)}}})
+		t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: id}, {Text: comp}, {Text: Words(Or(x.Severity, "unknown"))},
+			{Text: Words(charts.VEXLabel(x.VEX))}, {Text: reasoning(x)}}})
 	}
 	sec.Blocks = append(sec.Blocks, Chart{charts.Vulns(v.Rows)}, t)
 	return sec
@@ -248,23 +241,23 @@ func production(d *reports.Data) Section {
 		var ev []Text
 		for _, e := range dc.Evidence {
 			if f, ok := d.File(bundle.EvidenceDir + path.Clean(e)); ok {
-				s := file(d, f)
+				s := FileSpan(d, f)
 				s.Brief = true
-				ev = append(ev, text(s))
+				ev = append(ev, TextOf(s))
 			} else {
-				ev = append(ev, text(code(e), plain(" "), em("(not in the bundle)")))
+				ev = append(ev, TextOf(CodeSpan(e), PlainSpan(" "), EmSpan("(not in the bundle)")))
 			}
 		}
-		st := words(dc.Statement)
+		st := Words(dc.Statement)
 		if dc.Justification != "" {
-			st = append(st, br(), em(dc.Justification))
+			st = append(st, BreakSpan(), EmSpan(dc.Justification))
 		}
 		id := ""
 		if declared[dc.Control] {
 			id = dc.Control // the test reports leave declared results to this table
 		}
-		t.Rows = append(t.Rows, Row{ID: id, Cells: []Cell{{Text: text(code(dc.Control))}, {Text: words(dc.Status)}, {Text: st}, {Text: words(dc.Owner)},
-			{Text: orText(joined(ev, " "), em("none"))}}})
+		t.Rows = append(t.Rows, Row{ID: id, Cells: []Cell{{Text: TextOf(CodeSpan(dc.Control))}, {Text: Words(dc.Status)}, {Text: st}, {Text: Words(dc.Owner)},
+			{Text: OrText(Joined(ev, " "), EmSpan("none"))}}})
 	}
 	sec.Blocks = []Block{t}
 	return sec
@@ -276,14 +269,14 @@ func reasoning(x reports.Vuln) Text {
 	var ts []Text
 	for _, p := range []struct{ k, v string }{{"Justification:", x.Justification}, {"Impact:", x.Impact}, {"Action:", x.Action}} {
 		if p.v != "" {
-			ts = append(ts, text(em(p.k), plain(" "+p.v)))
+			ts = append(ts, TextOf(EmSpan(p.k), PlainSpan(" "+p.v)))
 		}
 	}
 	if x.Statement != "" {
-		ts = append(ts, text(small("Statement "+x.Statement)))
+		ts = append(ts, TextOf(SmallSpan("Statement "+x.Statement)))
 	}
 	if x.VEX == "" {
-		return text(em("no VEX statement covers it"))
+		return TextOf(EmSpan("no VEX statement covers it"))
 	}
-	return orText(lines(ts), em("the statement gives no reasoning"))
+	return OrText(Lines(ts), EmSpan("the statement gives no reasoning"))
 }

@@ -33,15 +33,15 @@ func paperwork(d *reports.Data) []Section {
 	if len(d.Paperwork) == 0 {
 		return nil
 	}
-	s := Section{ID: "paperwork", Title: "CRA paperwork", Blocks: []Block{Paragraph{words(
+	s := Section{ID: "paperwork", Title: "CRA paperwork", Blocks: []Block{Paragraph{Words(
 		"Documents made from the same evidence and enclosed under paperwork/, each pinned by the dossier's signed SHA256SUMS. Notification drafts were not sent: submission goes through ENISA's single reporting platform (CRA Art. 16).")}}}
 	t := Table{Columns: []Column{{Title: "File", Weight: 7, Mono: true}, {Title: "What", Weight: 3}}}
 	for _, f := range d.Paperwork {
-		cell := text(Span{Kind: File, Text: f.Path, Href: f.Path, Hash: f.SHA256})
+		cell := TextOf(Span{Kind: File, Text: f.Path, Href: f.Path, Hash: f.SHA256})
 		if f.SHA256 == "" {
-			cell = text(Span{Kind: File, Text: f.Path, Href: f.Path}, plain(" (cited by path; hash in SHA256SUMS)"))
+			cell = TextOf(Span{Kind: File, Text: f.Path, Href: f.Path}, PlainSpan(" (cited by path; hash in SHA256SUMS)"))
 		}
-		t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: cell}, {Text: words(paperworkKind(f.Path))}}})
+		t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: cell}, {Text: Words(paperworkKind(f.Path))}}})
 	}
 	s.Blocks = append(s.Blocks, t)
 	return []Section{s}
