@@ -41,17 +41,28 @@ func Annex(n int, blocks []Block, subs ...Section) Section {
 	return Section{ID: h.Anchor, Title: h.Title, Blocks: blocks, Subs: subs}
 }
 
+// Parts are the dossier's sections built by packages that import this one
+// (reports/dossierdoc passes them, reports/conformity makes point 7); Build
+// calls each once, in the document's order. All are required.
+type Parts struct {
+	// General, Design and Conformity are Annex VII points 1, 2 and 7.
+	General, Design, Conformity func(*reports.Data) Section
+	// Paperwork and Fleet follow the Annex VII sections; each is empty
+	// when the evidence holds nothing for it.
+	Paperwork, Fleet func(*reports.Data) []Section
+}
+
 // Build writes the dossier's document from the report data.
-func Build(d *reports.Data) *Document {
+func Build(d *reports.Data, p Parts) *Document {
 	r := d.Report
 	doc := &Document{
 		Title:    "CRA technical documentation: " + r.Subject.ProductName + " " + r.Subject.Version,
 		Meta:     meta(r),
 		Contents: "Contents",
 	}
-	doc.Sections = []Section{front(d), summary(d), claims(d), general(d), design(d), risk(d), support(d), standards(d), tests(d), conformity(d), sbom(d)}
-	doc.Sections = append(doc.Sections, paperwork(d)...)
-	doc.Sections = append(doc.Sections, fleetSections(d)...)
+	doc.Sections = []Section{front(d), summary(d), claims(d), p.General(d), p.Design(d), risk(d), support(d), standards(d), tests(d), p.Conformity(d), sbom(d)}
+	doc.Sections = append(doc.Sections, p.Paperwork(d)...)
+	doc.Sections = append(doc.Sections, p.Fleet(d)...)
 	doc.Sections = append(doc.Sections, appendix(d)...)
 	return doc
 }

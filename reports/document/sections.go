@@ -1,8 +1,9 @@
 package document
 
 // Annex VII points 3 to 8 and the appendix: risk assessment, support
-// period, standards, test reports, declaration of conformity, SBOM;
-// waivers, evidence files, catalogues.
+// period, standards, test reports, SBOM (point 7, the declaration of
+// conformity, comes from reports/conformity); waivers, evidence files,
+// catalogues.
 
 import (
 	"fmt"
@@ -313,10 +314,6 @@ func attackRun(d *reports.Data, a *reports.AttackResults) []Block {
 			{Text: Words(s.Expect)}, {Text: Words(s.Verdict)}, {Text: Words(fmt.Sprint(s.ExitCode))}, {Text: citeHashes(d, s.Detail)}}})
 	}
 	return []Block{Paragraph{p}, tb}
-}
-
-func conformity(d *reports.Data) Section {
-	return Annex(7, Blocks(d))
 }
 
 func sbom(d *reports.Data) Section {
