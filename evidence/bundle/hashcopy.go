@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"hash"
 	"io"
+	"os"
 	"sync"
 	"sync/atomic"
 )
@@ -19,12 +20,18 @@ type Digests struct {
 }
 
 const (
-	// chunkSize is the size of one read.
-	chunkSize = 1 << 20
+	// chunkSize is the size of one read. 4 MiB: one request to the disk
+	// for an O_DIRECT write of a whole chunk (the virtio disk here takes
+	// up to 4 MiB in one), 256 hand-overs per GiB instead of 1,024, and
+	// still small enough for the two hashes to find the chunk in the cache
+	// (1 GiB, in-process, in turn with the other sizes: about 0.3 s less
+	// CPU than 1 MiB chunks; 16 MiB chunks cost 0.3 s more).
+	chunkSize = 4 << 20
 	// inFlight is how many chunks may be read ahead of the slowest consumer:
 	// the consumers drift apart by up to this much instead of meeting after
 	// every chunk, so a write that waits for the disk does not stall the
-	// hashes. Memory: inFlight * chunkSize, whatever the file's size.
+	// hashes. Memory: inFlight * chunkSize (32 MiB), whatever the file's
+	// size; a smaller file gets buffers of its own size.
 	inFlight = 8
 	// serialBelow is the input size under which the consumers run one after
 	// the other in the caller's goroutine: goroutines cost more than they save.
@@ -45,11 +52,26 @@ func HashCopy(dst io.Writer, r io.Reader) (Digests, error) {
 // hashed and copied, without reading the file again. A tee's error fails
 // the copy; a tee that has seen enough must keep accepting writes.
 func HashCopyTee(dst io.Writer, r io.Reader, tees ...io.Writer) (Digests, error) {
-	if br, ok := r.(*bytes.Reader); ok {
-		// Bytes in memory: no buffer larger than they are.
-		return hashCopy(dst, r, int64(br.Len())+1, tees)
+	return hashCopy(dst, r, sizeHint(r), tees)
+}
+
+// sizeHint is the chunk size worth allocating for r: one byte more than
+// what is left of bytes in memory or of a regular file (so that the end is
+// seen in the first read), chunkSize when the size is not known.
+func sizeHint(r io.Reader) int64 {
+	switch v := r.(type) {
+	case *bytes.Reader:
+		return int64(v.Len()) + 1
+	case *os.File:
+		st, err := v.Stat()
+		if err != nil || !st.Mode().IsRegular() {
+			return chunkSize
+		}
+		if off, err := v.Seek(0, io.SeekCurrent); err == nil && off <= st.Size() {
+			return st.Size() - off + 1
+		}
 	}
-	return hashCopy(dst, r, chunkSize, tees)
+	return chunkSize
 }
 
 // hashCopy is HashCopyTee with chunks of at most chunk bytes: a small file
