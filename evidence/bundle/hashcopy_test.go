@@ -24,7 +24,7 @@ type onlyReader struct{ io.Reader }
 
 func TestHashCopyDigestsAndCopy(t *testing.T) {
 	rng := rand.NewChaCha8([32]byte{1})
-	for _, size := range []int{0, 1, serialBelow - 1, serialBelow, chunkSize - 1, chunkSize, chunkSize + 1, inFlight*chunkSize + 7, 3*inFlight*chunkSize + 12345} {
+	for _, size := range []int{0, 1, serialBelow - 1, serialBelow, chunkSize - 1, chunkSize, chunkSize + 1, inFlight*chunkSize + 7, 2*inFlight*chunkSize + 12345} {
 		data := make([]byte, size)
 		rng.Read(data)
 		want256, want512 := sha256.Sum256(data), sha512.Sum512(data)
@@ -155,5 +155,88 @@ func TestHashCopyTee(t *testing.T) {
 	errTee := errors.New("tee failed")
 	if _, err := HashCopyTee(io.Discard, onlyReader{bytes.NewReader(data)}, &failAfter{chunkSize, errTee}); !errors.Is(err, errTee) {
 		t.Errorf("failing tee: %v, want %v", err, errTee)
+	}
+}
+
+// cancelAfter cancels its context once it has seen n bytes.
+type cancelAfter struct {
+	n      int
+	cancel context.CancelFunc
+}
+
+func (c *cancelAfter) Write(p []byte) (int, error) {
+	if c.n -= len(p); c.n <= 0 {
+		c.cancel()
+	}
+	return len(p), nil
+}
+
+// An interrupt in the middle of a large copy (the tee cancels after the
+// first chunks) stops it with the context's error, leaves no goroutine
+// behind, and the bundle can still be aborted cleanly.
+func TestAddFileCancelledMidStream(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "big.bin")
+	data := make([]byte, 3*inFlight*chunkSize)
+	rand.NewChaCha8([32]byte{5}).Read(data)
+	if err := os.WriteFile(src, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := runtime.NumGoroutine()
+	for _, readAgain := range []bool{false, true} {
+		w, err := Create(filepath.Join(dir, fmt.Sprintf("bundle-%v", readAgain)), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		_, err = w.AddFileWith(ctx, "artefacts/big.bin", RoleArtefact, "application/octet-stream", src,
+			CopyOptions{Tee: &cancelAfter{n: 2 * chunkSize, cancel: cancel}, ReadAgain: readAgain})
+		cancel()
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("read again %v: %v, want context.Canceled", readAgain, err)
+		}
+		w.Abort()
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines left behind", n-before)
+	}
+}
+
+// A small file gets buffers of its own size, not the 4 MiB chunks of a
+// large artefact: hashing many small items costs no more memory than they
+// take. A file read from its middle is hashed from there.
+func TestHashCopySmallFileBuffers(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "small.bin")
+	data := make([]byte, 200<<10)
+	rand.NewChaCha8([32]byte{6}).Read(data)
+	if err := os.WriteFile(src, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Seek(1000, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	var ms0, ms1 runtime.MemStats
+	runtime.ReadMemStats(&ms0)
+	d, err := HashCopy(io.Discard, f)
+	runtime.ReadMemStats(&ms1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := sha512.Sum512(data[1000:])
+	if d.Size != int64(len(data)-1000) || d.SHA512 != hex.EncodeToString(want[:]) {
+		t.Errorf("digests %+v", d)
+	}
+	if alloc := ms1.TotalAlloc - ms0.TotalAlloc; alloc > 1<<20 {
+		t.Errorf("hashing %d bytes allocated %d bytes", len(data), alloc)
 	}
 }

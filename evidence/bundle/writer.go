@@ -109,7 +109,7 @@ func (w *Writer) AddFileWith(ctx context.Context, p, role, mediaType, src string
 	if err != nil {
 		return Item{}, err
 	}
-	d, err := HashCopyTee(dst, in, co.Tee)
+	d, err := hashCopy(dst, in, sizeHint(f), []io.Writer{co.Tee})
 	if err == nil {
 		err = out.Sync()
 	}
