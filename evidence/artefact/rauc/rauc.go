@@ -12,6 +12,8 @@ import (
 	"strconv"
 
 	"github.com/sylabs/squashfs"
+	squashfslow "github.com/sylabs/squashfs/low"
+	"github.com/sylabs/squashfs/low/directory"
 
 	"github.com/craudit/craudit/evidence/artefact"
 	"github.com/craudit/craudit/evidence/artefact/cms"
@@ -48,8 +50,27 @@ func ReadLayout(r io.ReaderAt, size int64) (Layout, error) {
 
 // Verify reads and verifies a bundle. The returned error is an I/O error or
 // a *artefact.FormatError for a file that is not a readable bundle at all;
-// everything else found wrong is a problem in the Report.
-func Verify(r io.ReaderAt, size int64, o artefact.Options) (rep *artefact.Report, err error) {
+// everything else found wrong is a problem in the Report. It reads the
+// bundle's ends and then streams it once through a Stream; a bundle whose
+// verification cannot be planned that way (ErrNotStreamable) is read with
+// random access.
+func Verify(r io.ReaderAt, size int64, o artefact.Options) (*artefact.Report, error) {
+	s, err := NewStream(r, size, o)
+	if errors.Is(err, ErrNotStreamable) {
+		return verifyAt(r, size, o)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err := io.CopyBuffer(s, io.NewSectionReader(r, 0, size), make([]byte, 1<<20)); err != nil {
+		return nil, err
+	}
+	return s.Finish()
+}
+
+// verifyAt is Verify with random access: the signature, then the payload
+// digest or hash tree, then each image through the squashfs tables.
+func verifyAt(r io.ReaderAt, size int64, o artefact.Options) (rep *artefact.Report, err error) {
 	rep = &artefact.Report{Size: size, Format: artefact.FormatRAUCPlain}
 	l, err := ReadLayout(r, size)
 	if err != nil {
@@ -233,6 +254,17 @@ func openSquashfs(r io.ReaderAt) (fsys *squashfs.Reader, err error) {
 		return nil, err
 	}
 	return sq, nil
+}
+
+// baseFromEntry reads a directory entry's inode; a panic in the squashfs
+// reader on hostile input is contained and reported as an error.
+func baseFromEntry(sq *squashfs.Reader, e directory.Entry) (b squashfslow.FileBase, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("squashfs reader failed: %v", p)
+		}
+	}()
+	return sq.Low.BaseFromEntry(e)
 }
 
 func readSmall(fsys *squashfs.Reader, name string) (b []byte, err error) {

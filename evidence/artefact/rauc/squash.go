@@ -39,34 +39,11 @@ func hashDirect(r io.ReaderAt, size int64, sq *squashfs.Reader, name string) (su
 		}
 	}()
 	sb := sq.Low.Superblock
-	var dec func(dst, src []byte) ([]byte, error)
-	switch sb.CompType {
-	case compZlib:
-		dec = func(dst, src []byte) ([]byte, error) {
-			z, err := zlib.NewReader(bytes.NewReader(src))
-			if err != nil {
-				return nil, err
-			}
-			return readInto(dst, z, int(sb.BlockSize))
-		}
-	case compXz:
-		dec = func(dst, src []byte) ([]byte, error) {
-			z, err := xz.NewReader(bytes.NewReader(src))
-			if err != nil {
-				return nil, err
-			}
-			return readInto(dst, z, int(sb.BlockSize))
-		}
-	case compZstd:
-		zd, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(uint64(sb.BlockSize)))
-		if err != nil {
-			return "", 0, err
-		}
-		defer zd.Close()
-		dec = func(dst, src []byte) ([]byte, error) { return zd.DecodeAll(src, dst[:0]) }
-	default:
-		return "", 0, errSlowPath
+	dec, closeDec, err := newDecoder(sb.CompType, sb.BlockSize)
+	if err != nil {
+		return "", 0, err
 	}
+	defer closeDec()
 	var fb *inode.Inode
 	for _, e := range sq.Low.Root.Entries {
 		if e.Name == name {
@@ -144,53 +121,96 @@ func hashDirect(r io.ReaderAt, size int64, sq *squashfs.Reader, name string) (su
 	return hex.EncodeToString(h.Sum(nil)), int64(fsize), nil
 }
 
+// newDecoder returns the block decompressor of a squashfs compression ID
+// (errSlowPath for one not read directly) and what releases it.
+func newDecoder(comp uint16, blockSize uint32) (dec func(dst, src []byte) ([]byte, error), done func(), err error) {
+	switch comp {
+	case compZlib:
+		return func(dst, src []byte) ([]byte, error) {
+			z, err := zlib.NewReader(bytes.NewReader(src))
+			if err != nil {
+				return nil, err
+			}
+			return readInto(dst, z, int(blockSize))
+		}, func() {}, nil
+	case compXz:
+		return func(dst, src []byte) ([]byte, error) {
+			z, err := xz.NewReader(bytes.NewReader(src))
+			if err != nil {
+				return nil, err
+			}
+			return readInto(dst, z, int(blockSize))
+		}, func() {}, nil
+	case compZstd:
+		zd, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(uint64(blockSize)))
+		if err != nil {
+			return nil, nil, err
+		}
+		return func(dst, src []byte) ([]byte, error) { return zd.DecodeAll(src, dst[:0]) }, zd.Close, nil
+	}
+	return nil, nil, errSlowPath
+}
+
 // fragment returns the decompressed fragment block idx.
 func fragment(r io.ReaderAt, size int64, table uint64, count, idx uint32, dec func(dst, src []byte) ([]byte, error), raw, out []byte) ([]byte, error) {
+	fstart, on, stored, err := locateFragment(r, size, table, count, idx, dec)
+	if err != nil {
+		return nil, err
+	}
+	if on > int64(len(raw)) {
+		return nil, errors.New("fragment block larger than the block size")
+	}
+	if _, err := r.ReadAt(raw[:on], fstart); err != nil {
+		return nil, err
+	}
+	if stored {
+		return raw[:on], nil
+	}
+	return dec(out, raw[:on])
+}
+
+// locateFragment reads the fragment table entry idx: where the fragment
+// block starts, its size on disk and whether it is stored uncompressed.
+func locateFragment(r io.ReaderAt, size int64, table uint64, count, idx uint32, dec func(dst, src []byte) ([]byte, error)) (fstart, on int64, stored bool, err error) {
 	if idx >= count {
-		return nil, errors.New("fragment index out of range")
+		return 0, 0, false, errors.New("fragment index out of range")
 	}
 	var ptr [8]byte
 	if _, err := r.ReadAt(ptr[:], int64(table)+8*int64(idx/512)); err != nil {
-		return nil, err
+		return 0, 0, false, err
 	}
 	mb := int64(binary.LittleEndian.Uint64(ptr[:]))
 	var hdr [2]byte
 	if mb < 0 || mb+2 > size {
-		return nil, errors.New("fragment table outside the image")
+		return 0, 0, false, errors.New("fragment table outside the image")
 	}
 	if _, err := r.ReadAt(hdr[:], mb); err != nil {
-		return nil, err
+		return 0, 0, false, err
 	}
 	hs := binary.LittleEndian.Uint16(hdr[:])
 	ms := int64(hs &^ 0x8000)
 	meta := make([]byte, ms)
 	if _, err := r.ReadAt(meta, mb+2); err != nil {
-		return nil, err
+		return 0, 0, false, err
 	}
 	if hs&0x8000 == 0 {
 		m, err := dec(make([]byte, 8192), meta)
 		if err != nil {
-			return nil, err
+			return 0, 0, false, err
 		}
 		meta = m
 	}
 	e := int(idx%512) * 16
 	if e+16 > len(meta) {
-		return nil, errors.New("fragment entry outside its metadata block")
+		return 0, 0, false, errors.New("fragment entry outside its metadata block")
 	}
-	fstart := int64(binary.LittleEndian.Uint64(meta[e:]))
+	fstart = int64(binary.LittleEndian.Uint64(meta[e:]))
 	fs := binary.LittleEndian.Uint32(meta[e+8:])
-	on := int64(fs & 0xFFFFFF)
-	if on > int64(len(raw)) || fstart < 0 || fstart+on > size {
-		return nil, errors.New("fragment block outside the image")
+	on = int64(fs & 0xFFFFFF)
+	if fstart < 0 || on > size || fstart+on > size {
+		return 0, 0, false, errors.New("fragment block outside the image")
 	}
-	if _, err := r.ReadAt(raw[:on], fstart); err != nil {
-		return nil, err
-	}
-	if fs&(1<<24) != 0 {
-		return raw[:on], nil
-	}
-	return dec(out, raw[:on])
+	return fstart, on, fs&(1<<24) != 0, nil
 }
 
 // readInto reads z whole into dst (reused), refusing more than max bytes.
