@@ -55,7 +55,8 @@ type inspection struct {
 // SWUpdate archive or a Mender artefact, its inspection against the trust
 // anchors product.yaml declares (and the anchors themselves), and every
 // --updater-config as given and as a typed record. SWUpdate and Mender
-// artefacts were inspected during their copy (done); a RAUC bundle is
+// artefacts and most RAUC bundles were inspected during their copy (done);
+// a RAUC bundle whose one-pass verification could not be planned is
 // inspected here, from the bundle's copy.
 func addUpdaterEvidence(w *bundle.Writer, o artefact.Options, trustFiles []string, arts []Artefact, done map[string]inspection, configs []string) error {
 	for _, src := range trustFiles {

@@ -10,6 +10,7 @@ import (
 	"github.com/craudit/craudit/evidence/artefact"
 	"github.com/craudit/craudit/evidence/artefact/inspect"
 	"github.com/craudit/craudit/evidence/artefact/mender"
+	"github.com/craudit/craudit/evidence/artefact/rauc"
 	"github.com/craudit/craudit/evidence/artefact/swupdate"
 	"github.com/craudit/craudit/evidence/bundle"
 )
@@ -21,11 +22,12 @@ var errStopped = errors.New("verifier done")
 // it front to back (SWUpdate, Mender), fed with the chunks of the one read
 // that copies and hashes the artefact (bundle.Writer.AddFileTee): the
 // verifier sees exactly the bytes that were hashed, and the artefact is not
-// read a second time. RAUC bundles are not streamed: their verifier reads
-// the signature at the end first and then the image through the squashfs
-// tables, which also sit after the data, so it reads the copy afterwards.
+// read a second time. A RAUC bundle's verifier (rauc.Stream) reads the
+// bundle's ends first (signature, squashfs tables) and then takes the
+// stream itself, without a pipe.
 type streamed struct {
 	format  artefact.Format
+	rauc    *rauc.Stream
 	pw      *io.PipeWriter
 	stopped atomic.Bool
 	done    chan struct{}
@@ -76,9 +78,32 @@ func startStream(format artefact.Format, o artefact.Options) *streamed {
 	return s
 }
 
+// startRAUC plans the one-pass verification of the RAUC bundle at src
+// from its ends; nil when that cannot be done (the bundle's verifier then
+// reads the copy, as inspect.File would read the source).
+func startRAUC(src string, o artefact.Options) *streamed {
+	f, err := os.Open(src)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil
+	}
+	rs, err := rauc.NewStream(f, st.Size(), o)
+	if err != nil {
+		return nil
+	}
+	return &streamed{format: artefact.FormatRAUCPlain, rauc: rs}
+}
+
 // Write hands p to the verifier; once it has stopped reading, p is
 // accepted and dropped so that the copy goes on.
 func (s *streamed) Write(p []byte) (int, error) {
+	if s.rauc != nil {
+		return s.rauc.Write(p)
+	}
 	if s.stopped.Load() {
 		return len(p), nil
 	}
@@ -94,6 +119,12 @@ func (s *streamed) Write(p []byte) (int, error) {
 // finish ends the stream (copyErr: the copy failed) and returns the
 // verifier's result, as inspect.File would for the same bytes.
 func (s *streamed) finish(copyErr error) (*artefact.Report, error) {
+	if s.rauc != nil {
+		if copyErr != nil {
+			return nil, copyErr
+		}
+		return s.rauc.Finish()
+	}
 	if copyErr != nil {
 		s.pw.CloseWithError(copyErr)
 	} else {
@@ -104,8 +135,9 @@ func (s *streamed) finish(copyErr error) (*artefact.Report, error) {
 }
 
 // copyOptions decides how the artefact at src is copied: a SWUpdate or
-// Mender artefact is verified in the copy's read (the returned streamed,
-// nil otherwise); a copy that will be read again (a RAUC bundle's
+// Mender artefact, and a RAUC bundle whose verification can be planned
+// from its ends, is verified in the copy's read (the returned streamed,
+// nil otherwise); a copy that will be read again (any other RAUC bundle's
 // verifier, syft when the SBOM is generated and the producer may read the
 // artefact) goes through the page cache, the others with O_DIRECT.
 func copyOptions(o Options, src string, trust artefact.Options) (bundle.CopyOptions, *streamed) {
@@ -115,9 +147,13 @@ func copyOptions(o Options, src string, trust artefact.Options) (bundle.CopyOpti
 	if streamable(format) {
 		tee = startStream(format, trust)
 		co.Tee = tee
+	} else if format == artefact.FormatRAUCPlain {
+		if tee = startRAUC(src, trust); tee != nil {
+			co.Tee = tee
+		}
 	}
 	sbomReads := o.SBOM == "" && o.Make.SBOM != nil && (o.Make.ReadsArtefact == nil || o.Make.ReadsArtefact(src))
-	co.ReadAgain = format == artefact.FormatRAUCPlain || sbomReads
+	co.ReadAgain = (format == artefact.FormatRAUCPlain && tee == nil) || sbomReads
 	return co, tee
 }
 

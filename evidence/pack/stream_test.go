@@ -9,14 +9,17 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/craudit/craudit/evidence/artefact"
 	"github.com/craudit/craudit/evidence/artefact/artefacttest"
 	"github.com/craudit/craudit/evidence/artefact/inspect"
 	"github.com/craudit/craudit/evidence/bundle"
+	"github.com/craudit/craudit/evidence/product"
 )
 
 // newc is one cpio newc member.
@@ -106,4 +109,133 @@ func TestStreamedInspectionMatchesFile(t *testing.T) {
 			}
 		})
 	}
+}
+
+// raucBundle makes, with openssl and the real rauc, a bundle of format
+// (plain or verity) around one image, and returns it with its signer's
+// certificate (trusted as its own CA).
+func raucBundle(t *testing.T, format string) (bundlePath, cert string) {
+	t.Helper()
+	for _, tool := range []string{"rauc", "mksquashfs", "openssl"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("%s is not installed (CI=true: scripts/deps.sh installs it)", tool)
+			}
+			t.Skipf("%s is not installed", tool)
+		}
+	}
+	dir := t.TempDir()
+	run := func(name string, args ...string) {
+		cmd := exec.Command(name, args...)
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", name, err, out)
+		}
+	}
+	run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+		"-keyout", "signer.key", "-out", "signer.pem", "-days", "3650", "-subj", "/CN=pack test",
+		"-addext", "keyUsage=critical,digitalSignature", "-addext", "extendedKeyUsage=emailProtection")
+	content := filepath.Join(dir, "content")
+	img := make([]byte, 1<<20) // random: a verity payload must exceed 4096 bytes
+	if _, err := rand.Read(img); err != nil {
+		t.Fatal(err)
+	}
+	put(t, content, "rootfs.img", img)
+	put(t, content, "manifest.raucm", []byte("[update]\ncompatible=pack-test\nversion=1.0.1\n\n[bundle]\nformat="+format+
+		"\n\n[image.rootfs]\nfilename=rootfs.img\n"))
+	run("rauc", "bundle", "--cert", "signer.pem", "--key", "signer.key", content, "b.raucb")
+	return filepath.Join(dir, "b.raucb"), filepath.Join(dir, "signer.pem")
+}
+
+// A RAUC bundle is verified in the copy's read (after a read of its ends)
+// and its inspection is the one inspect.File makes; a bundle whose ends do
+// not plan a one-pass verification is inspected from the copy, as before.
+func TestStreamedRAUCInspection(t *testing.T) {
+	for _, name := range []string{"plain", "verity", "tampered", "broken"} {
+		t.Run(name, func(t *testing.T) {
+			format := "plain"
+			if name == "verity" {
+				format = "verity"
+			}
+			p, cert := raucBundle(t, format)
+			data, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch name {
+			case "tampered":
+				data[len(data)/3] ^= 1
+			case "broken":
+				copy(data[len(data)-8:], []byte{0, 0, 0, 0, 0x7f, 0, 0, 0})
+			}
+			in := newInputs(t)
+			art := put(t, in.dir, "fw/"+name+".raucb", data)
+			put(t, in.dir, "keys/rauc-ca.pem", must(os.ReadFile(cert)))
+			prod, _ := os.ReadFile(in.product)
+			prod = []byte(strings.Replace(string(prod), "\nupdates:\n", "\nupdates:\n  artefact_trust:\n    ca: keys/rauc-ca.pem\n", 1))
+			if err := os.WriteFile(in.product, prod, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			// The signer is made now: bundle now, within the bundle
+			// signer's validity (created - 1 month to created + 1 year).
+			now := time.Now().UTC().Truncate(time.Second)
+			trust, _, err := artefactTrust(in.product, mustProduct(t, in.product), now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if planned := startRAUC(art, trust) != nil; planned != (name != "broken") {
+				t.Fatalf("one-pass verification planned: %t", planned)
+			}
+			o := in.options(filepath.Join(t.TempDir(), "bundle"))
+			o.Artefacts = append(o.Artefacts, art)
+			o.Created = now
+			if _, err := Bundle(context.Background(), o); err != nil {
+				t.Fatal(err)
+			}
+			b, err := bundle.Open(o.Out, bundle.VerifyOptions{Root: in.root.Public(), At: now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := b.Read("artefact-inspection/" + name + ".raucb.json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep, err := inspect.File(art, trust)
+			if fe := (*artefact.FormatError)(nil); errors.As(err, &fe) {
+				rep = &artefact.Report{Format: fe.Format}
+				rep.Add("format", "%s", fe.Reason)
+				rep.Finish()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Verified != (name == "plain" || name == "verity") {
+				t.Fatalf("inspect.File: verified=%t %+v", rep.Verified, rep.Problems)
+			}
+			it, _ := b.Index.Item("artefacts/" + name + ".raucb")
+			rep.File, rep.Size, rep.SHA256 = name+".raucb", it.Size, it.SHA256
+			want, err := rep.JSON()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("bundle's inspection differs from inspect.File:\n got %s\nwant %s", got, want)
+			}
+		})
+	}
+}
+
+func must(b []byte, err error) []byte {
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+func mustProduct(t *testing.T, p string) *product.Product {
+	t.Helper()
+	prod, _, err := product.LoadProduct(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return prod
 }

@@ -9,7 +9,8 @@ import (
 )
 
 // BenchmarkBundle bundles one 64 MiB artefact (an opaque image, a padded
-// executable, and a Mender artefact when mender-artifact is installed)
+// executable, a Mender artefact when mender-artifact is installed, a plain
+// and a verity RAUC bundle when rauc is)
 // with the real producers, as `craudit bundle` does, and reports the bytes
 // read per artefact byte (read/B); it fails when that exceeds one pass plus sniffAllowance (and,
 // for the executable, its ELF image, which syft's cataloguers read).
@@ -27,7 +28,12 @@ func BenchmarkBundle(b *testing.B) {
 		// A recognised updater artefact, verified in the copy's read.
 		cases["mender"] = passCase{path: updaterArtefact(b, "mender", 64<<20)}
 	}
-	for _, name := range []string{"opaque", "executable", "mender", "given"} {
+	if _, err := exec.LookPath("rauc"); err == nil && os.Getenv("CRAUDIT_BENCH_ARTEFACT") == "" {
+		// Verified in the copy's read after a read of the bundle's ends.
+		cases["rauc"] = passCase{path: updaterArtefact(b, "rauc", 64<<20)}
+		cases["rauc-verity"] = passCase{path: updaterArtefact(b, "rauc-verity", 64<<20)}
+	}
+	for _, name := range []string{"opaque", "executable", "mender", "rauc", "rauc-verity", "given"} {
 		c, ok := cases[name]
 		if !ok {
 			continue
