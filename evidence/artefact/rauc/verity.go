@@ -183,6 +183,7 @@ type verityStream struct {
 	builtSum, stored   []hash.Hash
 	carry              []byte
 	h                  hash.Hash
+	sum                [sha256.Size]byte
 	top                []byte
 }
 
@@ -225,11 +226,12 @@ func newVerityStream(rep *artefact.Report, l Layout, man *Manifest) *verityStrea
 	return v
 }
 
+// hashBlock is the salted hash of b, valid until the next call.
 func (v *verityStream) hashBlock(b []byte) []byte {
 	v.h.Reset()
 	v.h.Write(v.salt)
 	v.h.Write(b)
-	return v.h.Sum(nil)
+	return v.h.Sum(v.sum[:0])
 }
 
 // push adds a block's hash to level lv, closing its block when full.
@@ -248,7 +250,7 @@ func (v *verityStream) emit(lv int) {
 	if lv+1 < len(v.levels) {
 		v.push(lv+1, v.hashBlock(b))
 	} else if v.top == nil {
-		v.top = v.hashBlock(b)
+		v.top = bytes.Clone(v.hashBlock(b))
 	} else {
 		v.top = []byte{} // a second top block: never the root
 	}
