@@ -448,13 +448,19 @@ func (s *Stream) Finish() (*artefact.Report, error) {
 		defer s.decDone()
 	}
 	rep := s.rep
-	if s.pos != s.size {
-		rep.Add("stream-mismatch", "the stream holds %d bytes, the bundle was %d when its ends were read", s.pos, s.size)
-	} else if s.mismatch != "" {
-		rep.Add("stream-mismatch", "the bundle changed while it was read: %s", s.mismatch)
-	}
 	if s.payload != nil {
 		verifySignature(rep, s.sd, s.payload.Sum(nil), s.o)
+	}
+	changed := s.mismatch
+	if s.pos != s.size {
+		changed = fmt.Sprintf("the stream holds %d bytes, the bundle had %d when its ends were read", s.pos, s.size)
+	}
+	if changed != "" {
+		// What was verified is not what went by: neither the signature
+		// nor the images count (the signature and image checks both fail).
+		rep.Signature.Valid, rep.Signature.Trusted = false, false
+		rep.Add("signature-stream-mismatch", "the bundle changed while it was read (%s): the signature read first does not vouch for the bytes streamed", changed)
+		rep.Add("payload-stream-mismatch", "the bundle changed while it was read: its images were hashed from bytes the signature read first does not cover")
 	}
 	if s.early {
 		if s.man != nil {

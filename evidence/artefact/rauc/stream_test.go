@@ -221,12 +221,12 @@ func TestStreamChanged(t *testing.T) {
 				return c
 			}
 			cases := []changeCase{
-				{"superblock in the stream", b, flip(20), "stream-mismatch"},
-				{"tables in the stream", b, flip(tables + 5), "stream-mismatch"},
-				{"signature in the stream", b, flip(l.SigOffset + 40), "stream-mismatch"},
-				{"size in the stream", b, flip(int64(len(b)) - 1), "stream-mismatch"},
-				{"stream truncated", b, b[:len(b)-1], "stream-mismatch"},
-				{"stream longer", b, append(bytes.Clone(b), 0), "stream-mismatch"},
+				{"superblock in the stream", b, flip(20), "signature-stream-mismatch"},
+				{"tables in the stream", b, flip(tables + 5), "signature-stream-mismatch"},
+				{"signature in the stream", b, flip(l.SigOffset + 40), "signature-stream-mismatch"},
+				{"size in the stream", b, flip(int64(len(b)) - 1), "signature-stream-mismatch"},
+				{"stream truncated", b, b[:len(b)-1], "signature-stream-mismatch"},
+				{"stream longer", b, append(bytes.Clone(b), 0), "signature-stream-mismatch"},
 				{"image data", flip(200 << 10), flip(200 << 10), ""},
 				{"image data in the stream only", b, flip(200 << 10), ""},
 			}
@@ -241,6 +241,11 @@ func TestStreamChanged(t *testing.T) {
 				rep := streamIn(t, c.plan, c.data, o, 1<<16)
 				if rep.Verified || (c.code != "" && !hasCode(rep, c.code)) {
 					t.Errorf("%s: verified=%t, want a %q problem:\n%s", c.name, rep.Verified, c.code, reportJSON(t, rep))
+				}
+				// A changed stream fails both the signature and the image
+				// checks (checks/artefactcheck reads these code prefixes).
+				if c.code == "signature-stream-mismatch" && (rep.Signature.Valid || rep.Signature.Trusted || !hasCode(rep, "payload-stream-mismatch")) {
+					t.Errorf("%s: the signature still counts: %+v", c.name, rep.Signature)
 				}
 			}
 		})
