@@ -1,9 +1,7 @@
 package rauc
 
 import (
-	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -203,23 +201,16 @@ func verifySignature(rep *artefact.Report, sd *cms.SignedData, digest []byte, o 
 // checkVerity checks the verity parameters and the payload's hash tree; it
 // returns the squashfs size and whether the payload is verified.
 func checkVerity(rep *artefact.Report, r io.ReaderAt, l Layout, man *Manifest) (int64, bool) {
-	rep.Detail("verity-hash", man.VerityHash)
-	rep.Detail("verity-salt", man.VeritySalt)
-	rep.Detail("verity-size", man.VeritySize)
-	root, err1 := hex.DecodeString(man.VerityHash)
-	salt, err2 := hex.DecodeString(man.VeritySalt)
-	tree, err3 := strconv.ParseInt(man.VeritySize, 10, 64)
-	if err1 != nil || err2 != nil || err3 != nil || len(root) != sha256.Size || tree <= 0 || tree >= l.PayloadSize {
-		rep.Add("verity-params", "the signed manifest's verity-hash, verity-salt or verity-size is missing or malformed")
+	v := verityParams(rep, l, man)
+	if v == nil {
 		return 0, false
 	}
-	dataSize := l.PayloadSize - tree
-	if err := VerifyVerity(r, dataSize, tree, salt, root); err != nil {
+	if err := VerifyVerity(r, v.dataSize, v.treeSize, v.salt, v.root); err != nil {
 		rep.Add("verity", "%v", err)
 		return 0, false
 	}
 	rep.Detail("verity", "payload verified against the signed root hash")
-	return dataSize, true
+	return v.dataSize, true
 }
 
 func fillFromManifest(rep *artefact.Report, man *Manifest) {

@@ -140,7 +140,7 @@ func NewStream(r io.ReaderAt, size int64, o artefact.Options) (*Stream, error) {
 			s.early = true
 			return s, nil
 		}
-		if s.verity = newVerityStream(s.rep, l, s.man); s.verity == nil {
+		if s.verity = verityParams(s.rep, l, s.man); s.verity == nil {
 			s.early = true
 			return s, nil
 		}

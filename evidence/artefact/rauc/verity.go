@@ -46,122 +46,27 @@ func VerityTreeSize(dataSize int64) int64 {
 }
 
 // VerifyVerity checks dataSize bytes of data at the start of r against the
-// hash tree that follows them and against root, as dm-verity (format 1,
-// SHA-256, salt before the block, 4096-byte blocks, no superblock) does:
-// every data block against its level-0 hash, every hash block against its
-// parent, the top block against root. Memory is one block per level.
+// hash tree of treeSize bytes that follows them and against root, as
+// dm-verity (format 1, SHA-256, salt before the block, 4096-byte blocks,
+// no superblock) would: it reads both once, in order, through a
+// verityStream. Memory is one block per level and one read buffer.
 func VerifyVerity(r io.ReaderAt, dataSize, treeSize int64, salt, root []byte) error {
-	if dataSize <= 0 || dataSize%VerityBlock != 0 {
-		return &VerityError{fmt.Sprintf("payload size %d is not a positive multiple of %d", dataSize, VerityBlock)}
+	v, err := newVerity(salt, root, dataSize, treeSize)
+	if err != nil {
+		return err
 	}
-	levels := verityLevels(dataSize / VerityBlock)
-	if want := VerityTreeSize(dataSize); treeSize != want {
-		return &VerityError{fmt.Sprintf("hash tree is %d bytes, a payload of %d bytes needs %d", treeSize, dataSize, want)}
+	buf := make([]byte, 1<<20)
+	for off := int64(0); off < dataSize+treeSize; {
+		n := min(int64(len(buf)), dataSize+treeSize-off)
+		if _, err := r.ReadAt(buf[:n], off); err != nil {
+			return &VerityError{fmt.Sprintf("reading at %d: %v", off, err)}
+		}
+		k := max(0, min(n, dataSize-off))
+		v.data(buf[:k])
+		v.tree(buf[k:n], off+k)
+		off += n
 	}
-	// Offset of each level in the tree, top-most level stored first.
-	off := make([]int64, len(levels))
-	pos := dataSize
-	for i := len(levels) - 1; i >= 0; i-- {
-		off[i] = pos
-		pos += levels[i] * VerityBlock
-	}
-	h := sha256.New()
-	var sum [sha256.Size]byte
-	hashBlock := func(b []byte) []byte { // the result is valid until the next call
-		h.Reset()
-		h.Write(salt)
-		h.Write(b)
-		return h.Sum(sum[:0])
-	}
-	top := make([]byte, VerityBlock)
-	if _, err := r.ReadAt(top, off[len(levels)-1]); err != nil {
-		return &VerityError{fmt.Sprintf("reading the top hash block: %v", err)}
-	}
-	if !bytes.Equal(hashBlock(top), root) {
-		return &VerityError{"the top hash block does not match the signed root hash"}
-	}
-	// cache[i] holds the current hash block of level i and its index.
-	cache := make([][]byte, len(levels))
-	idx := make([]int64, len(levels))
-	cache[len(levels)-1], idx[len(levels)-1] = top, 0
-	for i := range idx[:len(levels)-1] {
-		idx[i] = -1
-	}
-	per := int64(VerityBlock / sha256.Size)
-	// hashAt returns the stored hash of block b of level lv-1 (data when lv==0),
-	// loading and checking level lv's block against its parent when needed.
-	var load func(lv int, blk int64) ([]byte, error)
-	load = func(lv int, blk int64) ([]byte, error) {
-		if idx[lv] == blk {
-			return cache[lv], nil
-		}
-		parent, err := load(lv+1, blk/per)
-		if err != nil {
-			return nil, err
-		}
-		b := cache[lv]
-		if b == nil {
-			b = make([]byte, VerityBlock)
-		}
-		if _, err := r.ReadAt(b, off[lv]+blk*VerityBlock); err != nil {
-			return nil, &VerityError{fmt.Sprintf("reading hash block %d of level %d: %v", blk, lv, err)}
-		}
-		slot := (blk % per) * sha256.Size
-		if !bytes.Equal(hashBlock(b), parent[slot:slot+sha256.Size]) {
-			return nil, &VerityError{fmt.Sprintf("hash block %d of level %d does not match its parent", blk, lv)}
-		}
-		cache[lv], idx[lv] = b, blk
-		return b, nil
-	}
-	data := make([]byte, VerityBlock*64)
-	nBlocks := dataSize / VerityBlock
-	for b := int64(0); b < nBlocks; {
-		chunk := min(int64(64), nBlocks-b)
-		buf := data[:chunk*VerityBlock]
-		if _, err := r.ReadAt(buf, b*VerityBlock); err != nil {
-			return &VerityError{fmt.Sprintf("reading data at %d: %v", b*VerityBlock, err)}
-		}
-		for i := int64(0); i < chunk; i++ {
-			blk := b + i
-			h0, err := load(0, blk/per)
-			if err != nil {
-				return err
-			}
-			slot := (blk % per) * sha256.Size
-			if !bytes.Equal(hashBlock(buf[i*VerityBlock:(i+1)*VerityBlock]), h0[slot:slot+sha256.Size]) {
-				return &VerityError{fmt.Sprintf("data block %d (offset %d) does not match the hash tree", blk, blk*VerityBlock)}
-			}
-		}
-		b += chunk
-	}
-	// Unused hash slots must be zero, as dm-verity's tree builder writes them.
-	for lv := range levels {
-		var children int64
-		if lv == 0 {
-			children = nBlocks
-		} else {
-			children = levels[lv-1]
-		}
-		last := levels[lv] - 1
-		b, err := load(lv, last)
-		if err != nil {
-			return err
-		}
-		used := (children - last*per) * sha256.Size
-		if !isZero(b[used:]) {
-			return &VerityError{fmt.Sprintf("padding of hash block %d of level %d is not zero", last, lv)}
-		}
-	}
-	return nil
-}
-
-func isZero(b []byte) bool {
-	for _, c := range b {
-		if c != 0 {
-			return false
-		}
-	}
-	return true
+	return v.finish()
 }
 
 // verityStream checks a verity bundle's payload and hash tree as they go
@@ -187,9 +92,10 @@ type verityStream struct {
 	top                []byte
 }
 
-// newVerityStream checks the signed manifest's verity parameters against
-// the layout (a problem in rep and nil when they do not fit).
-func newVerityStream(rep *artefact.Report, l Layout, man *Manifest) *verityStream {
+// verityParams reads the signed manifest's verity parameters and returns
+// the stream that checks them against the payload (nil, and a problem in
+// rep, when they do not fit the bundle).
+func verityParams(rep *artefact.Report, l Layout, man *Manifest) *verityStream {
 	rep.Detail("verity-hash", man.VerityHash)
 	rep.Detail("verity-salt", man.VeritySalt)
 	rep.Detail("verity-size", man.VeritySize)
@@ -200,15 +106,22 @@ func newVerityStream(rep *artefact.Report, l Layout, man *Manifest) *verityStrea
 		rep.Add("verity-params", "the signed manifest's verity-hash, verity-salt or verity-size is missing or malformed")
 		return nil
 	}
-	v := &verityStream{salt: salt, root: root, dataSize: l.PayloadSize - tree, treeSize: tree, h: sha256.New()}
-	if v.dataSize%VerityBlock != 0 {
-		rep.Add("verity", "%v", &VerityError{fmt.Sprintf("payload size %d is not a positive multiple of %d", v.dataSize, VerityBlock)})
-		return nil
+	v, err := newVerity(salt, root, l.PayloadSize-tree, tree)
+	if err != nil {
+		rep.Add("verity", "%v", err)
 	}
-	if want := VerityTreeSize(v.dataSize); tree != want {
-		rep.Add("verity", "%v", &VerityError{fmt.Sprintf("hash tree is %d bytes, a payload of %d bytes needs %d", tree, v.dataSize, want)})
-		return nil
+	return v
+}
+
+// newVerity is the stream checking dataSize bytes and their tree.
+func newVerity(salt, root []byte, dataSize, treeSize int64) (*verityStream, error) {
+	if dataSize <= 0 || dataSize%VerityBlock != 0 {
+		return nil, &VerityError{fmt.Sprintf("payload size %d is not a positive multiple of %d", dataSize, VerityBlock)}
 	}
+	if want := VerityTreeSize(dataSize); treeSize != want {
+		return nil, &VerityError{fmt.Sprintf("hash tree is %d bytes, a payload of %d bytes needs %d", treeSize, dataSize, want)}
+	}
+	v := &verityStream{salt: salt, root: root, dataSize: dataSize, treeSize: treeSize, h: sha256.New()}
 	v.levels = verityLevels(v.dataSize / VerityBlock)
 	n := len(v.levels)
 	v.levelOff = make([]int64, n)
@@ -223,7 +136,7 @@ func newVerityStream(rep *artefact.Report, l Layout, man *Manifest) *verityStrea
 		v.cur[i] = make([]byte, VerityBlock)
 		v.builtSum[i], v.stored[i] = sha256.New(), sha256.New()
 	}
-	return v
+	return v, nil
 }
 
 // hashBlock is the salted hash of b, valid until the next call.
