@@ -183,3 +183,36 @@ func TestSplitScratch(t *testing.T) {
 		t.Error("no scratch copies: no detail")
 	}
 }
+
+// TestStartOrder: scenarios that hang the client start first (their time is
+// the client's, not the CPU's), the others after in catalogue order; every
+// scenario starts exactly once.
+func TestStartOrder(t *testing.T) {
+	for _, p := range Profiles {
+		scs := ForProfile(p)
+		order := startOrder(scs)
+		if len(order) != len(scs) {
+			t.Fatalf("%s: %d starts for %d scenarios", p, len(order), len(scs))
+		}
+		seen := map[int]bool{}
+		hangs := 0
+		for k, i := range order {
+			if seen[i] {
+				t.Fatalf("%s: scenario %d starts twice", p, i)
+			}
+			seen[i] = true
+			if scs[i].Hang {
+				if k != hangs {
+					t.Errorf("%s: hanging scenario %s starts at %d, after a scenario that does not hang", p, scs[i].ID, k)
+				}
+				hangs++
+			}
+			if k > 0 && scs[order[k-1]].Hang == scs[i].Hang && order[k-1] > i {
+				t.Errorf("%s: %s starts before %s, against catalogue order", p, scs[order[k-1]].ID, scs[i].ID)
+			}
+		}
+		if p == ProfileManifest && hangs == 0 {
+			t.Errorf("manifest profile: no hanging scenario (slow retrieval, endless data) in the catalogue")
+		}
+	}
+}

@@ -183,12 +183,13 @@ func (h *harness) all(ctx context.Context, scs []Scenario) ([]attackrun.Result, 
 		done[i] = make(chan struct{})
 	}
 	slots := make(chan struct{}, n)
+	order := startOrder(scs)
 	go func() {
-		for i := range scs {
+		for k, i := range order {
 			select {
 			case slots <- struct{}{}:
 			case <-ctx.Done():
-				for j := i; j < len(scs); j++ {
+				for _, j := range order[k:] {
 					errs[j] = ctx.Err()
 					close(done[j])
 				}
@@ -222,6 +223,21 @@ func (h *harness) all(ctx context.Context, scs []Scenario) ([]attackrun.Result, 
 		return nil, first
 	}
 	return res, nil
+}
+
+// startOrder is the order scenarios start in: those that hang the client
+// (slow retrieval, endless data) first, since they last until the client
+// gives up whatever the CPU does, then the others in catalogue order.
+func startOrder(scs []Scenario) []int {
+	order := make([]int, 0, len(scs))
+	for _, hang := range []bool{true, false} {
+		for i, sc := range scs {
+			if sc.Hang == hang {
+				order = append(order, i)
+			}
+		}
+	}
+	return order
 }
 
 func (h *harness) scenario(ctx context.Context, i int, sc Scenario) (attackrun.Result, error) {
