@@ -26,7 +26,9 @@ const (
 	cellPt  = 6.5
 	monoPt  = 6.1
 	smallPt = 6.0
-	cellLH  = 2.7
+	cellLH  = 2.55
+	// rowPad is a table row's height beyond its lines.
+	rowPad = 0.6
 )
 
 // doc wraps fpdf with the few layout operations the dossier needs.
@@ -245,7 +247,7 @@ func (d *doc) table(header []string, widths []float64, rows []trow, num []bool) 
 		if len(row.below) > 0 {
 			below = wrap(row.below, width-2*cellPad, d.measure)
 		}
-		total := float64(n+len(below))*cellLH + 1.6
+		total := float64(n+len(below))*cellLH + 2*rowPad
 		if d.GetY()+total > bottom && total < bottom-margin-hh {
 			d.AddPage()
 			drawHeader()
@@ -270,14 +272,14 @@ func (d *doc) rowCells(cells []cell, split [][][]piece, ws []float64, num []bool
 		n = max(n, len(s))
 	}
 	for from := 0; from < n; {
-		room := int((bottom - d.GetY() - 0.8) / cellLH)
+		room := int((bottom - d.GetY() - rowPad) / cellLH)
 		if room < 1 || (room < n-from && room < 3) {
 			d.AddPage()
 			drawHeader()
 			continue
 		}
 		to := min(n, from+room)
-		h := float64(to-from)*cellLH + 0.8
+		h := float64(to-from)*cellLH + rowPad
 		x, y := margin, d.GetY()
 		for i, c := range cells {
 			d.SetDrawColor(205, 205, 205)

@@ -36,7 +36,8 @@ type Info struct {
 }
 
 // Layout writes a document as a PDF. A document of more than one section
-// gets a table of contents after its first section.
+// gets a table of contents after its first section, on the same page when
+// it fits there.
 func Layout(doc *document.Document, info Info) ([]byte, error) {
 	d := newDoc(doc.Title)
 	at := info.Date.UTC()
@@ -55,7 +56,8 @@ func Layout(doc *document.Document, info Info) ([]byte, error) {
 	for i, s := range doc.Sections {
 		if i == 1 { // the contents follow the assurance report, filled in at the end
 			h := 10 + 3.6*float64(tocEntries(doc.Sections))
-			d.AddPage()
+			d.need(h)
+			d.Ln(2)
 			tocPage, tocY = d.PageNo(), d.GetY()
 			d.SetY(tocY + h)
 		}
