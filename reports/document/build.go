@@ -35,23 +35,34 @@ func AnnexVII() []Heading {
 	return out
 }
 
-// annex makes the section of Annex VII point n (1-8).
-func annex(n int, blocks []Block, subs ...Section) Section {
+// Annex makes the section of Annex VII point n (1-8).
+func Annex(n int, blocks []Block, subs ...Section) Section {
 	h := AnnexVII()[n-1]
 	return Section{ID: h.Anchor, Title: h.Title, Blocks: blocks, Subs: subs}
 }
 
+// Parts are the dossier's sections built by packages that import this one
+// (reports/dossierdoc passes them, reports/conformity makes point 7); Build
+// calls each once, in the document's order. All are required.
+type Parts struct {
+	// General, Design and Conformity are Annex VII points 1, 2 and 7.
+	General, Design, Conformity func(*reports.Data) Section
+	// Paperwork and Fleet follow the Annex VII sections; each is empty
+	// when the evidence holds nothing for it.
+	Paperwork, Fleet func(*reports.Data) []Section
+}
+
 // Build writes the dossier's document from the report data.
-func Build(d *reports.Data) *Document {
+func Build(d *reports.Data, p Parts) *Document {
 	r := d.Report
 	doc := &Document{
 		Title:    "CRA technical documentation: " + r.Subject.ProductName + " " + r.Subject.Version,
 		Meta:     meta(r),
 		Contents: "Contents",
 	}
-	doc.Sections = []Section{front(d), summary(d), claims(d), general(d), design(d), risk(d), support(d), standards(d), tests(d), conformity(d), sbom(d)}
-	doc.Sections = append(doc.Sections, paperwork(d)...)
-	doc.Sections = append(doc.Sections, fleetSections(d)...)
+	doc.Sections = []Section{front(d), summary(d), claims(d), p.General(d), p.Design(d), risk(d), support(d), standards(d), tests(d), p.Conformity(d), sbom(d)}
+	doc.Sections = append(doc.Sections, p.Paperwork(d)...)
+	doc.Sections = append(doc.Sections, p.Fleet(d)...)
 	doc.Sections = append(doc.Sections, appendix(d)...)
 	return doc
 }
@@ -70,7 +81,7 @@ func meta(r *checks.Report) []Text {
 		by = " by " + r.Subject.Manufacturer
 	}
 	return []Text{
-		text(plain("Product "), code(r.Subject.Product), plain(fmt.Sprintf("%s. Judged at %s (%s) by %s %s. Rendered from the evidence only, offline; where the evidence holds nothing for a point, this document says so.", by,
+		TextOf(PlainSpan("Product "), CodeSpan(r.Subject.Product), PlainSpan(fmt.Sprintf("%s. Judged at %s (%s) by %s %s. Rendered from the evidence only, offline; where the evidence holds nothing for a point, this document says so.", by,
 			r.ReferenceTime.UTC().Format(time.RFC3339), r.TimeSource, r.Tool.Name, r.Tool.Version))),
 	}
 }
@@ -79,7 +90,7 @@ func summary(d *reports.Data) Section {
 	r := d.Report
 	s := r.Summary
 	sec := Section{ID: "glance", Title: "Results at a glance"}
-	sec.Blocks = append(sec.Blocks, Paragraph{words(fmt.Sprintf("%d checks pass, %d fail, %d lack evidence, %d rest on declarations, %d are not applicable, %d are waived and %d could not be judged.",
+	sec.Blocks = append(sec.Blocks, Paragraph{Words(fmt.Sprintf("%d checks pass, %d fail, %d lack evidence, %d rest on declarations, %d are not applicable, %d are waived and %d could not be judged.",
 		s.Pass, s.Fail, s.Missing, s.Declared, s.NotApplicable, s.Waived, s.Error))})
 	sec.Blocks = append(sec.Blocks, Columns{Left: Chart{charts.Steps(d.Steps)}, Right: facts(d)})
 	cols := []Column{{Title: "ENISA step", Weight: 3}}
@@ -88,9 +99,9 @@ func summary(d *reports.Data) Section {
 	}
 	t := Table{Columns: cols}
 	for _, g := range d.Steps {
-		row := Row{Cells: []Cell{{Text: text(link(fmt.Sprintf("#step-%d", g.Step), fmt.Sprintf("%d. %s", g.Step, g.Name)))}}}
+		row := Row{Cells: []Cell{{Text: TextOf(LinkSpan(fmt.Sprintf("#step-%d", g.Step), fmt.Sprintf("%d. %s", g.Step, g.Name)))}}}
 		for _, st := range charts.Statuses {
-			row.Cells = append(row.Cells, Cell{Text: words(fmt.Sprint(g.Summary.Count(st)))})
+			row.Cells = append(row.Cells, Cell{Text: Words(fmt.Sprint(g.Summary.Count(st)))})
 		}
 		t.Rows = append(t.Rows, row)
 	}
@@ -101,25 +112,25 @@ func summary(d *reports.Data) Section {
 // facts are the summary's key facts, each pointing to its section.
 func facts(d *reports.Data) KeyValue {
 	r := d.Report
-	rel := or(r.Subject.Version, notIn)
+	rel := Or(r.Subject.Version, NotIn)
 	if m := d.Manifest; m != nil {
-		rel += " (" + updateType(m.UpdateType, m.Severity) + ")"
+		rel += " (" + UpdateType(m.UpdateType, m.Severity) + ")"
 	}
-	vul := notIn
+	vul := NotIn
 	if v := d.Vulns; v != nil {
 		vul = fmt.Sprintf("%d matched%s", len(v.Rows), vexBrief(v.Rows))
 	}
-	sb := notIn
+	sb := NotIn
 	if d.SBOM != nil {
 		sb = fmt.Sprintf("%d components, CycloneDX %s", len(d.SBOM.Components), d.SBOM.SpecVersion)
 	}
-	sup := words(notIn)
+	sup := Words(NotIn)
 	if d.Support != nil {
 		var ends []Text
 		for _, b := range d.Support.Batches {
-			ends = append(ends, words(b.ID+": "+reports.MonthYear(b.End)))
+			ends = append(ends, Words(b.ID+": "+reports.MonthYear(b.End)))
 		}
-		sup = orText(lines(ends), plain("no batches given"))
+		sup = OrText(Lines(ends), PlainSpan("no batches given"))
 	}
 	var lives, atts, selfs []string
 	for _, t := range d.Transcripts {
@@ -144,14 +155,14 @@ func facts(d *reports.Data) KeyValue {
 		atts = append(atts, attackrun.SelfTestLabel+" of craudit's own clients, not product evidence — "+strings.Join(selfs, "; "))
 	}
 	return KeyValue{Name: "facts", Rows: []Pair{
-		{"Release", words(rel)},
-		{"Claims (ENISA example)", text(link("#claims", ClaimsBrief(d.Claims)))},
-		{"Vulnerabilities", words(vul)},
-		{"SBOM", words(sb)},
+		{"Release", Words(rel)},
+		{"Claims (ENISA example)", TextOf(LinkSpan("#claims", ClaimsBrief(d.Claims)))},
+		{"Vulnerabilities", Words(vul)},
+		{"SBOM", Words(sb)},
 		{"Support ends", sup},
-		{"Live verifier", words(or(strings.Join(lives, "; "), notIn))},
-		{"Attack scenarios", words(or(strings.Join(atts, "; "), notIn))},
-		{"Waivers", words(fmt.Sprint(len(r.Waivers)))},
+		{"Live verifier", Words(Or(strings.Join(lives, "; "), NotIn))},
+		{"Attack scenarios", Words(Or(strings.Join(atts, "; "), NotIn))},
+		{"Waivers", Words(fmt.Sprint(len(r.Waivers)))},
 	}}
 }
 
@@ -205,30 +216,30 @@ func ClaimsBrief(cs []reports.Claim) string {
 func checkList(cs []reports.ClaimCheck) []Text {
 	var out []Text
 	for _, c := range cs {
-		out = append(out, text(codeLink("#"+c.Check, c.Check), plain(" "), status(c.Status)))
+		out = append(out, TextOf(CodeLinkSpan("#"+c.Check, c.Check), PlainSpan(" "), StatusSpan(c.Status)))
 	}
 	return out
 }
 
 func claims(d *reports.Data) Section {
 	sec := Section{ID: "claims", Title: ClaimsTitle}
-	sec.Blocks = append(sec.Blocks, Paragraph{text(
-		plain("The claims of the ENISA secure-update advisory's worked example, each with its status from the checks that bear on it and the exact evidence files, cited by their reference in the "),
-		link("#evidence", "evidence index"), plain(", which holds each file's hash."))})
+	sec.Blocks = append(sec.Blocks, Paragraph{TextOf(
+		PlainSpan("The claims of the ENISA secure-update advisory's worked example, each with its status from the checks that bear on it and the exact evidence files, cited by their reference in the "),
+		LinkSpan("#evidence", "evidence index"), PlainSpan(", which holds each file's hash."))})
 	t := Table{Name: "claims", Columns: []Column{{Title: "Claim", Weight: 4}, {Title: "Status", Weight: 1.2}, {Title: "Checks", Weight: 6.5},
 		{Title: "Evidence", Weight: 2.2}}}
 	for _, c := range d.Claims {
 		var ev []Text
 		for _, f := range c.Files {
-			s := file(d, f)
+			s := FileSpan(d, f)
 			s.Brief = true
-			ev = append(ev, text(s))
+			ev = append(ev, TextOf(s))
 		}
 		t.Rows = append(t.Rows, Row{ID: "claim-" + c.ID, Cells: []Cell{
-			{Text: text(plain(c.Claim), br(), small("Advisory's evidence: "+c.Expected))},
-			{Text: text(status(c.Status))},
-			{Text: orText(joined(checkList(c.Checks), "; "), em("no check judged this claim"))},
-			{Text: orText(joined(ev, " "), em(notIn))},
+			{Text: TextOf(PlainSpan(c.Claim), BreakSpan(), SmallSpan("Advisory's evidence: "+c.Expected))},
+			{Text: TextOf(StatusSpan(c.Status))},
+			{Text: OrText(Joined(checkList(c.Checks), "; "), EmSpan("no check judged this claim"))},
+			{Text: OrText(Joined(ev, " "), EmSpan(NotIn))},
 		}})
 	}
 	sec.Blocks = append(sec.Blocks, t)

@@ -7,4 +7,9 @@
 //
 // Domain words come from mappings (ENISA step titles, CRA annex titles) and
 // from reports (claims, risk rows, support period), never from a layout.
+//
+// This package holds the model, the shared span and word helpers and the
+// core sections; Build takes the sections built by packages that import it
+// (Annex VII points 1, 2 and 7, the paperwork list, the fleet status) as
+// Parts. reports/dossierdoc assembles the whole document; layouts call it.
 package document

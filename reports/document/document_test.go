@@ -3,11 +3,9 @@ package document_test
 import (
 	"bytes"
 	"fmt"
-	"html"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -15,28 +13,12 @@ import (
 	"github.com/craudit/craudit/mappings"
 	"github.com/craudit/craudit/reports"
 	"github.com/craudit/craudit/reports/document"
+	"github.com/craudit/craudit/reports/dossierdoc"
 	rhtml "github.com/craudit/craudit/reports/html"
 	"github.com/craudit/craudit/reports/internal/dossiertest"
 	"github.com/craudit/craudit/reports/markdown"
 	"github.com/craudit/craudit/reports/pdf"
 )
-
-func build(t testing.TB, o dossiertest.Options) (*reports.Data, *document.Document) {
-	t.Helper()
-	d := dossiertest.Judge(t, o).Data()
-	return d, document.Build(d)
-}
-
-// walk visits every section and block of a document.
-func walk(ss []document.Section, fn func(s document.Section, b document.Block)) {
-	for _, s := range ss {
-		fn(s, nil)
-		for _, b := range s.Blocks {
-			fn(s, b)
-		}
-		walk(s.Subs, fn)
-	}
-}
 
 func TestStructure(t *testing.T) {
 	wantIDs := []string{"summary", "glance", "claims"}
@@ -57,7 +39,7 @@ func TestStructure(t *testing.T) {
 			"Missing: the bundle holds no architecture description (product.yaml names none in architecture_description), so the description of the system architecture this point asks for is not in the evidence."}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, doc := build(t, tc.o)
+			_, doc := dossiertest.Build(t, tc.o)
 			var ids []string
 			for _, s := range doc.Sections {
 				ids = append(ids, s.ID)
@@ -73,7 +55,7 @@ func TestStructure(t *testing.T) {
 			}
 			var gaps []string
 			anchors := map[string]bool{}
-			walk(doc.Sections, func(s document.Section, b document.Block) {
+			dossiertest.Walk(doc.Sections, func(s document.Section, b document.Block) {
 				if b == nil {
 					if s.Title == "" {
 						t.Error("a section without a title")
@@ -109,7 +91,7 @@ func TestStructure(t *testing.T) {
 				}
 			}
 			// Every in-document link points to an anchor of the document.
-			walk(doc.Sections, func(s document.Section, b document.Block) {
+			dossiertest.Walk(doc.Sections, func(s document.Section, b document.Block) {
 				for _, tx := range texts(b) {
 					for _, sp := range tx {
 						if sp.Kind == document.Link && strings.HasPrefix(sp.Href, "#") && !anchors[sp.Href[1:]] {
@@ -155,7 +137,7 @@ func texts(b document.Block) []document.Text {
 // The risk table (Annex VII point 3) lists point 1 and (a) to (m) of Annex I
 // Part I point 2 under the CRA catalogue's titles.
 func TestRiskTitlesFromMappings(t *testing.T) {
-	d, _ := build(t, dossiertest.Options{})
+	d, _ := dossiertest.Build(t, dossiertest.Options{})
 	cra := mappings.MustLoad()
 	if len(d.Risk) != 14 {
 		t.Fatalf("%d risk rows, want 14", len(d.Risk))
@@ -167,21 +149,17 @@ func TestRiskTitlesFromMappings(t *testing.T) {
 	}
 }
 
-var tags = regexp.MustCompile(`<[^>]*>`)
-
-func squash(s string) string { return strings.Join(strings.Fields(s), " ") }
-
 // Every layout shows every sentence of the document: the words are written
 // once, in the document, and no layout drops or rewrites them.
 func TestLayoutsSayTheSame(t *testing.T) {
-	d, doc := build(t, dossiertest.Options{})
+	d, doc := dossiertest.Build(t, dossiertest.Options{})
 	var b bytes.Buffer
 	if err := (rhtml.Renderer{}).Render(&b, d); err != nil {
 		t.Fatal(err)
 	}
 	outs := map[string]string{
-		"html":     squash(html.UnescapeString(tags.ReplaceAllString(b.String(), " "))),
-		"markdown": squash(markdown.Layout(doc)),
+		"html":     dossiertest.VisibleHTML(b.String()),
+		"markdown": dossiertest.Squash(markdown.Layout(doc)),
 	}
 	if _, err := exec.LookPath("pdftotext"); err == nil {
 		b.Reset()
@@ -196,17 +174,17 @@ func TestLayoutsSayTheSame(t *testing.T) {
 		if err != nil {
 			t.Fatalf("pdftotext: %v", err)
 		}
-		outs["pdf"] = squash(string(out))
+		outs["pdf"] = dossiertest.Squash(string(out))
 	} else {
 		t.Log("pdftotext (poppler-utils) not installed: the PDF is not compared")
 	}
 	var sentences []string
 	add := func(s string) {
-		if s = squash(s); len(s) >= 12 {
+		if s = dossiertest.Squash(s); len(s) >= 12 {
 			sentences = append(sentences, s)
 		}
 	}
-	walk(doc.Sections, func(s document.Section, bl document.Block) {
+	dossiertest.Walk(doc.Sections, func(s document.Section, bl document.Block) {
 		switch x := bl.(type) {
 		case nil:
 			add(s.Title)
@@ -254,10 +232,10 @@ func TestSelfTestApartFromProductEvidence(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d.Attacks = tc.attacks
-			doc := document.Build(d)
+			doc := dossierdoc.Build(d)
 			sections := map[string]string{}
 			var facts string
-			walk(doc.Sections, func(s document.Section, b document.Block) {
+			dossiertest.Walk(doc.Sections, func(s document.Section, b document.Block) {
 				if b == nil {
 					return
 				}

@@ -87,14 +87,14 @@ func front(d *reports.Data) Section {
 	if len(r.Problems) > 0 {
 		l := List{Alert: true}
 		for _, p := range r.Problems {
-			l.Items = append(l.Items, text(strong("Bundle verification failed:"), plain(" "), code(p.Path), plain(": "+p.Reason)))
+			l.Items = append(l.Items, TextOf(StrongSpan("Bundle verification failed:"), PlainSpan(" "), CodeSpan(p.Path), PlainSpan(": "+p.Reason)))
 		}
 		sec.Blocks = append(sec.Blocks, l)
 	}
 	if len(d.Notes) > 0 {
 		l := List{Alert: true}
 		for _, n := range d.Notes {
-			l.Items = append(l.Items, text(strong("Evidence that could not be read:"), plain(" "+n)))
+			l.Items = append(l.Items, TextOf(StrongSpan("Evidence that could not be read:"), PlainSpan(" "+n)))
 		}
 		sec.Blocks = append(sec.Blocks, l)
 	}
@@ -109,7 +109,7 @@ func front(d *reports.Data) Section {
 		{"Not applicable to this product or release", b.NotApplicable},
 		{"Exceptions: failed, missing evidence, could not be judged, waived", b.Fail + b.Missing + b.Error + b.Waived},
 	} {
-		basis.Rows = append(basis.Rows, Row{Cells: []Cell{{Text: words(x.what)}, {Text: words(fmt.Sprint(x.n))}}})
+		basis.Rows = append(basis.Rows, Row{Cells: []Cell{{Text: Words(x.what)}, {Text: Words(fmt.Sprint(x.n))}}})
 	}
 	sec.Blocks = append(sec.Blocks, basis)
 	sec.Subs = []Section{exceptions(d), scope(d), limitations(d)}
@@ -127,18 +127,18 @@ func exceptions(d *reports.Data) Section {
 			if !exception(x.Status) {
 				continue
 			}
-			st := text(status(x.Status))
+			st := TextOf(StatusSpan(x.Status))
 			if !x.Required {
-				st = append(st, br(), small("(advisory)"))
+				st = append(st, BreakSpan(), SmallSpan("(advisory)"))
 			}
-			fix := text(em("no remediation text"))
+			fix := TextOf(EmSpan("no remediation text"))
 			if x.Remediation != "" {
-				fix = words(x.Remediation)
+				fix = Words(x.Remediation)
 			}
 			if w := x.Waiver; w != nil {
-				fix = text(em("Waived"), plain(fmt.Sprintf(" by %s until %s: %s", w.Approver, w.Expires.Format(time.DateOnly), w.Justification)))
+				fix = TextOf(EmSpan("Waived"), PlainSpan(fmt.Sprintf(" by %s until %s: %s", w.Approver, w.Expires.Format(time.DateOnly), w.Justification)))
 				if x.Remediation != "" {
-					fix = append(fix, br(), em("Fix:"), plain(" "+x.Remediation))
+					fix = append(fix, BreakSpan(), EmSpan("Fix:"), PlainSpan(" "+x.Remediation))
 				}
 			} else if x.Status == checks.Waived {
 				// Waived finding by finding: name each waiver that applied.
@@ -146,23 +146,23 @@ func exceptions(d *reports.Data) Section {
 				for _, f := range x.Findings {
 					if w := f.Waiver; w != nil {
 						if len(ws) > 0 {
-							ws = append(ws, br())
+							ws = append(ws, BreakSpan())
 						}
-						ws = append(ws, em("Waived"), plain(fmt.Sprintf(" %s by %s until %s: %s", f.Subject, w.Approver, w.Expires.Format(time.DateOnly), w.Justification)))
+						ws = append(ws, EmSpan("Waived"), PlainSpan(fmt.Sprintf(" %s by %s until %s: %s", f.Subject, w.Approver, w.Expires.Format(time.DateOnly), w.Justification)))
 					}
 				}
 				if len(ws) > 0 {
 					fix = ws
 					if x.Remediation != "" {
-						fix = append(fix, br(), em("Fix:"), plain(" "+x.Remediation))
+						fix = append(fix, BreakSpan(), EmSpan("Fix:"), PlainSpan(" "+x.Remediation))
 					}
 				}
 			}
-			t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: st}, {Text: text(codeLink("#"+x.Check, x.Check))}, {Text: citeHashes(d, x.Message)}, {Text: fix}}})
+			t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: st}, {Text: TextOf(CodeLinkSpan("#"+x.Check, x.Check))}, {Text: citeHashes(d, x.Message)}, {Text: fix}}})
 		}
 	}
 	if len(t.Rows) == 0 {
-		sec.Blocks = []Block{Paragraph{words("None: no check failed, lacked evidence, could not be judged or was waived.")}}
+		sec.Blocks = []Block{Paragraph{Words("None: no check failed, lacked evidence, could not be judged or was waived.")}}
 		return sec
 	}
 	sec.Blocks = []Block{t}
@@ -214,17 +214,17 @@ func scope(d *reports.Data) Section {
 	}
 	var cats []Text
 	for _, c := range r.Catalogues {
-		cats = append(cats, text(code(c.ID), plain(": "+c.Edition)))
+		cats = append(cats, TextOf(CodeSpan(c.ID), PlainSpan(": "+c.Edition)))
 	}
 	rows := []Pair{
-		fact("Product and release", strings.TrimSpace(prod+" "+or(r.Subject.Version, "(version not in the evidence)"))+", manufacturer "+or(r.Subject.Manufacturer, notIn)),
-		fact("Assessed", or(strings.Join(in, "; "), "nothing")),
-		fact("Not assessed", strings.Join(out, "; ")),
-		fact("Assessed by", fmt.Sprintf("%s %s, automatically, offline, from the evidence only", r.Tool.Name, r.Tool.Version)),
-		fact("Bundle signed by", bsig),
-		fact("Dossier signed by", signed),
-		fact("Reference time", r.ReferenceTime.UTC().Format(time.RFC3339)+" ("+r.TimeSource+"); every validity (certificates, expiry, support period, waivers) is judged at this time"),
-		{Key: "Catalogues", Value: orText(lines(cats), plain("none recorded"))},
+		Fact("Product and release", strings.TrimSpace(prod+" "+Or(r.Subject.Version, "(version not in the evidence)"))+", manufacturer "+Or(r.Subject.Manufacturer, NotIn)),
+		Fact("Assessed", Or(strings.Join(in, "; "), "nothing")),
+		Fact("Not assessed", strings.Join(out, "; ")),
+		Fact("Assessed by", fmt.Sprintf("%s %s, automatically, offline, from the evidence only", r.Tool.Name, r.Tool.Version)),
+		Fact("Bundle signed by", bsig),
+		Fact("Dossier signed by", signed),
+		Fact("Reference time", r.ReferenceTime.UTC().Format(time.RFC3339)+" ("+r.TimeSource+"); every validity (certificates, expiry, support period, waivers) is judged at this time"),
+		{Key: "Catalogues", Value: OrText(Lines(cats), PlainSpan("none recorded"))},
 	}
 	sec.Blocks = []Block{KeyValue{Name: "facts", Rows: rows}}
 	return sec
@@ -233,11 +233,11 @@ func scope(d *reports.Data) Section {
 func limitations(d *reports.Data) Section {
 	b := BasisOf(d.Report)
 	items := []Text{
-		words(fmt.Sprintf("%d results rest on the manufacturer's declarations; craudit did not observe those controls. An auditor must judge the named evidence of each.", b.Declared)),
-		words(fmt.Sprintf("%d passes are self-tests of files craudit wrote while bundling (manifest, SBOM, scan, bundle index); they show craudit's own consistency, not a property of the product.", b.SelfTests)),
-		words("Vulnerability results hold as of the scan database's newest record; a vulnerability published later is not covered."),
-		words("Catalogue entries marked as placeholders or known through a secondary source (see the catalogue editions above) are not the authoritative text."),
-		words("The attack scenarios and the verifier test the update path only; they are not a penetration test of the product."),
+		Words(fmt.Sprintf("%d results rest on the manufacturer's declarations; craudit did not observe those controls. An auditor must judge the named evidence of each.", b.Declared)),
+		Words(fmt.Sprintf("%d passes are self-tests of files craudit wrote while bundling (manifest, SBOM, scan, bundle index); they show craudit's own consistency, not a property of the product.", b.SelfTests)),
+		Words("Vulnerability results hold as of the scan database's newest record; a vulnerability published later is not covered."),
+		Words("Catalogue entries marked as placeholders or known through a secondary source (see the catalogue editions above) are not the authoritative text."),
+		Words("The attack scenarios and the verifier test the update path only; they are not a penetration test of the product."),
 	}
 	return Section{ID: "limitations", Title: "Limitations", Blocks: []Block{List{Items: items}}}
 }

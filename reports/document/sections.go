@@ -1,8 +1,9 @@
 package document
 
 // Annex VII points 3 to 8 and the appendix: risk assessment, support
-// period, standards, test reports, declaration of conformity, SBOM;
-// waivers, evidence files, catalogues.
+// period, standards, test reports, SBOM (point 7, the declaration of
+// conformity, comes from reports/conformity); waivers, evidence files,
+// catalogues.
 
 import (
 	"fmt"
@@ -17,33 +18,33 @@ import (
 )
 
 func risk(d *reports.Data) Section {
-	p := Paragraph{words("How each essential requirement of Annex I Part I is addressed, from the checks and declarations mapped to it. A requirement no check or declaration addresses is shown as such: the risk assessment must cover it elsewhere.")}
+	p := Paragraph{Words("How each essential requirement of Annex I Part I is addressed, from the checks and declarations mapped to it. A requirement no check or declaration addresses is shown as such: the risk assessment must cover it elsewhere.")}
 	t := Table{Columns: []Column{{Title: "Requirement", Weight: 4}, {Title: "Status", Weight: 1.4}, {Title: "Checks and declarations", Weight: 5}}}
 	for _, r := range d.Risk {
-		st := text(em("not addressed"))
+		st := TextOf(EmSpan("not addressed"))
 		if r.Status != "" {
-			st = text(status(r.Status))
+			st = TextOf(StatusSpan(r.Status))
 		}
 		ck := checkList(r.Checks)
 		for _, dc := range r.Declarations {
 			// The statement itself is in point 2(c); here the control is named.
-			ck = append(ck, text(small("declared ("+dc.Status+"): "), codeLink("#declarations", dc.Control)))
+			ck = append(ck, TextOf(SmallSpan("declared ("+dc.Status+"): "), CodeLinkSpan("#declarations", dc.Control)))
 		}
-		t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: text(code(r.ID), br(), plain(r.Title))}, {Text: st},
-			{Text: orText(joined(ck, "; "), em("nothing in the evidence"))}}})
+		t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: TextOf(CodeSpan(r.ID), BreakSpan(), PlainSpan(r.Title))}, {Text: st},
+			{Text: OrText(Joined(ck, "; "), EmSpan("nothing in the evidence"))}}})
 	}
-	return annex(3, []Block{p, t})
+	return Annex(3, []Block{p, t})
 }
 
 func support(d *reports.Data) Section {
 	s := d.Support
 	if s == nil {
-		return annex(4, []Block{Gap{"The support period is not in the evidence."}})
+		return Annex(4, []Block{Gap{"The support period is not in the evidence."}})
 	}
-	p := Paragraph{words(fmt.Sprintf("Support starts per %s placed on the market and lasts %d years. How it was set: %s",
-		or(s.StartBasis, "(basis not given)"), s.Years, or(s.Justification, notIn)))}
+	p := Paragraph{Words(fmt.Sprintf("Support starts per %s placed on the market and lasts %d years. How it was set: %s",
+		Or(s.StartBasis, "(basis not given)"), s.Years, Or(s.Justification, NotIn)))}
 	if len(s.Batches) == 0 {
-		return annex(4, []Block{p, Gap{"No batches placed on the market are listed."}})
+		return Annex(4, []Block{p, Gap{"No batches placed on the market are listed."}})
 	}
 	t := Table{Columns: []Column{{Title: "Batch", Weight: 2}, {Title: "Placed on the market", Weight: 2}, {Title: "End of support", Weight: 3},
 		{Title: "At the reference time", Weight: 2}}}
@@ -56,9 +57,9 @@ func support(d *reports.Data) Section {
 		if b.Ended {
 			state = "ended"
 		}
-		t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: words(b.ID)}, {Text: words(b.Start.Format(time.DateOnly))}, {Text: words(end + ")")}, {Text: words(state)}}})
+		t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: Words(b.ID)}, {Text: Words(b.Start.Format(time.DateOnly))}, {Text: Words(end + ")")}, {Text: Words(state)}}})
 	}
-	return annex(4, []Block{p, Chart{charts.Support(s)}, t})
+	return Annex(4, []Block{p, Chart{charts.Support(s)}, t})
 }
 
 // standardKinds are point 5's four groups, in the Annex's order; a
@@ -88,21 +89,21 @@ func standards(d *reports.Data) Section {
 			if kind != k.kind {
 				continue
 			}
-			id := text(code(s.ID))
+			id := TextOf(CodeSpan(s.ID))
 			if s.Kind == "" {
-				id = append(id, br(), small("kind not stated"))
+				id = append(id, BreakSpan(), SmallSpan("kind not stated"))
 			}
-			app := text(em("not stated whether in full or in part"))
+			app := TextOf(EmSpan("not stated whether in full or in part"))
 			switch s.Application {
 			case product.ApplicationFull:
-				app = words("in full")
+				app = Words("in full")
 			case product.ApplicationPartial:
-				app = words("in part: " + or(strings.Join(s.Parts, ", "), "the parts applied are not stated"))
+				app = Words("in part: " + Or(strings.Join(s.Parts, ", "), "the parts applied are not stated"))
 			}
-			t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: id}, {Text: words(or(s.Title, "not given"))}, {Text: app}}})
+			t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: id}, {Text: Words(Or(s.Title, "not given"))}, {Text: app}}})
 		}
 		if len(t.Rows) == 0 {
-			sec.Blocks = []Block{Paragraph{text(em("None listed in product.yaml."))}}
+			sec.Blocks = []Block{Paragraph{TextOf(EmSpan("None listed in product.yaml."))}}
 		} else {
 			sec.Blocks = []Block{t}
 		}
@@ -114,12 +115,12 @@ func standards(d *reports.Data) Section {
 	}
 	var cats []Text
 	for _, c := range d.Report.Catalogues {
-		cats = append(cats, text(code(c.ID)))
+		cats = append(cats, TextOf(CodeSpan(c.ID)))
 	}
-	p := text(plain("Requirement catalogues the checks are mapped against (editions in the "), link("#scope", "assurance report"), plain("): "))
-	p = append(p, orText(joined(cats, ", "), plain("none recorded"))...)
-	blocks = append(blocks, Paragraph{append(p, plain(". A catalogue is craudit's reading aid, not a specification the manufacturer applied."))})
-	return annex(5, blocks, subs...)
+	p := TextOf(PlainSpan("Requirement catalogues the checks are mapped against (editions in the "), LinkSpan("#scope", "assurance report"), PlainSpan("): "))
+	p = append(p, OrText(Joined(cats, ", "), PlainSpan("none recorded"))...)
+	blocks = append(blocks, Paragraph{append(p, PlainSpan(". A catalogue is craudit's reading aid, not a specification the manufacturer applied."))})
+	return Annex(5, blocks, subs...)
 }
 
 func tests(d *reports.Data) Section {
@@ -127,7 +128,7 @@ func tests(d *reports.Data) Section {
 	for _, g := range d.Steps {
 		s := g.Summary
 		step := Section{ID: fmt.Sprintf("step-%d", g.Step), Title: fmt.Sprintf("Step %d — %s: %d pass, %d fail, %d declared, %d missing%s",
-			g.Step, or(g.Name, "not tied to a step"), s.Pass, s.Fail, s.Declared, s.Missing, others(s))}
+			g.Step, Or(g.Name, "not tied to a step"), s.Pass, s.Fail, s.Declared, s.Missing, others(s))}
 		t := Table{Columns: []Column{{Title: "Status", Weight: 1.2}, {Title: "Check", Weight: 3.8}, {Title: "Result", Weight: 8},
 			{Title: "Evidence", Weight: 1.5}}}
 		var declared []Text
@@ -135,7 +136,7 @@ func tests(d *reports.Data) Section {
 			// A declared result is the manufacturer's statement: point
 			// 2(c) shows it in full, and holds its anchor.
 			if r.Status == checks.Declared {
-				declared = append(declared, text(codeLink("#"+r.Check, r.Check)))
+				declared = append(declared, TextOf(CodeLinkSpan("#"+r.Check, r.Check)))
 				continue
 			}
 			t.Rows = append(t.Rows, resultRow(d, r))
@@ -144,47 +145,47 @@ func tests(d *reports.Data) Section {
 			step.Blocks = append(step.Blocks, t)
 		}
 		if len(declared) > 0 {
-			p := text(plain("Declared by the manufacturer (statements, owners and evidence in "), link("#declarations", "point 2(c)"), plain("): "))
-			step.Blocks = append(step.Blocks, Paragraph{append(append(p, joined(declared, ", ")...), plain("."))})
+			p := TextOf(PlainSpan("Declared by the manufacturer (statements, owners and evidence in "), LinkSpan("#declarations", "point 2(c)"), PlainSpan("): "))
+			step.Blocks = append(step.Blocks, Paragraph{append(append(p, Joined(declared, ", ")...), PlainSpan("."))})
 		}
 		results.Subs = append(results.Subs, step)
 	}
 	if len(d.Steps) == 0 {
 		results.Blocks = []Block{Gap{"No check results."}}
 	}
-	return annex(6, nil, append([]Section{results, mapsTo(d), transcripts(d)}, attacks(d)...)...)
+	return Annex(6, nil, append([]Section{results, mapsTo(d), transcripts(d)}, attacks(d)...)...)
 }
 
 func resultRow(d *reports.Data, r checks.Result) Row {
-	st := text(status(r.Status))
+	st := TextOf(StatusSpan(r.Status))
 	if !r.Required {
-		st = append(st, br(), small("(advisory)"))
+		st = append(st, BreakSpan(), SmallSpan("(advisory)"))
 	}
 	msg := citeHashes(d, r.Message)
 	if r.Remediation != "" {
-		msg = append(msg, br(), em("Fix:"), plain(" "+r.Remediation))
+		msg = append(msg, BreakSpan(), EmSpan("Fix:"), PlainSpan(" "+r.Remediation))
 	}
 	if w := r.Waiver; w != nil {
-		msg = append(msg, br(), em("Waived"), plain(fmt.Sprintf(" by %s until %s: %s", w.Approver, w.Expires.Format(time.DateOnly), w.Justification)))
+		msg = append(msg, BreakSpan(), EmSpan("Waived"), PlainSpan(fmt.Sprintf(" by %s until %s: %s", w.Approver, w.Expires.Format(time.DateOnly), w.Justification)))
 	}
 	cell := Cell{Text: msg}
 	if n := len(r.Findings); n > 0 {
 		f := &Fold{Summary: fmt.Sprintf("%d finding(s)", n)}
 		for _, x := range r.Findings {
-			item := text(status(x.Status), plain(" "), code(x.Subject))
+			item := TextOf(StatusSpan(x.Status), PlainSpan(" "), CodeSpan(x.Subject))
 			if x.Severity != "" {
-				item = append(item, plain(" ("+x.Severity+")"))
+				item = append(item, PlainSpan(" ("+x.Severity+")"))
 			}
-			f.Items = append(f.Items, append(append(item, plain(": ")), citeHashes(d, x.Message)...))
+			f.Items = append(f.Items, append(append(item, PlainSpan(": ")), citeHashes(d, x.Message)...))
 		}
 		cell.More = f
 	}
 	var ev []Text
 	for _, e := range r.Evidence {
-		ev = append(ev, text(ref(d, e)))
+		ev = append(ev, TextOf(ref(d, e)))
 	}
-	return Row{ID: r.Check, Cells: []Cell{{Text: st}, {Text: text(code(r.Check), plain(fmt.Sprintf(" v%d", r.Version)), br(), small(r.Title))}, cell,
-		{Text: joined(ev, " ")}}}
+	return Row{ID: r.Check, Cells: []Cell{{Text: st}, {Text: TextOf(CodeSpan(r.Check), PlainSpan(fmt.Sprintf(" v%d", r.Version)), BreakSpan(), SmallSpan(r.Title))}, cell,
+		{Text: Joined(ev, " ")}}}
 }
 
 // mapsTo lists the catalogue entries each check is mapped to, in the test
@@ -194,39 +195,39 @@ func mapsTo(d *reports.Data) Section {
 	for _, g := range d.Steps {
 		for _, r := range g.Results {
 			if len(r.MapsTo) > 0 {
-				ts = append(ts, text(codeLink("#"+r.Check, r.Check), plain(": "+strings.Join(r.MapsTo, ", "))))
+				ts = append(ts, TextOf(CodeLinkSpan("#"+r.Check, r.Check), PlainSpan(": "+strings.Join(r.MapsTo, ", "))))
 			}
 		}
 	}
 	sec := Section{ID: "maps-to", Title: "What each check is mapped to"}
 	if len(ts) == 0 {
-		sec.Blocks = []Block{Paragraph{words("No check is mapped to a catalogue entry.")}}
+		sec.Blocks = []Block{Paragraph{Words("No check is mapped to a catalogue entry.")}}
 		return sec
 	}
-	sec.Blocks = []Block{Dense{joined(ts, "; ")}}
+	sec.Blocks = []Block{Dense{Joined(ts, "; ")}}
 	return sec
 }
 
 func transcripts(d *reports.Data) Section {
 	sec := Section{Title: "Reference verifier transcript"}
 	for _, t := range d.Transcripts {
-		p := text(file(d, t.File), plain(fmt.Sprintf(": profile %s, repository %s, trust anchor %s", t.Profile, t.Repository, t.Trust)))
+		p := TextOf(FileSpan(d, t.File), PlainSpan(fmt.Sprintf(": profile %s, repository %s, trust anchor %s", t.Profile, t.Repository, t.Trust)))
 		if t.Installed != "" {
-			p = append(p, plain(", installed version "+t.Installed))
+			p = append(p, PlainSpan(", installed version "+t.Installed))
 		}
-		p = append(p, plain(". Verdict: "), strong(t.Verdict))
+		p = append(p, PlainSpan(". Verdict: "), StrongSpan(t.Verdict))
 		if t.Failure != "" {
-			p = append(p, plain(" — first failure "+t.Failure))
+			p = append(p, PlainSpan(" — first failure "+t.Failure))
 		}
-		p = append(p, plain(". Transport: "+or(t.Transport, "not recorded")+"."))
+		p = append(p, PlainSpan(". Transport: "+Or(t.Transport, "not recorded")+"."))
 		if t.Contacted != "" {
-			p = append(p, plain(" Contacted: "+t.Contacted+"."))
+			p = append(p, PlainSpan(" Contacted: "+t.Contacted+"."))
 		}
 		tb := Table{Columns: []Column{{Title: "Step", Weight: 2.5}, {Title: "Control", Weight: 1.8}, {Title: "ENISA", Weight: 1}, {Title: "Verdict", Weight: 1.2},
 			{Title: "Detail", Weight: 6}}}
 		for _, s := range t.Steps {
-			tb.Rows = append(tb.Rows, Row{Cells: []Cell{{Text: text(code(s.ID))}, {Text: words(s.Control)}, {Text: words(fmt.Sprint(s.ENISAStep))},
-				{Text: words(s.Verdict)}, {Text: citeHashes(d, s.Detail)}}})
+			tb.Rows = append(tb.Rows, Row{Cells: []Cell{{Text: TextOf(CodeSpan(s.ID))}, {Text: Words(s.Control)}, {Text: Words(fmt.Sprint(s.ENISAStep))},
+				{Text: Words(s.Verdict)}, {Text: citeHashes(d, s.Detail)}}})
 		}
 		sec.Blocks = append(sec.Blocks, Paragraph{p}, tb)
 		if len(t.Targets) > 0 {
@@ -266,7 +267,7 @@ func attacks(d *reports.Data) []Section {
 	out := []Section{sec}
 	if len(self) > 0 {
 		st := Section{Title: "Reference-client self-test (not product evidence)"}
-		st.Blocks = append(st.Blocks, Paragraph{words("These runs faced craudit's own reference clients with the same scenarios. They show that the harness tells a secure updater from a weak one; they say nothing about the product's updater and satisfy no check.")})
+		st.Blocks = append(st.Blocks, Paragraph{Words("These runs faced craudit's own reference clients with the same scenarios. They show that the harness tells a secure updater from a weak one; they say nothing about the product's updater and satisfy no check.")})
 		for _, a := range self {
 			st.Blocks = append(st.Blocks, attackRun(d, a)...)
 		}
@@ -276,18 +277,18 @@ func attacks(d *reports.Data) []Section {
 }
 
 func attackRun(d *reports.Data, a *reports.AttackResults) []Block {
-	p := text(file(d, a.File), plain(": profile "+a.Profile+", client "), code(a.Client))
+	p := TextOf(FileSpan(d, a.File), PlainSpan(": profile "+a.Profile+", client "), CodeSpan(a.Client))
 	if a.SelfTest {
-		p = append(p, plain(" ("+attackrun.SelfTestLabel+")"))
+		p = append(p, PlainSpan(" ("+attackrun.SelfTestLabel+")"))
 	}
 	if a.Updater != "" {
-		p = append(p, plain("; updater under test "), code(a.Updater))
+		p = append(p, PlainSpan("; updater under test "), CodeSpan(a.Updater))
 	}
-	p = append(p, plain("."))
+	p = append(p, PlainSpan("."))
 	if a.SelfTest {
 		// craudit's own clients: the scenario, the expectation and the
 		// verdict; what each client printed is in the cited file.
-		p = append(p, plain(" The clients' output for each scenario is in the cited file."))
+		p = append(p, PlainSpan(" The clients' output for each scenario is in the cited file."))
 		tb := Table{Columns: []Column{{Title: "Scenario", Weight: 4.2}, {Title: "Step", Weight: 0.6}, {Title: "Expected", Weight: 1.1}, {Title: "Verdict", Weight: 1.5},
 			{Title: "Scenario", Weight: 4.2}, {Title: "Step", Weight: 0.6}, {Title: "Expected", Weight: 1.1}, {Title: "Verdict", Weight: 1.5}}}
 		half := (len(a.Scenarios) + 1) / 2
@@ -299,8 +300,8 @@ func attackRun(d *reports.Data, a *reports.AttackResults) []Block {
 					continue
 				}
 				s := a.Scenarios[j]
-				row.Cells = append(row.Cells, Cell{Text: text(code(s.ID))}, Cell{Text: words(fmt.Sprint(s.Step))}, Cell{Text: words(s.Expect)},
-					Cell{Text: words(fmt.Sprintf("%s (exit %d)", s.Verdict, s.ExitCode))})
+				row.Cells = append(row.Cells, Cell{Text: TextOf(CodeSpan(s.ID))}, Cell{Text: Words(fmt.Sprint(s.Step))}, Cell{Text: Words(s.Expect)},
+					Cell{Text: Words(fmt.Sprintf("%s (exit %d)", s.Verdict, s.ExitCode))})
 			}
 			tb.Rows = append(tb.Rows, row)
 		}
@@ -309,46 +310,42 @@ func attackRun(d *reports.Data, a *reports.AttackResults) []Block {
 	tb := Table{Columns: []Column{{Title: "Scenario", Weight: 3.4}, {Title: "Step", Weight: 0.5}, {Title: "Control", Weight: 1.3},
 		{Title: "Expected", Weight: 1.1}, {Title: "Verdict", Weight: 1}, {Title: "Exit", Weight: 0.5}, {Title: "Detail", Weight: 6}}}
 	for _, s := range a.Scenarios {
-		tb.Rows = append(tb.Rows, Row{Cells: []Cell{{Text: text(code(s.ID))}, {Text: words(fmt.Sprint(s.Step))}, {Text: words(s.Control)},
-			{Text: words(s.Expect)}, {Text: words(s.Verdict)}, {Text: words(fmt.Sprint(s.ExitCode))}, {Text: citeHashes(d, s.Detail)}}})
+		tb.Rows = append(tb.Rows, Row{Cells: []Cell{{Text: TextOf(CodeSpan(s.ID))}, {Text: Words(fmt.Sprint(s.Step))}, {Text: Words(s.Control)},
+			{Text: Words(s.Expect)}, {Text: Words(s.Verdict)}, {Text: Words(fmt.Sprint(s.ExitCode))}, {Text: citeHashes(d, s.Detail)}}})
 	}
 	return []Block{Paragraph{p}, tb}
-}
-
-func conformity(d *reports.Data) Section {
-	return annex(7, conformityBlocks(d))
 }
 
 func sbom(d *reports.Data) Section {
 	s := d.SBOM
 	if s == nil {
-		return annex(8, []Block{noSBOM})
+		return Annex(8, []Block{NoSBOM})
 	}
-	p := Paragraph{text(plain("The SBOM is enclosed: "), file(d, s.File), plain("."))}
+	p := Paragraph{TextOf(PlainSpan("The SBOM is enclosed: "), FileSpan(d, s.File), PlainSpan("."))}
 	t := Table{Name: "sbom", Fold: fmt.Sprintf("%d components", len(s.Components)),
 		Columns: []Column{{Title: "Name", Weight: 3.4}, {Title: "Version", Weight: 1.9}, {Title: "Type", Weight: 0.9}, {Title: "Licences", Weight: 2.8},
 			{Title: "purl", Weight: 7.4, Mono: true}}}
 	for _, c := range s.Components {
 		var purl Text
 		if c.PURL != "" {
-			purl = text(code(c.PURL))
+			purl = TextOf(CodeSpan(c.PURL))
 		}
-		t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: words(c.Name)}, {Text: words(c.Version)}, {Text: words(c.Type)}, {Text: words(c.Licences)}, {Text: purl}}})
+		t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: Words(c.Name)}, {Text: Words(c.Version)}, {Text: Words(c.Type)}, {Text: Words(c.Licences)}, {Text: purl}}})
 	}
-	return annex(8, []Block{p, t})
+	return Annex(8, []Block{p, t})
 }
 
 func appendix(d *reports.Data) []Section {
 	r := d.Report
 	w := Section{ID: "waivers", Title: "Waivers"}
 	if len(r.Waivers) == 0 {
-		w.Blocks = []Block{Paragraph{words("No waivers.")}}
+		w.Blocks = []Block{Paragraph{Words("No waivers.")}}
 	} else {
 		t := Table{Columns: []Column{{Title: "ID", Weight: 3}, {Title: "Justification", Weight: 4}, {Title: "Approver", Weight: 2}, {Title: "Expires", Weight: 1.5},
 			{Title: "State", Weight: 1.5}}}
 		for _, x := range r.Waivers {
-			t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: text(code(x.ID))}, {Text: words(x.Justification)}, {Text: words(x.Approver)},
-				{Text: words(x.Expires.Format(time.DateOnly))}, {Text: words(x.State())}}})
+			t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: TextOf(CodeSpan(x.ID))}, {Text: Words(x.Justification)}, {Text: Words(x.Approver)},
+				{Text: Words(x.Expires.Format(time.DateOnly))}, {Text: Words(x.State())}}})
 		}
 		w.Blocks = []Block{t}
 	}
@@ -358,22 +355,22 @@ func appendix(d *reports.Data) []Section {
 // evidenceIndex is the one place the dossier prints the hashes of its
 // evidence; every other mention cites a file by its reference here.
 func evidenceIndex(d *reports.Data) Section {
-	sec := Section{ID: "evidence", Title: "Evidence index", Blocks: []Block{Paragraph{text(plain(
+	sec := Section{ID: "evidence", Title: "Evidence index", Blocks: []Block{Paragraph{TextOf(PlainSpan(
 		"Every evidence file, numbered; the rest of this document cites a file by its number. Each is pinned by the signed bundle index ("),
-		code("bundle.json"), plain(") or, for live evidence, by the dossier's signed "), code("SHA256SUMS"),
-		plain(". A file whose bytes differ from run to run (signatures, signed envelopes, live evidence) is cited by path; its hash is in those two files."))}}}
+		CodeSpan("bundle.json"), PlainSpan(") or, for live evidence, by the dossier's signed "), CodeSpan("SHA256SUMS"),
+		PlainSpan(". A file whose bytes differ from run to run (signatures, signed envelopes, live evidence) is cited by path; its hash is in those two files."))}}}
 	t := Table{Name: "evidence", Columns: []Column{{Title: "Ref", Weight: 0.6}, {Title: "File", Weight: 5, Mono: true}, {Title: "SHA-256", Weight: 6.6, Mono: true},
 		{Title: "Role", Weight: 1.8}, {Title: "Bytes", Weight: 1.1, Num: true}}}
 	for _, e := range d.EvidenceIndex() {
-		f := text(Span{Kind: File, Text: e.Path, Href: d.Href(e.FileRef)})
-		h, size := text(small("pinned by bundle.json and SHA256SUMS")), ""
+		f := TextOf(Span{Kind: File, Text: e.Path, Href: d.Href(e.FileRef)})
+		h, size := TextOf(SmallSpan("pinned by bundle.json and SHA256SUMS")), ""
 		switch {
 		case e.SHA256 != "":
-			h, size = text(hash(e.SHA256)), fmt.Sprint(e.Size)
+			h, size = TextOf(HashSpan(e.SHA256)), fmt.Sprint(e.Size)
 		case e.Live:
-			h = text(small("pinned by SHA256SUMS"))
+			h = TextOf(SmallSpan("pinned by SHA256SUMS"))
 		}
-		t.Rows = append(t.Rows, Row{ID: RefAnchor(e.Ref), Cells: []Cell{{Text: words(e.Ref)}, {Text: f}, {Text: h}, {Text: words(e.Role)}, {Text: words(size)}}})
+		t.Rows = append(t.Rows, Row{ID: RefAnchor(e.Ref), Cells: []Cell{{Text: Words(e.Ref)}, {Text: f}, {Text: h}, {Text: Words(e.Role)}, {Text: Words(size)}}})
 	}
 	sec.Blocks = append(sec.Blocks, t)
 	return sec
@@ -396,11 +393,11 @@ func citeHashes(d *reports.Data, s string) Text {
 		if at < 0 {
 			break
 		}
-		out = append(out, plain(s[:at]), file(d, which.FileRef))
+		out = append(out, PlainSpan(s[:at]), FileSpan(d, which.FileRef))
 		s = s[at+len(which.SHA256):]
 	}
 	if s != "" {
-		out = append(out, plain(s))
+		out = append(out, PlainSpan(s))
 	}
 	return out
 }

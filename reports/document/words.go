@@ -10,18 +10,19 @@ import (
 
 // The few words and small helpers every section shares, each written once.
 
-// notIn is what a fact says when the evidence does not hold it.
-const notIn = "not in the evidence"
+// NotIn is what a fact says when the evidence does not hold it.
+const NotIn = "not in the evidence"
 
-func or(s, alt string) string {
+// Or is s, or alt when s is blank.
+func Or(s, alt string) string {
 	if strings.TrimSpace(s) == "" {
 		return alt
 	}
 	return s
 }
 
-// nonEmpty drops empty strings.
-func nonEmpty(ss ...string) []string {
+// NonEmpty drops empty strings.
+func NonEmpty(ss ...string) []string {
 	var out []string
 	for _, s := range ss {
 		if s != "" {
@@ -31,19 +32,19 @@ func nonEmpty(ss ...string) []string {
 	return out
 }
 
-// yesNo says a declared yes or no, or that the evidence does not say.
-func yesNo(b *bool) string {
+// YesNo says a declared yes or no, or that the evidence does not say.
+func YesNo(b *bool) string {
 	switch {
 	case b == nil:
-		return notIn
+		return NotIn
 	case *b:
 		return "yes"
 	}
 	return "no"
 }
 
-// counter prints an optional counter ("none" when unset).
-func counter(c *uint64) string {
+// Counter prints an optional counter ("none" when unset).
+func Counter(c *uint64) string {
 	if c == nil {
 		return "none"
 	}
@@ -65,68 +66,79 @@ func others(s checks.Summary) string {
 	return out
 }
 
-// updateType is a manifest's update type and, when given, its severity.
-func updateType(kind, severity string) string {
+// UpdateType is a manifest's update type and, when given, its severity.
+func UpdateType(kind, severity string) string {
 	if severity == "" {
 		return kind
 	}
 	return kind + ", severity " + severity
 }
 
+// KV is a key-value list of the pairs.
+func KV(pairs ...Pair) KeyValue { return KeyValue{Rows: pairs} }
+
+// Fact is a labelled plain value.
+func Fact(k, v string) Pair { return Pair{Key: k, Value: Words(v)} }
+
+// NoSBOM is what the SBOM points say when the bundle holds no SBOM.
+var NoSBOM = Gap{"No SBOM in the evidence."}
+
 // Span constructors.
 
-func plain(s string) Span             { return Span{Text: s} }
-func code(s string) Span              { return Span{Kind: Code, Text: s} }
-func strong(s string) Span            { return Span{Kind: Strong, Text: s} }
-func em(s string) Span                { return Span{Kind: Em, Text: s} }
-func small(s string) Span             { return Span{Kind: Small, Text: s} }
-func br() Span                        { return Span{Kind: Break} }
-func status(st checks.Status) Span    { return Span{Kind: Status, Text: string(st), Status: st} }
-func hash(s string) Span              { return Span{Kind: Hash, Text: s} }
-func link(href, text string) Span     { return Span{Kind: Link, Href: href, Text: text} }
-func codeLink(href, text string) Span { return Span{Kind: Link, Href: href, Text: text, Code: true} }
+func PlainSpan(s string) Span          { return Span{Text: s} }
+func CodeSpan(s string) Span           { return Span{Kind: Code, Text: s} }
+func StrongSpan(s string) Span         { return Span{Kind: Strong, Text: s} }
+func EmSpan(s string) Span             { return Span{Kind: Em, Text: s} }
+func SmallSpan(s string) Span          { return Span{Kind: Small, Text: s} }
+func BreakSpan() Span                  { return Span{Kind: Break} }
+func StatusSpan(st checks.Status) Span { return Span{Kind: Status, Text: string(st), Status: st} }
+func HashSpan(s string) Span           { return Span{Kind: Hash, Text: s} }
+func LinkSpan(href, text string) Span  { return Span{Kind: Link, Href: href, Text: text} }
+func CodeLinkSpan(href, text string) Span {
+	return Span{Kind: Link, Href: href, Text: text, Code: true}
+}
 
-// text makes a Text of spans.
-func text(spans ...Span) Text { return Text(spans) }
+// TextOf makes a Text of spans.
+func TextOf(spans ...Span) Text { return Text(spans) }
 
-// words is a Text of one plain span.
-func words(s string) Text { return Text{plain(s)} }
+// Words is a Text of one plain span.
+func Words(s string) Text { return Text{PlainSpan(s)} }
 
-// lines joins texts with line breaks.
-func lines(ts []Text) Text {
+// Lines joins texts with line breaks.
+func Lines(ts []Text) Text {
 	var out Text
 	for i, t := range ts {
 		if i > 0 {
-			out = append(out, br())
+			out = append(out, BreakSpan())
 		}
 		out = append(out, t...)
 	}
 	return out
 }
 
-// joined joins texts with a plain separator.
-func joined(ts []Text, sep string) Text {
+// Joined joins texts with a plain separator.
+func Joined(ts []Text, sep string) Text {
 	var out Text
 	for i, t := range ts {
 		if i > 0 {
-			out = append(out, plain(sep))
+			out = append(out, PlainSpan(sep))
 		}
 		out = append(out, t...)
 	}
 	return out
 }
 
-// orText is t, or alt when t is empty.
-func orText(t Text, alt Span) Text {
+// OrText is t, or alt when t is empty.
+func OrText(t Text, alt Span) Text {
 	if len(t) == 0 {
 		return Text{alt}
 	}
 	return t
 }
 
-// file cites an evidence file by its evidence-index reference and path;
+// FileSpan cites an evidence file by its evidence-index reference and path;
 // its hash is printed once, in the index.
-func file(d *reports.Data, f reports.FileRef) Span {
+func FileSpan(d *reports.Data, f reports.FileRef) Span {
 	return Span{Kind: File, Text: f.Path, Href: d.Href(f), Ref: d.RefOf(f.Path)}
 }
 
@@ -134,9 +146,9 @@ func file(d *reports.Data, f reports.FileRef) Span {
 func files(d *reports.Data, fs []reports.FileRef) Text {
 	var ts []Text
 	for _, f := range fs {
-		ts = append(ts, text(file(d, f)))
+		ts = append(ts, TextOf(FileSpan(d, f)))
 	}
-	return lines(ts)
+	return Lines(ts)
 }
 
 // ref cites a check's evidence in passing: by its index reference, or, for

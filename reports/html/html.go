@@ -8,6 +8,7 @@ import (
 
 	"github.com/craudit/craudit/reports"
 	"github.com/craudit/craudit/reports/document"
+	"github.com/craudit/craudit/reports/dossierdoc"
 )
 
 //go:embed style.css
@@ -22,7 +23,7 @@ func (Renderer) File() string { return "index.html" }
 
 // Render lays the dossier's document out as the page.
 func (Renderer) Render(w io.Writer, d *reports.Data) error {
-	_, err := io.WriteString(w, Layout(document.Build(d)))
+	_, err := io.WriteString(w, Layout(dossierdoc.Build(d)))
 	return err
 }
 

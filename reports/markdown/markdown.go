@@ -6,6 +6,7 @@ import (
 
 	"github.com/craudit/craudit/reports"
 	"github.com/craudit/craudit/reports/document"
+	"github.com/craudit/craudit/reports/dossierdoc"
 )
 
 // Renderer writes dossier.md.
@@ -16,7 +17,7 @@ func (Renderer) File() string { return "dossier.md" }
 
 // Render lays the dossier's document out as Markdown.
 func (Renderer) Render(w io.Writer, d *reports.Data) error {
-	_, err := io.WriteString(w, Layout(document.Build(d)))
+	_, err := io.WriteString(w, Layout(dossierdoc.Build(d)))
 	return err
 }
 

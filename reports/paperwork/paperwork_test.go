@@ -9,7 +9,7 @@ import (
 	"github.com/craudit/craudit/checks"
 	"github.com/craudit/craudit/evidence/product"
 	"github.com/craudit/craudit/fixtures/minibundle"
-	"github.com/craudit/craudit/reports/document"
+	"github.com/craudit/craudit/reports/conformity"
 	"github.com/craudit/craudit/reports/internal/dossiertest"
 )
 
@@ -114,7 +114,7 @@ func TestDeclarationShowsMissingFields(t *testing.T) {
 	p := &product.Product{}
 	p.Manufacturer.Name = "Acme"
 	p.Product.Name, p.Product.Model = "T1", "T1"
-	doc, missing := document.Declaration(document.DeclarationInput{Product: p, Issued: minibundle.At})
+	doc, missing := conformity.Declaration(conformity.DeclarationInput{Product: p, Issued: minibundle.At})
 	want := []string{"manufacturer.address", "declaration.place", "declaration.signatory.name", "declaration.signatory.function"}
 	for _, w := range want {
 		found := false
@@ -136,7 +136,7 @@ func TestDeclarationShowsMissingFields(t *testing.T) {
 	if !strings.HasPrefix(string(files[DeclarationBase+".pdf"]), "%PDF-") {
 		t.Error("no PDF")
 	}
-	_, missing = document.Declaration(document.DeclarationInput{Product: p, Simplified: true})
+	_, missing = conformity.Declaration(conformity.DeclarationInput{Product: p, Simplified: true})
 	if len(missing) != 1 || missing[0] != "declaration_of_conformity_url" {
 		t.Errorf("simplified missing %v", missing)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/craudit/craudit/evidence/product"
 	"github.com/craudit/craudit/reports"
+	"github.com/craudit/craudit/reports/conformity"
 	"github.com/craudit/craudit/reports/document"
 )
 
@@ -29,7 +30,7 @@ func (u *ui) val(v, field string) document.Text {
 		return words(v)
 	}
 	u.missing = append(u.missing, field)
-	return document.Text{{Kind: document.Strong, Text: document.MissingMark}, plain(" "), {Kind: document.Em, Text: "(product.yaml: " + field + ")"}}
+	return document.Text{{Kind: document.Strong, Text: conformity.MissingMark}, plain(" "), {Kind: document.Em, Text: "(product.yaml: " + field + ")"}}
 }
 
 func (u *ui) url(v, field string) document.Text {
@@ -70,7 +71,7 @@ func UserInformation(in UserInfoInput) (*document.Document, []string) {
 	u := &ui{}
 	name := strings.TrimSpace(p.Product.Name)
 	doc := &document.Document{Title: "Information for users: " + name, Contents: "Contents",
-		Meta: []document.Text{words("The information and instructions of CRA Annex II (Art. 13(18)), rendered by craudit from product.yaml and release.yaml of the verified bundle. A field product.yaml lacks is shown as " + document.MissingMark + "; nothing is filled in on the manufacturer's behalf.")}}
+		Meta: []document.Text{words("The information and instructions of CRA Annex II (Art. 13(18)), rendered by craudit from product.yaml and release.yaml of the verified bundle. A field product.yaml lacks is shown as " + conformity.MissingMark + "; nothing is filled in on the manufacturer's behalf.")}}
 	version := ""
 	if in.Release != nil {
 		version = in.Release.Version

@@ -9,6 +9,7 @@ import (
 
 	"github.com/craudit/craudit/checks"
 	"github.com/craudit/craudit/evidence/atomicfs"
+	"github.com/craudit/craudit/reports/conformity"
 	"github.com/craudit/craudit/reports/document"
 	"github.com/craudit/craudit/reports/html"
 	"github.com/craudit/craudit/reports/markdown"
@@ -28,7 +29,7 @@ func DeclarationFiles(in *checks.Input, simplified bool, at time.Time, tool chec
 	if in.Product == nil {
 		return nil, nil, fmt.Errorf("the bundle has no usable product.yaml")
 	}
-	doc, missing := document.Declaration(document.DeclarationInput{Product: in.Product, Release: in.Release, Issued: at, Simplified: simplified})
+	doc, missing := conformity.Declaration(conformity.DeclarationInput{Product: in.Product, Release: in.Release, Issued: at, Simplified: simplified})
 	files, err := layouts(doc, at, in.Product.Manufacturer.Name, tool, DeclarationBase, true)
 	return files, missing, err
 }

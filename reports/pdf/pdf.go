@@ -9,6 +9,7 @@ import (
 	"github.com/craudit/craudit/reports"
 	"github.com/craudit/craudit/reports/charts"
 	"github.com/craudit/craudit/reports/document"
+	"github.com/craudit/craudit/reports/dossierdoc"
 )
 
 // Renderer writes dossier.pdf.
@@ -20,7 +21,7 @@ func (Renderer) File() string { return "dossier.pdf" }
 // Render lays the dossier's document out and writes the PDF.
 func (Renderer) Render(w io.Writer, data *reports.Data) error {
 	r := data.Report
-	b, err := Layout(document.Build(data), Info{Date: r.ReferenceTime, Author: r.Subject.Manufacturer, Tool: r.Tool.Name, Version: r.Tool.Version})
+	b, err := Layout(dossierdoc.Build(data), Info{Date: r.ReferenceTime, Author: r.Subject.Manufacturer, Tool: r.Tool.Name, Version: r.Tool.Version})
 	if err != nil {
 		return err
 	}

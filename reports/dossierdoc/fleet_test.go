@@ -1,9 +1,8 @@
-package document_test
+package dossierdoc_test
 
 import (
 	"bytes"
 	"encoding/json"
-	"html"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +15,7 @@ import (
 	"github.com/craudit/craudit/fixtures/minibundle"
 	"github.com/craudit/craudit/fixtures/thermostat"
 	"github.com/craudit/craudit/reports/document"
+	"github.com/craudit/craudit/reports/dossierdoc"
 	rhtml "github.com/craudit/craudit/reports/html"
 	"github.com/craudit/craudit/reports/internal/dossiertest"
 	"github.com/craudit/craudit/reports/markdown"
@@ -62,11 +62,11 @@ func findSection(ss []document.Section, id string) *document.Section {
 }
 
 func TestFleetSection(t *testing.T) {
-	_, plain := build(t, dossiertest.Options{})
+	_, plain := dossiertest.Build(t, dossiertest.Options{})
 	if findSection(plain.Sections, "fleet") != nil {
 		t.Error("a fleet section without a snapshot")
 	}
-	d, doc := build(t, dossiertest.Options{Fleet: fleetSnapshot(t)})
+	d, doc := dossiertest.Build(t, dossiertest.Options{Fleet: fleetSnapshot(t)})
 	var ids []string
 	for _, s := range doc.Sections {
 		ids = append(ids, s.ID)
@@ -77,7 +77,7 @@ func TestFleetSection(t *testing.T) {
 	sec := findSection(doc.Sections, "fleet")
 	var cells, paras []string
 	anchors := map[string]bool{}
-	walk(doc.Sections, func(s document.Section, b document.Block) {
+	dossiertest.Walk(doc.Sections, func(s document.Section, b document.Block) {
 		if b == nil {
 			anchors[s.ID] = true
 		}
@@ -87,7 +87,7 @@ func TestFleetSection(t *testing.T) {
 			}
 		}
 	})
-	walk([]document.Section{*sec}, func(s document.Section, b document.Block) {
+	dossiertest.Walk([]document.Section{*sec}, func(s document.Section, b document.Block) {
 		switch x := b.(type) {
 		case document.Table:
 			for _, r := range x.Rows {
@@ -142,8 +142,8 @@ func TestFleetSection(t *testing.T) {
 		t.Fatal(err)
 	}
 	outs := map[string]string{
-		"html":     squash(html.UnescapeString(tags.ReplaceAllString(b.String(), " "))),
-		"markdown": squash(markdown.Layout(doc)),
+		"html":     dossiertest.VisibleHTML(b.String()),
+		"markdown": dossiertest.Squash(markdown.Layout(doc)),
 	}
 	if _, err := exec.LookPath("pdftotext"); err == nil {
 		b.Reset()
@@ -158,12 +158,12 @@ func TestFleetSection(t *testing.T) {
 		if err != nil {
 			t.Fatalf("pdftotext: %v", err)
 		}
-		outs["pdf"] = squash(string(out))
+		outs["pdf"] = dossiertest.Squash(string(out))
 	} else {
 		t.Log("pdftotext (poppler-utils) not installed: the PDF is not compared")
 	}
 	for name, out := range outs {
-		for _, want := range []string{document.FleetTitle, "Fleet unit lists", "TH-0001", "TH-0011", "CVE-2024-2511", "7 (87.5%)", "rollout-1.0.1"} {
+		for _, want := range []string{dossierdoc.FleetTitle, "Fleet unit lists", "TH-0001", "TH-0011", "CVE-2024-2511", "7 (87.5%)", "rollout-1.0.1"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("%s lacks %q", name, want)
 			}

@@ -1,10 +1,11 @@
-package document
+package dossierdoc
 
 import (
 	"path"
 	"strings"
 
 	"github.com/craudit/craudit/reports"
+	"github.com/craudit/craudit/reports/document"
 )
 
 // paperworkKind names a CRA paperwork file by its name, as the commands
@@ -29,20 +30,20 @@ func paperworkKind(p string) string {
 }
 
 // paperwork lists the CRA paperwork the dossier encloses (none: no section).
-func paperwork(d *reports.Data) []Section {
+func paperwork(d *reports.Data) []document.Section {
 	if len(d.Paperwork) == 0 {
 		return nil
 	}
-	s := Section{ID: "paperwork", Title: "CRA paperwork", Blocks: []Block{Paragraph{words(
+	s := document.Section{ID: "paperwork", Title: "CRA paperwork", Blocks: []document.Block{document.Paragraph{Text: document.Words(
 		"Documents made from the same evidence and enclosed under paperwork/, each pinned by the dossier's signed SHA256SUMS. Notification drafts were not sent: submission goes through ENISA's single reporting platform (CRA Art. 16).")}}}
-	t := Table{Columns: []Column{{Title: "File", Weight: 7, Mono: true}, {Title: "What", Weight: 3}}}
+	t := document.Table{Columns: []document.Column{{Title: "File", Weight: 7, Mono: true}, {Title: "What", Weight: 3}}}
 	for _, f := range d.Paperwork {
-		cell := text(Span{Kind: File, Text: f.Path, Href: f.Path, Hash: f.SHA256})
+		cell := document.TextOf(document.Span{Kind: document.File, Text: f.Path, Href: f.Path, Hash: f.SHA256})
 		if f.SHA256 == "" {
-			cell = text(Span{Kind: File, Text: f.Path, Href: f.Path}, plain(" (cited by path; hash in SHA256SUMS)"))
+			cell = document.TextOf(document.Span{Kind: document.File, Text: f.Path, Href: f.Path}, document.PlainSpan(" (cited by path; hash in SHA256SUMS)"))
 		}
-		t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: cell}, {Text: words(paperworkKind(f.Path))}}})
+		t.Rows = append(t.Rows, document.Row{Cells: []document.Cell{{Text: cell}, {Text: document.Words(paperworkKind(f.Path))}}})
 	}
 	s.Blocks = append(s.Blocks, t)
-	return []Section{s}
+	return []document.Section{s}
 }
