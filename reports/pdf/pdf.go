@@ -3,6 +3,7 @@ package pdf
 import (
 	"bytes"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -77,14 +78,8 @@ func Layout(doc *document.Document, info Info) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// tocEntries counts the headings of levels 0 and 1.
-func tocEntries(ss []document.Section) int {
-	n := 0
-	for _, s := range ss {
-		n += 1 + len(s.Subs)
-	}
-	return n
-}
+// tocEntries counts the top-level headings.
+func tocEntries(ss []document.Section) int { return len(ss) }
 
 // collectAnchors makes a link for every section and row the document
 // names, so references to them become internal links.
@@ -160,7 +155,7 @@ func (d *doc) block(b document.Block) {
 	case document.Table:
 		d.docTable(x)
 	case document.Chart:
-		d.chart(x.Chart, 0.6)
+		d.chart(x.Chart, 0.45)
 	case document.Columns:
 		// Side by side does not fit a page of tables: a chart beside facts
 		// is left out here, as every chart's numbers are in a table too.
@@ -196,7 +191,7 @@ func (d *doc) docTable(t document.Table) {
 	}
 	var out []trow
 	for _, r := range t.Rows {
-		row := trow{id: r.ID}
+		row := trow{ids: []string{r.ID}}
 		for i, c := range r.Cells {
 			style := ""
 			if i < len(t.Columns) && t.Columns[i].Mono {
@@ -218,21 +213,73 @@ func (d *doc) docTable(t document.Table) {
 				row.cells = append(row.cells, x)
 			}
 			if f := c.More; f != nil {
-				if len(row.below) > 0 {
-					row.below = append(row.below, run{s: "\n", pt: smallPt})
-				}
-				row.below = append(row.below, run{s: clean(f.Summary) + ": ", style: "B", pt: smallPt})
-				for k, it := range f.Items {
-					if k > 0 {
-						row.below = append(row.below, run{s: " · ", pt: smallPt})
-					}
-					row.below = append(row.below, runs(it, "", smallPt)...)
-				}
+				foldInto(&row, f)
 			}
+		}
+		if len(row.note) > 0 && len(row.cells) > 0 {
+			c := &row.cells[len(row.cells)-1]
+			c.runs = append(append(c.runs, run{s: "\n", pt: smallPt}), row.note...)
 		}
 		out = append(out, row)
 	}
+	if t.TwoUp && len(out) > 1 {
+		header, widths, num, out = twoUp(header, widths, num, out)
+	}
 	d.table(header, widths, out, num)
+}
+
+// twoUp sets a table's rows in two halves side by side: row i beside row
+// i+half, read down the left half first.
+func twoUp(header []string, widths []float64, num []bool, rows []trow) ([]string, []float64, []bool, []trow) {
+	half := (len(rows) + 1) / 2
+	var out []trow
+	for i := 0; i < half; i++ {
+		r := trow{cells: slices.Clone(rows[i].cells), below: rows[i].below, ids: rows[i].ids}
+		if j := i + half; j < len(rows) {
+			r.cells = append(r.cells, rows[j].cells...)
+			r.ids = append(r.ids, rows[j].ids...)
+			if len(rows[j].below) > 0 {
+				r.below = append(append(r.below, run{s: "\n", pt: smallPt}), rows[j].below...)
+			}
+		} else {
+			r.cells = append(r.cells, make([]cell, len(header))...)
+		}
+		out = append(out, r)
+	}
+	return slices.Concat(header, header), slices.Concat(widths, widths), slices.Concat(num, num), out
+}
+
+// foldInto lays out a folded list: the items it prints in full go on the
+// row's full-width line below, then the note on the routine ones it leaves
+// out; with no item left, the note goes in the row's last cell instead.
+func foldInto(row *trow, f *document.Fold) {
+	var items [][]run
+	for i, it := range f.Items {
+		if i < len(f.Routine) && f.Routine[i] {
+			continue
+		}
+		items = append(items, runs(it, "", smallPt))
+	}
+	if len(items) == 0 && len(f.PagedMore) > 0 {
+		row.note = runs(f.PagedMore, "", smallPt)
+		return
+	}
+	below := row.below
+	if len(below) > 0 {
+		below = append(below, run{s: "\n", pt: smallPt})
+	}
+	below = append(below, run{s: clean(f.Summary) + ": ", style: "B", pt: smallPt})
+	for k, it := range items {
+		if k > 0 {
+			below = append(below, run{s: " · ", pt: smallPt})
+		}
+		below = append(below, it...)
+	}
+	if len(f.PagedMore) > 0 {
+		below = append(below, run{s: " · ", pt: smallPt})
+		below = append(below, runs(f.PagedMore, "", smallPt)...)
+	}
+	row.below = below
 }
 
 // runs turns spans into runs: code, hashes and paths in the fixed-width
