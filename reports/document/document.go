@@ -74,6 +74,9 @@ type Table struct {
 	// TwoUp lets paged layouts set the rows in two halves side by side: a
 	// narrow table of many short rows.
 	TwoUp bool
+	// Paged layouts leave out the rows marked Routine and print PagedMore
+	// after the table, which names them and says where they are in full.
+	PagedMore Text
 }
 
 // Column is a table column. Weight is its share of the width in layouts
@@ -88,10 +91,12 @@ type Column struct {
 	Below  bool
 }
 
-// Row is one table row; ID is its anchor ("" for none).
+// Row is one table row; ID is its anchor ("" for none). Routine marks a
+// row paged layouts may leave out (see Table.PagedMore).
 type Row struct {
-	ID    string
-	Cells []Cell
+	ID      string
+	Cells   []Cell
+	Routine bool
 }
 
 // Cell is a table cell: its text and, optionally, a list folded under it.

@@ -265,7 +265,7 @@ func mapsTo(d *reports.Data) Section {
 }
 
 func transcripts(d *reports.Data) Section {
-	sec := Section{Title: "Reference verifier transcript"}
+	sec := Section{ID: "transcript", Title: "Reference verifier transcript"}
 	for _, t := range d.Transcripts {
 		p := TextOf(FileSpan(d, t.File), PlainSpan(fmt.Sprintf(": profile %s, repository %s, trust anchor %s", t.Profile, t.Repository, t.Trust)))
 		if t.Installed != "" {
@@ -281,9 +281,21 @@ func transcripts(d *reports.Data) Section {
 		}
 		tb := Table{Columns: []Column{{Title: "Step", Weight: 3.2}, {Title: "Control", Weight: 1.5}, {Title: "ENISA", Weight: 0.8}, {Title: "Verdict", Weight: 1},
 			{Title: "Detail", Weight: 7}}}
+		var passed []Text
 		for _, s := range t.Steps {
-			tb.Rows = append(tb.Rows, Row{Cells: []Cell{{Text: TextOf(CodeSpan(s.ID))}, {Text: Words(s.Control)}, {Text: Words(fmt.Sprint(s.ENISAStep))},
+			// A passing step is routine: a dossier's PDF names it and
+			// leaves its detail to index.html and the transcript file.
+			routine := compactPDF(d) && s.Verdict == "pass"
+			if routine {
+				passed = append(passed, TextOf(CodeSpan(s.ID)))
+			}
+			tb.Rows = append(tb.Rows, Row{Routine: routine, Cells: []Cell{{Text: TextOf(CodeSpan(s.ID))}, {Text: Words(s.Control)}, {Text: Words(fmt.Sprint(s.ENISAStep))},
 				{Text: Words(s.Verdict)}, {Text: citeHashes(d, s.Detail)}}})
+		}
+		if len(passed) > 0 {
+			tb.PagedMore = append(TextOf(PlainSpan(fmt.Sprintf("%d steps passed, their detail in ", len(passed))), LinkSpan("index.html#transcript", "index.html"),
+				PlainSpan(" and "), FileSpan(d, t.File), PlainSpan(": ")), Joined(passed, ", ")...)
+			tb.PagedMore = append(tb.PagedMore, PlainSpan("."))
 		}
 		sec.Blocks = append(sec.Blocks, Paragraph{p}, tb)
 		if len(t.Targets) > 0 {

@@ -178,7 +178,8 @@ func (d *doc) block(b document.Block) {
 
 // docTable lays a document table out: widths from the column weights, a
 // status colour bar on cells that open with a status; columns marked Below
-// and folded lists go in full on a full-width line under the row.
+// and folded lists on a full-width line under the row; routine rows left
+// out, named after the table.
 func (d *doc) docTable(t document.Table) {
 	var header []string
 	var widths []float64
@@ -191,6 +192,9 @@ func (d *doc) docTable(t document.Table) {
 	}
 	var out []trow
 	for _, r := range t.Rows {
+		if r.Routine {
+			continue
+		}
 		row := trow{ids: []string{r.ID}}
 		for i, c := range r.Cells {
 			style := ""
@@ -225,7 +229,12 @@ func (d *doc) docTable(t document.Table) {
 	if t.TwoUp && len(out) > 1 {
 		header, widths, num, out = twoUp(header, widths, num, out)
 	}
-	d.table(header, widths, out, num)
+	if len(out) > 0 {
+		d.table(header, widths, out, num)
+	}
+	if len(t.PagedMore) > 0 {
+		d.flow(runs(t.PagedMore, "", cellPt), cellLH, black)
+	}
 }
 
 // twoUp sets a table's rows in two halves side by side: row i beside row
