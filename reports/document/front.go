@@ -271,7 +271,7 @@ func limitations(d *reports.Data) Section {
 	if compactPDF(d) {
 		items = append(items, TextOf(PlainSpan("The PDF prints every finding that is not a pass in full; the passing findings of checks that are no exception are counted under each check and listed in full in "),
 			LinkSpan("index.html", "index.html"), PlainSpan(" and "), Span{Kind: Link, Href: "results.json", Text: "results.json", Code: true},
-			PlainSpan(", both pinned by the dossier's signed SHA256SUMS.")))
+			PlainSpan(", both pinned by the dossier's signed SHA256SUMS; it names the passing steps of the verifier transcripts and leaves their detail to index.html and the transcript file.")))
 	}
 	return Section{ID: "limitations", Title: "Limitations", Blocks: []Block{List{Items: items}}}
 }
