@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -259,7 +260,7 @@ func readJSON(t *testing.T, p string, v any) {
 
 func TestDemoIsReproducible(t *testing.T) {
 	d, other := sharedDemo(t)
-	for _, f := range []string{"dossier/results.json", "dossier/index.html", "dossier/dossier.md", "bundle/sbom.cdx.json", "release/thermostat-fw-1.0.1.tar",
+	for _, f := range []string{"dossier/results.json", "dossier/index.html", "dossier/dossier.md", "dossier/dossier.pdf", "bundle/sbom.cdx.json", "release/thermostat-fw-1.0.1.tar",
 		"paperwork/thermo-demo-st100-1_0_1.json", "paperwork/thermo-demo-st100-1_0_1-vex.json"} {
 		a, _ := os.ReadFile(filepath.Join(d, f))
 		b, _ := os.ReadFile(filepath.Join(other, f))
@@ -269,6 +270,31 @@ func TestDemoIsReproducible(t *testing.T) {
 	}
 	if code, _, _ := craudit(t, "demo", "--out", other); code != 2 {
 		t.Errorf("demo overwrote an existing folder without --force: exit %d", code)
+	}
+}
+
+// demoPDFPages is the demo dossier's page budget (issue 17): a PDF an
+// auditor files, every exception and Annex VII point in it.
+const demoPDFPages = 12
+
+// TestDemoPDFPages pins the demo's PDF to its page budget, counted from
+// the page tree (the count of /Type /Page objects must agree).
+func TestDemoPDFPages(t *testing.T) {
+	d, _ := sharedDemo(t)
+	pdf, err := os.ReadFile(filepath.Join(d, "dossier/dossier.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`/Type /Pages\s*/Kids \[[^\]]*\]\s*/Count (\d+)`).FindSubmatch(pdf)
+	if m == nil {
+		t.Fatal("dossier.pdf has no page tree")
+	}
+	n, _ := strconv.Atoi(string(m[1]))
+	if objs := bytes.Count(pdf, []byte("/Type /Page\n")); objs != n {
+		t.Fatalf("page tree counts %d pages, the file has %d page objects", n, objs)
+	}
+	if n > demoPDFPages {
+		t.Errorf("the demo's dossier.pdf has %d pages, over its budget of %d", n, demoPDFPages)
 	}
 }
 

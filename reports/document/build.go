@@ -211,12 +211,22 @@ func ClaimsBrief(cs []reports.Claim) string {
 	return fmt.Sprintf("%s (of %d claims)", strings.Join(parts, ", "), len(cs))
 }
 
-// checkList cites check results, each linked to its row in the test
-// reports, with its status.
+// checkList cites check results grouped by status, the most severe first,
+// each check linked to its row in the test reports: one text per status,
+// "pass: a, b".
 func checkList(cs []reports.ClaimCheck) []Text {
-	var out []Text
+	var order []checks.Status
+	by := map[checks.Status][]Text{}
 	for _, c := range cs {
-		out = append(out, TextOf(CodeLinkSpan("#"+c.Check, c.Check), PlainSpan(" "), StatusSpan(c.Status)))
+		if _, seen := by[c.Status]; !seen {
+			order = append(order, c.Status)
+		}
+		by[c.Status] = append(by[c.Status], TextOf(CodeLinkSpan("#"+c.Check, c.Check)))
+	}
+	slices.SortStableFunc(order, func(a, b checks.Status) int { return claimRank(a) - claimRank(b) })
+	var out []Text
+	for _, st := range order {
+		out = append(out, append(TextOf(StatusSpan(st), PlainSpan(": ")), Joined(by[st], ", ")...))
 	}
 	return out
 }

@@ -71,10 +71,12 @@ type Table struct {
 	// Fold, when set, lets interactive layouts fold the table away under
 	// this summary line.
 	Fold string
-	// Paged layouts list at most PagedMax rows (0: all) and then print
-	// PagedMore, which says where the rest is.
-	PagedMax  int
-	PagedMore string
+	// TwoUp lets paged layouts set the rows in two halves side by side: a
+	// narrow table of many short rows.
+	TwoUp bool
+	// Paged layouts leave out the rows marked Routine and print PagedMore
+	// after the table, which names them and says where they are in full.
+	PagedMore Text
 }
 
 // Column is a table column. Weight is its share of the width in layouts
@@ -89,10 +91,12 @@ type Column struct {
 	Below  bool
 }
 
-// Row is one table row; ID is its anchor ("" for none).
+// Row is one table row; ID is its anchor ("" for none). Routine marks a
+// row paged layouts may leave out (see Table.PagedMore).
 type Row struct {
-	ID    string
-	Cells []Cell
+	ID      string
+	Cells   []Cell
+	Routine bool
 }
 
 // Cell is a table cell: its text and, optionally, a list folded under it.
@@ -102,12 +106,14 @@ type Cell struct {
 }
 
 // Fold is a list a layout may fold away under Summary (the findings of a
-// check). Paged layouts print at most PagedMax items, then PagedMore.
+// check). Paged layouts leave out the items Routine marks (by index) and
+// print PagedMore in their place, which counts them and says where they
+// are listed in full; other layouts print every item.
 type Fold struct {
 	Summary   string
 	Items     []Text
-	PagedMax  int
-	PagedMore string
+	Routine   []bool
+	PagedMore Text
 }
 
 // Pre is a text quoted as written, line by line (a manufacturer's file).

@@ -141,16 +141,9 @@ func exceptions(d *reports.Data) Section {
 					fix = append(fix, BreakSpan(), EmSpan("Fix:"), PlainSpan(" "+x.Remediation))
 				}
 			} else if x.Status == checks.Waived {
-				// Waived finding by finding: name each waiver that applied.
-				var ws Text
-				for _, f := range x.Findings {
-					if w := f.Waiver; w != nil {
-						if len(ws) > 0 {
-							ws = append(ws, BreakSpan())
-						}
-						ws = append(ws, EmSpan("Waived"), PlainSpan(fmt.Sprintf(" %s by %s until %s: %s", f.Subject, w.Approver, w.Expires.Format(time.DateOnly), w.Justification)))
-					}
-				}
+				// Waived finding by finding: name each waiver that applied,
+				// the findings one approval covers together.
+				ws := findingWaivers(x.Findings)
 				if len(ws) > 0 {
 					fix = ws
 					if x.Remediation != "" {
@@ -230,6 +223,42 @@ func scope(d *reports.Data) Section {
 	return sec
 }
 
+// findingWaivers names the waivers that applied to findings: findings
+// waived with the same approver, expiry and justification share one line.
+func findingWaivers(fs []checks.Finding) Text {
+	type group struct {
+		w        *checks.Waiver
+		subjects []string
+	}
+	var groups []*group
+	for _, f := range fs {
+		w := f.Waiver
+		if w == nil {
+			continue
+		}
+		var g *group
+		for _, x := range groups {
+			if x.w.Approver == w.Approver && x.w.Expires.Equal(w.Expires.Time) && x.w.Justification == w.Justification {
+				g = x
+			}
+		}
+		if g == nil {
+			g = &group{w: w}
+			groups = append(groups, g)
+		}
+		g.subjects = append(g.subjects, f.Subject)
+	}
+	var ws Text
+	for _, g := range groups {
+		if len(ws) > 0 {
+			ws = append(ws, BreakSpan())
+		}
+		ws = append(ws, EmSpan("Waived"), PlainSpan(fmt.Sprintf(" %s by %s until %s: %s", strings.Join(g.subjects, ", "), g.w.Approver,
+			g.w.Expires.Format(time.DateOnly), g.w.Justification)))
+	}
+	return ws
+}
+
 func limitations(d *reports.Data) Section {
 	b := BasisOf(d.Report)
 	items := []Text{
@@ -238,6 +267,11 @@ func limitations(d *reports.Data) Section {
 		Words("Vulnerability results hold as of the scan database's newest record; a vulnerability published later is not covered."),
 		Words("Catalogue entries marked as placeholders or known through a secondary source (see the catalogue editions above) are not the authoritative text."),
 		Words("The attack scenarios and the verifier test the update path only; they are not a penetration test of the product."),
+	}
+	if compactPDF(d) {
+		items = append(items, TextOf(PlainSpan("The PDF prints every finding that is not a pass in full; the passing findings of checks that are no exception are counted under each check and listed in full in "),
+			LinkSpan("index.html", "index.html"), PlainSpan(" and "), Span{Kind: Link, Href: "results.json", Text: "results.json", Code: true},
+			PlainSpan(", both pinned by the dossier's signed SHA256SUMS; it names the passing steps of the verifier transcripts and leaves their detail to index.html and the transcript file.")))
 	}
 	return Section{ID: "limitations", Title: "Limitations", Blocks: []Block{List{Items: items}}}
 }

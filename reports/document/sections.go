@@ -129,8 +129,8 @@ func tests(d *reports.Data) Section {
 		s := g.Summary
 		step := Section{ID: fmt.Sprintf("step-%d", g.Step), Title: fmt.Sprintf("Step %d — %s: %d pass, %d fail, %d declared, %d missing%s",
 			g.Step, Or(g.Name, "not tied to a step"), s.Pass, s.Fail, s.Declared, s.Missing, others(s))}
-		t := Table{Columns: []Column{{Title: "Status", Weight: 1.2}, {Title: "Check", Weight: 3.8}, {Title: "Result", Weight: 8},
-			{Title: "Evidence", Weight: 1.5}}}
+		t := Table{Columns: []Column{{Title: "Status", Weight: 1.2}, {Title: "Check", Weight: 4.5}, {Title: "Result", Weight: 7.2},
+			{Title: "Evidence", Weight: 1.7}}}
 		var declared []Text
 		for _, r := range g.Results {
 			// A declared result is the manufacturer's statement: point
@@ -146,7 +146,7 @@ func tests(d *reports.Data) Section {
 		}
 		if len(declared) > 0 {
 			p := TextOf(PlainSpan("Declared by the manufacturer (statements, owners and evidence in "), LinkSpan("#declarations", "point 2(c)"), PlainSpan("): "))
-			step.Blocks = append(step.Blocks, Paragraph{append(append(p, Joined(declared, ", ")...), PlainSpan("."))})
+			step.Blocks = append(step.Blocks, Dense{append(append(p, Joined(declared, ", ")...), PlainSpan("."))})
 		}
 		results.Subs = append(results.Subs, step)
 	}
@@ -171,12 +171,23 @@ func resultRow(d *reports.Data, r checks.Result) Row {
 	cell := Cell{Text: msg}
 	if n := len(r.Findings); n > 0 {
 		f := &Fold{Summary: fmt.Sprintf("%d finding(s)", n)}
+		routine := 0
 		for _, x := range r.Findings {
 			item := TextOf(StatusSpan(x.Status), PlainSpan(" "), CodeSpan(x.Subject))
 			if x.Severity != "" {
 				item = append(item, PlainSpan(" ("+x.Severity+")"))
 			}
 			f.Items = append(f.Items, append(append(item, PlainSpan(": ")), citeHashes(d, x.Message)...))
+			// A passing finding of a check that is no exception is
+			// routine: a dossier's PDF counts it and points to the full list.
+			brief := compactPDF(d) && x.Status == checks.Pass && !exception(r.Status)
+			f.Routine = append(f.Routine, brief)
+			if brief {
+				routine++
+			}
+		}
+		if routine > 0 {
+			f.PagedMore = routineMore(r.Check, routine, n)
 		}
 		cell.More = f
 	}
@@ -188,6 +199,50 @@ func resultRow(d *reports.Data, r checks.Result) Row {
 		{Text: Joined(ev, " ")}}}
 }
 
+// compactPDF reports whether a dossier's PDF may leave passing findings
+// to index.html and results.json, which a dossier holds beside it, pinned
+// by its signed SHA256SUMS; a report rendered on its own lists them all.
+func compactPDF(d *reports.Data) bool { return d.DossierSigner != "" }
+
+// routineMore is what a paged layout prints for the routine findings it
+// leaves out: how many, and where they are listed.
+func routineMore(check string, routine, all int) Text {
+	if routine == all {
+		return TextOf(LinkSpan("index.html#"+check, fmt.Sprintf("%d pass findings", all)))
+	}
+	return TextOf(LinkSpan("index.html#"+check, fmt.Sprintf("%d pass findings in index.html", routine)))
+}
+
+// byCatalogue writes entry IDs grouped by their catalogue, in the order
+// given: "enisa step/1, rec/key-protection; cra annex-vii/2/b", each
+// catalogue named once.
+func byCatalogue(ids []string) Text {
+	var cats []string
+	entries := map[string][]string{}
+	for _, id := range ids {
+		cat, entry, ok := strings.Cut(id, "/")
+		if !ok {
+			cat, entry = id, ""
+		}
+		if _, seen := entries[cat]; !seen {
+			cats = append(cats, cat)
+		}
+		if entry != "" {
+			entries[cat] = append(entries[cat], entry)
+		} else if entries[cat] == nil {
+			entries[cat] = []string{}
+		}
+	}
+	var out Text
+	for i, c := range cats {
+		if i > 0 {
+			out = append(out, PlainSpan(" · "))
+		}
+		out = append(out, StrongSpan(c), PlainSpan(" "+strings.Join(entries[c], ", ")))
+	}
+	return out
+}
+
 // mapsTo lists the catalogue entries each check is mapped to, in the test
 // reports' order, as one running text.
 func mapsTo(d *reports.Data) Section {
@@ -195,21 +250,22 @@ func mapsTo(d *reports.Data) Section {
 	for _, g := range d.Steps {
 		for _, r := range g.Results {
 			if len(r.MapsTo) > 0 {
-				ts = append(ts, TextOf(CodeLinkSpan("#"+r.Check, r.Check), PlainSpan(": "+strings.Join(r.MapsTo, ", "))))
+				ts = append(ts, append(TextOf(CodeLinkSpan("#"+r.Check, r.Check), PlainSpan(": ")), byCatalogue(r.MapsTo)...))
 			}
 		}
 	}
 	sec := Section{ID: "maps-to", Title: "What each check is mapped to"}
+	intro := Paragraph{Words("Each check with the catalogue entries it is mapped to, grouped by catalogue: the catalogue's ID, then its entries.")}
 	if len(ts) == 0 {
 		sec.Blocks = []Block{Paragraph{Words("No check is mapped to a catalogue entry.")}}
 		return sec
 	}
-	sec.Blocks = []Block{Dense{Joined(ts, "; ")}}
+	sec.Blocks = []Block{intro, Dense{Joined(ts, "; ")}}
 	return sec
 }
 
 func transcripts(d *reports.Data) Section {
-	sec := Section{Title: "Reference verifier transcript"}
+	sec := Section{ID: "transcript", Title: "Reference verifier transcript"}
 	for _, t := range d.Transcripts {
 		p := TextOf(FileSpan(d, t.File), PlainSpan(fmt.Sprintf(": profile %s, repository %s, trust anchor %s", t.Profile, t.Repository, t.Trust)))
 		if t.Installed != "" {
@@ -223,11 +279,23 @@ func transcripts(d *reports.Data) Section {
 		if t.Contacted != "" {
 			p = append(p, PlainSpan(" Contacted: "+t.Contacted+"."))
 		}
-		tb := Table{Columns: []Column{{Title: "Step", Weight: 2.5}, {Title: "Control", Weight: 1.8}, {Title: "ENISA", Weight: 1}, {Title: "Verdict", Weight: 1.2},
-			{Title: "Detail", Weight: 6}}}
+		tb := Table{Columns: []Column{{Title: "Step", Weight: 3.2}, {Title: "Control", Weight: 1.5}, {Title: "ENISA", Weight: 0.8}, {Title: "Verdict", Weight: 1},
+			{Title: "Detail", Weight: 7}}}
+		var passed []Text
 		for _, s := range t.Steps {
-			tb.Rows = append(tb.Rows, Row{Cells: []Cell{{Text: TextOf(CodeSpan(s.ID))}, {Text: Words(s.Control)}, {Text: Words(fmt.Sprint(s.ENISAStep))},
+			// A passing step is routine: a dossier's PDF names it and
+			// leaves its detail to index.html and the transcript file.
+			routine := compactPDF(d) && s.Verdict == "pass"
+			if routine {
+				passed = append(passed, TextOf(CodeSpan(s.ID)))
+			}
+			tb.Rows = append(tb.Rows, Row{Routine: routine, Cells: []Cell{{Text: TextOf(CodeSpan(s.ID))}, {Text: Words(s.Control)}, {Text: Words(fmt.Sprint(s.ENISAStep))},
 				{Text: Words(s.Verdict)}, {Text: citeHashes(d, s.Detail)}}})
+		}
+		if len(passed) > 0 {
+			tb.PagedMore = append(TextOf(PlainSpan(fmt.Sprintf("%d steps passed, their detail in ", len(passed))), LinkSpan("index.html#transcript", "index.html"),
+				PlainSpan(" and "), FileSpan(d, t.File), PlainSpan(": ")), Joined(passed, ", ")...)
+			tb.PagedMore = append(tb.PagedMore, PlainSpan("."))
 		}
 		sec.Blocks = append(sec.Blocks, Paragraph{p}, tb)
 		if len(t.Targets) > 0 {
@@ -286,34 +354,47 @@ func attackRun(d *reports.Data, a *reports.AttackResults) []Block {
 	}
 	p = append(p, PlainSpan("."))
 	if a.SelfTest {
-		// craudit's own clients: the scenario, the expectation and the
-		// verdict; what each client printed is in the cited file.
+		// craudit's own clients: the scenarios grouped by what was expected
+		// and what the client did; what each client printed is in the
+		// cited file.
 		p = append(p, PlainSpan(" The clients' output for each scenario is in the cited file."))
-		tb := Table{Columns: []Column{{Title: "Scenario", Weight: 4.2}, {Title: "Step", Weight: 0.6}, {Title: "Expected", Weight: 1.1}, {Title: "Verdict", Weight: 1.5},
-			{Title: "Scenario", Weight: 4.2}, {Title: "Step", Weight: 0.6}, {Title: "Expected", Weight: 1.1}, {Title: "Verdict", Weight: 1.5}}}
-		half := (len(a.Scenarios) + 1) / 2
-		for i := 0; i < half; i++ {
-			row := Row{}
-			for _, j := range []int{i, i + half} {
-				if j >= len(a.Scenarios) {
-					row.Cells = append(row.Cells, Cell{}, Cell{}, Cell{}, Cell{})
-					continue
-				}
-				s := a.Scenarios[j]
-				row.Cells = append(row.Cells, Cell{Text: TextOf(CodeSpan(s.ID))}, Cell{Text: Words(fmt.Sprint(s.Step))}, Cell{Text: Words(s.Expect)},
-					Cell{Text: Words(fmt.Sprintf("%s (exit %d)", s.Verdict, s.ExitCode))})
-			}
-			tb.Rows = append(tb.Rows, row)
-		}
-		return []Block{Paragraph{p}, tb}
+		return []Block{Paragraph{p}, selfTestTable(a.Scenarios)}
 	}
-	tb := Table{Columns: []Column{{Title: "Scenario", Weight: 3.4}, {Title: "Step", Weight: 0.5}, {Title: "Control", Weight: 1.3},
-		{Title: "Expected", Weight: 1.1}, {Title: "Verdict", Weight: 1}, {Title: "Exit", Weight: 0.5}, {Title: "Detail", Weight: 6}}}
+	tb := Table{Columns: []Column{{Title: "Scenario", Weight: 4.6}, {Title: "Step", Weight: 0.5}, {Title: "Control", Weight: 1.3},
+		{Title: "Expected", Weight: 1.1}, {Title: "Verdict", Weight: 1}, {Title: "Exit", Weight: 0.5}, {Title: "Detail", Weight: 5}}}
 	for _, s := range a.Scenarios {
 		tb.Rows = append(tb.Rows, Row{Cells: []Cell{{Text: TextOf(CodeSpan(s.ID))}, {Text: Words(fmt.Sprint(s.Step))}, {Text: Words(s.Control)},
 			{Text: Words(s.Expect)}, {Text: Words(s.Verdict)}, {Text: Words(fmt.Sprint(s.ExitCode))}, {Text: citeHashes(d, s.Detail)}}})
 	}
 	return []Block{Paragraph{p}, tb}
+}
+
+// selfTestTable groups a self-test's scenarios by expectation and
+// outcome, each group one row listing its scenarios with their ENISA step,
+// in the order of the results.
+func selfTestTable(ss []reports.Scenario) Table {
+	tb := Table{Name: "selftest", Columns: []Column{{Title: "Expected", Weight: 1}, {Title: "Outcome", Weight: 1.8}, {Title: "Scenarios (ENISA step)", Weight: 10}}}
+	type group struct {
+		expect, outcome string
+		ids             []Text
+	}
+	var groups []*group
+	at := map[string]*group{}
+	for _, s := range ss {
+		outcome := fmt.Sprintf("%s (exit %d)", s.Verdict, s.ExitCode)
+		k := s.Expect + "\x00" + outcome
+		g := at[k]
+		if g == nil {
+			g = &group{expect: s.Expect, outcome: outcome}
+			at[k] = g
+			groups = append(groups, g)
+		}
+		g.ids = append(g.ids, TextOf(CodeSpan(s.ID), PlainSpan(fmt.Sprintf(" %d", s.Step))))
+	}
+	for _, g := range groups {
+		tb.Rows = append(tb.Rows, Row{Cells: []Cell{{Text: Words(g.expect)}, {Text: Words(fmt.Sprintf("%s: %d", g.outcome, len(g.ids)))}, {Text: Joined(g.ids, ", ")}}})
+	}
+	return tb
 }
 
 func sbom(d *reports.Data) Section {
@@ -322,17 +403,30 @@ func sbom(d *reports.Data) Section {
 		return Annex(8, []Block{NoSBOM})
 	}
 	p := Paragraph{TextOf(PlainSpan("The SBOM is enclosed: "), FileSpan(d, s.File), PlainSpan("."))}
-	t := Table{Name: "sbom", Fold: fmt.Sprintf("%d components", len(s.Components)),
-		Columns: []Column{{Title: "Name", Weight: 3.4}, {Title: "Version", Weight: 1.9}, {Title: "Type", Weight: 0.9}, {Title: "Licences", Weight: 2.8},
-			{Title: "purl", Weight: 7.4, Mono: true}}}
+	// Components with a package URL, then the rest (files, mostly) in a
+	// narrow table paged layouts may set in two halves side by side.
+	pkgs := Table{Name: "sbom", Columns: []Column{{Title: "Name", Weight: 2.4}, {Title: "Version", Weight: 1.7}, {Title: "Type", Weight: 0.9},
+		{Title: "Licences", Weight: 2.4}, {Title: "purl", Weight: 9, Mono: true}}}
+	rest := Table{Name: "sbom", TwoUp: true, Columns: []Column{{Title: "Name", Weight: 3.4}, {Title: "Version", Weight: 1.7}, {Title: "Type", Weight: 0.8},
+		{Title: "Licences", Weight: 2.3}}}
 	for _, c := range s.Components {
-		var purl Text
 		if c.PURL != "" {
-			purl = TextOf(CodeSpan(c.PURL))
+			pkgs.Rows = append(pkgs.Rows, Row{Cells: []Cell{{Text: Words(c.Name)}, {Text: Words(c.Version)}, {Text: Words(c.Type)}, {Text: Words(c.Licences)},
+				{Text: TextOf(CodeSpan(c.PURL))}}})
+			continue
 		}
-		t.Rows = append(t.Rows, Row{Cells: []Cell{{Text: Words(c.Name)}, {Text: Words(c.Version)}, {Text: Words(c.Type)}, {Text: Words(c.Licences)}, {Text: purl}}})
+		rest.Rows = append(rest.Rows, Row{Cells: []Cell{{Text: Words(c.Name)}, {Text: Words(c.Version)}, {Text: Words(c.Type)}, {Text: Words(c.Licences)}}})
 	}
-	return Annex(8, []Block{p, t})
+	blocks := []Block{p}
+	if len(pkgs.Rows) > 0 {
+		pkgs.Fold = fmt.Sprintf("%d components with a package URL", len(pkgs.Rows))
+		blocks = append(blocks, pkgs)
+	}
+	if len(rest.Rows) > 0 {
+		rest.Fold = fmt.Sprintf("%d components without a package URL", len(rest.Rows))
+		blocks = append(blocks, rest)
+	}
+	return Annex(8, blocks)
 }
 
 func appendix(d *reports.Data) []Section {
@@ -359,8 +453,8 @@ func evidenceIndex(d *reports.Data) Section {
 		"Every evidence file, numbered; the rest of this document cites a file by its number. Each is pinned by the signed bundle index ("),
 		CodeSpan("bundle.json"), PlainSpan(") or, for live evidence, by the dossier's signed "), CodeSpan("SHA256SUMS"),
 		PlainSpan(". A file whose bytes differ from run to run (signatures, signed envelopes, live evidence) is cited by path; its hash is in those two files."))}}}
-	t := Table{Name: "evidence", Columns: []Column{{Title: "Ref", Weight: 0.6}, {Title: "File", Weight: 5, Mono: true}, {Title: "SHA-256", Weight: 6.6, Mono: true},
-		{Title: "Role", Weight: 1.8}, {Title: "Bytes", Weight: 1.1, Num: true}}}
+	t := Table{Name: "evidence", Columns: []Column{{Title: "Ref", Weight: 0.6}, {Title: "File", Weight: 4.6, Mono: true}, {Title: "SHA-256", Weight: 6.6, Mono: true},
+		{Title: "Role", Weight: 2.3}, {Title: "Bytes", Weight: 1.1, Num: true}}}
 	for _, e := range d.EvidenceIndex() {
 		f := TextOf(Span{Kind: File, Text: e.Path, Href: d.Href(e.FileRef)})
 		h, size := TextOf(SmallSpan("pinned by bundle.json and SHA256SUMS")), ""

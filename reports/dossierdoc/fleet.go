@@ -23,7 +23,7 @@ func fleetSections(d *reports.Data) []document.Section {
 	if s == nil {
 		return nil
 	}
-	sec := document.Section{ID: "fleet", Title: FleetTitle, NewPage: true}
+	sec := document.Section{ID: "fleet", Title: FleetTitle}
 	intro := document.TextOf(document.PlainSpan("From the fleet status snapshot pinned in the bundle, "))
 	if f, ok := d.File(bundle.FleetStatusFile); ok {
 		intro = append(intro, document.FileSpan(d, f))

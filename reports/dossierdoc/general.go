@@ -205,8 +205,8 @@ func vulns(d *reports.Data) document.Section {
 		sec.Blocks = append(sec.Blocks, document.Paragraph{Text: document.Words("The scan matched no vulnerability.")})
 		return sec
 	}
-	t := document.Table{Name: "vulns", Columns: []document.Column{{Title: "Vulnerability", Weight: 3}, {Title: "Component", Weight: 2.6}, {Title: "Severity", Weight: 1.3},
-		{Title: "VEX status", Weight: 1.7}, {Title: "The manufacturer's reasoning (VEX)", Weight: 6}}}
+	t := document.Table{Name: "vulns", Columns: []document.Column{{Title: "Vulnerability", Weight: 2.7}, {Title: "Component", Weight: 2.3}, {Title: "Severity", Weight: 1.1},
+		{Title: "VEX status", Weight: 1.5}, {Title: "The manufacturer's reasoning (VEX)", Weight: 8}}}
 	for _, x := range v.Rows {
 		id := document.TextOf(document.CodeSpan(x.ID))
 		if len(x.Aliases) > 0 {
@@ -236,7 +236,7 @@ func production(d *reports.Data) document.Section {
 			declared[r.Check] = true
 		}
 	}
-	t := document.Table{Columns: []document.Column{{Title: "Control", Weight: 2.4}, {Title: "Declared", Weight: 1.3}, {Title: "Statement", Weight: 6},
+	t := document.Table{Columns: []document.Column{{Title: "Control", Weight: 2.4}, {Title: "Declared", Weight: 1.3}, {Title: "Statement", Weight: 7},
 		{Title: "Owner", Weight: 1.6}, {Title: "Evidence", Weight: 1.3}}}
 	for _, dc := range a.Declarations {
 		var ev []document.Text

@@ -36,7 +36,7 @@ func paperwork(d *reports.Data) []document.Section {
 	}
 	s := document.Section{ID: "paperwork", Title: "CRA paperwork", Blocks: []document.Block{document.Paragraph{Text: document.Words(
 		"Documents made from the same evidence and enclosed under paperwork/, each pinned by the dossier's signed SHA256SUMS. Notification drafts were not sent: submission goes through ENISA's single reporting platform (CRA Art. 16).")}}}
-	t := document.Table{Columns: []document.Column{{Title: "File", Weight: 7, Mono: true}, {Title: "What", Weight: 3}}}
+	t := document.Table{Columns: []document.Column{{Title: "File", Weight: 8, Mono: true}, {Title: "What", Weight: 2.6}}}
 	for _, f := range d.Paperwork {
 		cell := document.TextOf(document.Span{Kind: document.File, Text: f.Path, Href: f.Path, Hash: f.SHA256})
 		if f.SHA256 == "" {

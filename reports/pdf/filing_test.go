@@ -24,7 +24,16 @@ func TestFitToFile(t *testing.T) {
 		}
 		t.Skip("pdftotext (poppler-utils) not installed")
 	}
+	// On its own, and as a dossier's PDF, which leaves routine detail to
+	// index.html and results.json beside it.
+	for _, signer := range []string{"", "dossier-signer"} {
+		t.Run("signer="+signer, func(t *testing.T) { fitToFile(t, signer) })
+	}
+}
+
+func fitToFile(t *testing.T, signer string) {
 	d := data(t, dossiertest.Options{})
+	d.DossierSigner = signer
 	pdf := render(t, d)
 	p := filepath.Join(t.TempDir(), "dossier.pdf")
 	if err := os.WriteFile(p, pdf, 0o644); err != nil {
@@ -71,6 +80,9 @@ func TestFitToFile(t *testing.T) {
 		if !strings.Contains(flat, s) {
 			t.Errorf("PDF text lacks %q", s)
 		}
+	}
+	if compact := strings.Contains(flat, "pass findings"); compact != (signer != "") {
+		t.Errorf("passing findings counted instead of listed: %v, want %v (a dossier's PDF only)", compact, signer != "")
 	}
 	if strings.Contains(all, "shortened") {
 		t.Error("a list is cut short")

@@ -16,17 +16,19 @@ import (
 )
 
 const (
-	margin  = 11.0
+	margin  = 10.0
 	pageW   = 210.0
 	pageH   = 297.0
 	width   = pageW - 2*margin
-	bottom  = pageH - 15.0
+	bottom  = pageH - 13.0
 	lineH   = 3.4
 	bodyPt  = 8.0
-	cellPt  = 6.5
-	monoPt  = 6.1
+	cellPt  = 6.2
+	monoPt  = 5.8
 	smallPt = 6.0
-	cellLH  = 2.7
+	cellLH  = 2.55
+	// rowPad is a table row's height beyond its lines.
+	rowPad = 0.6
 )
 
 // doc wraps fpdf with the few layout operations the dossier needs.
@@ -166,7 +168,7 @@ func (d *doc) heading(level int, title, id string) {
 		d.SetDrawColor(0, 0, 0)
 	}
 	d.Ln(1.5)
-	if level <= 1 {
+	if level == 0 {
 		alias := fmt.Sprintf("{toc%03d}", len(d.toc))
 		d.toc = append(d.toc, tocEntry{title: title, level: level, link: link, alias: alias})
 		d.RegisterAlias(alias, fmt.Sprint(d.PageNo()))
@@ -199,7 +201,9 @@ type cell struct {
 type trow struct {
 	cells []cell
 	below []run
-	id    string
+	ids   []string
+	// note is a line the layout adds to the row's last cell.
+	note []run
 }
 
 // table writes rows under a header that is repeated on every page. A row
@@ -245,12 +249,14 @@ func (d *doc) table(header []string, widths []float64, rows []trow, num []bool) 
 		if len(row.below) > 0 {
 			below = wrap(row.below, width-2*cellPad, d.measure)
 		}
-		total := float64(n+len(below))*cellLH + 1.6
-		if d.GetY()+total > bottom && total < bottom-margin-hh {
+		total := float64(n+len(below))*cellLH + 2*rowPad
+		if d.GetY()+total > bottom && total < keepTogether {
 			d.AddPage()
 			drawHeader()
 		}
-		d.mark(row.id)
+		for _, id := range row.ids {
+			d.mark(id)
+		}
 		d.rowCells(row.cells, split, ws, num, drawHeader)
 		if below != nil {
 			d.rowCells([]cell{{}}, [][][]piece{below}, []float64{width}, nil, drawHeader)
@@ -262,6 +268,10 @@ func (d *doc) table(header []string, widths []float64, rows []trow, num []bool) 
 
 const cellPad = 1.3
 
+// keepTogether is the height (mm) of the tallest row moved whole to the
+// next page; a taller row starts where it is and continues there.
+const keepTogether = 30.0
+
 // rowCells draws one row of wrapped cells, continuing on the next page
 // when it does not fit.
 func (d *doc) rowCells(cells []cell, split [][][]piece, ws []float64, num []bool, drawHeader func()) {
@@ -270,14 +280,14 @@ func (d *doc) rowCells(cells []cell, split [][][]piece, ws []float64, num []bool
 		n = max(n, len(s))
 	}
 	for from := 0; from < n; {
-		room := int((bottom - d.GetY() - 0.8) / cellLH)
+		room := int((bottom - d.GetY() - rowPad) / cellLH)
 		if room < 1 || (room < n-from && room < 3) {
 			d.AddPage()
 			drawHeader()
 			continue
 		}
 		to := min(n, from+room)
-		h := float64(to-from)*cellLH + 0.8
+		h := float64(to-from)*cellLH + rowPad
 		x, y := margin, d.GetY()
 		for i, c := range cells {
 			d.SetDrawColor(205, 205, 205)

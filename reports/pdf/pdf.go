@@ -3,6 +3,7 @@ package pdf
 import (
 	"bytes"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,7 +38,8 @@ type Info struct {
 }
 
 // Layout writes a document as a PDF. A document of more than one section
-// gets a table of contents after its first section.
+// gets a table of contents after its first section, on the same page when
+// it fits there.
 func Layout(doc *document.Document, info Info) ([]byte, error) {
 	d := newDoc(doc.Title)
 	at := info.Date.UTC()
@@ -56,7 +58,8 @@ func Layout(doc *document.Document, info Info) ([]byte, error) {
 	for i, s := range doc.Sections {
 		if i == 1 { // the contents follow the assurance report, filled in at the end
 			h := 10 + 3.6*float64(tocEntries(doc.Sections))
-			d.AddPage()
+			d.need(h)
+			d.Ln(2)
 			tocPage, tocY = d.PageNo(), d.GetY()
 			d.SetY(tocY + h)
 		}
@@ -75,14 +78,8 @@ func Layout(doc *document.Document, info Info) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// tocEntries counts the headings of levels 0 and 1.
-func tocEntries(ss []document.Section) int {
-	n := 0
-	for _, s := range ss {
-		n += 1 + len(s.Subs)
-	}
-	return n
-}
+// tocEntries counts the top-level headings.
+func tocEntries(ss []document.Section) int { return len(ss) }
 
 // collectAnchors makes a link for every section and row the document
 // names, so references to them become internal links.
@@ -158,7 +155,7 @@ func (d *doc) block(b document.Block) {
 	case document.Table:
 		d.docTable(x)
 	case document.Chart:
-		d.chart(x.Chart, 0.6)
+		d.chart(x.Chart, 0.45)
 	case document.Columns:
 		// Side by side does not fit a page of tables: a chart beside facts
 		// is left out here, as every chart's numbers are in a table too.
@@ -181,7 +178,8 @@ func (d *doc) block(b document.Block) {
 
 // docTable lays a document table out: widths from the column weights, a
 // status colour bar on cells that open with a status; columns marked Below
-// and folded lists go in full on a full-width line under the row.
+// and folded lists on a full-width line under the row; routine rows left
+// out, named after the table.
 func (d *doc) docTable(t document.Table) {
 	var header []string
 	var widths []float64
@@ -194,7 +192,10 @@ func (d *doc) docTable(t document.Table) {
 	}
 	var out []trow
 	for _, r := range t.Rows {
-		row := trow{id: r.ID}
+		if r.Routine {
+			continue
+		}
+		row := trow{ids: []string{r.ID}}
 		for i, c := range r.Cells {
 			style := ""
 			if i < len(t.Columns) && t.Columns[i].Mono {
@@ -216,21 +217,78 @@ func (d *doc) docTable(t document.Table) {
 				row.cells = append(row.cells, x)
 			}
 			if f := c.More; f != nil {
-				if len(row.below) > 0 {
-					row.below = append(row.below, run{s: "\n", pt: smallPt})
-				}
-				row.below = append(row.below, run{s: clean(f.Summary) + ": ", style: "B", pt: smallPt})
-				for k, it := range f.Items {
-					if k > 0 {
-						row.below = append(row.below, run{s: " · ", pt: smallPt})
-					}
-					row.below = append(row.below, runs(it, "", smallPt)...)
-				}
+				foldInto(&row, f)
 			}
+		}
+		if len(row.note) > 0 && len(row.cells) > 0 {
+			c := &row.cells[len(row.cells)-1]
+			c.runs = append(append(c.runs, run{s: "\n", pt: smallPt}), row.note...)
 		}
 		out = append(out, row)
 	}
-	d.table(header, widths, out, num)
+	if t.TwoUp && len(out) > 1 {
+		header, widths, num, out = twoUp(header, widths, num, out)
+	}
+	if len(out) > 0 {
+		d.table(header, widths, out, num)
+	}
+	if len(t.PagedMore) > 0 {
+		d.flow(runs(t.PagedMore, "", cellPt), cellLH, black)
+	}
+}
+
+// twoUp sets a table's rows in two halves side by side: row i beside row
+// i+half, read down the left half first.
+func twoUp(header []string, widths []float64, num []bool, rows []trow) ([]string, []float64, []bool, []trow) {
+	half := (len(rows) + 1) / 2
+	var out []trow
+	for i := 0; i < half; i++ {
+		r := trow{cells: slices.Clone(rows[i].cells), below: rows[i].below, ids: rows[i].ids}
+		if j := i + half; j < len(rows) {
+			r.cells = append(r.cells, rows[j].cells...)
+			r.ids = append(r.ids, rows[j].ids...)
+			if len(rows[j].below) > 0 {
+				r.below = append(append(r.below, run{s: "\n", pt: smallPt}), rows[j].below...)
+			}
+		} else {
+			r.cells = append(r.cells, make([]cell, len(header))...)
+		}
+		out = append(out, r)
+	}
+	return slices.Concat(header, header), slices.Concat(widths, widths), slices.Concat(num, num), out
+}
+
+// foldInto lays out a folded list: the items it prints in full go on the
+// row's full-width line below, then the note on the routine ones it leaves
+// out; with no item left, the note goes in the row's last cell instead.
+func foldInto(row *trow, f *document.Fold) {
+	var items [][]run
+	for i, it := range f.Items {
+		if i < len(f.Routine) && f.Routine[i] {
+			continue
+		}
+		items = append(items, runs(it, "", smallPt))
+	}
+	if len(items) == 0 && len(f.PagedMore) > 0 {
+		row.note = runs(f.PagedMore, "", smallPt)
+		return
+	}
+	below := row.below
+	if len(below) > 0 {
+		below = append(below, run{s: "\n", pt: smallPt})
+	}
+	below = append(below, run{s: clean(f.Summary) + ": ", style: "B", pt: smallPt})
+	for k, it := range items {
+		if k > 0 {
+			below = append(below, run{s: " · ", pt: smallPt})
+		}
+		below = append(below, it...)
+	}
+	if len(f.PagedMore) > 0 {
+		below = append(below, run{s: " · ", pt: smallPt})
+		below = append(below, runs(f.PagedMore, "", smallPt)...)
+	}
+	row.below = below
 }
 
 // runs turns spans into runs: code, hashes and paths in the fixed-width
