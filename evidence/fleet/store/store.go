@@ -102,11 +102,18 @@ func (db *DB) q(query string) string {
 	return b.String()
 }
 
+// migration is one schema version: statements for both databases (All,
+// separated by ";\n"), then each database's own (one statement each:
+// trigger bodies hold semicolons).
+type migration struct {
+	All              string
+	Postgres, SQLite []string
+}
+
 // migrations: version i+1 is migrations[i]. Append only; never edit one
 // that has shipped. Types are the ones both databases share: times are
 // Unix seconds (BIGINT), dates YYYY-MM-DD text.
-var migrations = []string{
-	`CREATE TABLE devices (
+var migrations = []migration{{All: `CREATE TABLE devices (
 	unit TEXT PRIMARY KEY,
 	hardware TEXT NOT NULL,
 	batch TEXT NOT NULL DEFAULT '',
@@ -144,7 +151,135 @@ CREATE TABLE rejections (
 	source TEXT NOT NULL,
 	detail TEXT NOT NULL,
 	ingested_at BIGINT NOT NULL
-);`,
+);`}, migration2}
+
+// Migration 2: the status counts become summary tables kept by triggers in
+// the transaction that writes reports and unit states (docs/fleet.md), so
+// fleet status reads a few rows instead of scanning every report and unit.
+var migration2 = migration{
+	All: `CREATE TABLE attempt_counts (
+	campaign TEXT NOT NULL,
+	target TEXT NOT NULL,
+	outcome TEXT NOT NULL,
+	n BIGINT NOT NULL,
+	PRIMARY KEY (campaign, target, outcome)
+);
+INSERT INTO attempt_counts (campaign, target, outcome, n)
+SELECT campaign, target, outcome, COUNT(*) FROM reports GROUP BY campaign, target, outcome;
+CREATE TABLE release_units (
+	version TEXT PRIMARY KEY,
+	n BIGINT NOT NULL
+);
+INSERT INTO release_units (version, n) SELECT version, COUNT(*) FROM unit_state GROUP BY version;
+CREATE TABLE device_counts (
+	batch TEXT NOT NULL,
+	dated INTEGER NOT NULL,
+	n BIGINT NOT NULL,
+	PRIMARY KEY (batch, dated)
+);
+INSERT INTO device_counts (batch, dated, n)
+SELECT batch, CASE WHEN placed_on_market IS NULL THEN 0 ELSE 1 END, COUNT(*) FROM devices GROUP BY batch, CASE WHEN placed_on_market IS NULL THEN 0 ELSE 1 END;
+DROP INDEX unit_state_version;
+CREATE INDEX devices_unknown_start ON devices (unit) WHERE placed_on_market IS NULL`,
+	// Statement-level triggers with transition tables: one aggregate per
+	// written batch. Keys are upserted in sorted order (writers also hold
+	// an advisory lock, see pgWrite).
+	Postgres: []string{
+		`CREATE FUNCTION craudit_attempts_add() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO attempt_counts AS a (campaign, target, outcome, n)
+	SELECT campaign, target, outcome, COUNT(*) FROM added GROUP BY campaign, target, outcome ORDER BY campaign, target, outcome
+	ON CONFLICT (campaign, target, outcome) DO UPDATE SET n = a.n + excluded.n;
+	RETURN NULL;
+END $$`,
+		`CREATE FUNCTION craudit_attempts_remove() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	UPDATE attempt_counts AS a SET n = a.n - r.n
+	FROM (SELECT campaign, target, outcome, COUNT(*) AS n FROM removed GROUP BY campaign, target, outcome) r
+	WHERE (a.campaign, a.target, a.outcome) = (r.campaign, r.target, r.outcome);
+	RETURN NULL;
+END $$`,
+		`CREATE TRIGGER reports_attempts_add AFTER INSERT ON reports REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION craudit_attempts_add()`,
+		`CREATE TRIGGER reports_attempts_remove AFTER DELETE ON reports REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION craudit_attempts_remove()`,
+		`CREATE FUNCTION craudit_release_units_add() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO release_units AS r (version, n)
+	SELECT version, COUNT(*) FROM added GROUP BY version ORDER BY version
+	ON CONFLICT (version) DO UPDATE SET n = r.n + excluded.n;
+	RETURN NULL;
+END $$`,
+		`CREATE FUNCTION craudit_release_units_move() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO release_units AS r (version, n)
+	SELECT version, SUM(d) FROM (SELECT version, 1 AS d FROM added UNION ALL SELECT version, -1 FROM removed) m
+	GROUP BY version HAVING SUM(d) <> 0 ORDER BY version
+	ON CONFLICT (version) DO UPDATE SET n = r.n + excluded.n;
+	RETURN NULL;
+END $$`,
+		`CREATE FUNCTION craudit_release_units_remove() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	UPDATE release_units AS r SET n = r.n - m.n
+	FROM (SELECT version, COUNT(*) AS n FROM removed GROUP BY version) m WHERE r.version = m.version;
+	RETURN NULL;
+END $$`,
+		`CREATE TRIGGER unit_state_add AFTER INSERT ON unit_state REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION craudit_release_units_add()`,
+		`CREATE TRIGGER unit_state_move AFTER UPDATE ON unit_state REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION craudit_release_units_move()`,
+		`CREATE TRIGGER unit_state_remove AFTER DELETE ON unit_state REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION craudit_release_units_remove()`,
+		`CREATE FUNCTION craudit_device_counts() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF TG_OP = 'INSERT' THEN
+		INSERT INTO device_counts AS c (batch, dated, n)
+		SELECT batch, (placed_on_market IS NOT NULL)::int, COUNT(*) FROM added GROUP BY 1, 2 ORDER BY 1, 2
+		ON CONFLICT (batch, dated) DO UPDATE SET n = c.n + excluded.n;
+	ELSIF TG_OP = 'UPDATE' THEN
+		INSERT INTO device_counts AS c (batch, dated, n)
+		SELECT batch, dated, SUM(d) FROM (SELECT batch, (placed_on_market IS NOT NULL)::int AS dated, 1 AS d FROM added
+			UNION ALL SELECT batch, (placed_on_market IS NOT NULL)::int, -1 FROM removed) m
+		GROUP BY 1, 2 HAVING SUM(d) <> 0 ORDER BY 1, 2
+		ON CONFLICT (batch, dated) DO UPDATE SET n = c.n + excluded.n;
+	ELSE
+		UPDATE device_counts AS c SET n = c.n - m.n
+		FROM (SELECT batch, (placed_on_market IS NOT NULL)::int AS dated, COUNT(*) AS n FROM removed GROUP BY 1, 2) m
+		WHERE c.batch = m.batch AND c.dated = m.dated;
+	END IF;
+	RETURN NULL;
+END $$`,
+		`CREATE TRIGGER devices_add AFTER INSERT ON devices REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION craudit_device_counts()`,
+		`CREATE TRIGGER devices_move AFTER UPDATE ON devices REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION craudit_device_counts()`,
+		`CREATE TRIGGER devices_remove AFTER DELETE ON devices REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION craudit_device_counts()`,
+	},
+	// SQLite has row triggers only (and one writer at a time).
+	SQLite: []string{
+		`CREATE TRIGGER reports_attempts_add AFTER INSERT ON reports BEGIN
+	INSERT INTO attempt_counts (campaign, target, outcome, n) VALUES (NEW.campaign, NEW.target, NEW.outcome, 1)
+	ON CONFLICT (campaign, target, outcome) DO UPDATE SET n = n + 1;
+END`,
+		`CREATE TRIGGER reports_attempts_remove AFTER DELETE ON reports BEGIN
+	UPDATE attempt_counts SET n = n - 1 WHERE campaign = OLD.campaign AND target = OLD.target AND outcome = OLD.outcome;
+END`,
+		`CREATE TRIGGER unit_state_add AFTER INSERT ON unit_state BEGIN
+	INSERT INTO release_units (version, n) VALUES (NEW.version, 1) ON CONFLICT (version) DO UPDATE SET n = n + 1;
+END`,
+		`CREATE TRIGGER unit_state_move AFTER UPDATE OF version ON unit_state WHEN OLD.version <> NEW.version BEGIN
+	UPDATE release_units SET n = n - 1 WHERE version = OLD.version;
+	INSERT INTO release_units (version, n) VALUES (NEW.version, 1) ON CONFLICT (version) DO UPDATE SET n = n + 1;
+END`,
+		`CREATE TRIGGER unit_state_remove AFTER DELETE ON unit_state BEGIN
+	UPDATE release_units SET n = n - 1 WHERE version = OLD.version;
+END`,
+		`CREATE TRIGGER devices_add AFTER INSERT ON devices BEGIN
+	INSERT INTO device_counts (batch, dated, n) VALUES (NEW.batch, NEW.placed_on_market IS NOT NULL, 1)
+	ON CONFLICT (batch, dated) DO UPDATE SET n = n + 1;
+END`,
+		`CREATE TRIGGER devices_move AFTER UPDATE OF batch, placed_on_market ON devices BEGIN
+	UPDATE device_counts SET n = n - 1 WHERE batch = OLD.batch AND dated = (OLD.placed_on_market IS NOT NULL);
+	INSERT INTO device_counts (batch, dated, n) VALUES (NEW.batch, NEW.placed_on_market IS NOT NULL, 1)
+	ON CONFLICT (batch, dated) DO UPDATE SET n = n + 1;
+END`,
+		`CREATE TRIGGER devices_remove AFTER DELETE ON devices BEGIN
+	UPDATE device_counts SET n = n - 1 WHERE batch = OLD.batch AND dated = (OLD.placed_on_market IS NOT NULL);
+END`,
+	},
 }
 
 // SchemaVersion is the schema version this build writes.
@@ -169,7 +304,14 @@ func (db *DB) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		for _, stmt := range strings.Split(migrations[v-1], ";\n") {
+		m := migrations[v-1]
+		stmts := strings.Split(m.All, ";\n")
+		if db.Kind == KindPostgres {
+			stmts = append(stmts, m.Postgres...)
+		} else {
+			stmts = append(stmts, m.SQLite...)
+		}
+		for _, stmt := range stmts {
 			if strings.TrimSpace(stmt) == "" {
 				continue
 			}
