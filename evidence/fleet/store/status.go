@@ -23,10 +23,9 @@ const (
 	qAttempts        = `SELECT campaign, target, outcome, n FROM attempt_counts WHERE n > 0`
 	qDeviceCounts    = `SELECT batch, dated, n FROM device_counts WHERE n > 0`
 	qSilent          = `SELECT unit FROM unit_state WHERE device_time < ?`
-	// qNeverReported runs only when fewer units report than are registered.
-	qNeverReported = `SELECT d.unit FROM devices d WHERE NOT EXISTS (SELECT 1 FROM unit_state s WHERE s.unit = d.unit)`
-	qUnknownStart  = `SELECT unit FROM devices WHERE placed_on_market IS NULL`
-	qRejections    = `SELECT reason, COUNT(*) FROM rejections GROUP BY reason`
+	qNeverReported   = `SELECT unit FROM unreported_units`
+	qUnknownStart    = `SELECT unit FROM devices WHERE placed_on_market IS NULL`
+	qRejections      = `SELECT reason, COUNT(*) FROM rejections GROUP BY reason`
 	// qSupportLists is completed with the past-support conditions: it
 	// lists the units without a start and the ones past their end in one
 	// scan.
@@ -173,10 +172,8 @@ func (db *DB) Status(ctx context.Context, o StatusOptions) (*fleet.Status, error
 	if err := db.units(ctx, qSilent, []any{cutoff}, &st.SilentUnits); err != nil {
 		return nil, wrap(err)
 	}
-	if st.Reporting < st.Units {
-		if err := db.units(ctx, qNeverReported, nil, &st.SilentUnits); err != nil {
-			return nil, wrap(err)
-		}
+	if err := db.units(ctx, qNeverReported, nil, &st.SilentUnits); err != nil {
+		return nil, wrap(err)
 	}
 	sortStrings(st.SilentUnits)
 	if err := db.each(ctx, qRejections, nil, func(rs *sql.Rows) error {

@@ -154,8 +154,10 @@ CREATE TABLE rejections (
 );`}, migration2}
 
 // Migration 2: the status counts become summary tables kept by triggers in
-// the transaction that writes reports and unit states (docs/fleet.md), so
-// fleet status reads a few rows instead of scanning every report and unit.
+// the transaction that writes devices, reports and unit states
+// (docs/fleet.md), so fleet status reads a few rows instead of scanning every
+// report and unit; unreported_units lists the registered units without an
+// accepted report (the silent units no unit_state row shows).
 var migration2 = migration{
 	All: `CREATE TABLE attempt_counts (
 	campaign TEXT NOT NULL,
@@ -179,6 +181,8 @@ CREATE TABLE device_counts (
 );
 INSERT INTO device_counts (batch, dated, n)
 SELECT batch, CASE WHEN placed_on_market IS NULL THEN 0 ELSE 1 END, COUNT(*) FROM devices GROUP BY batch, CASE WHEN placed_on_market IS NULL THEN 0 ELSE 1 END;
+CREATE TABLE unreported_units (unit TEXT PRIMARY KEY);
+INSERT INTO unreported_units (unit) SELECT d.unit FROM devices d WHERE NOT EXISTS (SELECT 1 FROM unit_state s WHERE s.unit = d.unit);
 DROP INDEX unit_state_version;
 CREATE INDEX devices_unknown_start ON devices (unit) WHERE placed_on_market IS NULL`,
 	// Statement-level triggers with transition tables: one aggregate per
@@ -206,6 +210,7 @@ BEGIN
 	INSERT INTO release_units AS r (version, n)
 	SELECT version, COUNT(*) FROM added GROUP BY version ORDER BY version
 	ON CONFLICT (version) DO UPDATE SET n = r.n + excluded.n;
+	DELETE FROM unreported_units u USING added a WHERE u.unit = a.unit;
 	RETURN NULL;
 END $$`,
 		`CREATE FUNCTION craudit_release_units_move() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -220,6 +225,7 @@ END $$`,
 BEGIN
 	UPDATE release_units AS r SET n = r.n - m.n
 	FROM (SELECT version, COUNT(*) AS n FROM removed GROUP BY version) m WHERE r.version = m.version;
+	INSERT INTO unreported_units (unit) SELECT m.unit FROM removed m JOIN devices d ON d.unit = m.unit ORDER BY 1 ON CONFLICT DO NOTHING;
 	RETURN NULL;
 END $$`,
 		`CREATE TRIGGER unit_state_add AFTER INSERT ON unit_state REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION craudit_release_units_add()`,
@@ -231,6 +237,8 @@ BEGIN
 		INSERT INTO device_counts AS c (batch, dated, n)
 		SELECT batch, (placed_on_market IS NOT NULL)::int, COUNT(*) FROM added GROUP BY 1, 2 ORDER BY 1, 2
 		ON CONFLICT (batch, dated) DO UPDATE SET n = c.n + excluded.n;
+		INSERT INTO unreported_units (unit) SELECT a.unit FROM added a WHERE NOT EXISTS (SELECT 1 FROM unit_state s WHERE s.unit = a.unit)
+		ON CONFLICT DO NOTHING;
 	ELSIF TG_OP = 'UPDATE' THEN
 		INSERT INTO device_counts AS c (batch, dated, n)
 		SELECT batch, dated, SUM(d) FROM (SELECT batch, (placed_on_market IS NOT NULL)::int AS dated, 1 AS d FROM added
@@ -241,6 +249,7 @@ BEGIN
 		UPDATE device_counts AS c SET n = c.n - m.n
 		FROM (SELECT batch, (placed_on_market IS NOT NULL)::int AS dated, COUNT(*) AS n FROM removed GROUP BY 1, 2) m
 		WHERE c.batch = m.batch AND c.dated = m.dated;
+		DELETE FROM unreported_units u USING removed r WHERE u.unit = r.unit;
 	END IF;
 	RETURN NULL;
 END $$`,
@@ -259,6 +268,7 @@ END`,
 END`,
 		`CREATE TRIGGER unit_state_add AFTER INSERT ON unit_state BEGIN
 	INSERT INTO release_units (version, n) VALUES (NEW.version, 1) ON CONFLICT (version) DO UPDATE SET n = n + 1;
+	DELETE FROM unreported_units WHERE unit = NEW.unit;
 END`,
 		`CREATE TRIGGER unit_state_move AFTER UPDATE OF version ON unit_state WHEN OLD.version <> NEW.version BEGIN
 	UPDATE release_units SET n = n - 1 WHERE version = OLD.version;
@@ -266,10 +276,12 @@ END`,
 END`,
 		`CREATE TRIGGER unit_state_remove AFTER DELETE ON unit_state BEGIN
 	UPDATE release_units SET n = n - 1 WHERE version = OLD.version;
+	INSERT OR IGNORE INTO unreported_units (unit) SELECT unit FROM devices WHERE unit = OLD.unit;
 END`,
 		`CREATE TRIGGER devices_add AFTER INSERT ON devices BEGIN
 	INSERT INTO device_counts (batch, dated, n) VALUES (NEW.batch, NEW.placed_on_market IS NOT NULL, 1)
 	ON CONFLICT (batch, dated) DO UPDATE SET n = n + 1;
+	INSERT OR IGNORE INTO unreported_units (unit) SELECT NEW.unit WHERE NOT EXISTS (SELECT 1 FROM unit_state WHERE unit = NEW.unit);
 END`,
 		`CREATE TRIGGER devices_move AFTER UPDATE OF batch, placed_on_market ON devices BEGIN
 	UPDATE device_counts SET n = n - 1 WHERE batch = OLD.batch AND dated = (OLD.placed_on_market IS NOT NULL);
@@ -278,6 +290,7 @@ END`,
 END`,
 		`CREATE TRIGGER devices_remove AFTER DELETE ON devices BEGIN
 	UPDATE device_counts SET n = n - 1 WHERE batch = OLD.batch AND dated = (OLD.placed_on_market IS NOT NULL);
+	DELETE FROM unreported_units WHERE unit = OLD.unit;
 END`,
 	},
 }

@@ -61,6 +61,10 @@ func checkSummaries(t *testing.T, db *DB, when string) {
 		counts(t, db, `SELECT batch, CASE WHEN placed_on_market IS NULL THEN 0 ELSE 1 END, COUNT(*) FROM devices GROUP BY 1, 2`); !reflect.DeepEqual(got, want) {
 		t.Errorf("%s: device_counts %v, recount %v", when, got, want)
 	}
+	if got, want := counts(t, db, `SELECT unit, 1 FROM unreported_units`),
+		counts(t, db, `SELECT unit, 1 FROM devices d WHERE NOT EXISTS (SELECT 1 FROM unit_state s WHERE s.unit = d.unit)`); !reflect.DeepEqual(got, want) {
+		t.Errorf("%s: unreported_units %v, recount %v", when, got, want)
+	}
 }
 
 // TestSummaries: the counts fleet status reads are kept by the store in the
@@ -74,7 +78,7 @@ func TestSummaries(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, stmt := range []string{`DROP TABLE attempt_counts`, `DROP TABLE release_units`, `DROP TABLE device_counts`, `DROP TABLE devices`, `DROP TABLE reports`,
+		for _, stmt := range []string{`DROP TABLE attempt_counts`, `DROP TABLE release_units`, `DROP TABLE device_counts`, `DROP TABLE unreported_units`, `DROP TABLE devices`, `DROP TABLE reports`,
 			`DROP TABLE unit_state`, `DROP TABLE rejections`, `DELETE FROM schema_migrations`} {
 			if _, err := db.SQL.ExecContext(ctx, stmt); err != nil {
 				t.Fatal(stmt, err)
