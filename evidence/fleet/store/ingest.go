@@ -124,9 +124,7 @@ WHERE `+deviceChanged)
 	return tx.Commit()
 }
 
-// deviceChanged limits the devices upsert to units whose record changes:
-// every ingest syncs the whole registry, and rewriting unchanged rows would
-// leave as many dead rows for the status scans to skip.
+// deviceChanged: rewrite only changed devices (every ingest syncs the registry).
 const deviceChanged = `(devices.hardware <> excluded.hardware OR devices.batch <> excluded.batch OR devices.public_key <> excluded.public_key
 OR (excluded.placed_on_market IS NOT NULL AND (devices.placed_on_market IS NULL OR devices.placed_on_market <> excluded.placed_on_market)))`
 
@@ -314,18 +312,7 @@ func (db *DB) apply(ctx context.Context, out []checked, last map[string]uint64, 
 	}
 	res.Accepted += len(rows)
 	for _, r := range rejs {
-		switch r.Reason {
-		case ReasonBadSignature:
-			res.Rejected.BadSignature++
-		case ReasonReplay:
-			res.Rejected.Replay++
-		case ReasonUnknownDevice:
-			res.Rejected.UnknownDevice++
-		case ReasonHardwareMismatch:
-			res.Rejected.HardwareMismatch++
-		default:
-			res.Rejected.Malformed++
-		}
+		countRejected(&res.Rejected, r.Reason, 1)
 		if len(res.Rejections) < o.KeepRejections {
 			res.Rejections = append(res.Rejections, *r)
 		}
@@ -456,8 +443,7 @@ func pgWrite(ctx context.Context, c *pgx.Conn, rows []*row, rejs []*Rejection, n
 		return err
 	}
 	defer tx.Rollback(ctx)
-	// Writers take turns: the summary rows the triggers update (migration
-	// 2) are then locked in one order, never in a deadlock.
+	// Writers take turns: summary rows are never locked in two orders.
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, writeLock); err != nil {
 		return err
 	}

@@ -16,10 +16,8 @@ import (
 	"github.com/craudit/craudit/evidence/unitsupport"
 )
 
-// The status queries (docs/fleet.md shows their plans). Counts come from
-// the summary tables the ingest keeps (migration 2); the unit lists from
-// one scan of devices and one of unit_state. Lists are sorted in Go (byte
-// order, whatever the database's collation).
+// The status queries (docs/fleet.md shows their plans): counts from the summary
+// tables (migration 2), lists from one scan each, sorted in Go (byte order).
 const (
 	qUnitsPerRelease = `SELECT version, n FROM release_units WHERE n > 0`
 	qAttempts        = `SELECT campaign, target, outcome, n FROM attempt_counts WHERE n > 0`
@@ -28,9 +26,7 @@ const (
 	qNeverReported   = `SELECT unit FROM unreported_units`
 	qUnknownStart    = `SELECT unit FROM devices WHERE placed_on_market IS NULL`
 	qRejections      = `SELECT reason, COUNT(*) FROM rejections GROUP BY reason`
-	// qSupportLists is completed with the past-support conditions: it
-	// lists the units without a start and the ones past their end in one
-	// scan.
+	// qSupportLists (completed with the past-support conditions): both lists, one scan.
 	qSupportLists = `SELECT unit, placed_on_market IS NULL FROM devices WHERE placed_on_market IS NULL OR (placed_on_market IS NOT NULL AND (`
 )
 
@@ -184,23 +180,28 @@ func (db *DB) Status(ctx context.Context, o StatusOptions) (*fleet.Status, error
 		if err := rs.Scan(&reason, &n); err != nil {
 			return err
 		}
-		switch reason {
-		case ReasonBadSignature:
-			st.Rejected.BadSignature += n
-		case ReasonReplay:
-			st.Rejected.Replay += n
-		case ReasonUnknownDevice:
-			st.Rejected.UnknownDevice += n
-		case ReasonHardwareMismatch:
-			st.Rejected.HardwareMismatch += n
-		default:
-			st.Rejected.Malformed += n
-		}
+		countRejected(&st.Rejected, reason, n)
 		return nil
 	}); err != nil {
 		return nil, wrap(err)
 	}
 	return st, nil
+}
+
+// countRejected adds n rejections for a reason.
+func countRejected(r *fleet.Rejections, reason string, n int) {
+	switch reason {
+	case ReasonBadSignature:
+		r.BadSignature += n
+	case ReasonReplay:
+		r.Replay += n
+	case ReasonUnknownDevice:
+		r.UnknownDevice += n
+	case ReasonHardwareMismatch:
+		r.HardwareMismatch += n
+	default:
+		r.Malformed += n
+	}
 }
 
 func add(c *fleet.Counts, outcome string, n int) {
@@ -328,11 +329,8 @@ func (db *DB) units(ctx context.Context, q string, args []any, dst *[]string) er
 	return nil
 }
 
-// unitList reads a list query: a unit per row and, when the query has a
-// second column, a true/false flag. Lists run to millions of rows; on
-// PostgreSQL the units are read as the wire bytes of the native connection
-// into one buffer (database/sql would cost a microsecond and an allocation
-// per row).
+// unitList reads a list query: a unit per row [and a flag]. On PostgreSQL the
+// units are read as wire bytes into one buffer (database/sql: ~1 us a row).
 func (db *DB) unitList(ctx context.Context, q string, args []any) (units []string, flags []bool, err error) {
 	if db.Kind != KindPostgres {
 		err = db.each(ctx, q, args, func(rs *sql.Rows) error {

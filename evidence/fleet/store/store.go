@@ -102,9 +102,7 @@ func (db *DB) q(query string) string {
 	return b.String()
 }
 
-// migration is one schema version: statements for both databases (All,
-// separated by ";\n"), then each database's own (one statement each:
-// trigger bodies hold semicolons).
+// migration: statements for both databases (";\n"-separated), then each one's own.
 type migration struct {
 	All              string
 	Postgres, SQLite []string
@@ -153,11 +151,8 @@ CREATE TABLE rejections (
 	ingested_at BIGINT NOT NULL
 );`}, migration2}
 
-// Migration 2: the status counts become summary tables kept by triggers in
-// the transaction that writes devices, reports and unit states
-// (docs/fleet.md), so fleet status reads a few rows instead of scanning every
-// report and unit; unreported_units lists the registered units without an
-// accepted report (the silent units no unit_state row shows).
+// Migration 2: summary tables for the status counts and unreported_units, kept
+// by triggers in the writing transaction (docs/fleet.md).
 var migration2 = migration{
 	All: `CREATE TABLE attempt_counts (
 	campaign TEXT NOT NULL,
@@ -185,9 +180,7 @@ CREATE TABLE unreported_units (unit TEXT PRIMARY KEY);
 INSERT INTO unreported_units (unit) SELECT d.unit FROM devices d WHERE NOT EXISTS (SELECT 1 FROM unit_state s WHERE s.unit = d.unit);
 DROP INDEX unit_state_version;
 CREATE INDEX devices_unknown_start ON devices (unit) WHERE placed_on_market IS NULL`,
-	// Statement-level triggers with transition tables: one aggregate per
-	// written batch. Keys are upserted in sorted order (writers also hold
-	// an advisory lock, see pgWrite).
+	// Statement-level triggers with transition tables, keys upserted in order.
 	Postgres: []string{
 		`CREATE FUNCTION craudit_attempts_add() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
