@@ -293,11 +293,13 @@ func explain(b *testing.B, db *DB, out string, n int) {
 		name, sql string
 		args      []any
 	}{
-		{"units per release", qUnitsPerRelease, nil},
-		{"attempts per release and campaign", qAttempts, nil},
-		{"silent units", db.q(qSilent), []any{cutoff}},
-		{"unknown support start", qUnknownStart, nil},
-		{"past support (5 years, no batch end dates)", db.q(qPastSupport + `placed_on_market <= ?) ORDER BY unit`), []any{benchRef.AddDate(-5, 0, 0).Format(time.DateOnly)}},
+		{"registered units by batch (Units, and the count support is judged over)", qDeviceCounts, nil},
+		{"units per release (summary kept at ingest; Reporting is their sum)", qUnitsPerRelease, nil},
+		{"attempts per release and campaign (summary kept at ingest)", qAttempts, nil},
+		{"silent units with an accepted report", db.q(qSilent), []any{cutoff}},
+		{"units without a start and past support (5 years, no batch end dates)", db.q(qSupportLists + `placed_on_market <= ?))`), []any{benchRef.AddDate(-5, 0, 0).Format(time.DateOnly)}},
+		{"units without a start (when support ends are not judged)", qUnknownStart, nil},
+		{"never-reporting units (kept at ingest)", qNeverReported, nil},
 		{"rejections", qRejections, nil},
 	} {
 		rs, err := db.SQL.QueryContext(ctx, "EXPLAIN (ANALYZE, BUFFERS) "+q.sql, q.args...)

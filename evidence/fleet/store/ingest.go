@@ -110,7 +110,8 @@ func (db *DB) SyncDevices(ctx context.Context, reg *fleet.Registry, pom *unitsup
 	defer tx.Rollback()
 	st, err := tx.PrepareContext(ctx, `INSERT INTO devices (unit, hardware, batch, public_key, placed_on_market) VALUES (?, ?, ?, ?, ?)
 ON CONFLICT (unit) DO UPDATE SET hardware = excluded.hardware, batch = excluded.batch, public_key = excluded.public_key,
-placed_on_market = COALESCE(excluded.placed_on_market, devices.placed_on_market)`)
+placed_on_market = COALESCE(excluded.placed_on_market, devices.placed_on_market)
+WHERE `+deviceChanged)
 	if err != nil {
 		return err
 	}
@@ -122,6 +123,10 @@ placed_on_market = COALESCE(excluded.placed_on_market, devices.placed_on_market)
 	}
 	return tx.Commit()
 }
+
+// deviceChanged: rewrite only changed devices (every ingest syncs the registry).
+const deviceChanged = `(devices.hardware <> excluded.hardware OR devices.batch <> excluded.batch OR devices.public_key <> excluded.public_key
+OR (excluded.placed_on_market IS NOT NULL AND (devices.placed_on_market IS NULL OR devices.placed_on_market <> excluded.placed_on_market)))`
 
 // deviceBatchDate: the registry's batch, else the placed-on-market file's;
 // the date when the file has the unit (nil: unknown).
@@ -156,7 +161,8 @@ func pgSyncDevices(ctx context.Context, c *pgx.Conn, devs []*fleet.Device, pom *
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO devices SELECT * FROM devices_in
 ON CONFLICT (unit) DO UPDATE SET hardware = excluded.hardware, batch = excluded.batch, public_key = excluded.public_key,
-placed_on_market = COALESCE(excluded.placed_on_market, devices.placed_on_market)`); err != nil {
+placed_on_market = COALESCE(excluded.placed_on_market, devices.placed_on_market)
+WHERE `+deviceChanged); err != nil {
 		return err
 	}
 	return tx.Commit(ctx)
@@ -306,18 +312,7 @@ func (db *DB) apply(ctx context.Context, out []checked, last map[string]uint64, 
 	}
 	res.Accepted += len(rows)
 	for _, r := range rejs {
-		switch r.Reason {
-		case ReasonBadSignature:
-			res.Rejected.BadSignature++
-		case ReasonReplay:
-			res.Rejected.Replay++
-		case ReasonUnknownDevice:
-			res.Rejected.UnknownDevice++
-		case ReasonHardwareMismatch:
-			res.Rejected.HardwareMismatch++
-		default:
-			res.Rejected.Malformed++
-		}
+		countRejected(&res.Rejected, r.Reason, 1)
 		if len(res.Rejections) < o.KeepRejections {
 			res.Rejections = append(res.Rejections, *r)
 		}
@@ -439,12 +434,19 @@ func (db *DB) write(ctx context.Context, rows []*row, rejs []*Rejection, now tim
 	return tx.Commit()
 }
 
+// writeLock is the advisory lock key of the fleet store's writers.
+const writeLock int64 = 0x6372617564697401 // "craudit" 1
+
 func pgWrite(ctx context.Context, c *pgx.Conn, rows []*row, rejs []*Rejection, now time.Time) error {
 	tx, err := c.Begin(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback(ctx)
+	// Writers take turns: summary rows are never locked in two orders.
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, writeLock); err != nil {
+		return err
+	}
 	if len(rows) > 0 {
 		vals := make([][]any, len(rows))
 		for i, r := range rows {

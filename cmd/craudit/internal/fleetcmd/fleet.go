@@ -157,9 +157,12 @@ reports by reason.
 
 product.yaml comes from the first --bundle (verified with --trust), or from
 --product. Without either, support ends are not judged and the snapshot says so.
-Time: --reference-time, else SOURCE_DATE_EPOCH (so a pinned snapshot is
-reproducible), else the wall clock. --format json prints the craudit.fleet-status/v1
-document that bundle --fleet-status pins.
+Time: status judges (support ends, silence, the bundles' validity), so it
+runs at --reference-time, else at the wall clock, never at SOURCE_DATE_EPOCH,
+which a reproducible-build job may set to an old date (and so make ended
+support look current); pass --reference-time to make a snapshot again. The time
+used is printed on standard error. --format json prints the
+craudit.fleet-status/v1 document that bundle --fleet-status pins.
 
 Exit codes: 0 the snapshot was made; 1 a --bundle failed verification; 2 could not
 run (bad flags, store unavailable, unreadable product.yaml).`,
@@ -174,7 +177,7 @@ run (bad flags, store unavailable, unreadable product.yaml).`,
 	fl.StringVar(&f.trust, "trust", "", "the manufacturer's root public key the bundles are verified with")
 	fl.StringVar(&f.productFile, "product", "", "product.yaml for the support period when no --bundle gives it")
 	fl.IntVar(&f.silentDays, "silent-days", store.DefaultSilentDays, "a unit without an accepted report for more than N days is silent")
-	fl.StringVar(&f.refTime, "reference-time", "", "RFC 3339 reference time (default: SOURCE_DATE_EPOCH, else now)")
+	fl.StringVar(&f.refTime, "reference-time", "", "RFC 3339 time support ends, silence and the bundles are judged at (default: now; never SOURCE_DATE_EPOCH)")
 	fl.StringVar(&f.format, "format", "text", "text or json")
 	fl.StringVar(&f.out, "out", "", "write to this file instead of standard output")
 	fl.BoolVar(&f.force, "force", false, "overwrite --out")
@@ -194,7 +197,8 @@ func runStatus(cmd *cobra.Command, f statusFlags) error {
 	if f.silentDays <= 0 {
 		return couldNotRun(fmt.Errorf("--silent-days %d: want at least 1", f.silentDays))
 	}
-	at, _, err := cli.ReferenceTime(f.refTime, cli.HarnessClock)
+	// A judging command: the wall clock, never SOURCE_DATE_EPOCH (design, "Time").
+	at, source, err := cli.ReferenceTime(f.refTime, cli.WallClock)
 	if err != nil {
 		return couldNotRun(err)
 	}
@@ -223,6 +227,7 @@ func runStatus(cmd *cobra.Command, f statusFlags) error {
 	if err != nil {
 		return couldNotRun(err)
 	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "fleet status at %s (%s)\n", at.Format(time.RFC3339), source)
 	var out []byte
 	if f.format == "json" {
 		b, err := json.MarshalIndent(st, "", "  ")

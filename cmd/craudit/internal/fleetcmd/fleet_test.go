@@ -96,3 +96,32 @@ func TestCouldNotRun(t *testing.T) {
 		})
 	}
 }
+
+// TestStatusTime: fleet status judges support ends and silence, so without
+// --reference-time it runs at the wall clock, never at SOURCE_DATE_EPOCH
+// (design, "Time"): an old epoch must not make ended support look current.
+func TestStatusTime(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "fleet.db")
+	t.Setenv("SOURCE_DATE_EPOCH", "86400") // 1970-01-02
+	for _, tc := range []struct {
+		name string
+		args []string
+		want func(time.Time) bool
+		says string
+	}{
+		{"SOURCE_DATE_EPOCH ignored", nil, func(at time.Time) bool { return time.Since(at).Abs() < time.Hour }, "wall clock"},
+		{"--reference-time", []string{"--reference-time", "2026-12-02T00:00:00Z"},
+			func(at time.Time) bool { return at.Equal(time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)) }, "--reference-time"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, stderr := run(t, append([]string{"status", "--db", db, "--format", "json"}, tc.args...)...)
+			var st fleet.Status
+			if err := json.Unmarshal([]byte(out), &st); err != nil || code != 0 {
+				t.Fatalf("exit %d %v\n%s", code, err, stderr)
+			}
+			if !tc.want(st.ReferenceTime) || !strings.Contains(stderr, "("+tc.says+")") {
+				t.Fatalf("reference time %s, stderr %q", st.ReferenceTime, stderr)
+			}
+		})
+	}
+}
