@@ -1,11 +1,7 @@
 package document_test
 
 import (
-	"bytes"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -14,10 +10,8 @@ import (
 	"github.com/craudit/craudit/reports"
 	"github.com/craudit/craudit/reports/document"
 	"github.com/craudit/craudit/reports/dossierdoc"
-	rhtml "github.com/craudit/craudit/reports/html"
 	"github.com/craudit/craudit/reports/internal/dossiertest"
-	"github.com/craudit/craudit/reports/markdown"
-	"github.com/craudit/craudit/reports/pdf"
+	"github.com/craudit/craudit/reports/internal/layouttext"
 )
 
 func TestStructure(t *testing.T) {
@@ -153,31 +147,7 @@ func TestRiskTitlesFromMappings(t *testing.T) {
 // once, in the document, and no layout drops or rewrites them.
 func TestLayoutsSayTheSame(t *testing.T) {
 	d, doc := dossiertest.Build(t, dossiertest.Options{})
-	var b bytes.Buffer
-	if err := (rhtml.Renderer{}).Render(&b, d); err != nil {
-		t.Fatal(err)
-	}
-	outs := map[string]string{
-		"html":     dossiertest.VisibleHTML(b.String()),
-		"markdown": dossiertest.Squash(markdown.Layout(doc)),
-	}
-	if _, err := exec.LookPath("pdftotext"); err == nil {
-		b.Reset()
-		if err := (pdf.Renderer{}).Render(&b, d); err != nil {
-			t.Fatal(err)
-		}
-		p := filepath.Join(t.TempDir(), "dossier.pdf")
-		if err := os.WriteFile(p, b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		out, err := exec.Command("pdftotext", p, "-").Output()
-		if err != nil {
-			t.Fatalf("pdftotext: %v", err)
-		}
-		outs["pdf"] = dossiertest.Squash(string(out))
-	} else {
-		t.Log("pdftotext (poppler-utils) not installed: the PDF is not compared")
-	}
+	outs := layouttext.Visible(t, d, doc)
 	var sentences []string
 	add := func(s string) {
 		if s = dossiertest.Squash(s); len(s) >= 12 {

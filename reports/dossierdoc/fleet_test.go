@@ -1,11 +1,7 @@
 package dossierdoc_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -16,10 +12,8 @@ import (
 	"github.com/craudit/craudit/fixtures/thermostat"
 	"github.com/craudit/craudit/reports/document"
 	"github.com/craudit/craudit/reports/dossierdoc"
-	rhtml "github.com/craudit/craudit/reports/html"
 	"github.com/craudit/craudit/reports/internal/dossiertest"
-	"github.com/craudit/craudit/reports/markdown"
-	"github.com/craudit/craudit/reports/pdf"
+	"github.com/craudit/craudit/reports/internal/layouttext"
 )
 
 // fleetSnapshot: 12 units, 10 reporting on two releases, two campaigns,
@@ -137,31 +131,7 @@ func TestFleetSection(t *testing.T) {
 	}
 
 	// The three layouts show the same numbers and every listed unit.
-	var b bytes.Buffer
-	if err := (rhtml.Renderer{}).Render(&b, d); err != nil {
-		t.Fatal(err)
-	}
-	outs := map[string]string{
-		"html":     dossiertest.VisibleHTML(b.String()),
-		"markdown": dossiertest.Squash(markdown.Layout(doc)),
-	}
-	if _, err := exec.LookPath("pdftotext"); err == nil {
-		b.Reset()
-		if err := (pdf.Renderer{}).Render(&b, d); err != nil {
-			t.Fatal(err)
-		}
-		p := filepath.Join(t.TempDir(), "dossier.pdf")
-		if err := os.WriteFile(p, b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		out, err := exec.Command("pdftotext", p, "-").Output()
-		if err != nil {
-			t.Fatalf("pdftotext: %v", err)
-		}
-		outs["pdf"] = dossiertest.Squash(string(out))
-	} else {
-		t.Log("pdftotext (poppler-utils) not installed: the PDF is not compared")
-	}
+	outs := layouttext.Visible(t, d, doc)
 	for name, out := range outs {
 		for _, want := range []string{dossierdoc.FleetTitle, "Fleet unit lists", "TH-0001", "TH-0011", "CVE-2024-2511", "7 (87.5%)", "rollout-1.0.1"} {
 			if !strings.Contains(out, want) {
