@@ -68,6 +68,7 @@ func Layout(doc *document.Document, info Info) ([]byte, error) {
 	if tocPage > 0 {
 		d.writeTOC(doc.Contents, tocPage, tocY)
 	}
+	d.footers()
 	if err := d.Error(); err != nil {
 		return nil, err
 	}
