@@ -3,6 +3,8 @@
 package attack
 
 import (
+	"github.com/craudit/craudit/fixtures/shared"
+
 	"context"
 	"os"
 	"path/filepath"
@@ -18,7 +20,7 @@ import (
 // wrapper's semaphore existed while it ran, so the test knows the names to
 // look for and that faketime really wrapped it.
 func TestFaketimeLeavesNoSharedMemory(t *testing.T) {
-	needTools(t, "faketime")
+	shared.NeedTools(t, "faketime")
 	dir := t.TempDir()
 	script := filepath.Join(dir, "client.sh")
 	if err := os.WriteFile(script, []byte(`#!/bin/sh

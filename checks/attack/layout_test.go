@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -34,19 +33,6 @@ func example(t *testing.T) (script string, l *layout.Layout) {
 		t.Fatal(err)
 	}
 	return filepath.Join(dir, "st200-ota.sh"), l
-}
-
-// needTools skips (fails under CI=true) when the example's tools are missing.
-func needTools(t *testing.T, tools ...string) {
-	t.Helper()
-	for _, tool := range tools {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is not installed (CI=true: a missing component fails)", tool)
-			}
-			t.Skipf("%s is not installed", tool)
-		}
-	}
 }
 
 // Under a layout every manifest scenario serves its files at the layout's
@@ -114,7 +100,7 @@ func TestLayoutExample(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the example updater against every manifest scenario")
 	}
-	needTools(t, "sh", "curl", "openssl", "awk", "sha256sum")
+	shared.NeedTools(t, "sh", "curl", "openssl", "awk", "sha256sum")
 	script, l := example(t)
 	o := testOptions("sh "+QuoteWord(script), ProfileManifest)
 	o.Layout = l
@@ -200,7 +186,7 @@ func TestUnservedPathHint(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the example updater")
 	}
-	needTools(t, "sh", "curl", "openssl", "awk", "sha256sum")
+	shared.NeedTools(t, "sh", "curl", "openssl", "awk", "sha256sum")
 	script, full := example(t)
 	// The example's command line, but craudit's own paths and fields.
 	l, err := layout.Parse("partial.layout.yaml", []byte("layout: 1\nclient:\n  arguments: [-k, '{trust}', -c, '{ca}', -s, '{repo}', -d, '{state}', -v, '{installed_version}', -i, '{out}', -m, '{product}', -b, '{hardware_id}', install]\n  installed: active\n"))

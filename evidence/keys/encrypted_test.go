@@ -10,19 +10,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-// needTool skips without a command-line tool, except under CI=true where a
-// missing tool is a failure.
-func needTool(t *testing.T, name string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not installed (CI=true: scripts/deps.sh installs it)", name)
-		}
-		t.Skipf("%s not installed", name)
-	}
-}
+	"github.com/craudit/craudit/fixtures/shared"
+)
 
 func constPass(s string) Passphrase { return func() ([]byte, error) { return []byte(s), nil } }
 
@@ -66,7 +56,7 @@ func TestEncryptedPEMRoundTrip(t *testing.T) {
 // passphrase and verifies what they signed; we open openssl's protected
 // keys in every PBES2 form it writes that we read.
 func TestEncryptedPEMOpenSSL(t *testing.T) {
-	needTool(t, "openssl")
+	shared.NeedTools(t, "openssl")
 	dir := t.TempDir()
 	t.Setenv("CRAUDIT_TEST_PASS", "s3cret pass")
 	msg := []byte("release 1.0.1\n")

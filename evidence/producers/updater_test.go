@@ -8,20 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// needTools skips (fails under CI=true) when a tool is not installed.
-func needTools(tb testing.TB, tools ...string) {
-	tb.Helper()
-	for _, t := range tools {
-		if _, err := exec.LookPath(t); err != nil {
-			if os.Getenv("CI") == "true" {
-				tb.Fatalf("%s is not installed (CI=true: scripts/deps.sh installs it)", t)
-			}
-			tb.Skipf("%s is not installed", t)
-		}
-	}
-}
+	"github.com/craudit/craudit/fixtures/shared"
+)
 
 func runIn(tb testing.TB, dir, stdin, name string, args ...string) {
 	tb.Helper()
@@ -47,7 +36,7 @@ func updaterArtefact(tb testing.TB, kind string, size int64) string {
 	appendRandom(tb, img, size, 3)
 	switch kind {
 	case "swupdate":
-		needTools(tb, "cpio")
+		shared.NeedTools(tb, "cpio")
 		data, err := os.ReadFile(img)
 		if err != nil {
 			tb.Fatal(err)
@@ -65,7 +54,7 @@ func updaterArtefact(tb testing.TB, kind string, size int64) string {
 		runIn(tb, swu, "sw-description\nrootfs.img\n", "sh", "-c", "cpio -o -H newc > ../firmware.swu")
 		return filepath.Join(dir, "firmware.swu")
 	case "mender":
-		needTools(tb, "mender-artifact")
+		shared.NeedTools(tb, "mender-artifact")
 		out := filepath.Join(dir, "firmware.mender")
 		runIn(tb, dir, "", "mender-artifact", "write", "module-image", "-T", "single-file", "-t", "st100",
 			"-n", "fw-1.0.1", "-f", img, "-o", out, "--compression", "none")
@@ -75,7 +64,7 @@ func updaterArtefact(tb testing.TB, kind string, size int64) string {
 		if kind == "rauc-verity" {
 			format = "verity"
 		}
-		needTools(tb, "rauc", "mksquashfs", "openssl")
+		shared.NeedTools(tb, "rauc", "mksquashfs", "openssl")
 		runIn(tb, dir, "", "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
 			"-keyout", "signer.key", "-out", "signer.pem", "-days", "30", "-subj", "/CN=single-pass",
 			"-addext", "keyUsage=critical,digitalSignature", "-addext", "extendedKeyUsage=emailProtection")

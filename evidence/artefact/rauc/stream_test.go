@@ -14,20 +14,8 @@ import (
 	"testing"
 
 	"github.com/craudit/craudit/evidence/artefact"
+	"github.com/craudit/craudit/fixtures/shared"
 )
-
-// needTools skips when a tool is missing (fails under CI=true).
-func needTools(tb testing.TB, tools ...string) {
-	tb.Helper()
-	for _, t := range tools {
-		if _, err := exec.LookPath(t); err != nil {
-			if os.Getenv("CI") == "true" {
-				tb.Fatalf("%s is not installed (CI=true: scripts/deps.sh installs it)", t)
-			}
-			tb.Skipf("%s is not installed", t)
-		}
-	}
-}
 
 func runTool(tb testing.TB, dir, name string, args ...string) {
 	tb.Helper()
@@ -42,7 +30,7 @@ func runTool(tb testing.TB, dir, name string, args ...string) {
 // certificate and key paths and the trust that accepts it.
 func testSigner(tb testing.TB) (cert, key string, o artefact.Options) {
 	tb.Helper()
-	needTools(tb, "openssl")
+	shared.NeedTools(tb, "openssl")
 	dir := tb.TempDir()
 	runTool(tb, dir, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
 		"-keyout", "signer.key", "-out", "signer.pem", "-days", "30", "-subj", "/CN=stream test",
@@ -68,7 +56,7 @@ func testSigner(tb testing.TB) (cert, key string, o artefact.Options) {
 // a hook script, with mksquashfs given args.
 func testBundle(tb testing.TB, cert, key, format, args string, big int) string {
 	tb.Helper()
-	needTools(tb, "rauc", "mksquashfs")
+	shared.NeedTools(tb, "rauc", "mksquashfs")
 	dir := tb.TempDir()
 	in := filepath.Join(dir, "content")
 	if err := os.Mkdir(in, 0o755); err != nil {
