@@ -20,6 +20,7 @@ import (
 	"github.com/craudit/craudit/evidence/artefact/inspect"
 	"github.com/craudit/craudit/evidence/bundle"
 	"github.com/craudit/craudit/evidence/product"
+	"github.com/craudit/craudit/fixtures/shared"
 )
 
 // newc is one cpio newc member.
@@ -116,14 +117,7 @@ func TestStreamedInspectionMatchesFile(t *testing.T) {
 // certificate (trusted as its own CA).
 func raucBundle(t *testing.T, format string) (bundlePath, cert string) {
 	t.Helper()
-	for _, tool := range []string{"rauc", "mksquashfs", "openssl"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is not installed (CI=true: scripts/deps.sh installs it)", tool)
-			}
-			t.Skipf("%s is not installed", tool)
-		}
-	}
+	shared.NeedTools(t, "rauc", "mksquashfs", "openssl")
 	dir := t.TempDir()
 	run := func(name string, args ...string) {
 		cmd := exec.Command(name, args...)
