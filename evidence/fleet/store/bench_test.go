@@ -318,3 +318,33 @@ func explain(b *testing.B, db *DB, out string, n int) {
 		b.Fatal(err)
 	}
 }
+
+// TestBenchInputIngests: the benchmark's generated reports and registry are
+// valid, so BenchmarkFleetIngest measures the verification of good reports,
+// not the rejection of broken ones: a small set ingests into SQLite with
+// every report accepted.
+func TestBenchInputIngests(t *testing.T) {
+	const n = 200
+	ctx := context.Background()
+	path := genReports(t, n)
+	reg, pom := benchRegistry(t, n)
+	db, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "fleet.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.SyncDevices(ctx, reg, pom); err != nil {
+		t.Fatal(err)
+	}
+	var readErr error
+	res, err := db.Ingest(ctx, FileInputs([]string{path}, &readErr), IngestOptions{Registry: reg, At: benchRef, Now: benchRef})
+	if err == nil {
+		err = readErr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Accepted != n {
+		t.Fatalf("accepted %d of %d generated reports: %+v", res.Accepted, n, res.Rejected)
+	}
+}
