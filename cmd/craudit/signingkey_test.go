@@ -13,17 +13,13 @@ import (
 
 	"github.com/craudit/craudit/cmd/craudit/internal/cli"
 	"github.com/craudit/craudit/evidence/keys/pkcs11/softhsmtest"
+	"github.com/craudit/craudit/fixtures/shared"
 )
 
 // needOpenSSL skips without openssl, except under CI=true.
 func needOpenSSL(t *testing.T) {
 	t.Helper()
-	if _, err := exec.LookPath("openssl"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("openssl is not installed (CI=true)")
-		}
-		t.Skip("openssl not installed")
-	}
+	shared.NeedTools(t, "openssl")
 }
 
 // noTerminal makes the passphrase prompt see no terminal, or answer with
@@ -208,12 +204,7 @@ func TestBundleSigningKeys(t *testing.T) {
 // echo, and openssl opens the key with it.
 func TestPassphrasePromptOnTerminal(t *testing.T) {
 	needOpenSSL(t)
-	if _, err := exec.LookPath("script"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("script (util-linux) is not installed (CI=true)")
-		}
-		t.Skip("script (util-linux) not installed: no pty to test the prompt on")
-	}
+	shared.NeedTools(t, "script")
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/craudit/craudit/evidence/attest"
 	"github.com/craudit/craudit/evidence/keys"
+	"github.com/craudit/craudit/fixtures/shared"
 )
 
 const predType = "https://craudit.dev/attestation/test/v1"
@@ -178,12 +179,7 @@ func TestDecodeRefuses(t *testing.T) {
 // one format over the DSSE pre-authentication encoding, so openssl checks it
 // with the signer's public key.
 func TestOpenSSLVerifiesEnvelope(t *testing.T) {
-	if _, err := exec.LookPath("openssl"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("openssl not installed")
-		}
-		t.Skip("openssl not installed")
-	}
+	shared.NeedTools(t, "openssl")
 	dir := t.TempDir()
 	for _, tc := range []struct {
 		typ  keys.Type

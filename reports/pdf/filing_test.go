@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/craudit/craudit/checks"
+	"github.com/craudit/craudit/fixtures/shared"
 	"github.com/craudit/craudit/reports/document"
 	"github.com/craudit/craudit/reports/internal/dossiertest"
 )
@@ -18,12 +19,7 @@ import (
 // basis and every exception; every Annex VII point is there; each evidence
 // hash is printed once, in the index; references are internal links.
 func TestFitToFile(t *testing.T) {
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("pdftotext (poppler-utils) not installed")
-		}
-		t.Skip("pdftotext (poppler-utils) not installed")
-	}
+	shared.NeedTools(t, "pdftotext")
 	// On its own, and as a dossier's PDF, which leaves routine detail to
 	// index.html and results.json beside it.
 	for _, signer := range []string{"", "dossier-signer"} {

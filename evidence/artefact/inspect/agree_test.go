@@ -17,20 +17,8 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/craudit/craudit/evidence/artefact"
+	"github.com/craudit/craudit/fixtures/shared"
 )
-
-// need skips when a tool is missing, except under CI=true.
-func need(t testing.TB, tools ...string) {
-	t.Helper()
-	for _, tool := range tools {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is not installed (CI=true: scripts/deps.sh installs it)", tool)
-			}
-			t.Skipf("%s is not installed", tool)
-		}
-	}
-}
 
 func run(t testing.TB, dir string, name string, args ...string) {
 	t.Helper()
@@ -77,7 +65,7 @@ authorityKeyIdentifier=keyid
 
 // newPKI makes two test CAs with openssl, each with one signer.
 func newPKI(t testing.TB) *pki {
-	need(t, "openssl")
+	shared.NeedTools(t, "openssl")
 	d := t.TempDir()
 	if err := os.WriteFile(filepath.Join(d, "ext.cnf"), []byte(extCnf), 0o600); err != nil {
 		t.Fatal(err)
@@ -179,7 +167,7 @@ func raucBundle(t testing.TB, p *pki, dir, format, cert, key string, img []byte,
 }
 
 func TestRAUCAgreesWithRauc(t *testing.T) {
-	need(t, "rauc", "mksquashfs")
+	shared.NeedTools(t, "rauc", "mksquashfs")
 	p := newPKI(t)
 	dir := t.TempDir()
 	// Random and compressible halves: stored and zlib-compressed squashfs
@@ -287,7 +275,7 @@ func swuArchive(t testing.TB, dir, name, cert, key string, img []byte, format st
 }
 
 func TestSWUpdateAgreesWithSwupdate(t *testing.T) {
-	need(t, "swupdate", "cpio", "openssl")
+	shared.NeedTools(t, "swupdate", "cpio", "openssl")
 	p := newPKI(t)
 	dir := t.TempDir()
 	img := image(t, filepath.Join(dir, "img"), 1<<20+5)
@@ -326,7 +314,7 @@ func TestSWUpdateAgreesWithSwupdate(t *testing.T) {
 }
 
 func TestSWUpdateRSAMode(t *testing.T) {
-	need(t, "openssl", "cpio")
+	shared.NeedTools(t, "openssl", "cpio")
 	dir := t.TempDir()
 	run(t, dir, "openssl", "genrsa", "-out", "rsa.key", "2048")
 	run(t, dir, "openssl", "rsa", "-in", "rsa.key", "-pubout", "-out", "rsa.pub")
@@ -418,7 +406,7 @@ func zstdCopy(t testing.TB, src string) string {
 }
 
 func TestMenderAgreesWithMenderArtifact(t *testing.T) {
-	need(t, "mender-artifact", "openssl")
+	shared.NeedTools(t, "mender-artifact", "openssl")
 	dir := t.TempDir()
 	run(t, dir, "openssl", "ecparam", "-genkey", "-name", "prime256v1", "-noout", "-out", "ec.sec1")
 	run(t, dir, "openssl", "ec", "-in", "ec.sec1", "-out", "ec.key") // mender-artifact reads SEC1 and PKCS #1 keys
