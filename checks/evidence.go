@@ -140,14 +140,17 @@ func (o *once[T]) get(decode func() (T, error)) (T, error) {
 }
 
 // readEvidence reads a verified bundle item, classifying what goes wrong.
-func (in *Input) readEvidence(p string) ([]byte, error) {
+func (in *Input) readEvidence(p string) ([]byte, error) { return in.evidence(p, in.Read) }
+
+// evidence is readEvidence with the bytes read by read.
+func (in *Input) evidence(p string, read func(string) ([]byte, error)) ([]byte, error) {
 	if !in.Has(p) {
 		if in.Bundle != nil && in.Bundle.Bad(p) {
 			return nil, &EvidenceError{Path: p, Kind: Unreadable, Err: fmt.Errorf("%s: failed verification", p)}
 		}
 		return nil, &EvidenceError{Path: p, Kind: Absent}
 	}
-	b, err := in.Read(p)
+	b, err := read(p)
 	if err != nil {
 		return nil, &EvidenceError{Path: p, Kind: Unreadable, Err: err}
 	}
@@ -156,7 +159,7 @@ func (in *Input) readEvidence(p string) ([]byte, error) {
 
 func decodeEvidence[T any](in *Input, p string, decode func([]byte) (T, error)) (T, error) {
 	var zero T
-	b, err := in.readEvidence(p)
+	b, err := in.evidence(p, in.readShared) // decoders do not modify their input
 	if err != nil {
 		return zero, err
 	}

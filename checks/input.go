@@ -87,6 +87,18 @@ func (in *Input) read(p string) ([]byte, error) {
 	return in.Bundle.Read(p)
 }
 
+// readShared is read without a copy: for decoders, which do not modify
+// their input (see bundle.ReadShared).
+func (in *Input) readShared(p string) ([]byte, error) {
+	if b, ok := in.Live[p]; ok {
+		return b, nil
+	}
+	if in.Bundle == nil || !in.Bundle.Has(p) {
+		return in.read(p) // its error
+	}
+	return in.Bundle.ReadShared(p)
+}
+
 // Read returns verified evidence: live evidence first, then bundle items.
 func (in *Input) Read(p string) ([]byte, error) {
 	if b, ok := in.Live[p]; ok {

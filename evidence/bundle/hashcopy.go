@@ -132,7 +132,15 @@ func feedSerial(sinks []io.Writer, r io.Reader, chunk int64) (int64, error) {
 type piece struct {
 	buf  []byte
 	n    int
+	off  int64 // of buf[0] in r
 	left atomic.Int32
+}
+
+// chunkWriter is a sink that takes chunks at their offsets, Writers() of
+// them at once (an O_DIRECT copy keeps two writes in flight).
+type chunkWriter interface {
+	WriteAt(p []byte, off int64) (int, error)
+	Writers() int
 }
 
 // feedParallel reads r in the caller's goroutine and hands each chunk to
@@ -148,21 +156,30 @@ func feedParallel(sinks []io.Writer, r io.Reader, chunk int64) (int64, error) {
 	var wg sync.WaitGroup
 	for i, s := range sinks {
 		queues[i] = make(chan *piece, inFlight)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for p := range queues[i] {
-				if errs[i] == nil {
-					if _, err := s.Write(p.buf[:p.n]); err != nil {
-						errs[i] = err
-						failed.Store(true)
+		write := func(p *piece) error { _, err := s.Write(p.buf[:p.n]); return err }
+		workers := 1
+		if cw, ok := s.(chunkWriter); ok && cw.Writers() > 1 {
+			write = func(p *piece) error { _, err := cw.WriteAt(p.buf[:p.n], p.off); return err }
+			workers = cw.Writers()
+		}
+		var once sync.Once
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for p := range queues[i] {
+					if !failed.Load() {
+						if err := write(p); err != nil {
+							once.Do(func() { errs[i] = err })
+							failed.Store(true)
+						}
+					}
+					if p.left.Add(-1) == 0 {
+						free <- p
 					}
 				}
-				if p.left.Add(-1) == 0 {
-					free <- p
-				}
-			}
-		}()
+			}()
+		}
 	}
 	var size int64
 	var rerr error
@@ -173,6 +190,7 @@ func feedParallel(sinks []io.Writer, r io.Reader, chunk int64) (int64, error) {
 		}
 		n, err := io.ReadFull(r, p.buf)
 		if n > 0 {
+			p.off = size
 			size += int64(n)
 			p.n = n
 			p.left.Store(int32(len(sinks)))

@@ -120,19 +120,20 @@ func TestAddFileCopiesExactly(t *testing.T) {
 		if err := os.WriteFile(src, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		p := fmt.Sprintf("artefacts/a%d.bin", i)
-		// Every other one as a copy to be read again (the page cache).
-		it, err := w.AddFileWith(context.Background(), p, RoleArtefact, "application/octet-stream", src, CopyOptions{ReadAgain: i%2 == 1})
-		if err != nil {
-			t.Fatalf("%d bytes: %v", size, err)
-		}
-		got, err := os.ReadFile(filepath.Join(w.StagePath(), filepath.FromSlash(p)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		s512 := sha512.Sum512(data)
-		if !bytes.Equal(got, data) || it.Size != int64(size) || it.SHA512 != hex.EncodeToString(s512[:]) {
-			t.Errorf("%d bytes: copy of %d bytes, equal %v, item %+v", size, len(got), bytes.Equal(got, data), it)
+		for _, again := range []bool{false, true} { // O_DIRECT, and a copy to be read again (the page cache)
+			p := fmt.Sprintf("artefacts/a%d-%v.bin", i, again)
+			it, err := w.AddFileWith(context.Background(), p, RoleArtefact, "application/octet-stream", src, CopyOptions{ReadAgain: again})
+			if err != nil {
+				t.Fatalf("%d bytes: %v", size, err)
+			}
+			got, err := os.ReadFile(filepath.Join(w.StagePath(), filepath.FromSlash(p)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			s512 := sha512.Sum512(data)
+			if !bytes.Equal(got, data) || it.Size != int64(size) || it.SHA512 != hex.EncodeToString(s512[:]) {
+				t.Errorf("%d bytes, read again %v: copy of %d bytes, equal %v, item %+v", size, again, len(got), bytes.Equal(got, data), it)
+			}
 		}
 	}
 }

@@ -1,10 +1,8 @@
 package bundle
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -234,13 +232,14 @@ func (b *Bundle) verifyItem(it Item, keep bool) {
 		case !st.Mode().IsRegular():
 			return // already reported by walk
 		}
-		var buf *bytes.Buffer
-		var dst io.Writer // nil: hash only
+		var d Digests
 		if keep {
-			buf = bytes.NewBuffer(make([]byte, 0, min(it.Size, st.Size())+1))
-			dst = buf
+			// Read whole into its own buffer, then hashed there: no chunk
+			// buffers and no second copy.
+			data, d, err = readHashed(p, it.Size, st.Size())
+		} else {
+			d, err = hashFile(p, it.Size, nil)
 		}
-		d, err := hashFile(p, it.Size, dst)
 		if err != nil {
 			b.problem(it.Path, "%v", err)
 			return
@@ -249,12 +248,8 @@ func (b *Bundle) verifyItem(it Item, keep bool) {
 			b.problem(it.Path, "%s differs from %s (changed)", what, IndexFile)
 			return
 		}
-		if keep {
-			data = buf.Bytes()
-		}
 	} else {
-		d, _ := HashCopy(nil, bytes.NewReader(data)) // reading memory cannot fail
-		if what := differs(it, d); what != "" {
+		if what := differs(it, hashBytes(data)); what != "" {
 			b.problem(it.Path, "%s differs from %s (changed)", what, IndexFile)
 			return
 		}

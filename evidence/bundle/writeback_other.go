@@ -7,12 +7,12 @@ import (
 	"os"
 )
 
-func withWriteback(f *os.File) io.Writer { return f }
+type artefactFile interface {
+	io.Writer
+	Sync() error
+	Close() error
+}
 
-func createArtefact(full string, _ bool) (*os.File, io.Writer, error) {
-	f, err := os.OpenFile(full, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
-	if err != nil {
-		return nil, nil, err
-	}
-	return f, f, nil
+func createArtefact(full string, _ int64, _ bool) (artefactFile, error) {
+	return os.OpenFile(full, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
 }

@@ -105,11 +105,15 @@ func (w *Writer) AddFileWith(ctx context.Context, p, role, mediaType, src string
 	if err != nil {
 		return Item{}, err
 	}
-	out, dst, err := createArtefact(full, co.ReadAgain)
+	var size int64
+	if st, err := f.Stat(); err == nil {
+		size = st.Size()
+	}
+	out, err := createArtefact(full, size, co.ReadAgain)
 	if err != nil {
 		return Item{}, err
 	}
-	d, err := hashCopy(dst, in, sizeHint(f), []io.Writer{co.Tee})
+	d, err := hashCopy(out, in, sizeHint(f), []io.Writer{co.Tee})
 	if err == nil {
 		err = out.Sync()
 	}

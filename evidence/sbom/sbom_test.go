@@ -2,8 +2,10 @@ package sbom
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -109,13 +111,50 @@ func FuzzDecode(f *testing.F) {
 	f.Add(mustRead(f, "testdata/minimal-cdx12.json"))
 	f.Add(mustRead(f, "testdata/minimal-spdx23.json"))
 	f.Add([]byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"components":[{"name":"x"}]}]}`))
+	f.Add([]byte(`{"BOMFORMAT":null,"spdxVersion":"SPDX-2.3","bomFormat":"CycloneDX"}`))
+	f.Add([]byte(`{"spdxVersion":5,"bomFormat":"CycloneDX","specVersion":"1.6"} `))
+	f.Add([]byte(`{"bom\u0046ormat":"CycloneDX","specVersion":"1.6"}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		doc, err := Decode(b)
+		// The quick look at the top-level keys of JSON must change nothing.
+		if !isXML(b) {
+			want, wantErr := decodeProbed(b)
+			if fmt.Sprint(err) != fmt.Sprint(wantErr) || !reflect.DeepEqual(doc, want) {
+				t.Fatalf("Decode: %v, %+v\nwith the probe: %v, %+v", err, doc, wantErr, want)
+			}
+		}
 		if err != nil {
 			return
 		}
 		_, _ = ToCycloneDX(doc, b)
 	})
+}
+
+// topLevelFormat tells the format the probe would, or is unsure.
+func TestTopLevelFormat(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want format
+	}{
+		{`{"bomFormat":"CycloneDX","components":[{"name":"a\"}b","x":[1,{"y":"]"}]}]}`, formatCycloneDX},
+		{" \n{ \"spdxVersion\" : \"SPDX-2.3\" , \"n\": -1.5e3 }\n", formatSPDX},
+		{`{"bomformat":"x","spdxVersion":"SPDX-2.3"}`, formatCycloneDX},             // keys match without case; CycloneDX first
+		{`{"bomFormat":"x","bomFormat":null,"spdxVersion":"SPDX-2.3"}`, formatSPDX}, // the last duplicate wins; null is absent
+		{`{"bomFormat":null}`, formatUnsure},
+		{`{"bomFormat":1}`, formatUnsure},                // the probe fails on it: so must Decode
+		{`{"bom\u0046ormat":"CycloneDX"}`, formatUnsure}, // escaped key
+		{`{"@context":"https://spdx.org/rdf/3.0.1/spdx-context.jsonld"}`, formatUnsure},
+		{`{"bomFormat":"CycloneDX"} {}`, formatUnsure}, // data after the document
+		{`{"bomFormat":"CycloneDX"`, formatUnsure},
+		{`{"a":"unterminated}`, formatUnsure},
+		{`[]`, formatUnsure},
+		{`{}`, formatUnsure},
+		{``, formatUnsure},
+	} {
+		if got := topLevelFormat([]byte(tc.in)); got != tc.want {
+			t.Errorf("%q: %v, want %v", tc.in, got, tc.want)
+		}
+	}
 }
 
 func TestMerge(t *testing.T) {

@@ -39,6 +39,11 @@ type doc struct {
 	// anchors are the document's link targets ("#id"), each an fpdf link
 	// set where the section or row is laid out.
 	anchors map[string]int
+	// widths are the glyph widths (fpdf's font units) of each font style,
+	// by rune, -1 until looked up: measuring text then needs no change of
+	// font, which fpdf writes into the page each time (a 10,000-component
+	// SBOM: a tenth of the PDF's time went to those changes).
+	widths map[string][]int32
 }
 
 type tocEntry struct {
@@ -127,9 +132,38 @@ func (d *doc) mark(id string) {
 }
 
 // measure is the width of a run in its font.
+// It equals fpdf's GetStringWidth with the run's font selected, to the bit.
 func (d *doc) measure(r run) float64 {
-	d.font(r.style, r.pt)
-	return d.GetStringWidth(r.s)
+	key := r.style
+	if key != "mono" {
+		key = "go" + key
+	}
+	tbl := d.widths[key]
+	if tbl == nil {
+		if d.widths == nil {
+			d.widths = map[string][]int32{}
+		}
+		tbl = make([]int32, 0x10000)
+		for i := range tbl {
+			tbl[i] = -1
+		}
+		d.widths[key] = tbl
+	}
+	w := 0
+	for _, c := range r.s {
+		if c >= 0x10000 { // clean turns these into U+FFFD; measured as fpdf would, to be safe
+			d.font(r.style, r.pt)
+			w += d.GetStringSymbolWidth(string(c))
+			continue
+		}
+		if tbl[c] < 0 {
+			d.font(r.style, r.pt)
+			tbl[c] = int32(d.GetStringSymbolWidth(string(c)))
+		}
+		w += int(tbl[c])
+	}
+	fontSize := r.pt / d.GetConversionRatio() // as fpdf's SetFont computes it
+	return float64(w) * fontSize / 1000
 }
 
 // drawLine writes one wrapped line at baseline y, with its links.
