@@ -112,13 +112,6 @@ type xRef struct {
 	Ref string `xml:"ref,attr"`
 }
 
-// isXML tells XML input by its first non-blank byte.
-func isXML(b []byte) bool {
-	b = bytes.TrimLeft(b, " \t\r\n\ufeff")
-	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
-	return len(b) > 0 && b[0] == '<'
-}
-
 const cdxNamespace = "http://cyclonedx.org/schema/bom/"
 
 func decodeCycloneDXXML(b []byte) (*Document, error) {

@@ -3,6 +3,7 @@ package sbom
 import (
 	"errors"
 	"fmt"
+	"github.com/craudit/craudit/evidence/sbom/sniff"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -117,7 +118,7 @@ func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		doc, err := Decode(b)
 		// The quick look at the top-level keys of JSON must change nothing.
-		if !isXML(b) {
+		if !sniff.XML(b) {
 			want, wantErr := decodeProbed(b)
 			if fmt.Sprint(err) != fmt.Sprint(wantErr) || !reflect.DeepEqual(doc, want) {
 				t.Fatalf("Decode: %v, %+v\nwith the probe: %v, %+v", err, doc, wantErr, want)
@@ -128,33 +129,6 @@ func FuzzDecode(f *testing.F) {
 		}
 		_, _ = ToCycloneDX(doc, b)
 	})
-}
-
-// topLevelFormat tells the format the probe would, or is unsure.
-func TestTopLevelFormat(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		want format
-	}{
-		{`{"bomFormat":"CycloneDX","components":[{"name":"a\"}b","x":[1,{"y":"]"}]}]}`, formatCycloneDX},
-		{" \n{ \"spdxVersion\" : \"SPDX-2.3\" , \"n\": -1.5e3 }\n", formatSPDX},
-		{`{"bomformat":"x","spdxVersion":"SPDX-2.3"}`, formatCycloneDX},             // keys match without case; CycloneDX first
-		{`{"bomFormat":"x","bomFormat":null,"spdxVersion":"SPDX-2.3"}`, formatSPDX}, // the last duplicate wins; null is absent
-		{`{"bomFormat":null}`, formatUnsure},
-		{`{"bomFormat":1}`, formatUnsure},                // the probe fails on it: so must Decode
-		{`{"bom\u0046ormat":"CycloneDX"}`, formatUnsure}, // escaped key
-		{`{"@context":"https://spdx.org/rdf/3.0.1/spdx-context.jsonld"}`, formatUnsure},
-		{`{"bomFormat":"CycloneDX"} {}`, formatUnsure}, // data after the document
-		{`{"bomFormat":"CycloneDX"`, formatUnsure},
-		{`{"a":"unterminated}`, formatUnsure},
-		{`[]`, formatUnsure},
-		{`{}`, formatUnsure},
-		{``, formatUnsure},
-	} {
-		if got := topLevelFormat([]byte(tc.in)); got != tc.want {
-			t.Errorf("%q: %v, want %v", tc.in, got, tc.want)
-		}
-	}
 }
 
 func TestMerge(t *testing.T) {
