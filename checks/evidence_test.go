@@ -23,10 +23,7 @@ func open(t *testing.T, items ...minibundle.Item) *checks.Input {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := bundle.Open(mb.Dir, bundle.VerifyOptions{Root: mb.Root.Public(), At: minibundle.At})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := mb.Open(t)
 	if !b.OK() {
 		t.Fatalf("test bundle does not verify: %v", b.Problems)
 	}

@@ -35,10 +35,7 @@ func input(t *testing.T, items []minibundle.Item, tamper string) *checks.Input {
 			t.Fatal(err)
 		}
 	}
-	b, err := bundle.Open(mb.Dir, bundle.VerifyOptions{Root: mb.Root.Public(), At: minibundle.At})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := mb.Open(t)
 	return checks.Load(b, mb.Root.Public(), minibundle.At, nil)
 }
 

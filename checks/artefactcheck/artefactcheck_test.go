@@ -17,10 +17,7 @@ func judge(t *testing.T, items []minibundle.Item) map[string]checks.Result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := bundle.Open(mb.Dir, bundle.VerifyOptions{Root: mb.Root.Public(), At: minibundle.At})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := mb.Open(t)
 	in := checks.Load(b, mb.Root.Public(), minibundle.At, nil)
 	r := checks.Run(context.Background(), Checks(), in, checks.RunOptions{})
 	out := map[string]checks.Result{}

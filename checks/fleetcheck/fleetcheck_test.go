@@ -65,9 +65,9 @@ func judge(t *testing.T, s *fleet.Status, raw []byte, pol *checks.Policy) map[st
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := bundle.Open(mb.Dir, bundle.VerifyOptions{Root: mb.Root.Public(), At: minibundle.At})
-	if err != nil || !b.OK() {
-		t.Fatalf("test bundle: %v %v", err, b.Problems)
+	b := mb.Open(t)
+	if !b.OK() {
+		t.Fatalf("test bundle: %v", b.Problems)
 	}
 	rep := checks.Run(context.Background(), fleetcheck.Checks(), checks.Load(b, mb.Root.Public(), minibundle.At, pol), checks.RunOptions{})
 	out := map[string]checks.Result{}

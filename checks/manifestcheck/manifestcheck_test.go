@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/craudit/craudit/checks"
-	"github.com/craudit/craudit/evidence/bundle"
 	"github.com/craudit/craudit/fixtures/minibundle"
 )
 
@@ -20,10 +19,7 @@ func judge(t *testing.T, o minibundle.Options, damage func(dir string)) map[stri
 	if damage != nil {
 		damage(mb.Dir)
 	}
-	b, err := bundle.Open(mb.Dir, bundle.VerifyOptions{Root: mb.Root.Public(), At: minibundle.At})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := mb.Open(t)
 	in := checks.Load(b, mb.Root.Public(), minibundle.At, nil)
 	r := checks.Run(context.Background(), Checks(), in, checks.RunOptions{})
 	out := map[string]checks.Result{}

@@ -44,9 +44,9 @@ func input(t *testing.T, releaseExtra string) *checks.Input {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := bundle.Open(mb.Dir, bundle.VerifyOptions{Root: mb.Root.Public(), At: minibundle.At})
-	if err != nil || !b.OK() {
-		t.Fatalf("open: %v %v", err, b.Problems)
+	b := mb.Open(t)
+	if !b.OK() {
+		t.Fatalf("open: %v", b.Problems)
 	}
 	return checks.Load(b, mb.Root.Public(), minibundle.At, nil)
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/craudit/craudit/checks"
 	"github.com/craudit/craudit/checks/manifestcheck"
-	"github.com/craudit/craudit/evidence/bundle"
 	"github.com/craudit/craudit/evidence/keys"
 	"github.com/craudit/craudit/fixtures/minibundle"
 	"github.com/craudit/craudit/reports"
@@ -24,10 +23,7 @@ func writeDossier(t *testing.T, out string) *minibundle.Bundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := bundle.Open(mb.Dir, bundle.VerifyOptions{Root: mb.Root.Public(), At: minibundle.At})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := mb.Open(t)
 	in := checks.Load(b, mb.Root.Public(), minibundle.At, nil)
 	in.Live["live/transcript.json"] = []byte(`{"schema":"test transcript"}`)
 	rep := checks.Run(context.Background(), manifestcheck.Checks(), in, checks.RunOptions{Tool: checks.Tool{Name: "craudit", Version: "test"}, TimeSource: "test"})
@@ -114,7 +110,7 @@ func TestRefusesExisting(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "dossier")
 	writeDossier(t, out)
 	mb, _ := minibundle.Write(t.TempDir(), minibundle.Options{})
-	b, _ := bundle.Open(mb.Dir, bundle.VerifyOptions{Root: mb.Root.Public(), At: minibundle.At})
+	b := mb.Open(t)
 	in := checks.Load(b, mb.Root.Public(), minibundle.At, nil)
 	err := Write(Options{Out: out, Input: in, Report: &checks.Report{}, Signer: mb.Vendor})
 	if err == nil {

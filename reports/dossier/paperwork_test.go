@@ -9,7 +9,6 @@ import (
 
 	"github.com/craudit/craudit/checks"
 	"github.com/craudit/craudit/checks/manifestcheck"
-	"github.com/craudit/craudit/evidence/bundle"
 	"github.com/craudit/craudit/fixtures/minibundle"
 	"github.com/craudit/craudit/reports"
 	"github.com/craudit/craudit/reports/markdown"
@@ -40,10 +39,7 @@ func TestPaperworkIsEnclosedAndVerified(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := bundle.Open(mb.Dir, bundle.VerifyOptions{Root: mb.Root.Public(), At: minibundle.At})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := mb.Open(t)
 	in := checks.Load(b, mb.Root.Public(), minibundle.At, nil)
 	rep := checks.Run(context.Background(), manifestcheck.Checks(), in, checks.RunOptions{Tool: checks.Tool{Name: "craudit", Version: "test"}, TimeSource: "test"})
 	out := filepath.Join(t.TempDir(), "dossier")
