@@ -3,6 +3,7 @@ package bundle
 import (
 	"bytes"
 	"crypto/sha512"
+	"github.com/craudit/craudit/evidence/bundle/copyfile"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -92,7 +93,7 @@ func BenchmarkAddFilePhases(b *testing.B) {
 			b.Fatal(err)
 		}
 		start := time.Now()
-		f, err := createArtefact(out, st.Size(), false)
+		f, err := copyfile.Create(out, st.Size(), false)
 		if err != nil {
 			b.Fatal(err)
 		}

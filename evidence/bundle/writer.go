@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/craudit/craudit/evidence/atomicfs"
+	"github.com/craudit/craudit/evidence/bundle/copyfile"
 	"github.com/craudit/craudit/evidence/keys"
 	"github.com/craudit/craudit/evidence/product"
 )
@@ -89,7 +90,7 @@ type CopyOptions struct {
 	// ReadAgain says that the copy will be read after it is written (a
 	// RAUC bundle's verifier, syft's cataloguers): it is then written
 	// through the page cache, where that read finds it, and not with
-	// O_DIRECT (see createArtefact).
+	// O_DIRECT (see copyfile.Create).
 	ReadAgain bool
 }
 
@@ -109,7 +110,7 @@ func (w *Writer) AddFileWith(ctx context.Context, p, role, mediaType, src string
 	if st, err := f.Stat(); err == nil {
 		size = st.Size()
 	}
-	out, err := createArtefact(full, size, co.ReadAgain)
+	out, err := copyfile.Create(full, size, co.ReadAgain)
 	if err != nil {
 		return Item{}, err
 	}

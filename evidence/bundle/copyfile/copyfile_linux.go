@@ -1,4 +1,4 @@
-package bundle
+package copyfile
 
 import (
 	"errors"
@@ -27,15 +27,7 @@ const (
 	flushEvery = 64 << 20
 )
 
-// artefactFile is the bundle's copy of an artefact being written.
-type artefactFile interface {
-	io.Writer
-	// Sync makes the copy durable; Close releases it.
-	Sync() error
-	Close() error
-}
-
-// createArtefact creates the bundle's copy of an artefact of the given
+// Create creates the bundle's copy of an artefact of the given
 // size (0 when not known). Where the file system allows it, the space is
 // reserved up front and whole aligned chunks are written with O_DIRECT,
 // two at a time, at their offsets: the disk reads them from the buffer the
@@ -47,7 +39,7 @@ type artefactFile interface {
 // cache: read back from it, not from the disk (512 MiB RAUC bundle at load
 // 20-30: 8.0 s CPU and 1.1 GB read from the disk with O_DIRECT, 6.9 s and
 // none through the page cache).
-func createArtefact(full string, size int64, readAgain bool) (artefactFile, error) {
+func Create(full string, size int64, readAgain bool) (File, error) {
 	if !readAgain {
 		f, err := os.OpenFile(full, os.O_CREATE|os.O_EXCL|os.O_WRONLY|unix.O_DIRECT, 0o644)
 		if err == nil {
@@ -74,7 +66,7 @@ type bufferedFile struct {
 func (b bufferedFile) Write(p []byte) (int, error) { return b.w.Write(p) }
 
 // directFile is a copy written with O_DIRECT by several writers at once
-// (WriteAt and Writers make it a chunkWriter for feedParallel).
+// (WriteAt and Writers: bundle's reader hands it chunks from two goroutines).
 type directFile struct {
 	f    *os.File
 	path string
