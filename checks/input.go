@@ -72,7 +72,11 @@ func (in *Input) noteErr(path string, err error) {
 	}
 }
 
-func (in *Input) read(p string) ([]byte, error) {
+func (in *Input) read(p string) ([]byte, error) { return in.readWith(p, (*bundle.Bundle).Read) }
+
+// readWith reads bundle item p with read, once p is known to be there and
+// verified.
+func (in *Input) readWith(p string, read func(*bundle.Bundle, string) ([]byte, error)) ([]byte, error) {
 	if in.Bundle == nil {
 		return nil, fmt.Errorf("%s: no bundle", p)
 	}
@@ -84,19 +88,16 @@ func (in *Input) read(p string) ([]byte, error) {
 		}
 		return nil, fmt.Errorf("%s: not in the bundle", p)
 	}
-	return in.Bundle.Read(p)
+	return read(in.Bundle, p)
 }
 
-// readShared is read without a copy: for decoders, which do not modify
+// readShared is Read without a copy: for decoders, which do not modify
 // their input (see bundle.ReadShared).
 func (in *Input) readShared(p string) ([]byte, error) {
 	if b, ok := in.Live[p]; ok {
 		return b, nil
 	}
-	if in.Bundle == nil || !in.Bundle.Has(p) {
-		return in.read(p) // its error
-	}
-	return in.Bundle.ReadShared(p)
+	return in.readWith(p, (*bundle.Bundle).ReadShared)
 }
 
 // Read returns verified evidence: live evidence first, then bundle items.

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/craudit/craudit/fixtures/shared"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -16,7 +17,6 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
-	"time"
 )
 
 // onlyReader hides bytes.Reader's type, so HashCopy takes its streaming path.
@@ -93,13 +93,7 @@ func TestHashCopyErrors(t *testing.T) {
 			t.Errorf("%s: %+v, %v; want %v", tc.name, d, err, tc.want)
 		}
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > before {
-		t.Errorf("%d goroutines left behind", n-before)
-	}
+	shared.NoGoroutinesLeft(t, before)
 }
 
 // AddFile's copy (O_DIRECT for whole aligned chunks where the file system
@@ -198,13 +192,7 @@ func TestAddFileCancelledMidStream(t *testing.T) {
 		}
 		w.Abort()
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > before {
-		t.Errorf("%d goroutines left behind", n-before)
-	}
+	shared.NoGoroutinesLeft(t, before)
 }
 
 // A small file gets buffers of its own size, not the 4 MiB chunks of a

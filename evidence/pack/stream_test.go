@@ -66,48 +66,17 @@ func TestStreamedInspectionMatchesFile(t *testing.T) {
 			in := newInputs(t)
 			art := put(t, in.dir, "fw/"+name, data)
 			put(t, in.dir, "keys/mender.pub", artefacttest.PublicPEM(k))
-			prod, _ := os.ReadFile(in.product)
-			prod = []byte(strings.Replace(string(prod), "\nupdates:\n", "\nupdates:\n  artefact_trust:\n    key: keys/mender.pub\n", 1))
-			if err := os.WriteFile(in.product, prod, 0o644); err != nil {
-				t.Fatal(err)
-			}
+			trustIn(t, in, "key: keys/mender.pub")
 			if !streamable(sniffFormat(art)) {
 				t.Fatalf("%s is not sniffed as a streamable updater artefact", name)
-			}
-			o := in.options(filepath.Join(t.TempDir(), "bundle"))
-			o.Artefacts = append(o.Artefacts, art)
-			if _, err := Bundle(context.Background(), o); err != nil {
-				t.Fatal(err)
-			}
-			b, err := bundle.Open(o.Out, bundle.VerifyOptions{Root: in.root.Public(), At: created})
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := b.Read("artefact-inspection/" + name + ".json")
-			if err != nil {
-				t.Fatal(err)
 			}
 			key, err := artefact.LoadPublicKey(filepath.Join(in.dir, "keys/mender.pub"))
 			if err != nil {
 				t.Fatal(err)
 			}
-			rep, err := inspect.File(art, artefact.Options{Time: created, Key: key})
-			if fe := (*artefact.FormatError)(nil); errors.As(err, &fe) {
-				rep = &artefact.Report{Format: fe.Format}
-				rep.Add("format", "%s", fe.Reason)
-				rep.Finish()
-			} else if err != nil {
-				t.Fatal(err)
-			}
-			it, _ := b.Index.Item("artefacts/" + name)
-			rep.File, rep.Size, rep.SHA256 = name, it.Size, it.SHA256
-			want, err := rep.JSON()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("streamed inspection differs from inspect.File:\n got %s\nwant %s", got, want)
-			}
+			o := in.options(filepath.Join(t.TempDir(), "bundle"))
+			o.Artefacts = append(o.Artefacts, art)
+			matchesFile(t, in, o, created, art, artefact.Options{Time: created, Key: key}, nil)
 		})
 	}
 }
@@ -165,11 +134,7 @@ func TestStreamedRAUCInspection(t *testing.T) {
 			in := newInputs(t)
 			art := put(t, in.dir, "fw/"+name+".raucb", data)
 			put(t, in.dir, "keys/rauc-ca.pem", must(os.ReadFile(cert)))
-			prod, _ := os.ReadFile(in.product)
-			prod = []byte(strings.Replace(string(prod), "\nupdates:\n", "\nupdates:\n  artefact_trust:\n    ca: keys/rauc-ca.pem\n", 1))
-			if err := os.WriteFile(in.product, prod, 0o644); err != nil {
-				t.Fatal(err)
-			}
+			trustIn(t, in, "ca: keys/rauc-ca.pem")
 			// The signer is made now: bundle now, within the bundle
 			// signer's validity (created - 1 month to created + 1 year).
 			now := time.Now().UTC().Truncate(time.Second)
@@ -183,38 +148,62 @@ func TestStreamedRAUCInspection(t *testing.T) {
 			o := in.options(filepath.Join(t.TempDir(), "bundle"))
 			o.Artefacts = append(o.Artefacts, art)
 			o.Created = now
-			if _, err := Bundle(context.Background(), o); err != nil {
-				t.Fatal(err)
-			}
-			b, err := bundle.Open(o.Out, bundle.VerifyOptions{Root: in.root.Public(), At: now})
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := b.Read("artefact-inspection/" + name + ".raucb.json")
-			if err != nil {
-				t.Fatal(err)
-			}
-			rep, err := inspect.File(art, trust)
-			if fe := (*artefact.FormatError)(nil); errors.As(err, &fe) {
-				rep = &artefact.Report{Format: fe.Format}
-				rep.Add("format", "%s", fe.Reason)
-				rep.Finish()
-			} else if err != nil {
-				t.Fatal(err)
-			}
-			if rep.Verified != (name == "plain" || name == "verity") {
-				t.Fatalf("inspect.File: verified=%t %+v", rep.Verified, rep.Problems)
-			}
-			it, _ := b.Index.Item("artefacts/" + name + ".raucb")
-			rep.File, rep.Size, rep.SHA256 = name+".raucb", it.Size, it.SHA256
-			want, err := rep.JSON()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("bundle's inspection differs from inspect.File:\n got %s\nwant %s", got, want)
-			}
+			matchesFile(t, in, o, now, art, trust, func(rep *artefact.Report) {
+				if rep.Verified != (name == "plain" || name == "verity") {
+					t.Fatalf("inspect.File: verified=%t %+v", rep.Verified, rep.Problems)
+				}
+			})
 		})
+	}
+}
+
+// trustIn adds an artefact_trust entry (YAML under it, one line) to the
+// inputs' product.yaml.
+func trustIn(t *testing.T, in *inputs, entry string) {
+	t.Helper()
+	prod, _ := os.ReadFile(in.product)
+	prod = []byte(strings.Replace(string(prod), "\nupdates:\n", "\nupdates:\n  artefact_trust:\n    "+entry+"\n", 1))
+	if err := os.WriteFile(in.product, prod, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// matchesFile bundles o and requires the bundle's inspection of art to be
+// the one inspect.File makes of it with opts (check, when non-nil, looks
+// at that report first).
+func matchesFile(t *testing.T, in *inputs, o Options, at time.Time, art string, opts artefact.Options, check func(*artefact.Report)) {
+	t.Helper()
+	if _, err := Bundle(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	b, err := bundle.Open(o.Out, bundle.VerifyOptions{Root: in.root.Public(), At: at})
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Base(art)
+	got, err := b.Read("artefact-inspection/" + name + ".json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := inspect.File(art, opts)
+	if fe := (*artefact.FormatError)(nil); errors.As(err, &fe) {
+		rep = &artefact.Report{Format: fe.Format}
+		rep.Add("format", "%s", fe.Reason)
+		rep.Finish()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	if check != nil {
+		check(rep)
+	}
+	it, _ := b.Index.Item("artefacts/" + name)
+	rep.File, rep.Size, rep.SHA256 = name, it.Size, it.SHA256
+	want, err := rep.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("bundle's inspection differs from inspect.File:\n got %s\nwant %s", got, want)
 	}
 }
 

@@ -136,15 +136,28 @@ func verifyAt(r io.ReaderAt, size int64, o artefact.Options) (rep *artefact.Repo
 		rep.Finish()
 		return rep, nil
 	}
+	return finishImages(rep, man, fileImages{payload, fsys})
+}
+
+// imageSource is what the end of an inspection needs of a trusted payload:
+// the manifest's bytes and each image's SHA-256 and size. A bundle file
+// (fileImages) and a Stream answer alike, so both judge the same way.
+type imageSource interface {
+	manifest() ([]byte, error)
+	image(name string) (sum string, size int64, err error)
+}
+
+// finishImages completes rep once the payload is trusted: the manifest
+// (man, or read from src when nil) lists the images, each hashed and its
+// size compared with the manifest's.
+func finishImages(rep *artefact.Report, man *Manifest, src imageSource) (*artefact.Report, error) {
 	if man == nil {
-		b, err := readSmall(fsys, "manifest.raucm")
+		b, err := src.manifest()
+		if err == nil {
+			man, err = ParseManifest(b)
+		}
 		if err != nil {
 			rep.Add("manifest", "manifest.raucm: %v", err)
-			rep.Finish()
-			return rep, nil
-		}
-		if man, err = ParseManifest(b); err != nil {
-			rep.Add("manifest", "%v", err)
 			rep.Finish()
 			return rep, nil
 		}
@@ -157,10 +170,7 @@ func verifyAt(r io.ReaderAt, size int64, o artefact.Options) (rep *artefact.Repo
 			rep.Add("image-filename", "image %s: filename %q is not a plain file name", im.Name, name)
 			continue
 		}
-		sum, n, err := hashDirect(payload, payload.Size(), fsys, name)
-		if errors.Is(err, errSlowPath) {
-			sum, n, err = hashFile(fsys, name)
-		}
+		sum, n, err := src.image(name)
 		if err != nil {
 			rep.Add("image-read", "image %s: %v", im.Name, err)
 			continue
@@ -173,6 +183,22 @@ func verifyAt(r io.ReaderAt, size int64, o artefact.Options) (rep *artefact.Repo
 	}
 	rep.Finish()
 	return rep, nil
+}
+
+// fileImages reads the images from the squashfs of a bundle file.
+type fileImages struct {
+	payload *io.SectionReader
+	fsys    *squashfs.Reader
+}
+
+func (f fileImages) manifest() ([]byte, error) { return readSmall(f.fsys, "manifest.raucm") }
+
+func (f fileImages) image(name string) (string, int64, error) {
+	sum, n, err := hashDirect(f.payload, f.payload.Size(), f.fsys, name)
+	if errors.Is(err, errSlowPath) {
+		sum, n, err = hashFile(f.fsys, name)
+	}
+	return sum, n, err
 }
 
 func verifySignature(rep *artefact.Report, sd *cms.SignedData, digest []byte, o artefact.Options) {

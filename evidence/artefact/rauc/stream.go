@@ -10,7 +10,6 @@ import (
 	"hash"
 	"io"
 	"sort"
-	"strconv"
 
 	"github.com/sylabs/squashfs/low/inode"
 
@@ -487,49 +486,34 @@ func (s *Stream) Finish() (*artefact.Report, error) {
 		rep.Finish()
 		return rep, nil
 	}
-	man := s.man
-	if man == nil {
-		f := s.files["manifest.raucm"]
-		var err error
-		switch {
-		case f == nil:
-			err = errors.New("file does not exist")
-		case f.size > maxManifest:
-			err = errors.New("too large")
-		default:
-			_, err = f.sum()
-		}
-		if err == nil {
-			man, err = ParseManifest(f.capture)
-		}
-		if err != nil {
-			rep.Add("manifest", "manifest.raucm: %v", err)
-			rep.Finish()
-			return rep, nil
-		}
+	return finishImages(rep, s.man, streamImages{s})
+}
+
+// streamImages answers finishImages from the files of a Stream's payload
+// root, hashed as they went by.
+type streamImages struct{ s *Stream }
+
+func (si streamImages) manifest() ([]byte, error) {
+	f := si.s.files["manifest.raucm"]
+	switch {
+	case f == nil:
+		return nil, errors.New("file does not exist")
+	case f.size > maxManifest:
+		return nil, errors.New("too large")
 	}
-	fillFromManifest(rep, man)
-	for i := range rep.Images {
-		im := &rep.Images[i]
-		name := man.Images[i].Filename
-		f := s.files[name]
-		if name == "" || f == nil {
-			rep.Add("image-read", "image %s: %q is not a file of the payload's root directory", im.Name, name)
-			continue
-		}
-		sum, err := f.sum()
-		if err != nil {
-			rep.Add("image-read", "image %s: %v", im.Name, err)
-			continue
-		}
-		im.SHA256 = sum
-		if man.Images[i].Size != "" && man.Images[i].Size != strconv.FormatInt(f.size, 10) {
-			rep.Add("image-size", "image %s: %d bytes, manifest declares %s", im.Name, f.size, man.Images[i].Size)
-		}
-		im.Size = f.size
+	if _, err := f.sum(); err != nil {
+		return nil, err
 	}
-	rep.Finish()
-	return rep, nil
+	return f.capture, nil
+}
+
+func (si streamImages) image(name string) (string, int64, error) {
+	f := si.s.files[name]
+	if f == nil {
+		return "", 0, errors.New("not a file of the payload's root directory")
+	}
+	sum, err := f.sum()
+	return sum, f.size, err
 }
 
 // regionsAt serves the squashfs superblock and tables read ahead, and

@@ -2,13 +2,13 @@ package copyfile
 
 import (
 	"bytes"
+	"github.com/craudit/craudit/fixtures/shared"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sync"
 	"testing"
-	"time"
 )
 
 const chunk = 1 << 20 // what bundle hands over
@@ -106,11 +106,5 @@ func TestDirectFileExactCopy(t *testing.T) {
 	if err := out.Close(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(2 * time.Second)
-	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > before {
-		t.Errorf("%d goroutines left behind", n-before)
-	}
+	shared.NoGoroutinesLeft(t, before)
 }
