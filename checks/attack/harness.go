@@ -273,8 +273,14 @@ func (h *harness) scenario(ctx context.Context, i int, sc Scenario) (attackrun.R
 			return r, nil
 		}
 		why := base.Describe()
-		if base.OK() {
+		switch {
+		case base.OK():
 			why = "exit 0 but the release is not in the installed folder"
+		case base.TimedOut:
+			// Nothing hostile is served in this phase: a client still
+			// running is slow here, or waits for something the harness
+			// does not give it.
+			why += fmt.Sprintf("; if the updater is only slow on this machine, give it a longer --deadline than %s", h.o.Deadline)
 		}
 		r.Verdict = attackrun.FunctionalFailure
 		r.Detail = "the client did not take the valid update the scenario starts from (" + why + ")" + h.said(srv, base) + h.unserved(srv)

@@ -119,7 +119,7 @@ func TestSelfTestDetection(t *testing.T) {
 // impostor served under the same name by another CA.
 func TestResolveServesTheDeclaredName(t *testing.T) {
 	bin := binaries(t)
-	o := testOptions(QuoteWord(filepath.Join(bin, "craudit"))+" manifest-client", ProfileManifest)
+	o := finishOptions(QuoteWord(filepath.Join(bin, "craudit"))+" manifest-client", ProfileManifest)
 	o.Resolve = "updates.harness.example:443:127.0.0.1"
 	o.Scenarios = []string{"manifest-valid-update", "manifest-tls-untrusted-ca"}
 	r, err := Run(t.Context(), o)

@@ -54,7 +54,9 @@ func TestUptaneWeakPrimaries(t *testing.T) {
 	} {
 		t.Run(tc.client, func(t *testing.T) {
 			t.Parallel()
-			r, err := Run(context.Background(), testOptions(filepath.Join(bin, tc.client), ProfileUptane))
+			// Every weakprimary bounds its downloads (the verifier's
+			// transport): none is held until the deadline.
+			r, err := Run(context.Background(), finishOptions(filepath.Join(bin, tc.client), ProfileUptane))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -73,11 +75,12 @@ func TestUptaneWeakPrimaries(t *testing.T) {
 	}
 }
 
-// TestUptaneReferenceClient: craudit's reference Primary (craudit
-// uptane-client) passes every Uptane scenario.
+// TestUptaneReferenceClient: craudit's reference Primary (uptane-client,
+// from the lean binary as TestClients runs the others) passes every Uptane
+// scenario and is recognised as craudit's own.
 func TestUptaneReferenceClient(t *testing.T) {
 	bin := binaries(t)
-	r, err := Run(context.Background(), testOptions(filepath.Join(bin, "craudit")+" uptane-client", ProfileUptane))
+	r, err := Run(context.Background(), finishOptions(filepath.Join(bin, "craudit-client")+" uptane-client", ProfileUptane))
 	if err != nil {
 		t.Fatal(err)
 	}
