@@ -11,9 +11,8 @@
 // and 0.43-0.61 s with about 5,500 after Prepare.
 //
 // Prepare reserves heap address space once, at start: it allocates one
-// large buffer (address space only: fresh memory from the kernel is already
-// zero, so nothing is written), marks its range MADV_HUGEPAGE, and frees it
-// at once. Later allocations reuse that range, whose first touch then maps
+// large buffer without clearing it (address space only: nothing is
+// written), marks its range MADV_HUGEPAGE, and frees it at once. Later allocations reuse that range, whose first touch then maps
 // 2 MiB at a time. Nothing is kept: the peak resident memory of the
 // commands measured grew by at most a few percent.
 //

@@ -25,8 +25,16 @@ func prepare(reserve int) bool {
 			huge = uintptr(n)
 		}
 	}
-	buf := make([]byte, reserve)
-	base := uintptr(unsafe.Pointer(unsafe.SliceData(buf)))
+	// Not make: a fresh span the runtime knows to be zero is not written,
+	// but one that starts on pages used before (freed at the top of the
+	// heap) is cleared whole, and the whole reservation would become
+	// resident. strings.Builder.Grow allocates without clearing, so the
+	// buffer is never written but for its first byte.
+	var sb strings.Builder
+	sb.Grow(reserve)
+	sb.WriteByte(0)
+	buf := sb.String()
+	base := uintptr(unsafe.Pointer(unsafe.StringData(buf)))
 	start := (base + huge - 1) &^ (huge - 1)
 	end := (base + uintptr(reserve)) &^ (huge - 1)
 	ok := false
@@ -35,7 +43,8 @@ func prepare(reserve int) bool {
 		ok = errno == 0
 	}
 	runtime.KeepAlive(buf)
-	buf = nil
+	sb.Reset()
+	buf = ""
 	// Free the buffer and hand its pages back as released: the range stays
 	// marked, the runtime reuses it first-fit, and the background
 	// scavenger has nothing of it to return.
