@@ -256,12 +256,23 @@ func (c *Client) get(rawURL string, limit int64, rec *transcript.Request) ([]byt
 	if resp.ContentLength > limit {
 		return nil, &Error{Kind: transcript.KindTooLarge, URL: rawURL, Err: fmt.Errorf("server announces %d bytes, limit %d", resp.ContentLength, limit)}
 	}
-	buf := make([]byte, 0, min(limit+1, 64<<10))
+	// The body is read into one buffer of the announced length (and one
+	// byte more, to see the end without growing), so a 10,000-target
+	// metadata file is not copied through ever larger buffers. What the
+	// server announces is trusted only up to announceCap: beyond that the
+	// buffer grows with the bytes that really arrive.
+	size := int64(64 << 10)
+	if resp.ContentLength >= 0 {
+		size = min(resp.ContentLength+1, announceCap)
+	}
+	buf := make([]byte, 0, min(limit+1, size))
 	r := io.LimitReader(resp.Body, limit+1)
-	tmp := make([]byte, 32<<10)
 	for {
-		n, err := r.Read(tmp)
-		buf = append(buf, tmp[:n]...)
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
 		got.Add(int64(n))
 		if err == io.EOF {
 			break
@@ -275,6 +286,10 @@ func (c *Client) get(rawURL string, limit int64, rec *transcript.Request) ([]byt
 	}
 	return buf, nil
 }
+
+// announceCap bounds the buffer a Content-Length alone makes the client
+// allocate before the bytes arrive.
+const announceCap = 16 << 20
 
 var errSlow = errors.New("slow retrieval")
 
