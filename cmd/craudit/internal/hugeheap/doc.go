@@ -18,7 +18,8 @@
 //
 // Prepare does nothing when the kernel's THP setting is not "madvise"
 // ("always" needs nothing; "never" allows nothing), when GODEBUG holds
-// disablethp=1 (Go's own switch against huge pages for the heap), or where
-// reserving address space could fail: strict overcommit
-// (vm.overcommit_memory=2) or a finite address-space limit (ulimit -v).
+// disablethp=1 (Go's own switch against huge pages for the heap), when a
+// memory limit is set (GOMEMLIMIT), or where reserving address space could
+// fail: strict overcommit (vm.overcommit_memory=2) or a finite
+// address-space limit (ulimit -v).
 package hugeheap

@@ -1,6 +1,7 @@
 package hugeheap
 
 import (
+	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -56,6 +57,11 @@ func prepare(reserve int) bool {
 // address space cannot fail where it would otherwise succeed.
 func allowed() bool {
 	if thpDisabled(os.Getenv("GODEBUG")) {
+		return false
+	}
+	// A memory limit (GOMEMLIMIT) is a budget the reservation must not
+	// even briefly count against.
+	if debug.SetMemoryLimit(-1) != math.MaxInt64 {
 		return false
 	}
 	b, err := os.ReadFile(thpDir + "enabled")

@@ -17,7 +17,7 @@ import (
 func TestPrepareMarksTheHeap(t *testing.T) {
 	if !allowed() {
 		b, _ := os.ReadFile(thpDir + "enabled")
-		t.Skipf("transparent huge pages are %q here (or GODEBUG, overcommit or ulimit -v rule them out): Prepare does nothing", strings.TrimSpace(string(b)))
+		t.Skipf("transparent huge pages are %q here (or GODEBUG, GOMEMLIMIT, overcommit or ulimit -v rule them out): Prepare does nothing", strings.TrimSpace(string(b)))
 	}
 	if !Prepare() {
 		t.Fatal("Prepare did not mark the heap where it is allowed to")
