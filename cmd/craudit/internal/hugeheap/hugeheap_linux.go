@@ -56,7 +56,8 @@ func prepare(reserve int) bool {
 // allowed: THP on "madvise", not switched off for Go's heap, and reserving
 // address space cannot fail where it would otherwise succeed.
 func allowed() bool {
-	if thpDisabled(os.Getenv("GODEBUG")) {
+	// A gigabyte is a quarter of a 32-bit address space.
+	if strconv.IntSize < 64 || thpDisabled(os.Getenv("GODEBUG")) {
 		return false
 	}
 	// A memory limit (GOMEMLIMIT) is a budget the reservation must not
