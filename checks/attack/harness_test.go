@@ -275,7 +275,9 @@ func TestCommand(t *testing.T) {
 	bin := binaries(t)
 	craudit := filepath.Join(bin, "craudit")
 	out := filepath.Join(t.TempDir(), "attack-results.json")
-	common := []string{"--deadline", "10s", "--no-faketime", "--reference-time", "2026-11-24T12:00:00Z"}
+	// No scenario here holds a client: the deadline is only a margin for a
+	// loaded machine (see finishOptions).
+	common := []string{"--deadline", "60s", "--no-faketime", "--reference-time", "2026-11-24T12:00:00Z"}
 	for _, c := range []struct {
 		args []string
 		code int
