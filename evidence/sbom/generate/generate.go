@@ -302,6 +302,7 @@ type treeFile struct {
 // extracted copy, so the artefact itself is not read again). An archive p
 // must have passed archhead.Check (Generate checks every artefact first).
 func catalogue(ctx context.Context, p string, dir bool, members map[string]member) (*sbom.SBOM, []treeFile, []treeLink, error) {
+	defer useStereoscope()() // after src.Close below
 	srcKind, srcPath, single := "file", p, false
 	if dir {
 		srcKind = "dir"

@@ -275,3 +275,24 @@ func TestGenerateDirectory(t *testing.T) {
 		t.Error("SBOM names the folder's path on disk")
 	}
 }
+
+// TestNoTempFoldersLeft: cataloguing a tar artefact leaves nothing in the
+// temp dir (syft's image providers extracted it into a stereoscope-NNN
+// folder that stayed behind, 8 MB per bundle).
+func TestNoTempFoldersLeft(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	thermostatSBOM(t)
+	left, err := os.ReadDir(tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range left {
+		names = append(names, e.Name())
+	}
+	// thermostatSBOM's own artefact folder is t.TempDir's, not under tmp.
+	if len(names) > 0 {
+		t.Errorf("left in the temp dir: %v", names)
+	}
+}
