@@ -30,6 +30,7 @@ import (
 	"github.com/anchore/syft/syft/source"
 	"github.com/craudit/craudit/evidence/sbom/filetags"
 	"github.com/craudit/craudit/evidence/sbom/generate/archhead"
+	"github.com/craudit/craudit/evidence/sbom/generate/syftsource"
 )
 
 // Input is one release artefact.
@@ -302,7 +303,6 @@ type treeFile struct {
 // extracted copy, so the artefact itself is not read again). An archive p
 // must have passed archhead.Check (Generate checks every artefact first).
 func catalogue(ctx context.Context, p string, dir bool, members map[string]member) (*sbom.SBOM, []treeFile, []treeLink, error) {
-	defer useStereoscope()() // after src.Close below
 	srcKind, srcPath, single := "file", p, false
 	if dir {
 		srcKind = "dir"
@@ -316,11 +316,11 @@ func catalogue(ctx context.Context, p string, dir bool, members map[string]membe
 			srcKind, srcPath, single = "dir", d, true
 		}
 	}
-	src, err := syft.GetSource(ctx, srcPath, syft.DefaultGetSourceConfig().WithSources(srcKind).WithDigestAlgorithms())
+	src, closeSrc, err := syftsource.Open(ctx, srcPath, srcKind)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("syft cannot read it: %s", oneLine(err))
 	}
-	defer src.Close()
+	defer closeSrc()
 	// Files are listed below from the resolver; syft's own file cataloguing
 	// (and its digests of every file) is switched off.
 	cfg := syft.DefaultCreateSBOMConfig().WithoutFiles().WithParallelism(1).WithCatalogerSelection(catalogers)
