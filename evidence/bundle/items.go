@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/craudit/craudit/evidence/atomicfs"
 )
 
 // Errors of item access; each is wrapped with the item's path.
@@ -202,20 +204,9 @@ func readHashed(p string, size, hint int64) ([]byte, Digests, error) {
 		return nil, Digests{}, err
 	}
 	defer f.Close()
-	r := io.LimitReader(f, size+1)
-	buf := make([]byte, 0, min(size, hint)+1)
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, Digests{}, err
-		}
+	buf, err := atomicfs.ReadAll(io.LimitReader(f, size+1), min(size, hint))
+	if err != nil {
+		return nil, Digests{}, err
 	}
 	return buf, hashBytes(buf), nil
 }

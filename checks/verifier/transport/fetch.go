@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/craudit/craudit/evidence/atomicfs"
 	"github.com/craudit/craudit/evidence/transcript"
 )
 
@@ -256,35 +257,35 @@ func (c *Client) get(rawURL string, limit int64, rec *transcript.Request) ([]byt
 	if resp.ContentLength > limit {
 		return nil, &Error{Kind: transcript.KindTooLarge, URL: rawURL, Err: fmt.Errorf("server announces %d bytes, limit %d", resp.ContentLength, limit)}
 	}
-	// The body is read into one buffer of the announced length (and one
-	// byte more, to see the end without growing), so a 10,000-target
-	// metadata file is not copied through ever larger buffers. What the
-	// server announces is trusted only up to announceCap: beyond that the
-	// buffer grows with the bytes that really arrive.
+	// The body is read into one buffer of the announced length, so a
+	// 10,000-target metadata file is not copied through ever larger
+	// buffers. What the server announces is trusted only up to
+	// announceCap: beyond that the buffer grows with the bytes that
+	// really arrive.
 	size := int64(64 << 10)
 	if resp.ContentLength >= 0 {
-		size = min(resp.ContentLength+1, announceCap)
+		size = min(resp.ContentLength, announceCap)
 	}
-	buf := make([]byte, 0, min(limit+1, size))
-	r := io.LimitReader(resp.Body, limit+1)
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		got.Add(int64(n))
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, c.classify(rawURL, ctx, err)
-		}
+	buf, err := atomicfs.ReadAll(countingReader{io.LimitReader(resp.Body, limit+1), &got}, min(size, limit))
+	if err != nil {
+		return nil, c.classify(rawURL, ctx, err)
 	}
 	if int64(len(buf)) > limit {
 		return nil, &Error{Kind: transcript.KindTooLarge, URL: rawURL, Err: fmt.Errorf("body exceeds the limit of %d bytes", limit)}
 	}
 	return buf, nil
+}
+
+// countingReader adds what it reads to n (the slow-retrieval watch reads it).
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
 }
 
 // announceCap bounds the buffer a Content-Length alone makes the client
