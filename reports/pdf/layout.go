@@ -39,7 +39,7 @@ type doc struct {
 	// anchors are the document's link targets ("#id"), each an fpdf link
 	// set where the section or row is laid out.
 	anchors map[string]int
-	// widths are the glyph widths (fpdf's font units) of each font style,
+	// widths are the glyph widths (fpdf's font units) of each style of run,
 	// by rune, -1 until looked up: measuring text then needs no change of
 	// font, which fpdf writes into the page each time (a 10,000-component
 	// SBOM: a tenth of the PDF's time went to those changes).
@@ -134,11 +134,7 @@ func (d *doc) mark(id string) {
 // measure is the width of a run in its font.
 // It equals fpdf's GetStringWidth with the run's font selected, to the bit.
 func (d *doc) measure(r run) float64 {
-	key := r.style
-	if key != "mono" {
-		key = "go" + key
-	}
-	tbl := d.widths[key]
+	tbl := d.widths[r.style]
 	if tbl == nil {
 		if d.widths == nil {
 			d.widths = map[string][]int32{}
@@ -147,7 +143,7 @@ func (d *doc) measure(r run) float64 {
 		for i := range tbl {
 			tbl[i] = -1
 		}
-		d.widths[key] = tbl
+		d.widths[r.style] = tbl
 	}
 	w := 0
 	for _, c := range r.s {
