@@ -408,3 +408,11 @@ require (
 	www.velocidex.com/golang/go-ntfs v0.2.1 // indirect
 	www.velocidex.com/golang/regparser v0.0.0-20250203141505-31e704a67ef7 // indirect
 )
+
+// go-runewidth stays at v0.0.25 (osv-scanner asks for v0.0.27): v0.0.26 added
+// two 1.1 MB width tables computed when the package is initialised, 35-93 ms
+// of every craudit command, the bundle's included (issue 21). craudit prints
+// nothing through it (only osv-scanner's and syft's terminal tables use it),
+// and nothing linked uses what v0.0.26 and v0.0.27 added (TruncatePrefix,
+// Condition.ZeroWidthJoiner). Check both again before lifting the pin.
+replace github.com/mattn/go-runewidth => github.com/mattn/go-runewidth v0.0.25

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -22,6 +23,7 @@ import (
 	"github.com/craudit/craudit/cmd/craudit/internal/paperworkcmd"
 	"github.com/craudit/craudit/cmd/craudit/internal/servecmd"
 	"github.com/craudit/craudit/cmd/craudit/internal/uptanecmd"
+	"github.com/craudit/craudit/evidence/bundle/sha512sys"
 	"github.com/craudit/craudit/evidence/producers"
 )
 
@@ -107,14 +109,24 @@ func failed(err error) error { return cli.Exit(cli.ExitFailed, err) }
 func exitCode(code int) error { return cli.Exit(code, nil) }
 
 func newVersionCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:     "version",
-		Short:   "Print craudit's version",
-		Example: "  craudit version",
+	var verbose bool
+	c := &cobra.Command{
+		Use:   "version",
+		Short: "Print craudit's version",
+		Long: "Prints craudit's version; --verbose adds the Go toolchain and the SHA-512\n" +
+			"implementation the bundle hashes with (the system's OpenSSL libcrypto when it\n" +
+			"loads and passes its self-test, Go's crypto/sha512 otherwise).",
+		Example: "  craudit version\n  craudit version --verbose",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			fmt.Fprintln(cmd.OutOrStdout(), "craudit "+version)
+			out := cmd.OutOrStdout()
+			fmt.Fprintln(out, "craudit "+version)
+			if verbose {
+				fmt.Fprintf(out, "go: %s %s/%s\nsha512: %s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH, sha512sys.Provider())
+			}
 			return nil
 		},
 	}
+	c.Flags().BoolVar(&verbose, "verbose", false, "also print the Go toolchain and the SHA-512 implementation")
+	return c
 }

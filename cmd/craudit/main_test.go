@@ -89,3 +89,24 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(code)
 }
+
+func TestVersion(t *testing.T) {
+	for _, tc := range []struct {
+		args  []string
+		lines []string // prefixes, in order
+	}{
+		{[]string{"version"}, []string{"craudit "}},
+		{[]string{"version", "--verbose"}, []string{"craudit ", "go: go1.", "sha512: "}},
+	} {
+		code, stdout, stderr := craudit(t, tc.args...)
+		got := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
+		if code != 0 || stderr != "" || len(got) != len(tc.lines) {
+			t.Fatalf("%v: exit %d, stdout %q, stderr %q", tc.args, code, stdout, stderr)
+		}
+		for i, p := range tc.lines {
+			if !strings.HasPrefix(got[i], p) {
+				t.Errorf("%v: line %d is %q, want it to start with %q", tc.args, i+1, got[i], p)
+			}
+		}
+	}
+}

@@ -3,13 +3,14 @@ package bundle
 import (
 	"bytes"
 	"crypto/sha256"
-	"crypto/sha512"
 	"encoding/hex"
 	"hash"
 	"io"
 	"os"
 	"sync"
 	"sync/atomic"
+
+	"github.com/craudit/craudit/evidence/bundle/sha512sys"
 )
 
 // Digests of one file.
@@ -78,7 +79,7 @@ func sizeHint(r io.Reader) int64 {
 // known in advance needs no megabyte buffers.
 func hashCopy(dst io.Writer, r io.Reader, chunk int64, tees []io.Writer) (Digests, error) {
 	chunk = max(1, min(chunk, chunkSize))
-	h256, h512 := sha256.New(), sha512.New()
+	h256, h512 := sha256.New(), sha512sys.New()
 	sinks := []io.Writer{h512, h256} // the slowest first
 	if dst != nil {
 		sinks = append(sinks, dst)

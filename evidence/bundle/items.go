@@ -3,7 +3,6 @@ package bundle
 import (
 	"bytes"
 	"crypto/sha256"
-	"crypto/sha512"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/craudit/craudit/evidence/atomicfs"
+	"github.com/craudit/craudit/evidence/bundle/sha512sys"
 )
 
 // Errors of item access; each is wrapped with the item's path.
@@ -214,7 +214,7 @@ func readHashed(p string, size, hint int64) ([]byte, Digests, error) {
 // hashBytes is HashCopy(nil, data) without copying data into chunks: the
 // two hashes read it where it is, at once when it is large.
 func hashBytes(data []byte) Digests {
-	h256, h512 := sha256.New(), sha512.New()
+	h256, h512 := sha256.New(), sha512sys.New()
 	if len(data) < serialBelow {
 		h256.Write(data)
 		h512.Write(data)

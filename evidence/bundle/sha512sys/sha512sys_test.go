@@ -1,0 +1,189 @@
+package sha512sys
+
+import (
+	"bytes"
+	"crypto/sha512"
+	"errors"
+	"hash"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// TestLibcryptoInUse says what is missing when libcrypto is not used; the
+// tests below then compare crypto/sha512 with itself.
+func TestLibcryptoInUse(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("libcrypto is used on Linux only")
+	}
+	if !loaded() {
+		msg := "libcrypto is not in use: " + Provider() + " (apt-get install libssl3, and build with cgo)"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	if !strings.HasPrefix(Provider(), "OpenSSL libcrypto (libcrypto.so") {
+		t.Fatalf("Provider() = %q", Provider())
+	}
+	if _, isGo := New().(interface{ MarshalBinary() ([]byte, error) }); isGo {
+		t.Fatalf("New() is %T (crypto/sha512's) with libcrypto loaded", New())
+	}
+	t.Log(Provider())
+}
+
+func TestMatchesCryptoSHA512(t *testing.T) {
+	data := make([]byte, 3<<20+17)
+	for i := range data {
+		data[i] = byte(i ^ i>>11)
+	}
+	for _, tc := range []struct {
+		name   string
+		n      int
+		pieces []int // lengths written in turn; the rest in one write
+	}{
+		{"empty", 0, nil},
+		{"one byte", 1, nil},
+		{"a block less one", 127, nil},
+		{"a block", 128, nil},
+		{"a block and one", 129, []int{1}},
+		{"bytes one by one", 300, []int{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}},
+		{"megabyte chunks", 3<<20 + 17, []int{1 << 20, 1 << 20, 1 << 20}},
+		{"uneven chunks", 3<<20 + 17, []int{7, 65536, 129, 1<<20 - 3}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want := sha512.Sum512(data[:tc.n])
+			h := New()
+			rest := data[:tc.n]
+			for _, p := range tc.pieces {
+				p = min(p, len(rest))
+				if n, err := h.Write(rest[:p]); n != p || err != nil {
+					t.Fatalf("Write = %d, %v", n, err)
+				}
+				rest = rest[p:]
+			}
+			h.Write(rest)
+			if got := h.Sum(nil); !bytes.Equal(got, want[:]) {
+				t.Fatalf("digest %x, crypto/sha512 %x", got, want)
+			}
+			// Sum leaves the state as it was; Reset starts again.
+			if got := h.Sum([]byte{1}); !bytes.Equal(got[1:], want[:]) || got[0] != 1 {
+				t.Fatal("a second Sum differs, or lost its prefix")
+			}
+			h.Reset()
+			h.Write(data[:tc.n])
+			if got := h.Sum(nil); !bytes.Equal(got, want[:]) {
+				t.Fatal("digest after Reset differs")
+			}
+		})
+	}
+}
+
+// TestConcurrentHashes runs hashes in several goroutines at once, as the
+// bundle does for its artefacts.
+func TestConcurrentHashes(t *testing.T) {
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for g := range 8 {
+		wg.Go(func() {
+			data := bytes.Repeat([]byte{byte(g)}, 200_000+g)
+			want := sha512.Sum512(data)
+			for range 20 {
+				h := New()
+				h.Write(data[:g*1000])
+				h.Write(data[g*1000:])
+				if !bytes.Equal(h.Sum(nil), want[:]) {
+					errs <- errors.New("a digest differs under concurrency")
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+}
+
+// wrong hashes are implementations the self-test must refuse.
+type dropsLastByte struct{ hash.Hash }
+
+func (d dropsLastByte) Write(p []byte) (int, error) {
+	if len(p) > 0 {
+		d.Hash.Write(p[:len(p)-1])
+	}
+	return len(p), nil
+}
+
+type sumFinishes struct {
+	hash.Hash
+	done bool
+}
+
+func (s *sumFinishes) Write(p []byte) (int, error) {
+	if s.done {
+		return len(p), nil // a finished context ignores what follows
+	}
+	return s.Hash.Write(p)
+}
+
+func (s *sumFinishes) Sum(b []byte) []byte { s.done = true; return s.Hash.Sum(b) }
+
+func (s *sumFinishes) Reset() { s.done = false; s.Hash.Reset() }
+
+func TestSelfTest(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		h    func() hash.Hash
+		want string // in the error; "" for none
+	}{
+		{"crypto/sha512", sha512.New, ""},
+		{"this package's New", New, ""},
+		{"SHA-384 instead", sha512.New384, "size 48"},
+		{"a byte lost per write", func() hash.Hash { return dropsLastByte{sha512.New()} }, "differs"},
+		{"Sum finishes the context", func() hash.Hash { return &sumFinishes{Hash: sha512.New()} }, "differs"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := selfTest(tc.h)
+			if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+				t.Fatalf("selfTest = %v, want an error with %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func FuzzMatchesCryptoSHA512(f *testing.F) {
+	f.Add([]byte("abc"), uint16(1))
+	f.Add(bytes.Repeat([]byte{0xff}, 300), uint16(129))
+	f.Fuzz(func(t *testing.T, data []byte, split uint16) {
+		s := min(int(split), len(data))
+		h := New()
+		h.Write(data[:s])
+		h.Write(data[s:])
+		if want := sha512.Sum512(data); !bytes.Equal(h.Sum(nil), want[:]) {
+			t.Fatalf("digest of %d bytes split at %d differs from crypto/sha512's", len(data), s)
+		}
+	})
+}
+
+// BenchmarkSHA512 compares libcrypto's SHA-512 with crypto/sha512 on
+// megabyte writes, the bundle's chunk size.
+func BenchmarkSHA512(b *testing.B) {
+	data := bytes.Repeat([]byte("firmware"), 1<<17)
+	for _, bc := range []struct {
+		name string
+		h    func() hash.Hash
+	}{{"crypto-sha512", sha512.New}, {"new", New}} {
+		b.Run(bc.name, func(b *testing.B) {
+			h := bc.h()
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				h.Write(data)
+			}
+			h.Sum(nil)
+		})
+	}
+}
