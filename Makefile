@@ -38,7 +38,9 @@ check-render:
 
 # craudit against its peers (cp, syft, osv-scanner, go-tuf), side by side with
 # ratios; writes the table into docs/performance.md. Needs ~2.5 GiB in /tmp.
-bench:
+# Installs what its rows measure against (rauc, swupdate, mender-artifact,
+# PostgreSQL) through the same script as the tests.
+bench: deps
 	@./scripts/bench.sh
 
 # The in-process Go benchmarks only.

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"hash"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -32,6 +34,47 @@ func TestLibcryptoInUse(t *testing.T) {
 		t.Fatalf("New() is %T (crypto/sha512's) with libcrypto loaded", New())
 	}
 	t.Log(Provider())
+}
+
+// TestOpenSSLConfigWithoutSHA512 runs this test binary again under an
+// OpenSSL configuration that loads only the base provider (no digests):
+// libcrypto loads but cannot make a SHA-512, and New must fall back to
+// crypto/sha512 instead of failing.
+func TestOpenSSLConfigWithoutSHA512(t *testing.T) {
+	if os.Getenv("SHA512SYS_CHILD") == "1" {
+		h := New()
+		h.Write([]byte("abc"))
+		want := sha512.Sum512([]byte("abc"))
+		os.Stdout.WriteString(Provider() + "\n")
+		if !bytes.Equal(h.Sum(nil), want[:]) {
+			os.Stdout.WriteString("digest differs\n")
+		}
+		return
+	}
+	if !loaded() {
+		t.Skip("libcrypto is not in use here: " + Provider())
+	}
+	conf := filepath.Join(t.TempDir(), "openssl.cnf")
+	if err := os.WriteFile(conf, []byte(`openssl_conf = init
+[init]
+providers = providers
+[providers]
+base = base
+[base]
+activate = 1
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run", "^TestOpenSSLConfigWithoutSHA512$")
+	cmd.Env = append(os.Environ(), "SHA512SYS_CHILD=1", "OPENSSL_CONF="+conf)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	want := "Go crypto/sha512 (self-test: sha512sys: libcrypto could not make a SHA-512 context)\n"
+	if !strings.HasPrefix(string(out), want) || strings.Contains(string(out), "digest differs") {
+		t.Fatalf("child printed %q, want it to start with %q", out, want)
+	}
 }
 
 func TestMatchesCryptoSHA512(t *testing.T) {
