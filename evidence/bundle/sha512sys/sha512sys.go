@@ -66,10 +66,10 @@ func trySelfTest() (err error) {
 }
 
 // selfTest compares newHash's digests with crypto/sha512's on inputs of
-// several lengths (around the 128-byte block and beyond a megabyte),
+// several lengths (around the 128-byte block and beyond 128 KiB),
 // written in uneven pieces, with Sum taken midway and after Reset.
 func selfTest(newHash func() hash.Hash) error {
-	data := make([]byte, 1<<20+333)
+	data := make([]byte, 1<<17+333)
 	for i := range data {
 		data[i] = byte(i*7 + i>>9)
 	}
