@@ -3,7 +3,7 @@
 // On Linux with cgo, New returns a SHA-512 computed by the system's OpenSSL
 // libcrypto (loaded with dlopen on first use, no headers or link-time
 // dependency), which on some processors is markedly faster than Go's
-// crypto/sha512: on this project's Intel machine (AVX2, no SHA-512
+// crypto/sha512: on this project's Intel machine (AVX-512, no SHA-512
 // instructions) libcrypto hashes a 1 GiB artefact in about 2.8 s of CPU
 // where Go takes 3.2 s (issue 21). The library is used only after it has
 // given the same digests as crypto/sha512 on a set of inputs written in
