@@ -15,7 +15,8 @@ const (
 )
 
 // New returns a SHA-512 hash: libcrypto's when it is loaded and passed its
-// self-test, crypto/sha512 otherwise.
+// self-test, crypto/sha512 otherwise and for inputs of at most 16 KiB
+// (where a libcrypto context costs more than it saves).
 func New() hash.Hash {
 	if loaded() {
 		return newSys()
@@ -54,15 +55,16 @@ func load() {
 	})
 }
 
-// trySelfTest is selfTest of libcrypto, which may fail to make a context
-// at all (an OpenSSL configuration that loads no provider with SHA-512).
+// trySelfTest is selfTest of libcrypto for every input size, which may
+// fail to make a context at all (an OpenSSL configuration that loads no
+// provider with SHA-512).
 func trySelfTest() (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("self-test: %v", r)
 		}
 	}()
-	return selfTest(newSys)
+	return selfTest(newSysUnbuffered)
 }
 
 // selfTest compares newHash's digests with crypto/sha512's on inputs of

@@ -93,34 +93,60 @@ func TestMatchesCryptoSHA512(t *testing.T) {
 		{"a block", 128, nil},
 		{"a block and one", 129, []int{1}},
 		{"bytes one by one", 300, []int{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}},
+		{"the most kept for crypto/sha512", 16 << 10, []int{100}},
+		{"one byte past it", 16<<10 + 1, []int{16 << 10}},
 		{"megabyte chunks", 3<<20 + 17, []int{1 << 20, 1 << 20, 1 << 20}},
 		{"uneven chunks", 3<<20 + 17, []int{7, 65536, 129, 1<<20 - 3}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			want := sha512.Sum512(data[:tc.n])
-			h := New()
-			rest := data[:tc.n]
-			for _, p := range tc.pieces {
-				p = min(p, len(rest))
-				if n, err := h.Write(rest[:p]); n != p || err != nil {
-					t.Fatalf("Write = %d, %v", n, err)
-				}
-				rest = rest[p:]
-			}
-			h.Write(rest)
-			if got := h.Sum(nil); !bytes.Equal(got, want[:]) {
-				t.Fatalf("digest %x, crypto/sha512 %x", got, want)
-			}
-			// Sum leaves the state as it was; Reset starts again.
-			if got := h.Sum([]byte{1}); !bytes.Equal(got[1:], want[:]) || got[0] != 1 {
-				t.Fatal("a second Sum differs, or lost its prefix")
-			}
-			h.Reset()
-			h.Write(data[:tc.n])
-			if got := h.Sum(nil); !bytes.Equal(got, want[:]) {
-				t.Fatal("digest after Reset differs")
-			}
-		})
+		for _, impl := range impls() {
+			t.Run(impl.name+"/"+tc.name, func(t *testing.T) {
+				matches(t, impl.h(), data[:tc.n], tc.pieces)
+			})
+		}
+	}
+}
+
+// impl is a SHA-512 under test.
+type impl struct {
+	name string
+	h    func() hash.Hash
+}
+
+// impls are New and, when libcrypto is in use, libcrypto for every size.
+func impls() []impl {
+	out := []impl{{"New", New}}
+	if loaded() {
+		out = append(out, impl{"libcrypto", newSysUnbuffered})
+	}
+	return out
+}
+
+// matches writes data to h in the given pieces (the rest in one write) and
+// compares the digest with crypto/sha512's, before and after a second Sum
+// and a Reset.
+func matches(t *testing.T, h hash.Hash, data []byte, pieces []int) {
+	t.Helper()
+	want := sha512.Sum512(data)
+	rest := data
+	for _, p := range pieces {
+		p = min(p, len(rest))
+		if n, err := h.Write(rest[:p]); n != p || err != nil {
+			t.Fatalf("Write = %d, %v", n, err)
+		}
+		rest = rest[p:]
+	}
+	h.Write(rest)
+	if got := h.Sum(nil); !bytes.Equal(got, want[:]) {
+		t.Fatalf("digest %x, crypto/sha512 %x", got, want)
+	}
+	// Sum leaves the state as it was; Reset starts again.
+	if got := h.Sum([]byte{1}); !bytes.Equal(got[1:], want[:]) || got[0] != 1 {
+		t.Fatal("a second Sum differs, or lost its prefix")
+	}
+	h.Reset()
+	h.Write(data)
+	if got := h.Sum(nil); !bytes.Equal(got, want[:]) {
+		t.Fatal("digest after Reset differs")
 	}
 }
 
@@ -203,11 +229,14 @@ func FuzzMatchesCryptoSHA512(f *testing.F) {
 	f.Add(bytes.Repeat([]byte{0xff}, 300), uint16(129))
 	f.Fuzz(func(t *testing.T, data []byte, split uint16) {
 		s := min(int(split), len(data))
-		h := New()
-		h.Write(data[:s])
-		h.Write(data[s:])
-		if want := sha512.Sum512(data); !bytes.Equal(h.Sum(nil), want[:]) {
-			t.Fatalf("digest of %d bytes split at %d differs from crypto/sha512's", len(data), s)
+		want := sha512.Sum512(data)
+		for _, im := range impls() {
+			h := im.h()
+			h.Write(data[:s])
+			h.Write(data[s:])
+			if !bytes.Equal(h.Sum(nil), want[:]) {
+				t.Fatalf("%s: digest of %d bytes split at %d differs from crypto/sha512's", im.name, len(data), s)
+			}
 		}
 	})
 }

@@ -76,6 +76,7 @@ static int sum(const void *c, unsigned char *out) {
 import "C"
 
 import (
+	"crypto/sha512"
 	"errors"
 	"hash"
 	"runtime"
@@ -100,31 +101,71 @@ func openSys() (string, error) {
 	return "", errors.New(libraries[0] + ": not found")
 }
 
-// sysHash is a SHA-512 computed by libcrypto. Its context is freed when the
-// hash is collected.
-type sysHash struct{ ctx unsafe.Pointer }
+// smallInput is the input size up to which New's hash is computed by
+// crypto/sha512, from a copy of the input: making and reading out a
+// libcrypto context costs about 3 µs, more than crypto/sha512 takes for
+// 16 KiB (100 bytes: 3.6 µs against 0.6; 16 KiB: 40 µs against 41).
+const smallInput = 16 << 10
 
-func newSys() hash.Hash {
-	ctx := C.new_ctx()
-	if ctx == nil {
-		// Out of memory in C, or libcrypto refusing a digest it passed
-		// its self-test with: not a state the bundle can judge from.
-		panic("sha512sys: libcrypto could not make a SHA-512 context")
-	}
-	h := &sysHash{ctx: ctx}
-	runtime.AddCleanup(h, func(c unsafe.Pointer) { C.free_ctx(c) }, ctx)
-	return h
+// sysHash is a SHA-512 computed by libcrypto once its input passes small
+// bytes, and by crypto/sha512 from head until then. Its libcrypto context
+// is made on first use, kept across Reset and freed when the hash is
+// collected.
+type sysHash struct {
+	small   int
+	head    []byte // the input, while it is small
+	started bool   // the input goes to ctx
+	ctx     unsafe.Pointer
 }
 
+func newSys() hash.Hash { return &sysHash{small: smallInput} }
+
+// newSysUnbuffered is libcrypto for any input size: what the self-test checks.
+func newSysUnbuffered() hash.Hash { return &sysHash{} }
+
 func (h *sysHash) Write(p []byte) (int, error) {
+	if !h.started {
+		if len(h.head)+len(p) <= h.small {
+			h.head = append(h.head, p...)
+			return len(p), nil
+		}
+		h.start()
+	}
+	h.update(p)
+	return len(p), nil
+}
+
+// start hands the input so far to a libcrypto context.
+func (h *sysHash) start() {
+	if h.ctx == nil {
+		ctx := C.new_ctx()
+		if ctx == nil {
+			// Out of memory in C, or libcrypto refusing a digest it passed
+			// its self-test with: not a state the bundle can judge from.
+			panic("sha512sys: libcrypto could not make a SHA-512 context")
+		}
+		h.ctx = ctx
+		runtime.AddCleanup(h, func(c unsafe.Pointer) { C.free_ctx(c) }, ctx)
+	} else if C.reset(h.ctx) != 1 {
+		panic("sha512sys: libcrypto could not reset a SHA-512")
+	}
+	h.started = true
+	h.update(h.head)
+	h.head = h.head[:0]
+}
+
+func (h *sysHash) update(p []byte) {
 	if len(p) > 0 && C.update(h.ctx, unsafe.Pointer(&p[0]), C.size_t(len(p))) != 1 {
 		panic("sha512sys: libcrypto refused an update")
 	}
 	runtime.KeepAlive(h)
-	return len(p), nil
 }
 
 func (h *sysHash) Sum(b []byte) []byte {
+	if !h.started {
+		s := sha512.Sum512(h.head)
+		return append(b, s[:]...)
+	}
 	var out [Size]byte
 	if C.sum(h.ctx, (*C.uchar)(&out[0])) != 1 {
 		panic("sha512sys: libcrypto could not finish a SHA-512")
@@ -133,12 +174,7 @@ func (h *sysHash) Sum(b []byte) []byte {
 	return append(b, out[:]...)
 }
 
-func (h *sysHash) Reset() {
-	if C.reset(h.ctx) != 1 {
-		panic("sha512sys: libcrypto could not reset a SHA-512")
-	}
-	runtime.KeepAlive(h)
-}
+func (h *sysHash) Reset() { h.head, h.started = h.head[:0], false }
 
 func (h *sysHash) Size() int      { return Size }
 func (h *sysHash) BlockSize() int { return BlockSize }

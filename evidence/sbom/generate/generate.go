@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"crypto/sha512"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -28,6 +27,7 @@ import (
 	"github.com/anchore/syft/syft/pkg"
 	"github.com/anchore/syft/syft/sbom"
 	"github.com/anchore/syft/syft/source"
+	"github.com/craudit/craudit/evidence/bundle/sha512sys"
 	"github.com/craudit/craudit/evidence/sbom/filetags"
 	"github.com/craudit/craudit/evidence/sbom/generate/archhead"
 	"github.com/craudit/craudit/evidence/sbom/generate/syftsource"
@@ -412,7 +412,7 @@ func readTreeFile(res file.Resolver, loc file.Location, md file.Metadata) (treeF
 		return treeFile{}, err
 	}
 	defer rc.Close()
-	h256, h512 := sha256.New(), sha512.New()
+	h256, h512 := sha256.New(), sha512sys.New()
 	head := &headWriter{max: max(sniffLen, filetags.MaxLen)}
 	if _, err := io.Copy(io.MultiWriter(h256, h512, head), rc); err != nil {
 		return treeFile{}, err
