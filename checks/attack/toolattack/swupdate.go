@@ -50,6 +50,10 @@ func swuDirectSpec() Spec {
 		Mirrors: "SWUpdate installed-directly: the sha256 is checked after the image is written", Build: f.builder(f.genuine(f.tamper), "")}
 }
 
+// swuPadding is the size of the .swu's trailing unnamed file: four times
+// the default local socket send buffer (net.core.wmem_default, 208 KiB).
+const swuPadding = 1 << 20
+
 // swuImage makes a .swu; direct sets installed-directly on the image
 // (streamed into the slot as it arrives, hash checked at the end).
 func swuImage(direct bool) func(f *cmsFix, r release) ([]byte, error) {
@@ -85,7 +89,16 @@ func swuImage(direct bool) func(f *cmsFix, r release) ([]byte, error) {
 		if _, err := f.w.Write(tag+"/swu/firmware.bin", r.content); err != nil {
 			return nil, err
 		}
-		names := "sw-description\nfirmware.bin\n"
+		// padding is a file sw-description does not name: SWUpdate reads
+		// it through and skips it. It makes the .swu larger than a local
+		// socket's buffers, so the downloader cannot finish writing before
+		// the installer thread has started reading and set the install
+		// state to RUN: without it SWUpdate 2022.12's -d mode races
+		// (docs/updaters.md) and a valid update now and then fails.
+		if _, err := f.w.Write(tag+"/swu/padding", make([]byte, swuPadding)); err != nil {
+			return nil, err
+		}
+		names := "sw-description\nfirmware.bin\npadding\n"
 		if r.signer != toolkit.Unsigned {
 			certFile, keyFile, err := f.signerFiles(tag, r)
 			if err != nil {
@@ -95,7 +108,7 @@ func swuImage(direct bool) func(f *cmsFix, r release) ([]byte, error) {
 				"-signer", certFile, "-inkey", keyFile, "-outform", "DER", "-nosmimecap", "-binary"); err != nil {
 				return nil, err
 			}
-			names = "sw-description\nsw-description.sig\nfirmware.bin\n"
+			names = "sw-description\nsw-description.sig\nfirmware.bin\npadding\n"
 		}
 		return toolkit.Run(dir, []byte(names), nil, "cpio", "-o", "-H", "crc", "--quiet")
 	}
