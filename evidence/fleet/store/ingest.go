@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -185,7 +186,9 @@ func (db *DB) pgx(ctx context.Context, f func(*pgx.Conn) error) error {
 // carries a counter not above the unit's last accepted one (a replay: ingesting
 // the same file twice makes every report in it a replay). Inputs are taken in
 // the order given; batches of reports are verified in parallel and written
-// in one transaction each. An error means the store could not be written:
+// in one transaction each, the next batch read and verified while the one
+// before it is written (inputs is ranged over on another goroutine, which has
+// ended when Ingest returns). An error means the store could not be written:
 // batches before it are kept.
 func (db *DB) Ingest(ctx context.Context, inputs iter.Seq[Input], o IngestOptions) (*IngestResult, error) {
 	if o.Registry == nil {
@@ -205,38 +208,64 @@ func (db *DB) Ingest(ctx context.Context, inputs iter.Seq[Input], o IngestOption
 	}
 	res := &IngestResult{Rejections: []Rejection{}}
 	last := map[string]uint64{}
-	batch := make([]Input, 0, o.BatchSize)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		out := verifyBatch(batch, o)
-		batch = batch[:0]
-		return db.apply(ctx, out, last, res, o)
-	}
-	for in := range inputs {
-		batch = append(batch, in)
-		if len(batch) == o.BatchSize {
-			if err := flush(); err != nil {
-				return res, err
+	// Reading and verifying the next batch overlap writing the one before
+	// (the server's work and the wait for it): the inputs are read on
+	// another goroutine, verified batches wait in a queue of one, and
+	// Ingest returns only after that goroutine has stopped.
+	verified := make(chan []checked, 1)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		defer close(verified)
+		batch := make([]Input, 0, o.BatchSize)
+		send := func() bool {
+			out := verifyBatch(batch, o)
+			batch = make([]Input, 0, o.BatchSize)
+			select {
+			case verified <- out:
+				return true
+			case <-stop:
+				return false
 			}
 		}
-	}
-	if err := flush(); err != nil {
-		return res, err
+		for in := range inputs {
+			batch = append(batch, in)
+			if len(batch) == o.BatchSize && !send() {
+				return
+			}
+		}
+		if len(batch) > 0 {
+			send()
+		}
+	})
+	defer wg.Wait()
+	defer close(stop)
+	for out := range verified {
+		if err := db.apply(ctx, out, last, res, o); err != nil {
+			return res, err
+		}
 	}
 	return res, nil
 }
 
+// verifyChunk is how many inputs a worker takes at a time: small enough
+// that a worker slowed by another process does not hold up the batch.
+const verifyChunk = 64
+
 func verifyBatch(batch []Input, o IngestOptions) []checked {
 	out := make([]checked, len(batch))
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	chunk := (len(batch) + o.Workers - 1) / o.Workers
-	for lo := 0; lo < len(batch); lo += chunk {
-		hi := min(lo+chunk, len(batch))
+	for range min(o.Workers, (len(batch)+verifyChunk-1)/verifyChunk) {
 		wg.Go(func() {
-			for i := lo; i < hi; i++ {
-				out[i] = verifyOne(batch[i], o)
+			for {
+				lo := int(next.Add(verifyChunk)) - verifyChunk
+				if lo >= len(batch) {
+					return
+				}
+				for i := lo; i < min(lo+verifyChunk, len(batch)); i++ {
+					out[i] = verifyOne(batch[i], o)
+				}
 			}
 		})
 	}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -241,4 +242,54 @@ func TestReportFiles(t *testing.T) {
 	if _, err := ReportFiles([]string{filepath.Join(dir, "missing")}); err == nil {
 		t.Fatal("missing file accepted")
 	}
+}
+
+// TestIngestStopsOnWriteError: when a batch cannot be written, Ingest
+// returns the error having read at most the batches already queued behind
+// it, and the goroutine that ranges over the inputs has ended by then.
+func TestIngestStopsOnWriteError(t *testing.T) {
+	backends(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		db, err := Open(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reg := testRegistry(t)
+		if err := db.SyncDevices(ctx, reg, testPOM(t)); err != nil {
+			t.Fatal(err)
+		}
+		db.Close() // every write fails from here on
+		var read atomic.Int64
+		var ended atomic.Bool
+		endless := func(yield func(Input) bool) {
+			defer ended.Store(true)
+			for i := uint64(1); ; i++ {
+				s, err := fleet.Parse(signed(t, "TH-1", "1.0.1", "1.0.1", fleet.OutcomeSuccess, "", "", i))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				read.Add(1)
+				if !yield(Input{Source: "r", Signed: s}) {
+					return
+				}
+			}
+		}
+		const batch = 2
+		res, err := db.Ingest(ctx, endless, IngestOptions{Registry: reg, At: ref, Now: ref, BatchSize: batch})
+		if err == nil {
+			t.Fatalf("ingest into a closed store succeeded: %+v", res)
+		}
+		if !ended.Load() {
+			t.Error("Ingest returned while its inputs were still being read")
+		}
+		// One batch failed to be written, one waits in the queue, one was
+		// being verified, and the next input had been read.
+		if n := read.Load(); n > 3*batch+1 {
+			t.Errorf("%d inputs read after the first write failed, want at most %d", n, 3*batch+1)
+		}
+		if res.Accepted != 0 {
+			t.Errorf("accepted %d", res.Accepted)
+		}
+	})
 }
