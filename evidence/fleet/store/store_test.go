@@ -6,7 +6,6 @@ import (
 	"crypto/ed25519"
 	"crypto/sha256"
 	"iter"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -221,26 +220,6 @@ func TestOpenRejects(t *testing.T) {
 	}
 	if got := redact("postgres://u:secret@h/db"); strings.Contains(got, "secret") {
 		t.Fatal(got)
-	}
-}
-
-func TestReportFiles(t *testing.T) {
-	dir := t.TempDir()
-	for _, n := range []string{"b.report", "a.report", "sub/c.json", "notes.txt"} {
-		p := filepath.Join(dir, n)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		os.WriteFile(p, []byte("x"), 0o644)
-	}
-	got, err := ReportFiles([]string{dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []string{filepath.Join(dir, "a.report"), filepath.Join(dir, "b.report"), filepath.Join(dir, "sub/c.json")}
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("%v", got)
-	}
-	if _, err := ReportFiles([]string{filepath.Join(dir, "missing")}); err == nil {
-		t.Fatal("missing file accepted")
 	}
 }
 

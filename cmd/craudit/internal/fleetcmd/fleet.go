@@ -79,7 +79,7 @@ unreadable registry or report file, store unavailable).`,
 					return couldNotRun(err)
 				}
 			}
-			files, err := store.ReportFiles(args)
+			files, err := fleet.ReportFiles(args)
 			if err != nil {
 				return couldNotRun(err)
 			}
