@@ -216,8 +216,8 @@ func (db *DB) Ingest(ctx context.Context, inputs iter.Seq[Input], o IngestOption
 		defer close(verified)
 		batch := make([]Input, 0, o.BatchSize)
 		send := func() bool {
-			out := verifyBatch(batch, o)
-			batch = make([]Input, 0, o.BatchSize)
+			out := verifyBatch(batch, o) // out keeps no reference to batch
+			batch = batch[:0]
 			select {
 			case verified <- out:
 				return true
